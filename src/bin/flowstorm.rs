@@ -1,0 +1,2 @@
+//! The native command-line tool.
+fn main() {}

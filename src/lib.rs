@@ -1,0 +1,9 @@
+//! Flowstorm: event-storming boards that run on an in-browser broker with Kafka semantics.
+//!
+//! Everything but `ui` is plain Rust, compiled and tested natively.
+
+pub mod broker;
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,1 @@
+//! Board data, ids, geometry, edit commands with inverses, undo history and the JSON format.
