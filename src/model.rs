@@ -1,1 +1,15 @@
 //! Board data, ids, geometry, edit commands with inverses, undo history and the JSON format.
+
+pub mod board;
+pub mod edit;
+pub mod format;
+pub mod geometry;
+pub mod kind;
+pub mod props;
+pub mod sample;
+
+pub use board::{Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, Props, Scenario, Topic};
+pub use edit::{Document, Edit, EditError, History};
+pub use format::{load, save, LoadError, Problem, ProblemKind};
+pub use geometry::{Point, Rect};
+pub use kind::{link_meaning, link_refusal, LinkMeaning, NoteKind};

@@ -1,2 +1,140 @@
-//! The native command-line tool.
-fn main() {}
+//! The native command-line tool: `flowstorm validate FILE [--format text|json]`.
+
+use flowstorm::model::{self, Board, LoadError};
+use std::{fmt, process::ExitCode};
+
+const USAGE: &str = "usage: flowstorm <command> FILE [options]
+
+commands:
+  validate FILE [--format text|json]   check that FILE is a well-formed Flowstorm board
+
+exit codes: 0 ok, 1 findings (check), 2 the file cannot be loaded or bad usage";
+
+/// Output format of a command.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// A command line that could not be understood.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n\n{USAGE}", self.0)
+    }
+}
+
+/// The parsed arguments shared by every command.
+struct Args {
+    file: String,
+    format: Format,
+}
+
+fn parse_args(rest: &[String]) -> Result<Args, UsageError> {
+    let mut file = None;
+    let mut format = Format::Text;
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--format" => {
+                format = match it.next().map(String::as_str) {
+                    Some("text") => Format::Text,
+                    Some("json") => Format::Json,
+                    Some(other) => return Err(UsageError(format!("unknown format \"{other}\" (text or json)"))),
+                    None => return Err(UsageError("--format needs a value (text or json)".into())),
+                }
+            }
+            flag if flag.starts_with("--") => return Err(UsageError(format!("unknown option {flag}"))),
+            path if file.is_none() => file = Some(path.to_string()),
+            extra => return Err(UsageError(format!("unexpected argument \"{extra}\""))),
+        }
+    }
+    let file = file.ok_or_else(|| UsageError("missing FILE".into()))?;
+    Ok(Args { file, format })
+}
+
+/// Reads and loads a board, printing every problem to stderr when it fails.
+fn load_board(args: &Args) -> Result<Board, ExitCode> {
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("flowstorm: cannot read {}: {e}", args.file);
+            return Err(ExitCode::from(2));
+        }
+    };
+    model::load(&text).map_err(|e| {
+        report_load_error(&args.file, &e, args.format);
+        ExitCode::from(2)
+    })
+}
+
+fn report_load_error(file: &str, e: &LoadError, format: Format) {
+    match format {
+        Format::Json => {
+            let out = serde_json::json!({"file": file, "valid": false, "problems": e.to_json()});
+            eprintln!("{out}");
+        }
+        Format::Text => {
+            eprintln!("{file}: {} problem{}", e.problems.len(), if e.problems.len() == 1 { "" } else { "s" });
+            for p in &e.problems {
+                eprintln!("  {p}");
+            }
+        }
+    }
+}
+
+fn validate(args: &Args) -> ExitCode {
+    let board = match load_board(args) {
+        Ok(board) => board,
+        Err(code) => return code,
+    };
+    let name = board.name.as_deref().unwrap_or("untitled");
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({
+                "file": args.file, "valid": true, "name": name,
+                "notes": board.notes.len(), "links": board.links.len(),
+                "frames": board.frames.len(), "topics": board.topics.len(),
+            })
+        ),
+        Format::Text => println!(
+            "{}: ok: \"{name}\", {} notes, {} links, {} frames, {} topics",
+            args.file,
+            board.notes.len(),
+            board.links.len(),
+            board.frames.len(),
+            board.topics.len()
+        ),
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = argv.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let run = match command.as_str() {
+        "validate" => validate,
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        other => {
+            eprintln!("flowstorm: {}", UsageError(format!("unknown command \"{other}\"")));
+            return ExitCode::from(2);
+        }
+    };
+    match parse_args(rest) {
+        Ok(args) => run(&args),
+        Err(e) => {
+            eprintln!("flowstorm: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

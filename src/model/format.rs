@@ -1,0 +1,642 @@
+//! The JSON file format v1 (DESIGN.md §3): load = parse → migrate → validate; save.
+//!
+//! Loading reports every problem at once, each with a JSON path and a reason, and never panics.
+//! Fields the format does not name are ignored; unknown props are kept.
+
+use super::{
+    board::{Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, Props, Scenario, Topic},
+    kind::{link_meaning, link_refusal, NoteKind},
+    props::spec_of,
+};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::{collections::HashMap, fmt};
+
+/// The `format` value every board file carries.
+pub const FORMAT: &str = "flowstorm-board";
+/// The newest file version this build reads and the one it writes.
+pub const CURRENT_VERSION: u64 = 1;
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// At most this many problems are listed; the rest are counted.
+pub const MAX_PROBLEMS: usize = 500;
+/// Coordinates and sizes must lie within ± this many board units.
+pub const MAX_COORD: f64 = 1.0e9;
+
+/// One thing wrong with a board file, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Where in the file, as a JSON path (`$.notes[3].kind`).
+    pub path: String,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+/// What is wrong with one place of a board file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProblemKind {
+    /// The text is not JSON.
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// The file is larger than this build accepts.
+    TooLarge {
+        /// Size of the input.
+        bytes: usize,
+    },
+    /// A value has the wrong JSON type.
+    WrongType {
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// A required field is absent.
+    MissingField {
+        /// The field's name.
+        field: &'static str,
+    },
+    /// `format` is not `flowstorm-board`.
+    WrongFormat {
+        /// What the file says.
+        found: String,
+    },
+    /// The file was written by a newer Flowstorm.
+    NewerVersion {
+        /// The file's version.
+        found: u64,
+    },
+    /// `version` is not a version this format ever had.
+    BadVersion {
+        /// What the file says.
+        found: String,
+    },
+    /// A note's kind is not one of DESIGN.md §2.
+    UnknownKind {
+        /// What the file says.
+        kind: String,
+    },
+    /// An id is used twice (ids are unique across notes, links and frames).
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where it was first used.
+        first: String,
+    },
+    /// A topic is declared twice.
+    DuplicateTopic {
+        /// The topic name.
+        name: String,
+    },
+    /// A link end names no note.
+    DanglingLink {
+        /// The missing note id.
+        id: String,
+    },
+    /// A link joins two kinds that cannot be linked.
+    ForbiddenLink {
+        /// Source kind.
+        from: NoteKind,
+        /// Target kind.
+        to: NoteKind,
+    },
+    /// A note names a frame that does not exist.
+    MissingFrame {
+        /// The missing frame id.
+        frame: String,
+    },
+    /// A known prop has the wrong type or value.
+    BadProp {
+        /// The prop's name.
+        name: String,
+        /// What was expected and found.
+        reason: String,
+    },
+    /// A number is outside its allowed range.
+    OutOfRange {
+        /// What the range is.
+        reason: String,
+    },
+    /// Too many problems to list.
+    MoreProblems {
+        /// How many were not listed.
+        count: usize,
+    },
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProblemKind::Syntax { line, column, message } => {
+                write!(f, "not valid JSON at line {line}, column {column}: {message}")
+            }
+            ProblemKind::TooLarge { bytes } => {
+                write!(f, "file is {bytes} bytes; the largest board file accepted is {MAX_FILE_BYTES} bytes")
+            }
+            ProblemKind::WrongType { expected } => write!(f, "expected {expected}"),
+            ProblemKind::MissingField { field } => write!(f, "missing required field \"{field}\""),
+            ProblemKind::WrongFormat { found } => {
+                write!(f, "format is \"{found}\", expected \"{FORMAT}\": this is not a Flowstorm board")
+            }
+            ProblemKind::NewerVersion { found } => write!(
+                f,
+                "file version {found} is newer than this Flowstorm understands (up to {CURRENT_VERSION}); update Flowstorm to open it"
+            ),
+            ProblemKind::BadVersion { found } => {
+                write!(f, "version {found} is not a board file version (expected a whole number from 1 to {CURRENT_VERSION})")
+            }
+            ProblemKind::UnknownKind { kind } => write!(
+                f,
+                "unknown note kind \"{kind}\" (expected one of {})",
+                NoteKind::ALL.map(NoteKind::as_str).join(", ")
+            ),
+            ProblemKind::DuplicateId { id, first } => write!(f, "duplicate id \"{id}\" (first used at {first})"),
+            ProblemKind::DuplicateTopic { name } => write!(f, "topic \"{name}\" is declared twice"),
+            ProblemKind::DanglingLink { id } => write!(f, "link end \"{id}\" is not a note on this board"),
+            ProblemKind::ForbiddenLink { from, to } => write!(f, "{}", link_refusal(*from, *to)),
+            ProblemKind::MissingFrame { frame } => write!(f, "frame \"{frame}\" does not exist"),
+            ProblemKind::BadProp { name, reason } => write!(f, "prop \"{name}\": {reason}"),
+            ProblemKind::OutOfRange { reason } => write!(f, "out of range: {reason}"),
+            ProblemKind::MoreProblems { count } => write!(f, "…and {count} more problems"),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.kind)
+    }
+}
+
+/// Why a board file could not be loaded: every problem found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadError {
+    /// The problems, in file order.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(f, "the board cannot be loaded ({n} problem{})", if n == 1 { "" } else { "s" })?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl LoadError {
+    fn one(path: &str, kind: ProblemKind) -> LoadError {
+        LoadError { problems: vec![Problem { path: path.to_string(), kind }] }
+    }
+
+    /// The problems as JSON objects `{"path", "code", "message"}`.
+    pub fn to_json(&self) -> Value {
+        Value::Array(
+            self.problems
+                .iter()
+                .map(|p| serde_json::json!({"path": p.path, "code": p.kind.code(), "message": p.kind.to_string()}))
+                .collect(),
+        )
+    }
+}
+
+impl ProblemKind {
+    /// A stable short name for the problem, for machine-readable output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProblemKind::Syntax { .. } => "syntax",
+            ProblemKind::TooLarge { .. } => "too_large",
+            ProblemKind::WrongType { .. } => "wrong_type",
+            ProblemKind::MissingField { .. } => "missing_field",
+            ProblemKind::WrongFormat { .. } => "wrong_format",
+            ProblemKind::NewerVersion { .. } => "newer_version",
+            ProblemKind::BadVersion { .. } => "bad_version",
+            ProblemKind::UnknownKind { .. } => "unknown_kind",
+            ProblemKind::DuplicateId { .. } => "duplicate_id",
+            ProblemKind::DuplicateTopic { .. } => "duplicate_topic",
+            ProblemKind::DanglingLink { .. } => "dangling_link",
+            ProblemKind::ForbiddenLink { .. } => "forbidden_link",
+            ProblemKind::MissingFrame { .. } => "missing_frame",
+            ProblemKind::BadProp { .. } => "bad_prop",
+            ProblemKind::OutOfRange { .. } => "out_of_range",
+            ProblemKind::MoreProblems { .. } => "more_problems",
+        }
+    }
+}
+
+/// Loads a board from JSON text: parse, migrate to the current version, validate.
+pub fn load(text: &str) -> Result<Board, LoadError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(LoadError::one("$", ProblemKind::TooLarge { bytes: text.len() }));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        LoadError::one("$", ProblemKind::Syntax { line: e.line(), column: e.column(), message: syntax_message(&e) })
+    })?;
+    load_value(value)
+}
+
+fn syntax_message(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; the problem carries those already.
+    let full = e.to_string();
+    match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    }
+}
+
+/// Loads a board from an already parsed JSON value.
+pub fn load_value(value: Value) -> Result<Board, LoadError> {
+    let Value::Object(mut root) = value else {
+        return Err(LoadError::one("$", ProblemKind::WrongType { expected: "a JSON object (a board file)" }));
+    };
+    match root.get("format") {
+        None => return Err(LoadError::one("$", ProblemKind::MissingField { field: "format" })),
+        Some(Value::String(s)) if s == FORMAT => {}
+        Some(other) => {
+            let found = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
+            return Err(LoadError::one("$.format", ProblemKind::WrongFormat { found }));
+        }
+    }
+    let version = match root.get("version") {
+        None => return Err(LoadError::one("$", ProblemKind::MissingField { field: "version" })),
+        Some(v) => match v.as_u64() {
+            Some(n) if n > CURRENT_VERSION => {
+                return Err(LoadError::one("$.version", ProblemKind::NewerVersion { found: n }))
+            }
+            Some(n) if n >= 1 => n,
+            _ => return Err(LoadError::one("$.version", ProblemKind::BadVersion { found: v.to_string() })),
+        },
+    };
+    migrate(&mut root, version);
+    Validator::default().board(root)
+}
+
+/// Brings a parsed file of `version` up to [`CURRENT_VERSION`], step by step.
+fn migrate(root: &mut Map<String, Value>, version: u64) {
+    // Version 1 is the first published format: there is nothing to migrate yet. Each future
+    // version adds one step here (`if version < 2 { … }`), and keeps its fixture in tests/.
+    let _ = version;
+    root.insert("version".into(), Value::from(CURRENT_VERSION));
+}
+
+#[derive(Default)]
+struct Validator {
+    problems: Vec<Problem>,
+    dropped: usize,
+}
+
+impl Validator {
+    fn report(&mut self, path: impl Into<String>, kind: ProblemKind) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(Problem { path: path.into(), kind });
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    fn board(mut self, mut root: Map<String, Value>) -> Result<Board, LoadError> {
+        let mut board = Board::default();
+        let mut ids: HashMap<String, String> = HashMap::new();
+
+        board.name = self.opt_string(&mut root, "name", "$");
+        for (i, item) in self.array(&mut root, "frames", "$").into_iter().enumerate() {
+            let path = format!("$.frames[{i}]");
+            if let Some(frame) = self.frame(item, &path) {
+                self.claim_id(&mut ids, frame.id.as_str(), &path);
+                board.frames.push(frame);
+            }
+        }
+        let mut topic_names: HashMap<String, ()> = HashMap::new();
+        for (i, item) in self.array(&mut root, "topics", "$").into_iter().enumerate() {
+            let path = format!("$.topics[{i}]");
+            if let Some(topic) = self.topic(item, &path) {
+                if topic_names.insert(topic.name.clone(), ()).is_some() {
+                    self.report(format!("{path}.name"), ProblemKind::DuplicateTopic { name: topic.name.clone() });
+                }
+                board.topics.push(topic);
+            }
+        }
+        let frame_ids: HashMap<&str, ()> = board.frames.iter().map(|f| (f.id.as_str(), ())).collect();
+        let mut notes = Vec::new();
+        for (i, item) in self.array(&mut root, "notes", "$").into_iter().enumerate() {
+            let path = format!("$.notes[{i}]");
+            if let Some(note) = self.note(item, &path) {
+                self.claim_id(&mut ids, note.id.as_str(), &path);
+                if let Some(frame) = &note.frame {
+                    if !frame_ids.contains_key(frame.as_str()) {
+                        self.report(format!("{path}.frame"), ProblemKind::MissingFrame { frame: frame.0.clone() });
+                    }
+                }
+                notes.push(note);
+            }
+        }
+        board.notes = notes;
+        let kinds: HashMap<&str, NoteKind> = board.notes.iter().map(|n| (n.id.as_str(), n.kind)).collect();
+        let mut links = Vec::new();
+        for (i, item) in self.array(&mut root, "links", "$").into_iter().enumerate() {
+            let path = format!("$.links[{i}]");
+            if let Some(link) = self.link(item, &path) {
+                self.claim_id(&mut ids, link.id.as_str(), &path);
+                let from = kinds.get(link.from.as_str()).copied();
+                let to = kinds.get(link.to.as_str()).copied();
+                if from.is_none() {
+                    self.report(format!("{path}.from"), ProblemKind::DanglingLink { id: link.from.0.clone() });
+                }
+                if to.is_none() {
+                    self.report(format!("{path}.to"), ProblemKind::DanglingLink { id: link.to.0.clone() });
+                }
+                if let (Some(from), Some(to)) = (from, to) {
+                    if link_meaning(from, to).is_none() {
+                        self.report(path.clone(), ProblemKind::ForbiddenLink { from, to });
+                    }
+                }
+                links.push(link);
+            }
+        }
+        board.links = links;
+        if let Some(value) = root.remove("scenario") {
+            board.scenario = self.scenario(value, "$.scenario");
+        }
+
+        if self.problems.is_empty() {
+            Ok(board)
+        } else {
+            if self.dropped > 0 {
+                self.problems.push(Problem { path: "$".into(), kind: ProblemKind::MoreProblems { count: self.dropped } });
+            }
+            Err(LoadError { problems: self.problems })
+        }
+    }
+
+    fn claim_id(&mut self, ids: &mut HashMap<String, String>, id: &str, path: &str) {
+        if let Some(first) = ids.get(id) {
+            let first = first.clone();
+            self.report(format!("{path}.id"), ProblemKind::DuplicateId { id: id.to_string(), first });
+        } else {
+            ids.insert(id.to_string(), path.to_string());
+        }
+    }
+
+    fn array(&mut self, obj: &mut Map<String, Value>, field: &str, path: &str) -> Vec<Value> {
+        match obj.remove(field) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                self.report(format!("{path}.{field}"), ProblemKind::WrongType { expected: "an array" });
+                Vec::new()
+            }
+        }
+    }
+
+    fn object(&mut self, value: Value, path: &str) -> Option<Map<String, Value>> {
+        match value {
+            Value::Object(map) => Some(map),
+            _ => {
+                self.report(path, ProblemKind::WrongType { expected: "an object" });
+                None
+            }
+        }
+    }
+
+    fn opt_string(&mut self, obj: &mut Map<String, Value>, field: &str, path: &str) -> Option<String> {
+        match obj.remove(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s),
+            Some(_) => {
+                self.report(format!("{path}.{field}"), ProblemKind::WrongType { expected: "a string" });
+                None
+            }
+        }
+    }
+
+    fn id(&mut self, obj: &mut Map<String, Value>, field: &'static str, path: &str) -> Option<String> {
+        match obj.remove(field) {
+            None => {
+                self.report(path, ProblemKind::MissingField { field });
+                None
+            }
+            Some(Value::String(s)) if !s.is_empty() => Some(s),
+            Some(_) => {
+                self.report(format!("{path}.{field}"), ProblemKind::WrongType { expected: "a non-empty string" });
+                None
+            }
+        }
+    }
+
+    fn coord(&mut self, obj: &mut Map<String, Value>, field: &'static str, path: &str) -> Option<f64> {
+        match obj.remove(field) {
+            None => {
+                self.report(path, ProblemKind::MissingField { field });
+                None
+            }
+            Some(v) => self.number_in(v, &format!("{path}.{field}"), -MAX_COORD, MAX_COORD),
+        }
+    }
+
+    fn size(&mut self, obj: &mut Map<String, Value>, field: &'static str, path: &str) -> Option<f64> {
+        match obj.remove(field) {
+            None | Some(Value::Null) => None,
+            Some(v) => {
+                let n = self.number_in(v, &format!("{path}.{field}"), 0.0, MAX_COORD)?;
+                if n <= 0.0 {
+                    self.report(format!("{path}.{field}"), ProblemKind::OutOfRange { reason: format!("{field} must be greater than 0") });
+                    return None;
+                }
+                Some(n)
+            }
+        }
+    }
+
+    fn number_in(&mut self, value: Value, path: &str, min: f64, max: f64) -> Option<f64> {
+        match value.as_f64() {
+            Some(n) if n >= min && n <= max => Some(n),
+            Some(n) => {
+                self.report(path, ProblemKind::OutOfRange { reason: format!("{n} is not between {min} and {max}") });
+                None
+            }
+            None => {
+                self.report(path, ProblemKind::WrongType { expected: "a number" });
+                None
+            }
+        }
+    }
+
+    fn uint(&mut self, value: Value, path: &str, min: u64) -> Option<u64> {
+        match value.as_u64() {
+            Some(n) if n >= min => Some(n),
+            Some(n) => {
+                self.report(path, ProblemKind::OutOfRange { reason: format!("{n} is less than {min}") });
+                None
+            }
+            None if value.as_f64().is_some_and(|n| n < min as f64) => {
+                self.report(path, ProblemKind::OutOfRange { reason: format!("{value} is less than {min}") });
+                None
+            }
+            None => {
+                self.report(path, ProblemKind::WrongType { expected: "a whole number" });
+                None
+            }
+        }
+    }
+
+    fn frame(&mut self, value: Value, path: &str) -> Option<Frame> {
+        let mut obj = self.object(value, path)?;
+        let id = self.id(&mut obj, "id", path);
+        let kind = match obj.remove("kind") {
+            None => Some(FrameKind::Context),
+            Some(Value::String(s)) if s == "context" => Some(FrameKind::Context),
+            Some(other) => {
+                let found = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
+                self.report(format!("{path}.kind"), ProblemKind::UnknownKind { kind: found });
+                None
+            }
+        };
+        let name = self.opt_string(&mut obj, "name", path).unwrap_or_default();
+        let x = self.coord(&mut obj, "x", path);
+        let y = self.coord(&mut obj, "y", path);
+        let w = self.size(&mut obj, "w", path);
+        let h = self.size(&mut obj, "h", path);
+        Some(Frame { id: FrameId(id?), kind: kind?, name, x: x?, y: y?, w, h })
+    }
+
+    fn topic(&mut self, value: Value, path: &str) -> Option<Topic> {
+        let mut obj = self.object(value, path)?;
+        let name = self.id(&mut obj, "name", path);
+        let partitions = match obj.remove("partitions") {
+            None | Some(Value::Null) => Some(1),
+            Some(v) => self.uint(v, &format!("{path}.partitions"), 1).and_then(|n| {
+                if n > 10_000 {
+                    self.report(format!("{path}.partitions"), ProblemKind::OutOfRange { reason: format!("{n} partitions; at most 10000") });
+                    None
+                } else {
+                    Some(n as u32)
+                }
+            }),
+        };
+        let key = self.opt_string(&mut obj, "key", path);
+        let retention_ms = match obj.remove("retention_ms") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(self.uint(v, &format!("{path}.retention_ms"), 0)?),
+        };
+        Some(Topic { name: name?, partitions: partitions?, key, retention_ms })
+    }
+
+    fn note(&mut self, value: Value, path: &str) -> Option<Note> {
+        let mut obj = self.object(value, path)?;
+        let id = self.id(&mut obj, "id", path);
+        let kind = match obj.remove("kind") {
+            None => {
+                self.report(path, ProblemKind::MissingField { field: "kind" });
+                None
+            }
+            Some(Value::String(s)) => {
+                let kind = NoteKind::parse(&s);
+                if kind.is_none() {
+                    self.report(format!("{path}.kind"), ProblemKind::UnknownKind { kind: s });
+                }
+                kind
+            }
+            Some(_) => {
+                self.report(format!("{path}.kind"), ProblemKind::WrongType { expected: "a string" });
+                None
+            }
+        };
+        let text = self.opt_string(&mut obj, "text", path).unwrap_or_default();
+        let x = self.coord(&mut obj, "x", path);
+        let y = self.coord(&mut obj, "y", path);
+        let w = self.size(&mut obj, "w", path);
+        let h = self.size(&mut obj, "h", path);
+        let frame = self.opt_string(&mut obj, "frame", path).map(FrameId);
+        let props = match obj.remove("props") {
+            None | Some(Value::Null) => Props::new(),
+            Some(Value::Object(map)) => map,
+            Some(_) => {
+                self.report(format!("{path}.props"), ProblemKind::WrongType { expected: "an object" });
+                Props::new()
+            }
+        };
+        if let Some(kind) = kind {
+            for (name, value) in &props {
+                if let Some(spec) = spec_of(kind, name) {
+                    if let Err(reason) = spec.ty.check(value) {
+                        self.report(format!("{path}.props.{name}"), ProblemKind::BadProp { name: name.clone(), reason });
+                    }
+                }
+            }
+        }
+        Some(Note { id: NoteId(id?), kind: kind?, text, x: x?, y: y?, w, h, frame, props })
+    }
+
+    fn link(&mut self, value: Value, path: &str) -> Option<Link> {
+        let mut obj = self.object(value, path)?;
+        let id = self.id(&mut obj, "id", path);
+        let from = self.id(&mut obj, "from", path);
+        let to = self.id(&mut obj, "to", path);
+        Some(Link { id: LinkId(id?), from: NoteId(from?), to: NoteId(to?) })
+    }
+
+    fn scenario(&mut self, value: Value, path: &str) -> Option<Scenario> {
+        if value.is_null() {
+            return None;
+        }
+        let mut obj = self.object(value, path)?;
+        let defaults = Scenario::default();
+        let seed = match obj.remove("seed") {
+            None => Some(defaults.seed),
+            Some(v) => self.uint(v, &format!("{path}.seed"), 0),
+        };
+        let duration_ms = match obj.remove("duration_ms") {
+            None => Some(defaults.duration_ms),
+            Some(v) => self.uint(v, &format!("{path}.duration_ms"), 1),
+        };
+        Some(Scenario { seed: seed?, duration_ms: duration_ms? })
+    }
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    format: &'static str,
+    version: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    frames: &'a [Frame],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    topics: &'a [Topic],
+    notes: &'a [Note],
+    links: &'a [Link],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a Scenario>,
+}
+
+impl<'a> From<&'a Board> for FileOut<'a> {
+    fn from(board: &'a Board) -> Self {
+        FileOut {
+            format: FORMAT,
+            version: CURRENT_VERSION,
+            name: board.name.as_deref(),
+            frames: &board.frames,
+            topics: &board.topics,
+            notes: &board.notes,
+            links: &board.links,
+            scenario: board.scenario.as_ref(),
+        }
+    }
+}
+
+/// Saves a board as pretty-printed JSON (the current format version).
+pub fn save(board: &Board) -> String {
+    serde_json::to_string_pretty(&FileOut::from(board)).unwrap_or_default()
+}
+
+/// Saves a board as compact JSON (for the clipboard and the browser's storage).
+pub fn save_compact(board: &Board) -> String {
+    serde_json::to_string(&FileOut::from(board)).unwrap_or_default()
+}

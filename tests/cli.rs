@@ -1,0 +1,92 @@
+//! The `flowstorm` command line: exit codes and output shapes.
+
+use std::process::{Command, Output};
+
+fn flowstorm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowstorm")).args(args).output().expect("the CLI runs")
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn broken_file() -> tempfile_path::TempFile {
+    tempfile_path::TempFile::new(
+        "broken.json",
+        r#"{"format":"flowstorm-board","version":1,
+            "notes":[{"id":"a","kind":"sticky","x":0,"y":0},{"id":"b","kind":"event","x":0,"y":0}],
+            "links":[{"id":"l","from":"b","to":"ghost"}]}"#,
+    )
+}
+
+mod tempfile_path {
+    /// A file in the target dir, removed when dropped.
+    pub struct TempFile(pub std::path::PathBuf);
+
+    impl TempFile {
+        pub fn new(name: &str, text: &str) -> TempFile {
+            let dir = std::env::temp_dir().join(format!("flowstorm-cli-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            TempFile(path)
+        }
+
+        pub fn path(&self) -> &str {
+            self.0.to_str().unwrap()
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+#[test]
+fn validate_a_good_board_prints_a_summary() {
+    let out = flowstorm(&["validate", &fixture("v1/checkout.json")]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("9 notes, 9 links, 2 frames, 2 topics"), "{stdout}");
+}
+
+#[test]
+fn validate_a_bad_board_lists_every_problem_with_its_path() {
+    let file = broken_file();
+    let out = flowstorm(&["validate", file.path()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("$.notes[0].kind: unknown note kind \"sticky\""), "{stderr}");
+    assert!(stderr.contains("$.links[0].to: link end \"ghost\" is not a note"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn validate_json_output() {
+    let file = broken_file();
+    let out = flowstorm(&["validate", file.path(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr).expect("JSON on stderr");
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2);
+    assert_eq!(problems[0]["path"], "$.notes[0].kind");
+    assert_eq!(problems[0]["code"], "unknown_kind");
+    let good = flowstorm(&["validate", &fixture("v1/checkout.json"), "--format", "json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&good.stdout).unwrap();
+    assert_eq!(summary["valid"], true);
+    assert_eq!(summary["notes"], 9);
+}
+
+#[test]
+fn bad_usage_and_missing_files_exit_2() {
+    assert_eq!(flowstorm(&[]).status.code(), Some(2));
+    assert_eq!(flowstorm(&["frobnicate", "x"]).status.code(), Some(2));
+    assert_eq!(flowstorm(&["validate"]).status.code(), Some(2));
+    assert_eq!(flowstorm(&["validate", "x.json", "--format", "xml"]).status.code(), Some(2));
+    let out = flowstorm(&["validate", "/nonexistent/board.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/board.json"));
+}
