@@ -3,6 +3,7 @@
 pub mod board;
 pub mod edit;
 pub mod format;
+pub mod generate;
 pub mod geometry;
 pub mod kind;
 pub mod props;

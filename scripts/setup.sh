@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Flowstorm needs to build, serve and test, skipping whatever is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need=()
+# wasm32 through rustup when it has the target; otherwise Debian's web toolchain and build-std.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  for p in rustc-web cargo-web rust-web-src rust-web-llvm lld-22; do
+    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+  done
+fi
+for p in chromium chromium-driver; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  echo "setup: installing trunk 0.21"
+  cargo install trunk --version '^0.21' --locked
+fi
+
+wb=$(sed -n 's/^wasm-bindgen = "=\([^"]*\)"/\1/p' Cargo.toml)
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wb"; then
+  echo "setup: installing wasm-bindgen-cli $wb"
+  cargo install wasm-bindgen-cli --version "$wb"
+fi

@@ -1,0 +1,118 @@
+//! Generated boards of any size, for benchmarks and load tests.
+
+use super::{
+    board::{Board, Frame, FrameId, FrameKind, Link, LinkId, Note, Topic},
+    kind::NoteKind,
+};
+use serde_json::json;
+
+/// Notes in one generated flow: actor → command → aggregate → event → policy → command → …
+const UNIT: [NoteKind; 10] = [
+    NoteKind::Actor,
+    NoteKind::Command,
+    NoteKind::Aggregate,
+    NoteKind::Event,
+    NoteKind::Policy,
+    NoteKind::Command,
+    NoteKind::Aggregate,
+    NoteKind::Event,
+    NoteKind::ReadModel,
+    NoteKind::ExternalSystem,
+];
+
+/// Links of one flow, as (from, to) positions in [`UNIT`]: fifteen, all allowed pairs.
+const UNIT_LINKS: [(usize, usize); 15] = [
+    (0, 1),
+    (1, 2),
+    (2, 3),
+    (3, 4),
+    (4, 5),
+    (5, 6),
+    (6, 7),
+    (7, 8),
+    (8, 0),
+    (3, 8),
+    (7, 9),
+    (6, 9),
+    (2, 9),
+    (1, 3),
+    (8, 4),
+];
+
+/// A valid board of about `notes` notes and 1.5 links per note, in flows of ten,
+/// ten flows to a bounded context; the same arguments give the same board.
+pub fn generate(notes: usize) -> Board {
+    let flows = notes.div_ceil(UNIT.len());
+    let mut board = Board { name: Some(format!("Generated {notes}")), ..Board::default() };
+    for f in 0..flows {
+        let context = f / 10;
+        let (row, col) = ((f % 10) as f64, context as f64);
+        let frame_id = FrameId(format!("ctx{context}"));
+        if f % 10 == 0 {
+            board.frames.push(Frame {
+                id: frame_id.clone(),
+                kind: FrameKind::Context,
+                name: format!("Context {context}"),
+                x: col * 2400.0,
+                y: 0.0,
+                w: Some(2300.0),
+                h: Some(10.0 * 260.0),
+            });
+            board.topics.push(Topic { name: format!("topic-{context}"), partitions: 1 + (context % 6) as u32, key: Some("id".into()), retention_ms: None });
+        }
+        let base = f * UNIT.len();
+        for (i, kind) in UNIT.into_iter().enumerate() {
+            if board.notes.len() == notes {
+                break;
+            }
+            let mut note = Note::new(
+                format!("n{}", base + i),
+                kind,
+                format!("{} {}", kind.label(), base + i),
+                col * 2400.0 + 40.0 + i as f64 * 225.0,
+                row * 260.0 + 40.0,
+            );
+            note.frame = Some(frame_id.clone());
+            match kind {
+                NoteKind::Event => {
+                    note.props.insert("topic".into(), json!(format!("topic-{context}")));
+                }
+                NoteKind::Policy => {
+                    note.props.insert("instances".into(), json!(2));
+                    note.props.insert("idempotent".into(), json!(f % 2 == 0));
+                }
+                NoteKind::Actor => {
+                    note.props.insert("rate".into(), json!(5));
+                }
+                _ => {}
+            }
+            board.notes.push(note);
+        }
+        for (n, (a, b)) in UNIT_LINKS.into_iter().enumerate() {
+            if base + a.max(b) < board.notes.len() {
+                board.links.push(Link {
+                    id: LinkId(format!("l{}", f * UNIT_LINKS.len() + n)),
+                    from: board.notes[base + a].id.clone(),
+                    to: board.notes[base + b].id.clone(),
+                });
+            }
+        }
+    }
+    board
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::format::{load, save};
+
+    #[test]
+    fn generated_boards_are_valid_and_sized() {
+        let board = generate(1000);
+        assert_eq!(board.notes.len(), 1000);
+        assert_eq!(board.links.len(), 1500);
+        assert_eq!(load(&save(&board)).unwrap(), board);
+        assert_eq!(generate(7).notes.len(), 7);
+        assert_eq!(generate(0).notes.len(), 0);
+    }
+}

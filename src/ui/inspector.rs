@@ -1,0 +1,288 @@
+//! The inspector: text, props and frame of the selected element, or the board's own settings.
+
+use super::app::{delete_selection, Ctx, Selection};
+use crate::model::{
+    link_meaning,
+    props::{default_value, specs, PropType},
+    Edit, FrameId, LinkId, NoteId, Topic,
+};
+use leptos::prelude::*;
+use serde_json::Value;
+
+/// Parses what a person typed into a prop field, by the prop's type.
+fn parse_prop(ty: &PropType, raw: &str) -> Result<Option<Value>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let value = match ty {
+        PropType::Bool => Value::Bool(raw == "true"),
+        PropType::Text | PropType::Choice(_) => Value::String(raw.to_string()),
+        PropType::Int { .. } => raw.parse::<i64>().map(Value::from).map_err(|_| format!("\"{raw}\" is not a whole number"))?,
+        PropType::Number { .. } => raw
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Value::from)
+            .ok_or_else(|| format!("\"{raw}\" is not a number"))?,
+        PropType::TextList => Value::Array(
+            raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect(),
+        ),
+    };
+    ty.check(&value)?;
+    Ok(Some(value))
+}
+
+fn show_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(Value::is_string) => {
+            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The right-hand panel.
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <aside class="inspector" aria-label="Inspector">
+            {move || match ctx.selection.get() {
+                Selection::Note(id) => view! { <NoteInspector id /> }.into_any(),
+                Selection::Frame(id) => view! { <FrameInspector id /> }.into_any(),
+                Selection::Link(id) => view! { <LinkInspector id /> }.into_any(),
+                Selection::None => view! { <BoardInspector /> }.into_any(),
+            }}
+        </aside>
+    }
+}
+
+#[component]
+fn NoteInspector(id: NoteId) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let Some(note) = ctx.doc.with_untracked(|d| d.board.note(&id).cloned()) else {
+        return view! { <p>"Nothing selected"</p> }.into_any();
+    };
+    let kind = note.kind;
+    let frame_name = note.frame.as_ref().and_then(|f| ctx.doc.with_untracked(|d| d.board.frame(f).map(|f| f.name.clone())));
+    let text = {
+        let id = id.clone();
+        move || ctx.doc.with(|d| d.board.note(&id).map(|n| n.text.clone()).unwrap_or_default())
+    };
+    let rows = specs(kind)
+        .into_iter()
+        .map(|spec| {
+            let id = id.clone();
+            let name = spec.name;
+            let current = {
+                let id = id.clone();
+                move || ctx.doc.with(|d| d.board.note(&id).and_then(|n| n.props.get(name).cloned()))
+            };
+            let default = default_value(&note, name).map(|v| show_value(&v)).unwrap_or_else(|| spec.default.to_string());
+            let ty = spec.ty;
+            let set = move |raw: String| match parse_prop(&ty, &raw) {
+                Ok(value) => {
+                    if ctx.apply(Edit::SetProp { id: id.clone(), name: name.into(), value, index: None }) {
+                        ctx.status.set(format!("Set {name}"));
+                    }
+                }
+                Err(reason) => ctx.status.set(format!("{name}: {reason}")),
+            };
+            let field = match ty {
+                PropType::Bool => {
+                    let default_on = default == "true";
+                    let checked = move || current().and_then(|v| v.as_bool()).unwrap_or(default_on);
+                    view! {
+                        <input type="checkbox" data-prop=name prop:checked=checked
+                            on:change=move |ev| set(event_target_checked(&ev).to_string()) />
+                    }
+                    .into_any()
+                }
+                PropType::Choice(options) => {
+                    let selected = move || current().map(|v| show_value(&v)).unwrap_or_default();
+                    view! {
+                        <select data-prop=name prop:value=selected on:change=move |ev| set(event_target_value(&ev))>
+                            <option value="">{format!("default ({default})")}</option>
+                            {options.iter().map(|o| view! { <option value=*o>{*o}</option> }).collect_view()}
+                        </select>
+                    }
+                    .into_any()
+                }
+                _ => {
+                    let value = move || current().map(|v| show_value(&v)).unwrap_or_default();
+                    view! {
+                        <input type="text" data-prop=name placeholder=default prop:value=value
+                            on:change=move |ev| set(event_target_value(&ev)) />
+                    }
+                    .into_any()
+                }
+            };
+            view! {
+                <label class="prop" title=spec.help>
+                    <span class="prop-name">{name}</span>
+                    {field}
+                </label>
+            }
+        })
+        .collect_view();
+    let unknown = {
+        let id = id.clone();
+        move || {
+            ctx.doc.with(|d| {
+                d.board
+                    .note(&id)
+                    .map(|n| {
+                        n.props
+                            .iter()
+                            .filter(|(k, _)| crate::model::props::spec_of(n.kind, k).is_none())
+                            .map(|(k, v)| (k.clone(), v.to_string()))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let set_text = {
+        let id = id.clone();
+        move |ev| {
+            let text = event_target_value(&ev);
+            ctx.apply(Edit::SetText { id: id.clone(), text });
+        }
+    };
+    view! {
+        <div class="inspect" data-inspect="note">
+            <h2><span class="chip" style=format!("background:{}", kind.colour())></span>{kind.label()}</h2>
+            <p class="muted">"id " <code>{id.0.clone()}</code>
+                {frame_name.map(|f| view! { " · in " <strong>{f}</strong> })}
+            </p>
+            <label class="field">"Text"
+                <textarea data-field="text" rows="3" prop:value=text on:change=set_text></textarea>
+            </label>
+            {(kind == crate::model::NoteKind::Event).then(|| view! {
+                <p class="hint">"Name events in the past tense: “Order placed”."</p>
+            })}
+            <div class="props">{rows}</div>
+            <Show when={ let unknown = unknown.clone(); move || !unknown().is_empty() }>
+                <h3>"Other props (kept as they are)"</h3>
+                <ul class="other-props">
+                    {let unknown = unknown.clone(); move || unknown().into_iter().map(|(k, v)| view! { <li><code>{k}</code>": "{v}</li> }).collect_view()}
+                </ul>
+            </Show>
+            <button class="danger" data-action="delete" on:click=move |_| delete_selection(ctx)>"Delete note"</button>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn FrameInspector(id: FrameId) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let name = {
+        let id = id.clone();
+        move || ctx.doc.with(|d| d.board.frame(&id).map(|f| f.name.clone()).unwrap_or_default())
+    };
+    let count = {
+        let id = id.clone();
+        move || ctx.doc.with(|d| d.board.notes.iter().filter(|n| n.frame.as_ref() == Some(&id)).count())
+    };
+    view! {
+        <div class="inspect" data-inspect="frame">
+            <h2>"Bounded context"</h2>
+            <label class="field">"Name"
+                <input type="text" data-field="name" prop:value=name
+                    on:change=move |ev| { ctx.apply(Edit::RenameFrame { id: id.clone(), name: event_target_value(&ev) }); } />
+            </label>
+            <p class="muted">{move || format!("{} notes inside", count())}</p>
+            <button class="danger" data-action="delete" on:click=move |_| delete_selection(ctx)>"Delete frame (keeps its notes)"</button>
+        </div>
+    }
+}
+
+#[component]
+fn LinkInspector(id: LinkId) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let describe = move || {
+        ctx.doc.with(|d| {
+            let link = d.board.link(&id)?;
+            let from = d.board.note(&link.from)?;
+            let to = d.board.note(&link.to)?;
+            let meaning = link_meaning(from.kind, to.kind).map(|m| format!("{m:?}").to_lowercase()).unwrap_or_default();
+            Some(format!("{} → {} ({meaning})", from.text, to.text))
+        })
+    };
+    view! {
+        <div class="inspect" data-inspect="link">
+            <h2>"Link"</h2>
+            <p>{move || describe().unwrap_or_default()}</p>
+            <button class="danger" data-action="delete" on:click=move |_| delete_selection(ctx)>"Delete link"</button>
+        </div>
+    }
+}
+
+#[component]
+fn BoardInspector() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let name = move || ctx.doc.with(|d| d.board.name.clone().unwrap_or_default());
+    let counts = move || ctx.doc.with(|d| format!("{} notes · {} links · {} frames", d.board.notes.len(), d.board.links.len(), d.board.frames.len()));
+    let topics = move || ctx.doc.with(|d| d.board.topics.clone());
+    let set_topic = move |topic: Topic| {
+        let name = topic.name.clone();
+        ctx.apply(Edit::SetTopic { name, topic: Some(topic), index: None });
+    };
+    let new_topic = RwSignal::new(String::new());
+    view! {
+        <div class="inspect" data-inspect="board">
+            <h2>"Board"</h2>
+            <label class="field">"Name"
+                <input type="text" data-field="board-name" prop:value=name
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        ctx.apply(Edit::SetName { name: (!v.trim().is_empty()).then_some(v) });
+                    } />
+            </label>
+            <p class="muted">{counts}</p>
+            <h3>"Topics"</h3>
+            <table class="topics">
+                <thead><tr><th>"Name"</th><th>"Partitions"</th><th>"Key"</th></tr></thead>
+                <tbody>
+                    <For each=topics key=|t: &Topic| (t.name.clone(), t.partitions, t.key.clone()) children=move |t: Topic| {
+                        let t2 = t.clone();
+                        let (name_attr, name_text) = (t.name.clone(), t.name.clone());
+                        view! {
+                            <tr data-topic=name_attr>
+                                <td>{name_text}</td>
+                                <td><input type="number" min="1" max="10000" data-field="partitions" prop:value=t.partitions.to_string()
+                                    on:change=move |ev| {
+                                        match event_target_value(&ev).parse::<u32>() {
+                                            Ok(p) => set_topic(Topic { partitions: p, ..t.clone() }),
+                                            Err(_) => ctx.status.set("Partitions must be a whole number from 1 to 10000".into()),
+                                        }
+                                    } /></td>
+                                <td><input type="text" data-field="key" prop:value=t2.key.clone().unwrap_or_default()
+                                    on:change=move |ev| {
+                                        let key = event_target_value(&ev);
+                                        set_topic(Topic { key: (!key.trim().is_empty()).then_some(key), ..t2.clone() });
+                                    } /></td>
+                            </tr>
+                        }
+                    } />
+                </tbody>
+            </table>
+            <form class="add-topic" on:submit=move |ev| {
+                ev.prevent_default();
+                let name = new_topic.get_untracked().trim().to_string();
+                if !name.is_empty() {
+                    set_topic(Topic { name, partitions: 1, key: None, retention_ms: None });
+                    new_topic.set(String::new());
+                }
+            }>
+                <input type="text" placeholder="new topic" data-field="new-topic" prop:value=move || new_topic.get()
+                    on:input=move |ev| new_topic.set(event_target_value(&ev)) />
+                <button type="submit" data-action="add-topic">"Add topic"</button>
+            </form>
+            <p class="hint">"Select a note to edit its text and props. Drag empty space to pan, Ctrl+wheel to zoom."</p>
+        </div>
+    }
+}

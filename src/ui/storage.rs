@@ -1,0 +1,54 @@
+//! Persistence in the browser: autosave to localStorage and file download.
+
+use wasm_bindgen::JsCast;
+
+/// The localStorage key of the autosaved board.
+pub const AUTOSAVE_KEY: &str = "flowstorm.board";
+/// Where an autosave that no longer loads is kept, so nothing is lost.
+pub const BROKEN_KEY: &str = "flowstorm.board.unreadable";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Reads a stored text.
+pub fn read(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores a text; false if the browser refused (quota, private mode).
+pub fn write(key: &str, text: &str) -> bool {
+    local_storage().is_some_and(|s| s.set_item(key, text).is_ok())
+}
+
+/// Offers `text` as a file download named `file_name`.
+pub fn download(file_name: &str, text: &str) -> Result<(), String> {
+    let fail = |what: &str| format!("could not save the file: {what}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| fail("blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| fail("link"))?.dyn_into().map_err(|_| fail("link"))?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// A file name for a board: its name in kebab case, or "board".
+pub fn file_name(board_name: Option<&str>) -> String {
+    let slug: String = board_name
+        .unwrap_or("board")
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("{}.flowstorm.json", if slug.is_empty() { "board" } else { &slug })
+}
