@@ -129,6 +129,7 @@ pub(crate) enum Action {
     Commit { member: MemberId, epoch: u32, topic: TopicId, partition: u32, offset: u64 },
     SessionExpire { member: MemberId, epoch: u32 },
     PollTimeout { member: MemberId, epoch: u32, delivery: DeliveryId },
+    AutoCommit { member: MemberId, epoch: u32 },
     Produce(Box<ProduceRequest>),
     Crash { member: MemberId },
     Retention,
@@ -290,6 +291,7 @@ impl Cluster {
             }
             Action::SessionExpire { member, epoch } => self.on_session_expire(member, epoch),
             Action::PollTimeout { member, epoch, delivery } => self.on_poll_timeout(member, epoch, delivery),
+            Action::AutoCommit { member, epoch } => self.on_auto_commit_tick(member, epoch),
             Action::Produce(req) => {
                 let now = self.sched.now();
                 // A scheduled produce to a topic deleted or never created is dropped.

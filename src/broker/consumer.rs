@@ -387,10 +387,43 @@ impl Cluster {
             self.fetch(member);
             if self.members[member.0 as usize].buffer.is_empty() {
                 self.members[member.0 as usize].phase = Phase::Waiting;
+                self.arm_auto_commit(member);
                 return;
             }
         }
         self.deliver_next(member);
+    }
+
+    /// An idle auto-commit consumer still polls: commit its positions once the interval is up.
+    fn arm_auto_commit(&mut self, member: MemberId) {
+        let mem = &self.members[member.0 as usize];
+        let group = &self.groups[mem.group.0 as usize];
+        let DeliveryMode::AutoCommit { interval_ms } = group.config.mode else { return };
+        let dirty = mem.owned.iter().any(|tp| mem.positions.get(tp) != group.committed.get(tp));
+        if dirty {
+            let at = mem.last_auto_commit.saturating_add(interval_ms).max(self.sched.now());
+            let epoch = mem.epoch;
+            self.sched.schedule(at, Action::AutoCommit { member, epoch });
+        }
+    }
+
+    pub(crate) fn on_auto_commit_tick(&mut self, member: MemberId, epoch: u32) {
+        let Some(m) = self.members.get(member.0 as usize) else { return };
+        if m.epoch != epoch || m.status != Status::Active || m.phase != Phase::Waiting || !m.buffer.is_empty() {
+            return;
+        }
+        let interval = match self.groups[m.group.0 as usize].config.mode {
+            DeliveryMode::AutoCommit { interval_ms } => interval_ms,
+            _ => return,
+        };
+        let now = self.sched.now();
+        if now < m.last_auto_commit.saturating_add(interval) {
+            self.arm_auto_commit(member);
+            return;
+        }
+        let owned = m.owned.clone();
+        self.commit_positions(member, &owned);
+        self.members[member.0 as usize].last_auto_commit = now;
     }
 
     fn rejoin(&mut self, member: MemberId) {
