@@ -739,3 +739,183 @@ fn checks_catch_anomalies_in_the_modes_that_allow_them() {
     assert!(duplicates > 0, "at-least-once with crashes must show duplicates");
     assert!(lost > 0, "at-most-once with crashes must show lost writes");
 }
+
+#[derive(Clone, Debug)]
+enum Op {
+    CreateTopic(usize, u32),
+    Produce { topic: usize, key: Option<u8>, partition: Option<u32>, ts: u64 },
+    AddPartitions(usize, u32),
+    CreateGroup { name: usize, topics: Vec<usize>, mode: u8, assignor: u8, instances: u32, manual: bool, retry: u8, fail: u32, max_poll_records: u32, max_poll_ms: u64 },
+    Join(usize),
+    Leave(u32),
+    Crash(u32),
+    Expire(u32),
+    Slow(u32, u64),
+    Seek { member: u32, topic: usize, partition: u32, kind: u8, value: u64 },
+    Ack(usize, bool),
+    ProduceDuring(usize, usize),
+    Step(u8),
+    RunUntil(u64),
+    DeleteRecords(usize, u32, u64),
+    Poison(usize, u32, u64),
+    Txn { kind: u8, producer: u32, topic: usize },
+    Query(usize, u32, u64),
+    Retention,
+}
+
+const NAMES: [&str; 7] = ["t", "u", "", "bad name", "..", "t-retry", "v"];
+
+fn name(i: usize) -> String {
+    if i == NAMES.len() { "x".repeat(300) } else { NAMES[i % NAMES.len()].to_string() }
+}
+
+fn big() -> impl Strategy<Value = u64> {
+    prop_oneof![0u64..20, Just(u64::MAX), Just(u64::MAX - 1), any::<u64>()]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let n = 0..=NAMES.len();
+    prop_oneof![
+        (n.clone(), prop_oneof![0u32..5, Just(u32::MAX), Just(10_001u32)]).prop_map(|(a, b)| Op::CreateTopic(a, b)),
+        (n.clone(), any::<Option<u8>>(), prop::option::of(prop_oneof![0u32..6, Just(u32::MAX)]), big())
+            .prop_map(|(topic, key, partition, ts)| Op::Produce { topic, key, partition, ts }),
+        (n.clone(), prop_oneof![0u32..8, Just(u32::MAX)]).prop_map(|(a, b)| Op::AddPartitions(a, b)),
+        (n.clone(), prop::collection::vec(n.clone(), 0..3), 0u8..4, 0u8..4, 0u32..4, any::<bool>(), 0u8..4, prop_oneof![Just(0u32), Just(300_000u32), Just(2_000_000u32)], 0u32..5, prop_oneof![Just(0u64), Just(5u64), Just(u64::MAX)])
+            .prop_map(|(name, topics, mode, assignor, instances, manual, retry, fail, max_poll_records, max_poll_ms)| Op::CreateGroup { name, topics, mode, assignor, instances, manual, retry, fail, max_poll_records, max_poll_ms }),
+        n.clone().prop_map(Op::Join),
+        (0u32..12).prop_map(Op::Leave),
+        (0u32..12).prop_map(Op::Crash),
+        (0u32..12).prop_map(Op::Expire),
+        (0u32..12, big()).prop_map(|(m, x)| Op::Slow(m, x)),
+        (0u32..12, n.clone(), 0u32..6, 0u8..4, big()).prop_map(|(member, topic, partition, kind, value)| Op::Seek { member, topic, partition, kind, value }),
+        (0usize..64, any::<bool>()).prop_map(|(d, ok)| Op::Ack(d, ok)),
+        (0usize..64, n.clone()).prop_map(|(d, t)| Op::ProduceDuring(d, t)),
+        (0u8..40).prop_map(Op::Step),
+        big().prop_map(Op::RunUntil),
+        (n.clone(), 0u32..6, big()).prop_map(|(t, p, o)| Op::DeleteRecords(t, p, o)),
+        (n.clone(), 0u32..6, big()).prop_map(|(t, p, o)| Op::Poison(t, p, o)),
+        (0u8..5, 0u32..4, n.clone()).prop_map(|(kind, producer, topic)| Op::Txn { kind, producer, topic }),
+        (n, 0u32..6, big()).prop_map(|(t, p, o)| Op::Query(t, p, o)),
+        Just(Op::Retention),
+    ]
+}
+
+fn apply(c: &mut Cluster, op: &Op, deliveries: &mut Vec<DeliveryId>) {
+    match op {
+        Op::CreateTopic(t, p) => {
+            let cfg = TopicConfig { partitions: *p, retention_ms: Some(50), retention_bytes: Some(200), segment_records: 3 };
+            let _ = if *p % 2 == 0 { c.create_topic(&name(*t), *p) } else { c.create_topic_with(&name(*t), cfg) };
+        }
+        Op::Produce { topic, key, partition, ts } => {
+            let k = key.map(|k| format!("k{k}"));
+            let headers = [("correlation-id", "c"), ("causation-id", "e")];
+            let t = name(*topic);
+            let _ = c.produce(Produce { topic: &t, partition: *partition, key: k.as_deref(), value: b"0123456789abcdef", headers: &headers }, *ts);
+        }
+        Op::AddPartitions(t, n) => { let _ = c.add_partitions(&name(*t), *n); }
+        Op::CreateGroup { name: g, topics, mode, assignor, instances, manual, retry, fail, max_poll_records, max_poll_ms } => {
+            let names: Vec<String> = topics.iter().map(|t| name(*t)).collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let mut cfg = GroupConfig::new(&name(*g), &refs);
+            cfg.mode = [DeliveryMode::AtMostOnce, DeliveryMode::AtLeastOnce, DeliveryMode::AutoCommit { interval_ms: 5 }, DeliveryMode::ExactlyOnce][*mode as usize % 4];
+            cfg.assignor = [AssignorKind::Range, AssignorKind::RoundRobin, AssignorKind::Sticky, AssignorKind::CooperativeSticky][*assignor as usize % 4];
+            cfg.instances = *instances;
+            cfg.auto_ack = !manual;
+            cfg.failure_per_million = *fail;
+            cfg.max_poll_records = *max_poll_records;
+            cfg.max_poll_interval_ms = *max_poll_ms;
+            cfg.processing_time_ms = 1;
+            cfg.session_timeout_ms = 20;
+            cfg.retry = match retry {
+                0 => RetryPolicy::default(),
+                1 => RetryPolicy { max_attempts: 3, mode: RetryMode::Blocking { backoff_ms: 2 }, dead_letter: true },
+                2 => RetryPolicy { max_attempts: 2, mode: RetryMode::RetryTopic { backoff_ms: 3 }, dead_letter: true },
+                _ => RetryPolicy { max_attempts: 0, mode: RetryMode::Blocking { backoff_ms: u64::MAX }, dead_letter: false },
+            };
+            let _ = c.create_group(cfg);
+        }
+        Op::Join(g) => { let _ = c.join(&name(*g)); }
+        Op::Leave(m) => { let _ = c.leave(MemberId(*m)); }
+        Op::Crash(m) => { let _ = c.crash(MemberId(*m)); }
+        Op::Expire(m) => { let _ = c.expire_session(MemberId(*m)); }
+        Op::Slow(m, x) => { let _ = c.slow_down(MemberId(*m), *x % 1_000); }
+        Op::Seek { member, topic, partition, kind, value } => {
+            let to = [SeekTo::Earliest, SeekTo::Latest, SeekTo::Offset(*value), SeekTo::Timestamp(*value)][*kind as usize % 4];
+            let _ = c.seek(MemberId(*member), &name(*topic), *partition, to);
+        }
+        Op::Ack(i, ok) => {
+            let d = deliveries.get(*i).copied().unwrap_or(DeliveryId(*i as u64 * 7919));
+            let _ = if *ok { c.ack_processed(d) } else { c.fail_processing(d) };
+        }
+        Op::ProduceDuring(i, t) => {
+            let d = deliveries.get(*i).copied().unwrap_or(DeliveryId(u64::MAX));
+            let t = name(*t);
+            let _ = c.produce_during(d, Produce::new(&t, b"out"));
+        }
+        Op::Step(n) => {
+            for _ in 0..*n {
+                match c.step() {
+                    Some(TraceEntry { event: TraceEvent::Delivered { delivery, .. }, .. }) => deliveries.push(delivery),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        }
+        Op::RunUntil(t) => { c.run_until(c.now().saturating_add(*t % 500)); }
+        Op::DeleteRecords(t, p, o) => { let _ = c.delete_records(&name(*t), *p, *o); }
+        Op::Poison(t, p, o) => { let _ = c.poison(&name(*t), *p, *o % 8); }
+        Op::Txn { kind, producer, topic } => {
+            let pid = flowstorm::broker::ProducerId(*producer);
+            let t = name(*topic);
+            let _ = match kind {
+                0 => c.init_producer(&format!("tx{producer}")).map(|_| ()),
+                1 => c.begin_transaction(pid),
+                2 => c.produce_transactional(pid, Produce::new(&t, b"tx"), c.now()).map(|_| ()),
+                3 => c.commit_transaction(pid),
+                _ => c.abort_transaction(pid),
+            };
+        }
+        Op::Query(t, p, o) => {
+            let t = name(*t);
+            let _ = c.record(&t, *p, *o);
+            let _ = c.read(&t, *p, *o, 5, Isolation::ReadCommitted);
+            let _ = c.offsets_for_times(&t, *p, *o);
+            let _ = (c.log_start_offset(&t, *p), c.log_end_offset(&t, *p), c.last_stable_offset(&t, *p));
+            for g in NAMES {
+                let _ = (c.lag(g), c.committed(g, &t, *p), c.members(g), c.generation(g));
+            }
+            let _ = (c.assignment(MemberId(*p)), c.position(MemberId(*p), &t, 0));
+        }
+        Op::Retention => c.enforce_retention(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_input_panics_and_offsets_stay_dense(ops in prop::collection::vec(op(), 0..60)) {
+        let mut c = Cluster::with_seed(ops.len() as u64);
+        let mut deliveries = Vec::new();
+        for o in &ops {
+            apply(&mut c, o, &mut deliveries);
+        }
+        c.run_until_idle(20_000);
+        let _ = check_trace(c.trace());
+        let mut offsets: BTreeMap<(u32, u32), Vec<u64>> = BTreeMap::new();
+        for e in c.trace() {
+            match e.event {
+                TraceEvent::Produced { topic, partition, offset, .. } | TraceEvent::TxnMarker { topic, partition, offset, .. } => {
+                    offsets.entry((topic.0, partition)).or_default().push(offset)
+                }
+                _ => {}
+            }
+        }
+        for ((t, p), list) in offsets {
+            let expected: Vec<u64> = (0..list.len() as u64).collect();
+            prop_assert_eq!(&list, &expected, "offsets of {}-{} are dense and in order", t, p);
+            let topic = c.topic_name(flowstorm::broker::TopicId(t)).unwrap().to_string();
+            prop_assert_eq!(c.log_end_offset(&topic, p).unwrap(), list.len() as u64);
+        }
+    }
+}

@@ -592,10 +592,14 @@ impl Cluster {
             }
             return Ok(pid);
         }
+        Ok(self.new_producer(transactional_id))
+    }
+
+    pub(crate) fn new_producer(&mut self, transactional_id: &str) -> ProducerId {
         let pid = ProducerId(self.producers.len() as u32);
         self.producers.push(TxnProducer { open: false, partitions: BTreeSet::new() });
         self.producer_ids.insert(transactional_id.to_string(), pid);
-        Ok(pid)
+        pid
     }
 
     fn producer_mut(&mut self, pid: ProducerId) -> Result<&mut TxnProducer, BrokerError> {

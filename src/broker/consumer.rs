@@ -26,9 +26,9 @@ impl Cluster {
         member.phase = Phase::Waiting;
         self.members.push(member);
         if exactly_once {
-            if let Ok(pid) = self.init_producer(&format!("{name}.txn")) {
-                self.members[id.0 as usize].producer = Some(pid);
-            }
+            // Member names are unique, so each member gets its own transactional producer.
+            let pid = self.new_producer(&format!("{name}.txn"));
+            self.members[id.0 as usize].producer = Some(pid);
         }
         self.groups[g.0 as usize].members.push(id);
         self.emit(TraceEvent::MemberJoined { group: g, member: id });
