@@ -21,7 +21,10 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        LIVE.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -38,7 +41,10 @@ fn records_per_second() -> f64 {
         let start = Instant::now();
         let summary = throughput_workload(records);
         let secs = start.elapsed().as_secs_f64();
-        assert_eq!(summary.consumed, records, "workload must consume every record");
+        assert_eq!(
+            summary.consumed, records,
+            "workload must consume every record"
+        );
         best = best.min(secs);
     }
     records as f64 / best
@@ -46,11 +52,16 @@ fn records_per_second() -> f64 {
 
 fn bytes_per_record() -> f64 {
     let n = 500_000u64;
-    let mut c = Cluster::new(ClusterConfig { seed: 1, keep_trace: false, ..ClusterConfig::default() });
+    let mut c = Cluster::new(ClusterConfig {
+        seed: 1,
+        keep_trace: false,
+        ..ClusterConfig::default()
+    });
     c.create_topic("orders", 8).expect("topic");
     // Intern the header names before measuring: they are shared by every record.
     let warm = [("correlation-id", "x"), ("causation-id", "y")];
-    c.produce(Produce::new("orders", b"").headers(&warm), 0).expect("produce");
+    c.produce(Produce::new("orders", b"").headers(&warm), 0)
+        .expect("produce");
     let (mut kb, mut cb, mut zb) = ([0u8; 20], [0u8; 20], [0u8; 20]);
     let mut value = [0u8; 16];
     let before = LIVE.load(Ordering::Relaxed);
@@ -60,8 +71,17 @@ fn bytes_per_record() -> f64 {
         let corr = decimal(1_000_000 + i, &mut cb);
         let cause = decimal(2_000_000 + i, &mut zb);
         let headers = [("correlation-id", corr), ("causation-id", cause)];
-        c.produce(Produce { topic: "orders", partition: None, key: Some(&key), value: &value, headers: &headers }, i)
-            .expect("produce");
+        c.produce(
+            Produce {
+                topic: "orders",
+                partition: None,
+                key: Some(&key),
+                value: &value,
+                headers: &headers,
+            },
+            i,
+        )
+        .expect("produce");
     }
     let after = LIVE.load(Ordering::Relaxed);
     let per = (after - before) as f64 / n as f64;

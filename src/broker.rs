@@ -25,7 +25,7 @@ pub use log::Isolation;
 pub use murmur2::{murmur2, partition_for_key, to_positive};
 pub use trace::{Outcome, TraceEntry, TraceEvent};
 pub use types::{
-    BrokerError, DeliveryId, GroupId, Header, MemberId, Produce, ProduceRequest, ProducerId, Record, RecordMetadata,
-    SeekTo, TopicId, TopicPartition,
+    BrokerError, DeliveryId, GroupId, Header, MemberId, Produce, ProduceRequest, ProducerId,
+    Record, RecordMetadata, SeekTo, TopicId, TopicPartition,
 };
 pub use workload::{throughput_workload, WorkloadSummary};

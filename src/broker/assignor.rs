@@ -55,13 +55,23 @@ pub fn assign<M: Ord + Clone, T: Ord + Clone>(
 }
 
 fn empty<M: Ord + Clone, T>(members: &[MemberSubscription<M, T>]) -> Assignment<M, T> {
-    members.iter().map(|m| (m.member.clone(), Vec::new())).collect()
+    members
+        .iter()
+        .map(|m| (m.member.clone(), Vec::new()))
+        .collect()
 }
 
-fn range<M: Ord + Clone, T: Ord + Clone>(members: &[MemberSubscription<M, T>], topics: &BTreeMap<T, u32>) -> Assignment<M, T> {
+fn range<M: Ord + Clone, T: Ord + Clone>(
+    members: &[MemberSubscription<M, T>],
+    topics: &BTreeMap<T, u32>,
+) -> Assignment<M, T> {
     let mut out = empty(members);
     for (topic, &count) in topics {
-        let subscribers: BTreeSet<&M> = members.iter().filter(|m| m.topics.contains(topic)).map(|m| &m.member).collect();
+        let subscribers: BTreeSet<&M> = members
+            .iter()
+            .filter(|m| m.topics.contains(topic))
+            .map(|m| &m.member)
+            .collect();
         let n = subscribers.len() as u32;
         if n == 0 {
             continue;
@@ -119,11 +129,18 @@ fn round_robin<M: Ord + Clone, T: Ord + Clone>(
 ///    to the eligible member with the fewest partitions (ties: member order).
 /// 3. While some member holds at least two more partitions than an eligible peer, its most
 ///    recently added partition moves to the least-loaded eligible peer.
-fn sticky<M: Ord + Clone, T: Ord + Clone>(members: &[MemberSubscription<M, T>], topics: &BTreeMap<T, u32>) -> Assignment<M, T> {
+fn sticky<M: Ord + Clone, T: Ord + Clone>(
+    members: &[MemberSubscription<M, T>],
+    topics: &BTreeMap<T, u32>,
+) -> Assignment<M, T> {
     let mut out = empty(members);
-    let subs: BTreeMap<&M, &MemberSubscription<M, T>> = members.iter().map(|m| (&m.member, m)).collect();
+    let subs: BTreeMap<&M, &MemberSubscription<M, T>> =
+        members.iter().map(|m| (&m.member, m)).collect();
     let eligible = |tp: &(T, u32)| -> Vec<&M> {
-        subs.iter().filter(|(_, s)| s.topics.contains(&tp.0)).map(|(m, _)| *m).collect()
+        subs.iter()
+            .filter(|(_, s)| s.topics.contains(&tp.0))
+            .map(|(m, _)| *m)
+            .collect()
     };
     let exists = |tp: &(T, u32)| topics.get(&tp.0).is_some_and(|&n| tp.1 < n);
 
@@ -153,7 +170,10 @@ fn sticky<M: Ord + Clone, T: Ord + Clone>(members: &[MemberSubscription<M, T>], 
     }
     unassigned.sort_by(|a, b| (a.1.len(), &a.0).cmp(&(b.1.len(), &b.0)));
     for (tp, elig) in unassigned {
-        let best = elig.iter().min_by_key(|m| (out.get(**m).map_or(0, Vec::len), **m)).copied();
+        let best = elig
+            .iter()
+            .min_by_key(|m| (out.get(**m).map_or(0, Vec::len), **m))
+            .copied();
         if let Some(m) = best {
             if let Some(list) = out.get_mut(m) {
                 list.push(tp);
@@ -195,8 +215,15 @@ fn sticky<M: Ord + Clone, T: Ord + Clone>(members: &[MemberSubscription<M, T>], 
 mod tests {
     use super::*;
 
-    fn sub(m: &'static str, topics: &[&'static str]) -> MemberSubscription<&'static str, &'static str> {
-        MemberSubscription { member: m, topics: topics.to_vec(), owned: Vec::new() }
+    fn sub(
+        m: &'static str,
+        topics: &[&'static str],
+    ) -> MemberSubscription<&'static str, &'static str> {
+        MemberSubscription {
+            member: m,
+            topics: topics.to_vec(),
+            owned: Vec::new(),
+        }
     }
 
     fn topics(list: &[(&'static str, u32)]) -> BTreeMap<&'static str, u32> {
@@ -210,7 +237,11 @@ mod tests {
     #[test]
     fn range_javadoc_example() {
         let members = [sub("C0", &["t0", "t1"]), sub("C1", &["t0", "t1"])];
-        let a = assign(AssignorKind::Range, &members, &topics(&[("t0", 3), ("t1", 3)]));
+        let a = assign(
+            AssignorKind::Range,
+            &members,
+            &topics(&[("t0", 3), ("t1", 3)]),
+        );
         assert_eq!(a["C0"], tps(&[("t0", 0), ("t0", 1), ("t1", 0), ("t1", 1)]));
         assert_eq!(a["C1"], tps(&[("t0", 2), ("t1", 2)]));
     }
@@ -218,12 +249,24 @@ mod tests {
     #[test]
     fn round_robin_javadoc_examples() {
         let members = [sub("C0", &["t0", "t1"]), sub("C1", &["t0", "t1"])];
-        let a = assign(AssignorKind::RoundRobin, &members, &topics(&[("t0", 3), ("t1", 3)]));
+        let a = assign(
+            AssignorKind::RoundRobin,
+            &members,
+            &topics(&[("t0", 3), ("t1", 3)]),
+        );
         assert_eq!(a["C0"], tps(&[("t0", 0), ("t0", 2), ("t1", 1)]));
         assert_eq!(a["C1"], tps(&[("t0", 1), ("t1", 0), ("t1", 2)]));
 
-        let members = [sub("C0", &["t0"]), sub("C1", &["t0", "t1"]), sub("C2", &["t0", "t1", "t2"])];
-        let a = assign(AssignorKind::RoundRobin, &members, &topics(&[("t0", 1), ("t1", 2), ("t2", 3)]));
+        let members = [
+            sub("C0", &["t0"]),
+            sub("C1", &["t0", "t1"]),
+            sub("C2", &["t0", "t1", "t2"]),
+        ];
+        let a = assign(
+            AssignorKind::RoundRobin,
+            &members,
+            &topics(&[("t0", 1), ("t1", 2), ("t2", 3)]),
+        );
         assert_eq!(a["C0"], tps(&[("t0", 0)]));
         assert_eq!(a["C1"], tps(&[("t1", 0)]));
         assert_eq!(a["C2"], tps(&[("t1", 1), ("t2", 0), ("t2", 1), ("t2", 2)]));
@@ -231,19 +274,39 @@ mod tests {
 
     #[test]
     fn every_assignor_covers_each_subscribed_partition_once() {
-        let members = [sub("a", &["x", "y"]), sub("b", &["y"]), sub("c", &["x", "y", "z"])];
+        let members = [
+            sub("a", &["x", "y"]),
+            sub("b", &["y"]),
+            sub("c", &["x", "y", "z"]),
+        ];
         let t = topics(&[("x", 5), ("y", 4), ("z", 0), ("w", 3)]);
-        for kind in [AssignorKind::Range, AssignorKind::RoundRobin, AssignorKind::Sticky, AssignorKind::CooperativeSticky] {
+        for kind in [
+            AssignorKind::Range,
+            AssignorKind::RoundRobin,
+            AssignorKind::Sticky,
+            AssignorKind::CooperativeSticky,
+        ] {
             let a = assign(kind, &members, &t);
             let mut all: Vec<_> = a.values().flatten().cloned().collect();
             all.sort();
             let before = all.len();
             all.dedup();
             assert_eq!(before, all.len(), "{kind:?} assigned a partition twice");
-            assert_eq!(all.len(), 9, "{kind:?} must assign x and y fully and nothing of w");
+            assert_eq!(
+                all.len(),
+                9,
+                "{kind:?} must assign x and y fully and nothing of w"
+            );
             for (m, list) in &a {
-                let s = members.iter().find(|s| s.member == *m).map(|s| s.topics.clone()).unwrap_or_default();
-                assert!(list.iter().all(|(t, _)| s.contains(t)), "{kind:?} gave {m} an unsubscribed topic");
+                let s = members
+                    .iter()
+                    .find(|s| s.member == *m)
+                    .map(|s| s.topics.clone())
+                    .unwrap_or_default();
+                assert!(
+                    list.iter().all(|(t, _)| s.contains(t)),
+                    "{kind:?} gave {m} an unsubscribed topic"
+                );
             }
         }
     }
@@ -251,7 +314,11 @@ mod tests {
     #[test]
     fn no_members_or_topics_is_empty() {
         let none: [MemberSubscription<&str, &str>; 0] = [];
-        for kind in [AssignorKind::Range, AssignorKind::RoundRobin, AssignorKind::Sticky] {
+        for kind in [
+            AssignorKind::Range,
+            AssignorKind::RoundRobin,
+            AssignorKind::Sticky,
+        ] {
             assert!(assign(kind, &none, &topics(&[("t", 3)])).is_empty());
             let a = assign(kind, &[sub("C0", &["t"])], &BTreeMap::new());
             assert_eq!(a["C0"], Vec::new());
@@ -261,13 +328,28 @@ mod tests {
     #[test]
     fn sticky_rebalances_towards_a_new_member_and_keeps_the_rest() {
         let t = topics(&[("t", 8)]);
-        let first = assign(AssignorKind::Sticky, &[sub("a", &["t"]), sub("b", &["t"])], &t);
-        let with_owned = |m: &'static str| MemberSubscription { member: m, topics: vec!["t"], owned: first.get(m).cloned().unwrap_or_default() };
-        let second = assign(AssignorKind::Sticky, &[with_owned("a"), with_owned("b"), with_owned("c")], &t);
+        let first = assign(
+            AssignorKind::Sticky,
+            &[sub("a", &["t"]), sub("b", &["t"])],
+            &t,
+        );
+        let with_owned = |m: &'static str| MemberSubscription {
+            member: m,
+            topics: vec!["t"],
+            owned: first.get(m).cloned().unwrap_or_default(),
+        };
+        let second = assign(
+            AssignorKind::Sticky,
+            &[with_owned("a"), with_owned("b"), with_owned("c")],
+            &t,
+        );
         let sizes: Vec<usize> = second.values().map(Vec::len).collect();
         assert_eq!(sizes, vec![3, 3, 2]);
         for m in ["a", "b"] {
-            assert!(second[m].iter().all(|tp| first[m].contains(tp)), "{m} only loses partitions");
+            assert!(
+                second[m].iter().all(|tp| first[m].contains(tp)),
+                "{m} only loses partitions"
+            );
         }
     }
 }
@@ -278,8 +360,16 @@ mod sticky_javadoc {
 
     type Sub = MemberSubscription<&'static str, &'static str>;
 
-    fn owned(m: &'static str, topics: &[&'static str], a: &Assignment<&'static str, &'static str>) -> Sub {
-        MemberSubscription { member: m, topics: topics.to_vec(), owned: a.get(m).cloned().unwrap_or_default() }
+    fn owned(
+        m: &'static str,
+        topics: &[&'static str],
+        a: &Assignment<&'static str, &'static str>,
+    ) -> Sub {
+        MemberSubscription {
+            member: m,
+            topics: topics.to_vec(),
+            owned: a.get(m).cloned().unwrap_or_default(),
+        }
     }
 
     #[test]
@@ -287,12 +377,20 @@ mod sticky_javadoc {
         let all = ["t0", "t1", "t2", "t3"];
         let t: BTreeMap<_, _> = all.iter().map(|n| (*n, 2u32)).collect();
         let none = Assignment::new();
-        let subs = [owned("C0", &all, &none), owned("C1", &all, &none), owned("C2", &all, &none)];
+        let subs = [
+            owned("C0", &all, &none),
+            owned("C1", &all, &none),
+            owned("C2", &all, &none),
+        ];
         let a = assign(AssignorKind::Sticky, &subs, &t);
         assert_eq!(a["C0"], vec![("t0", 0), ("t1", 1), ("t3", 0)]);
         assert_eq!(a["C1"], vec![("t0", 1), ("t2", 0), ("t3", 1)]);
         assert_eq!(a["C2"], vec![("t1", 0), ("t2", 1)]);
-        let b = assign(AssignorKind::Sticky, &[owned("C0", &all, &a), owned("C2", &all, &a)], &t);
+        let b = assign(
+            AssignorKind::Sticky,
+            &[owned("C0", &all, &a), owned("C2", &all, &a)],
+            &t,
+        );
         assert_eq!(b["C0"], vec![("t0", 0), ("t1", 1), ("t3", 0), ("t2", 0)]);
         assert_eq!(b["C2"], vec![("t1", 0), ("t2", 1), ("t0", 1), ("t3", 1)]);
     }
@@ -301,12 +399,23 @@ mod sticky_javadoc {
     fn example_two_unbalanced_subscriptions() {
         let t: BTreeMap<_, _> = [("t0", 1u32), ("t1", 2), ("t2", 3)].into_iter().collect();
         let none = Assignment::new();
-        let subs = [owned("C0", &["t0"], &none), owned("C1", &["t0", "t1"], &none), owned("C2", &["t0", "t1", "t2"], &none)];
+        let subs = [
+            owned("C0", &["t0"], &none),
+            owned("C1", &["t0", "t1"], &none),
+            owned("C2", &["t0", "t1", "t2"], &none),
+        ];
         let a = assign(AssignorKind::Sticky, &subs, &t);
         assert_eq!(a["C0"], vec![("t0", 0)]);
         assert_eq!(a["C1"], vec![("t1", 0), ("t1", 1)]);
         assert_eq!(a["C2"], vec![("t2", 0), ("t2", 1), ("t2", 2)]);
-        let b = assign(AssignorKind::Sticky, &[owned("C1", &["t0", "t1"], &a), owned("C2", &["t0", "t1", "t2"], &a)], &t);
+        let b = assign(
+            AssignorKind::Sticky,
+            &[
+                owned("C1", &["t0", "t1"], &a),
+                owned("C2", &["t0", "t1", "t2"], &a),
+            ],
+            &t,
+        );
         assert_eq!(b["C1"], vec![("t1", 0), ("t1", 1), ("t0", 0)]);
         assert_eq!(b["C2"], vec![("t2", 0), ("t2", 1), ("t2", 2)]);
     }

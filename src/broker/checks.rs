@@ -63,7 +63,10 @@ pub struct CheckReport {
 impl CheckReport {
     /// True when no anomaly was found.
     pub fn is_clean(&self) -> bool {
-        self.lost_writes.is_empty() && self.duplicates.is_empty() && self.nonmonotonic_polls.is_empty() && self.poll_skips.is_empty()
+        self.lost_writes.is_empty()
+            && self.duplicates.is_empty()
+            && self.nonmonotonic_polls.is_empty()
+            && self.poll_skips.is_empty()
     }
 }
 
@@ -87,24 +90,62 @@ pub fn check_trace(trace: &[TraceEntry]) -> CheckReport {
 
     for (i, entry) in trace.iter().enumerate() {
         match entry.event {
-            TraceEvent::Produced { topic, partition, offset, producer, .. } => match producer {
+            TraceEvent::Produced {
+                topic,
+                partition,
+                offset,
+                producer,
+                ..
+            } => match producer {
                 None => {
                     acked.insert(((topic, partition), offset));
                 }
-                Some(pid) => txn_pending.entry(pid).or_default().push(((topic, partition), offset)),
+                Some(pid) => txn_pending
+                    .entry(pid)
+                    .or_default()
+                    .push(((topic, partition), offset)),
             },
-            TraceEvent::TxnMarker { topic, partition, offset, .. } => {
+            TraceEvent::TxnMarker {
+                topic,
+                partition,
+                offset,
+                ..
+            } => {
                 markers.insert(((topic, partition), offset));
             }
-            TraceEvent::TxnCommitted { producer } => acked.extend(txn_pending.remove(&producer).unwrap_or_default()),
-            TraceEvent::TxnAborted { producer } => aborted.extend(txn_pending.remove(&producer).unwrap_or_default()),
-            TraceEvent::LogStartMoved { topic, partition, log_start } => {
+            TraceEvent::TxnCommitted { producer } => {
+                acked.extend(txn_pending.remove(&producer).unwrap_or_default())
+            }
+            TraceEvent::TxnAborted { producer } => {
+                aborted.extend(txn_pending.remove(&producer).unwrap_or_default())
+            }
+            TraceEvent::LogStartMoved {
+                topic,
+                partition,
+                log_start,
+            } => {
                 let f = floor.entry((topic, partition)).or_insert(0);
                 *f = (*f).max(log_start);
                 retention.push((i, (topic, partition), log_start));
             }
-            TraceEvent::PositionReset { group, member, topic, partition, from, to, .. }
-            | TraceEvent::Seek { group, member, topic, partition, from, to, .. } => {
+            TraceEvent::PositionReset {
+                group,
+                member,
+                topic,
+                partition,
+                from,
+                to,
+                ..
+            }
+            | TraceEvent::Seek {
+                group,
+                member,
+                topic,
+                partition,
+                from,
+                to,
+                ..
+            } => {
                 let tp = (topic, partition);
                 last.remove(&(member, tp));
                 if to > from {
@@ -113,18 +154,50 @@ pub fn check_trace(trace: &[TraceEntry]) -> CheckReport {
                     *epoch.entry((group, tp)).or_insert(0) += 1;
                 }
             }
-            TraceEvent::Assigned { member, topic, partition, .. }
-            | TraceEvent::Revoked { member, topic, partition, .. }
-            | TraceEvent::Lost { member, topic, partition, .. } => {
+            TraceEvent::Assigned {
+                member,
+                topic,
+                partition,
+                ..
+            }
+            | TraceEvent::Revoked {
+                member,
+                topic,
+                partition,
+                ..
+            }
+            | TraceEvent::Lost {
+                member,
+                topic,
+                partition,
+                ..
+            } => {
                 last.remove(&(member, (topic, partition)));
             }
-            TraceEvent::Delivered { group, member, topic, partition, offset, .. } => {
+            TraceEvent::Delivered {
+                group,
+                member,
+                topic,
+                partition,
+                offset,
+                ..
+            } => {
                 let tp = (topic, partition);
                 first_delivered.entry((group, tp, offset)).or_insert(i);
-                let anomaly = |kind, offset| Anomaly { kind, group, member: Some(member), topic, partition, offset, at_index: i };
+                let anomaly = |kind, offset| Anomaly {
+                    kind,
+                    group,
+                    member: Some(member),
+                    topic,
+                    partition,
+                    offset,
+                    at_index: i,
+                };
                 if let Some(prev) = last.get(&(member, tp)).copied() {
                     if offset <= prev {
-                        report.nonmonotonic_polls.push(anomaly(AnomalyKind::NonmonotonicPoll, offset));
+                        report
+                            .nonmonotonic_polls
+                            .push(anomaly(AnomalyKind::NonmonotonicPoll, offset));
                     } else {
                         let f = floor.get(&tp).copied().unwrap_or(0);
                         let gap = (prev + 1..offset).find(|o| {
@@ -137,7 +210,14 @@ pub fn check_trace(trace: &[TraceEntry]) -> CheckReport {
                 }
                 last.insert((member, tp), offset);
             }
-            TraceEvent::Processed { group, topic, partition, offset, outcome, .. } if outcome.handled() => {
+            TraceEvent::Processed {
+                group,
+                topic,
+                partition,
+                offset,
+                outcome,
+                ..
+            } if outcome.handled() => {
                 let tp = (topic, partition);
                 let e = epoch.get(&(group, tp)).copied().unwrap_or(0);
                 let slot = handled.entry((group, tp, offset)).or_insert((e, 0));
@@ -168,9 +248,13 @@ pub fn check_trace(trace: &[TraceEntry]) -> CheckReport {
             if handled.contains_key(&(*group, *tp, *offset)) {
                 continue;
             }
-            let skipped = excused.get(&(*group, *tp)).is_some_and(|r| r.iter().any(|(a, b)| *a <= *offset && *offset < *b));
+            let skipped = excused
+                .get(&(*group, *tp))
+                .is_some_and(|r| r.iter().any(|(a, b)| *a <= *offset && *offset < *b));
             let first = first_delivered.get(&(*group, *tp, *offset)).copied();
-            let deleted = retention.iter().any(|(i, rtp, start)| rtp == tp && *offset < *start && first.is_none_or(|d| d > *i));
+            let deleted = retention.iter().any(|(i, rtp, start)| {
+                rtp == tp && *offset < *start && first.is_none_or(|d| d > *i)
+            });
             if !skipped && !deleted {
                 report.lost_writes.push(Anomaly {
                     kind: AnomalyKind::LostWrite,
@@ -201,41 +285,110 @@ mod tests {
         TraceEntry { at: 0, event }
     }
     fn produced(offset: u64) -> TraceEntry {
-        at(TraceEvent::Produced { topic: T, partition: 0, offset, timestamp: 0, producer: None })
+        at(TraceEvent::Produced {
+            topic: T,
+            partition: 0,
+            offset,
+            timestamp: 0,
+            producer: None,
+        })
     }
     fn delivered(member: MemberId, offset: u64) -> TraceEntry {
-        at(TraceEvent::Delivered { group: G, member, topic: T, partition: 0, offset, attempt: 1, delivery: DeliveryId(offset) })
+        at(TraceEvent::Delivered {
+            group: G,
+            member,
+            topic: T,
+            partition: 0,
+            offset,
+            attempt: 1,
+            delivery: DeliveryId(offset),
+        })
     }
     fn processed(offset: u64) -> TraceEntry {
-        at(TraceEvent::Processed { group: G, member: M, topic: T, partition: 0, offset, attempt: 1, outcome: Outcome::Ok })
+        at(TraceEvent::Processed {
+            group: G,
+            member: M,
+            topic: T,
+            partition: 0,
+            offset,
+            attempt: 1,
+            outcome: Outcome::Ok,
+        })
     }
 
     #[test]
     fn clean_sequence_is_clean() {
-        let t: Vec<_> = (0..3).map(produced).chain((0..3).flat_map(|o| [delivered(M, o), processed(o)])).collect();
+        let t: Vec<_> = (0..3)
+            .map(produced)
+            .chain((0..3).flat_map(|o| [delivered(M, o), processed(o)]))
+            .collect();
         assert!(check_trace(&t).is_clean());
     }
 
     #[test]
     fn detects_each_anomaly() {
         let mut t: Vec<_> = (0..4).map(produced).collect();
-        t.extend([delivered(M, 0), processed(0), delivered(M, 2), processed(2), processed(2), delivered(M, 1)]);
+        t.extend([
+            delivered(M, 0),
+            processed(0),
+            delivered(M, 2),
+            processed(2),
+            processed(2),
+            delivered(M, 1),
+        ]);
         let r = check_trace(&t);
-        assert_eq!(r.lost_writes.iter().map(|a| a.offset).collect::<Vec<_>>(), vec![1]);
-        assert_eq!(r.duplicates.iter().map(|a| a.offset).collect::<Vec<_>>(), vec![2]);
-        assert_eq!(r.poll_skips.iter().map(|a| a.offset).collect::<Vec<_>>(), vec![1]);
-        assert_eq!(r.nonmonotonic_polls.iter().map(|a| a.offset).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(
+            r.lost_writes.iter().map(|a| a.offset).collect::<Vec<_>>(),
+            vec![1]
+        );
+        assert_eq!(
+            r.duplicates.iter().map(|a| a.offset).collect::<Vec<_>>(),
+            vec![2]
+        );
+        assert_eq!(
+            r.poll_skips.iter().map(|a| a.offset).collect::<Vec<_>>(),
+            vec![1]
+        );
+        assert_eq!(
+            r.nonmonotonic_polls
+                .iter()
+                .map(|a| a.offset)
+                .collect::<Vec<_>>(),
+            vec![1]
+        );
     }
 
     #[test]
     fn seeks_and_markers_excuse_gaps_and_replays() {
         let mut t: Vec<_> = (0..3).map(produced).collect();
-        t.push(at(TraceEvent::TxnMarker { topic: T, partition: 0, offset: 3, producer: ProducerId(0), commit: true }));
+        t.push(at(TraceEvent::TxnMarker {
+            topic: T,
+            partition: 0,
+            offset: 3,
+            producer: ProducerId(0),
+            commit: true,
+        }));
         t.push(produced(4));
         t.extend([delivered(M, 0), processed(0)]);
-        t.push(at(TraceEvent::Seek { group: G, member: M, topic: T, partition: 0, from: 1, to: 2, reason: crate::broker::trace::SeekReason::User }));
+        t.push(at(TraceEvent::Seek {
+            group: G,
+            member: M,
+            topic: T,
+            partition: 0,
+            from: 1,
+            to: 2,
+            reason: crate::broker::trace::SeekReason::User,
+        }));
         t.extend([delivered(M, 2), processed(2), delivered(M, 4), processed(4)]);
-        t.push(at(TraceEvent::Seek { group: G, member: M, topic: T, partition: 0, from: 5, to: 0, reason: crate::broker::trace::SeekReason::User }));
+        t.push(at(TraceEvent::Seek {
+            group: G,
+            member: M,
+            topic: T,
+            partition: 0,
+            from: 5,
+            to: 0,
+            reason: crate::broker::trace::SeekReason::User,
+        }));
         t.extend([delivered(M, 0), processed(0)]);
         assert!(check_trace(&t).is_clean(), "{:?}", check_trace(&t));
     }

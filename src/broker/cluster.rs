@@ -9,8 +9,8 @@ use super::murmur2::partition_for_key;
 use super::scheduler::{Scheduler, SplitMix64};
 use super::trace::{TraceEntry, TraceEvent, TraceHasher};
 use super::types::{
-    validate_name, BrokerError, DeliveryId, GroupId, Header, MemberId, Produce, ProduceRequest, ProducerId, Record,
-    RecordMetadata, TopicId, TopicPartition,
+    validate_name, BrokerError, DeliveryId, GroupId, Header, MemberId, Produce, ProduceRequest,
+    ProducerId, Record, RecordMetadata, TopicId, TopicPartition,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -34,7 +34,12 @@ pub struct TopicConfig {
 impl TopicConfig {
     /// `partitions` partitions, no retention, 4096 records per segment.
     pub fn new(partitions: u32) -> Self {
-        TopicConfig { partitions, retention_ms: None, retention_bytes: None, segment_records: 4096 }
+        TopicConfig {
+            partitions,
+            retention_ms: None,
+            retention_bytes: None,
+            segment_records: 4096,
+        }
     }
 }
 
@@ -51,7 +56,11 @@ pub struct ClusterConfig {
 
 impl Default for ClusterConfig {
     fn default() -> Self {
-        ClusterConfig { seed: 0, keep_trace: true, retention_check_ms: 5_000 }
+        ClusterConfig {
+            seed: 0,
+            keep_trace: true,
+            retention_check_ms: 5_000,
+        }
     }
 }
 
@@ -124,14 +133,39 @@ pub(crate) struct TxnProducer {
 /// Scheduled work.
 #[derive(Debug)]
 pub(crate) enum Action {
-    Poll { member: MemberId, epoch: u32 },
-    Complete { member: MemberId, epoch: u32, delivery: DeliveryId },
-    Commit { member: MemberId, epoch: u32, topic: TopicId, partition: u32, offset: u64 },
-    SessionExpire { member: MemberId, epoch: u32 },
-    PollTimeout { member: MemberId, epoch: u32, delivery: DeliveryId },
-    AutoCommit { member: MemberId, epoch: u32 },
+    Poll {
+        member: MemberId,
+        epoch: u32,
+    },
+    Complete {
+        member: MemberId,
+        epoch: u32,
+        delivery: DeliveryId,
+    },
+    Commit {
+        member: MemberId,
+        epoch: u32,
+        topic: TopicId,
+        partition: u32,
+        offset: u64,
+    },
+    SessionExpire {
+        member: MemberId,
+        epoch: u32,
+    },
+    PollTimeout {
+        member: MemberId,
+        epoch: u32,
+        delivery: DeliveryId,
+    },
+    AutoCommit {
+        member: MemberId,
+        epoch: u32,
+    },
     Produce(Box<ProduceRequest>),
-    Crash { member: MemberId },
+    Crash {
+        member: MemberId,
+    },
     Retention,
 }
 
@@ -189,13 +223,19 @@ impl Cluster {
 
     /// An empty cluster with default configuration and the given seed.
     pub fn with_seed(seed: u64) -> Self {
-        Cluster::new(ClusterConfig { seed, ..ClusterConfig::default() })
+        Cluster::new(ClusterConfig {
+            seed,
+            ..ClusterConfig::default()
+        })
     }
 
     // ----- trace -------------------------------------------------------------------------
 
     pub(crate) fn emit(&mut self, event: TraceEvent) {
-        let entry = TraceEntry { at: self.sched.now(), event };
+        let entry = TraceEntry {
+            at: self.sched.now(),
+            event,
+        };
         self.hasher.entry(&entry);
         self.stats.events = self.stats.events.saturating_add(1);
         if self.config.keep_trace {
@@ -285,12 +325,24 @@ impl Cluster {
     fn execute(&mut self, action: Action) {
         match action {
             Action::Poll { member, epoch } => self.on_poll(member, epoch),
-            Action::Complete { member, epoch, delivery } => self.on_complete(member, epoch, delivery),
-            Action::Commit { member, epoch, topic, partition, offset } => {
-                self.on_commit(member, epoch, topic, partition, offset)
-            }
+            Action::Complete {
+                member,
+                epoch,
+                delivery,
+            } => self.on_complete(member, epoch, delivery),
+            Action::Commit {
+                member,
+                epoch,
+                topic,
+                partition,
+                offset,
+            } => self.on_commit(member, epoch, topic, partition, offset),
             Action::SessionExpire { member, epoch } => self.on_session_expire(member, epoch),
-            Action::PollTimeout { member, epoch, delivery } => self.on_poll_timeout(member, epoch, delivery),
+            Action::PollTimeout {
+                member,
+                epoch,
+                delivery,
+            } => self.on_poll_timeout(member, epoch, delivery),
             Action::AutoCommit { member, epoch } => self.on_auto_commit_tick(member, epoch),
             Action::Produce(req) => {
                 let now = self.sched.now();
@@ -309,10 +361,16 @@ impl Cluster {
     }
 
     fn arm_retention(&mut self) {
-        let any = self.topics.iter().any(|t| t.config.retention_ms.is_some() || t.config.retention_bytes.is_some());
+        let any = self
+            .topics
+            .iter()
+            .any(|t| t.config.retention_ms.is_some() || t.config.retention_bytes.is_some());
         if any && !self.retention_scheduled && !self.sched.is_empty() {
             self.retention_scheduled = true;
-            let at = self.sched.now().saturating_add(self.config.retention_check_ms.max(1));
+            let at = self
+                .sched
+                .now()
+                .saturating_add(self.config.retention_check_ms.max(1));
             self.sched.schedule(at, Action::Retention);
         }
     }
@@ -336,19 +394,30 @@ impl Cluster {
     }
 
     /// Creates a topic with explicit settings.
-    pub fn create_topic_with(&mut self, name: &str, config: TopicConfig) -> Result<TopicId, BrokerError> {
+    pub fn create_topic_with(
+        &mut self,
+        name: &str,
+        config: TopicConfig,
+    ) -> Result<TopicId, BrokerError> {
         validate_name(name)?;
         if self.topic_ids.contains_key(name) {
-            return Err(BrokerError::TopicExists { topic: name.to_string() });
+            return Err(BrokerError::TopicExists {
+                topic: name.to_string(),
+            });
         }
         if config.partitions == 0 || config.partitions > MAX_PARTITIONS {
-            return Err(BrokerError::InvalidPartitionCount { topic: name.to_string(), partitions: config.partitions });
+            return Err(BrokerError::InvalidPartitionCount {
+                topic: name.to_string(),
+                partitions: config.partitions,
+            });
         }
         let id = TopicId(self.topics.len() as u32);
         self.topics.push(Topic {
             name: name.to_string(),
             config,
-            partitions: (0..config.partitions).map(|_| PartitionLog::new(config.segment_records)).collect(),
+            partitions: (0..config.partitions)
+                .map(|_| PartitionLog::new(config.segment_records))
+                .collect(),
             round_robin: 0,
             subscribers: Vec::new(),
             retry_of: None,
@@ -356,7 +425,10 @@ impl Cluster {
             dead_letter_topic: None,
         });
         self.topic_ids.insert(name.to_string(), id);
-        self.emit(TraceEvent::TopicCreated { topic: id, partitions: config.partitions });
+        self.emit(TraceEvent::TopicCreated {
+            topic: id,
+            partitions: config.partitions,
+        });
         self.arm_retention();
         Ok(id)
     }
@@ -367,12 +439,19 @@ impl Cluster {
         let t = &mut self.topics[id.0 as usize];
         let current = t.partitions.len() as u32;
         if total <= current || total > MAX_PARTITIONS {
-            return Err(BrokerError::InvalidPartitionCount { topic: topic.to_string(), partitions: total });
+            return Err(BrokerError::InvalidPartitionCount {
+                topic: topic.to_string(),
+                partitions: total,
+            });
         }
         let seg = t.config.segment_records;
-        t.partitions.extend((current..total).map(|_| PartitionLog::new(seg)));
+        t.partitions
+            .extend((current..total).map(|_| PartitionLog::new(seg)));
         t.config.partitions = total;
-        self.emit(TraceEvent::PartitionsAdded { topic: id, partitions: total });
+        self.emit(TraceEvent::PartitionsAdded {
+            topic: id,
+            partitions: total,
+        });
         let subscribers = self.topics[id.0 as usize].subscribers.clone();
         for g in subscribers {
             if !self.groups[g.0 as usize].members.is_empty() {
@@ -384,7 +463,12 @@ impl Cluster {
 
     /// Id of a topic by name.
     pub fn topic_id(&self, name: &str) -> Result<TopicId, BrokerError> {
-        self.topic_ids.get(name).copied().ok_or_else(|| BrokerError::UnknownTopic { topic: name.to_string() })
+        self.topic_ids
+            .get(name)
+            .copied()
+            .ok_or_else(|| BrokerError::UnknownTopic {
+                topic: name.to_string(),
+            })
     }
 
     /// Name of a topic by id.
@@ -403,13 +487,20 @@ impl Cluster {
         Ok(self.topics[id.0 as usize].partitions.len() as u32)
     }
 
-    pub(crate) fn log(&self, topic: &str, partition: u32) -> Result<(TopicId, &PartitionLog), BrokerError> {
+    pub(crate) fn log(
+        &self,
+        topic: &str,
+        partition: u32,
+    ) -> Result<(TopicId, &PartitionLog), BrokerError> {
         let id = self.topic_id(topic)?;
         self.topics[id.0 as usize]
             .partitions
             .get(partition as usize)
             .map(|l| (id, l))
-            .ok_or_else(|| BrokerError::UnknownPartition { topic: topic.to_string(), partition })
+            .ok_or_else(|| BrokerError::UnknownPartition {
+                topic: topic.to_string(),
+                partition,
+            })
     }
 
     /// Log-start offset of a partition.
@@ -428,12 +519,20 @@ impl Cluster {
     }
 
     /// Kafka `offsetsForTimes`: earliest offset with timestamp >= `ts`, `None` if there is none.
-    pub fn offsets_for_times(&self, topic: &str, partition: u32, ts: u64) -> Result<Option<u64>, BrokerError> {
+    pub fn offsets_for_times(
+        &self,
+        topic: &str,
+        partition: u32,
+        ts: u64,
+    ) -> Result<Option<u64>, BrokerError> {
         Ok(self.log(topic, partition)?.1.offset_for_time(ts))
     }
 
     fn header_name(&self, id: u32) -> String {
-        self.header_names.get(id as usize).cloned().unwrap_or_default()
+        self.header_names
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub(crate) fn header_id(&mut self, name: &str) -> u32 {
@@ -449,11 +548,13 @@ impl Cluster {
     /// Reads the data record at `offset` (markers and deleted offsets are out of range).
     pub fn record(&self, topic: &str, partition: u32, offset: u64) -> Result<Record, BrokerError> {
         let (_, log) = self.log(topic, partition)?;
-        let view = log.read(offset).ok_or_else(|| BrokerError::OffsetOutOfRange {
-            topic: topic.to_string(),
-            partition,
-            offset,
-        })?;
+        let view = log
+            .read(offset)
+            .ok_or_else(|| BrokerError::OffsetOutOfRange {
+                topic: topic.to_string(),
+                partition,
+                offset,
+            })?;
         Ok(Record {
             offset,
             timestamp: view.meta.timestamp,
@@ -462,19 +563,34 @@ impl Cluster {
             headers: view
                 .headers
                 .iter()
-                .map(|(n, v)| Header { name: self.header_name(*n), value: String::from_utf8_lossy(v).into_owned() })
+                .map(|(n, v)| Header {
+                    name: self.header_name(*n),
+                    value: String::from_utf8_lossy(v).into_owned(),
+                })
                 .collect(),
             producer: view.meta.producer.map(ProducerId),
         })
     }
 
-    pub(crate) fn record_by_id(&self, topic: TopicId, partition: u32, offset: u64) -> Option<Record> {
+    pub(crate) fn record_by_id(
+        &self,
+        topic: TopicId,
+        partition: u32,
+        offset: u64,
+    ) -> Option<Record> {
         let name = self.topic_name(topic)?.to_string();
         self.record(&name, partition, offset).ok()
     }
 
     /// Reads up to `max` records a consumer with `isolation` would see, starting at `from`.
-    pub fn read(&self, topic: &str, partition: u32, from: u64, max: usize, isolation: Isolation) -> Result<Vec<Record>, BrokerError> {
+    pub fn read(
+        &self,
+        topic: &str,
+        partition: u32,
+        from: u64,
+        max: usize,
+        isolation: Isolation,
+    ) -> Result<Vec<Record>, BrokerError> {
         let (_, log) = self.log(topic, partition)?;
         let mut out = Vec::new();
         let mut offset = from.max(log.log_start());
@@ -493,22 +609,50 @@ impl Cluster {
     /// Appends a record (timestamp `now`) and acknowledges it. Keyed records go to
     /// murmur2(key) mod partitions; keyless ones round-robin (a simplification of Kafka's
     /// sticky partitioner, which fills a batch per partition before moving on).
-    pub fn produce(&mut self, record: Produce<'_>, now: u64) -> Result<RecordMetadata, BrokerError> {
+    pub fn produce(
+        &mut self,
+        record: Produce<'_>,
+        now: u64,
+    ) -> Result<RecordMetadata, BrokerError> {
         self.append(record, now, None)
     }
 
     /// Appends an owned produce request.
-    pub fn produce_owned(&mut self, request: &ProduceRequest, now: u64) -> Result<RecordMetadata, BrokerError> {
+    pub fn produce_owned(
+        &mut self,
+        request: &ProduceRequest,
+        now: u64,
+    ) -> Result<RecordMetadata, BrokerError> {
         self.append_owned(request, now, None)
     }
 
-    pub(crate) fn append_owned(&mut self, r: &ProduceRequest, now: u64, producer: Option<ProducerId>) -> Result<RecordMetadata, BrokerError> {
-        let headers: Vec<(&str, &str)> = r.headers.iter().map(|h| (h.name.as_str(), h.value.as_str())).collect();
-        let p = Produce { topic: &r.topic, partition: r.partition, key: r.key.as_deref(), value: &r.value, headers: &headers };
+    pub(crate) fn append_owned(
+        &mut self,
+        r: &ProduceRequest,
+        now: u64,
+        producer: Option<ProducerId>,
+    ) -> Result<RecordMetadata, BrokerError> {
+        let headers: Vec<(&str, &str)> = r
+            .headers
+            .iter()
+            .map(|h| (h.name.as_str(), h.value.as_str()))
+            .collect();
+        let p = Produce {
+            topic: &r.topic,
+            partition: r.partition,
+            key: r.key.as_deref(),
+            value: &r.value,
+            headers: &headers,
+        };
         self.append(p, now, producer)
     }
 
-    pub(crate) fn append(&mut self, rec: Produce<'_>, now: u64, producer: Option<ProducerId>) -> Result<RecordMetadata, BrokerError> {
+    pub(crate) fn append(
+        &mut self,
+        rec: Produce<'_>,
+        now: u64,
+        producer: Option<ProducerId>,
+    ) -> Result<RecordMetadata, BrokerError> {
         let tid = self.topic_id(rec.topic)?;
         let mut stack: [(u32, &[u8]); 8] = [(0, &[]); 8];
         let mut heap: Vec<(u32, &[u8])> = Vec::new();
@@ -526,13 +670,21 @@ impl Cluster {
         let key = rec.key.map(str::as_bytes);
         let size = PartitionLog::encoded_len(key, rec.value, headers);
         if size > MAX_RECORD_BYTES {
-            return Err(BrokerError::RecordTooLarge { size: size as u64, max: MAX_RECORD_BYTES as u64 });
+            return Err(BrokerError::RecordTooLarge {
+                size: size as u64,
+                max: MAX_RECORD_BYTES as u64,
+            });
         }
         let topic = &mut self.topics[tid.0 as usize];
         let n = topic.partitions.len() as u32;
         let partition = match (rec.partition, key) {
             (Some(p), _) if p < n => p,
-            (Some(p), _) => return Err(BrokerError::UnknownPartition { topic: rec.topic.to_string(), partition: p }),
+            (Some(p), _) => {
+                return Err(BrokerError::UnknownPartition {
+                    topic: rec.topic.to_string(),
+                    partition: p,
+                })
+            }
             (None, Some(k)) => partition_for_key(k, n).unwrap_or(0),
             (None, None) => {
                 let p = topic.round_robin % n.max(1);
@@ -541,7 +693,10 @@ impl Cluster {
             }
         };
         let Some(log) = topic.partitions.get_mut(partition as usize) else {
-            return Err(BrokerError::UnknownPartition { topic: rec.topic.to_string(), partition });
+            return Err(BrokerError::UnknownPartition {
+                topic: rec.topic.to_string(),
+                partition,
+            });
         };
         let offset = log.append(now, producer.map(|p| p.0), key, rec.value, headers);
         if let Some(pid) = producer {
@@ -550,20 +705,36 @@ impl Cluster {
             }
         }
         self.stats.produced = self.stats.produced.saturating_add(1);
-        self.emit(TraceEvent::Produced { topic: tid, partition, offset, timestamp: now, producer });
+        self.emit(TraceEvent::Produced {
+            topic: tid,
+            partition,
+            offset,
+            timestamp: now,
+            producer,
+        });
         self.wake_partition(tid, partition);
         if !self.retention_scheduled {
             self.arm_retention();
         }
-        Ok(RecordMetadata { topic: tid, partition, offset, timestamp: now })
+        Ok(RecordMetadata {
+            topic: tid,
+            partition,
+            offset,
+            timestamp: now,
+        })
     }
 
     /// Wakes members waiting for data on a partition.
     pub(crate) fn wake_partition(&mut self, topic: TopicId, partition: u32) {
-        let Some(t) = self.topics.get(topic.0 as usize) else { return };
+        let Some(t) = self.topics.get(topic.0 as usize) else {
+            return;
+        };
         for gi in 0..t.subscribers.len() {
             let g = self.topics[topic.0 as usize].subscribers[gi];
-            let owner = self.groups[g.0 as usize].owner.get(&(topic, partition)).copied();
+            let owner = self.groups[g.0 as usize]
+                .owner
+                .get(&(topic, partition))
+                .copied();
             if let Some(m) = owner {
                 self.wake(m);
             }
@@ -572,7 +743,9 @@ impl Cluster {
 
     pub(crate) fn wake(&mut self, m: MemberId) {
         let now = self.sched.now();
-        let Some(mem) = self.members.get_mut(m.0 as usize) else { return };
+        let Some(mem) = self.members.get_mut(m.0 as usize) else {
+            return;
+        };
         if mem.phase == Phase::Waiting && matches!(mem.status, Status::Active | Status::Fenced) {
             mem.phase = Phase::Scheduled;
             let epoch = mem.epoch;
@@ -597,13 +770,18 @@ impl Cluster {
 
     pub(crate) fn new_producer(&mut self, transactional_id: &str) -> ProducerId {
         let pid = ProducerId(self.producers.len() as u32);
-        self.producers.push(TxnProducer { open: false, partitions: BTreeSet::new() });
+        self.producers.push(TxnProducer {
+            open: false,
+            partitions: BTreeSet::new(),
+        });
         self.producer_ids.insert(transactional_id.to_string(), pid);
         pid
     }
 
     fn producer_mut(&mut self, pid: ProducerId) -> Result<&mut TxnProducer, BrokerError> {
-        self.producers.get_mut(pid.0 as usize).ok_or(BrokerError::UnknownProducer { producer: pid })
+        self.producers
+            .get_mut(pid.0 as usize)
+            .ok_or(BrokerError::UnknownProducer { producer: pid })
     }
 
     /// Opens a transaction.
@@ -618,7 +796,12 @@ impl Cluster {
 
     /// Appends a record inside the producer's open transaction (invisible to read_committed
     /// consumers until the commit).
-    pub fn produce_transactional(&mut self, pid: ProducerId, record: Produce<'_>, now: u64) -> Result<RecordMetadata, BrokerError> {
+    pub fn produce_transactional(
+        &mut self,
+        pid: ProducerId,
+        record: Produce<'_>,
+        now: u64,
+    ) -> Result<RecordMetadata, BrokerError> {
         if !self.producer_mut(pid)?.open {
             return Err(BrokerError::NoOpenTransaction { producer: pid });
         }
@@ -653,13 +836,26 @@ impl Cluster {
             _ => return,
         };
         for (t, p) in parts {
-            let marker = self.topics[t.0 as usize].partitions.get_mut(p as usize).and_then(|l| l.append_marker(now, pid.0, commit));
+            let marker = self.topics[t.0 as usize]
+                .partitions
+                .get_mut(p as usize)
+                .and_then(|l| l.append_marker(now, pid.0, commit));
             if let Some(offset) = marker {
-                self.emit(TraceEvent::TxnMarker { topic: t, partition: p, offset, producer: pid, commit });
+                self.emit(TraceEvent::TxnMarker {
+                    topic: t,
+                    partition: p,
+                    offset,
+                    producer: pid,
+                    commit,
+                });
                 self.wake_partition(t, p);
             }
         }
-        self.emit(if commit { TraceEvent::TxnCommitted { producer: pid } } else { TraceEvent::TxnAborted { producer: pid } });
+        self.emit(if commit {
+            TraceEvent::TxnCommitted { producer: pid }
+        } else {
+            TraceEvent::TxnAborted { producer: pid }
+        });
     }
 
     // ----- retention ---------------------------------------------------------------------
@@ -676,19 +872,32 @@ impl Cluster {
                 let log = &mut self.topics[ti].partitions[p];
                 if log.apply_retention(now, cfg.retention_ms, cfg.retention_bytes) {
                     let log_start = log.log_start();
-                    self.emit(TraceEvent::LogStartMoved { topic: TopicId(ti as u32), partition: p as u32, log_start });
+                    self.emit(TraceEvent::LogStartMoved {
+                        topic: TopicId(ti as u32),
+                        partition: p as u32,
+                        log_start,
+                    });
                 }
             }
         }
     }
 
     /// Kafka `deleteRecords`: moves the log start of a partition up to `before`.
-    pub fn delete_records(&mut self, topic: &str, partition: u32, before: u64) -> Result<u64, BrokerError> {
+    pub fn delete_records(
+        &mut self,
+        topic: &str,
+        partition: u32,
+        before: u64,
+    ) -> Result<u64, BrokerError> {
         let (tid, _) = self.log(topic, partition)?;
         let log = &mut self.topics[tid.0 as usize].partitions[partition as usize];
         if log.delete_before(before) {
             let log_start = log.log_start();
-            self.emit(TraceEvent::LogStartMoved { topic: tid, partition, log_start });
+            self.emit(TraceEvent::LogStartMoved {
+                topic: tid,
+                partition,
+                log_start,
+            });
         }
         Ok(self.topics[tid.0 as usize].partitions[partition as usize].log_start())
     }
@@ -697,12 +906,19 @@ impl Cluster {
 
     /// Id of a group by name.
     pub fn group_id(&self, name: &str) -> Result<GroupId, BrokerError> {
-        self.group_ids.get(name).copied().ok_or_else(|| BrokerError::UnknownGroup { group: name.to_string() })
+        self.group_ids
+            .get(name)
+            .copied()
+            .ok_or_else(|| BrokerError::UnknownGroup {
+                group: name.to_string(),
+            })
     }
 
     /// Name of a group by id.
     pub fn group_name(&self, id: GroupId) -> Option<&str> {
-        self.groups.get(id.0 as usize).map(|g| g.config.name.as_str())
+        self.groups
+            .get(id.0 as usize)
+            .map(|g| g.config.name.as_str())
     }
 
     /// Configuration of a group.
@@ -712,7 +928,9 @@ impl Cluster {
 
     /// Members the coordinator currently counts in the group (crashed ones until expiry).
     pub fn members(&self, group: &str) -> Result<Vec<MemberId>, BrokerError> {
-        Ok(self.groups[self.group_id(group)?.0 as usize].members.clone())
+        Ok(self.groups[self.group_id(group)?.0 as usize]
+            .members
+            .clone())
     }
 
     /// Members that are running and in their group (can be crashed or asked to leave).
@@ -722,7 +940,11 @@ impl Cluster {
             .members
             .iter()
             .copied()
-            .filter(|m| self.members.get(m.0 as usize).is_some_and(|x| x.status == Status::Active && !x.leaving))
+            .filter(|m| {
+                self.members
+                    .get(m.0 as usize)
+                    .is_some_and(|x| x.status == Status::Active && !x.leaving)
+            })
             .collect())
     }
 
@@ -738,22 +960,47 @@ impl Cluster {
 
     /// Partitions a member currently owns.
     pub fn assignment(&self, member: MemberId) -> Result<Vec<TopicPartition>, BrokerError> {
-        let m = self.members.get(member.0 as usize).ok_or(BrokerError::UnknownMember { member })?;
-        Ok(m.owned.iter().map(|(t, p)| TopicPartition { topic: self.topics[t.0 as usize].name.clone(), partition: *p }).collect())
+        let m = self
+            .members
+            .get(member.0 as usize)
+            .ok_or(BrokerError::UnknownMember { member })?;
+        Ok(m.owned
+            .iter()
+            .map(|(t, p)| TopicPartition {
+                topic: self.topics[t.0 as usize].name.clone(),
+                partition: *p,
+            })
+            .collect())
     }
 
     /// A member's fetch position for a partition, if it has one.
-    pub fn position(&self, member: MemberId, topic: &str, partition: u32) -> Result<Option<u64>, BrokerError> {
-        let m = self.members.get(member.0 as usize).ok_or(BrokerError::UnknownMember { member })?;
+    pub fn position(
+        &self,
+        member: MemberId,
+        topic: &str,
+        partition: u32,
+    ) -> Result<Option<u64>, BrokerError> {
+        let m = self
+            .members
+            .get(member.0 as usize)
+            .ok_or(BrokerError::UnknownMember { member })?;
         let t = self.topic_id(topic)?;
         Ok(m.positions.get(&(t, partition)).copied())
     }
 
     /// The group's committed offset for a partition.
-    pub fn committed(&self, group: &str, topic: &str, partition: u32) -> Result<Option<u64>, BrokerError> {
+    pub fn committed(
+        &self,
+        group: &str,
+        topic: &str,
+        partition: u32,
+    ) -> Result<Option<u64>, BrokerError> {
         let g = self.group_id(group)?;
         let t = self.topic_id(topic)?;
-        Ok(self.groups[g.0 as usize].committed.get(&(t, partition)).copied())
+        Ok(self.groups[g.0 as usize]
+            .committed
+            .get(&(t, partition))
+            .copied())
     }
 
     /// Generation of a group (incremented by each completed rebalance).
@@ -770,7 +1017,12 @@ impl Cluster {
     pub fn lag(&self, group: &str) -> Result<GroupLag, BrokerError> {
         let g = &self.groups[self.group_id(group)?.0 as usize];
         let now = self.sched.now();
-        let mut out = GroupLag { group: group.to_string(), partitions: Vec::new(), total: 0, max_lag_ms: 0 };
+        let mut out = GroupLag {
+            group: group.to_string(),
+            partitions: Vec::new(),
+            total: 0,
+            max_lag_ms: 0,
+        };
         for t in &g.topics {
             let topic = &self.topics[t.0 as usize];
             for (p, log) in topic.partitions.iter().enumerate() {
@@ -804,9 +1056,14 @@ impl Cluster {
     pub fn create_group(&mut self, config: GroupConfig) -> Result<GroupId, BrokerError> {
         validate_name(&config.name)?;
         if self.group_ids.contains_key(&config.name) {
-            return Err(BrokerError::GroupExists { group: config.name.clone() });
+            return Err(BrokerError::GroupExists {
+                group: config.name.clone(),
+            });
         }
-        let invalid = |reason: &str| BrokerError::InvalidGroupConfig { group: config.name.clone(), reason: reason.to_string() };
+        let invalid = |reason: &str| BrokerError::InvalidGroupConfig {
+            group: config.name.clone(),
+            reason: reason.to_string(),
+        };
         if config.max_poll_records == 0 {
             return Err(invalid("max_poll_records must be at least 1"));
         }
@@ -830,7 +1087,9 @@ impl Cluster {
         for id in base {
             let name = self.topics[id.0 as usize].name.clone();
             let partitions = self.topics[id.0 as usize].partitions.len() as u32;
-            if matches!(config.retry.mode, RetryMode::RetryTopic { .. }) && config.retry.max_attempts > 1 {
+            if matches!(config.retry.mode, RetryMode::RetryTopic { .. })
+                && config.retry.max_attempts > 1
+            {
                 let retry = self.ensure_topic(&format!("{name}-retry"), partitions)?;
                 self.topics[retry.0 as usize].retry_of = Some(id);
                 self.topics[id.0 as usize].retry_topic = Some(retry);
@@ -873,13 +1132,19 @@ impl Cluster {
     pub fn poison(&mut self, topic: &str, partition: u32, offset: u64) -> Result<(), BrokerError> {
         let (tid, _) = self.log(topic, partition)?;
         if self.poison.insert((tid, partition, offset)) {
-            self.emit(TraceEvent::Poisoned { topic: tid, partition, offset });
+            self.emit(TraceEvent::Poisoned {
+                topic: tid,
+                partition,
+                offset,
+            });
         }
         Ok(())
     }
 
     pub(crate) fn member_ref(&self, member: MemberId) -> Result<&Member, BrokerError> {
-        self.members.get(member.0 as usize).ok_or(BrokerError::UnknownMember { member })
+        self.members
+            .get(member.0 as usize)
+            .ok_or(BrokerError::UnknownMember { member })
     }
 }
 
@@ -893,27 +1158,66 @@ mod tests {
         c.create_topic("t", 4).unwrap();
         let m = c.produce(Produce::new("t", b"v").key("foobar"), 0).unwrap();
         assert_eq!(m.partition, partition_for_key(b"foobar", 4).unwrap());
-        let parts: Vec<u32> = (0..8).map(|_| c.produce(Produce::new("t", b"v"), 0).unwrap().partition).collect();
+        let parts: Vec<u32> = (0..8)
+            .map(|_| c.produce(Produce::new("t", b"v"), 0).unwrap().partition)
+            .collect();
         assert_eq!(parts, vec![0, 1, 2, 3, 0, 1, 2, 3]);
     }
 
     #[test]
     fn bad_inputs_are_typed_errors() {
         let mut c = Cluster::with_seed(1);
-        assert_eq!(c.create_topic("t", 0), Err(BrokerError::InvalidPartitionCount { topic: "t".into(), partitions: 0 }));
-        assert_eq!(c.create_topic("bad name", 1), Err(BrokerError::InvalidName { name: "bad name".into() }));
+        assert_eq!(
+            c.create_topic("t", 0),
+            Err(BrokerError::InvalidPartitionCount {
+                topic: "t".into(),
+                partitions: 0
+            })
+        );
+        assert_eq!(
+            c.create_topic("bad name", 1),
+            Err(BrokerError::InvalidName {
+                name: "bad name".into()
+            })
+        );
         c.create_topic("t", 1).unwrap();
-        assert_eq!(c.create_topic("t", 1), Err(BrokerError::TopicExists { topic: "t".into() }));
-        assert_eq!(c.produce(Produce::new("nope", b""), 0), Err(BrokerError::UnknownTopic { topic: "nope".into() }));
+        assert_eq!(
+            c.create_topic("t", 1),
+            Err(BrokerError::TopicExists { topic: "t".into() })
+        );
+        assert_eq!(
+            c.produce(Produce::new("nope", b""), 0),
+            Err(BrokerError::UnknownTopic {
+                topic: "nope".into()
+            })
+        );
         assert_eq!(
             c.produce(Produce::new("t", b"").partition(3), 0),
-            Err(BrokerError::UnknownPartition { topic: "t".into(), partition: 3 })
+            Err(BrokerError::UnknownPartition {
+                topic: "t".into(),
+                partition: 3
+            })
         );
         let big = vec![0u8; MAX_RECORD_BYTES + 1];
-        assert!(matches!(c.produce(Produce::new("t", &big), 0), Err(BrokerError::RecordTooLarge { .. })));
-        assert_eq!(c.add_partitions("t", 1), Err(BrokerError::InvalidPartitionCount { topic: "t".into(), partitions: 1 }));
-        assert!(matches!(c.record("t", 0, u64::MAX), Err(BrokerError::OffsetOutOfRange { .. })));
-        assert!(matches!(c.create_group(GroupConfig::new("g", &["missing"])), Err(BrokerError::UnknownTopic { .. })));
+        assert!(matches!(
+            c.produce(Produce::new("t", &big), 0),
+            Err(BrokerError::RecordTooLarge { .. })
+        ));
+        assert_eq!(
+            c.add_partitions("t", 1),
+            Err(BrokerError::InvalidPartitionCount {
+                topic: "t".into(),
+                partitions: 1
+            })
+        );
+        assert!(matches!(
+            c.record("t", 0, u64::MAX),
+            Err(BrokerError::OffsetOutOfRange { .. })
+        ));
+        assert!(matches!(
+            c.create_group(GroupConfig::new("g", &["missing"])),
+            Err(BrokerError::UnknownTopic { .. })
+        ));
     }
 
     #[test]
@@ -921,7 +1225,8 @@ mod tests {
         let mut c = Cluster::with_seed(1);
         c.create_topic("t", 1).unwrap();
         let headers = [("correlation-id", "c-1"), ("causation-id", "e-0")];
-        c.produce(Produce::new("t", b"payload").key("k").headers(&headers), 42).unwrap();
+        c.produce(Produce::new("t", b"payload").key("k").headers(&headers), 42)
+            .unwrap();
         let r = c.record("t", 0, 0).unwrap();
         assert_eq!(r.key.as_deref(), Some("k"));
         assert_eq!(r.value, b"payload");
@@ -935,35 +1240,83 @@ mod tests {
         let mut c = Cluster::with_seed(1);
         c.create_topic("t", 1).unwrap();
         let pid = c.init_producer("tx").unwrap();
-        assert_eq!(c.commit_transaction(pid), Err(BrokerError::NoOpenTransaction { producer: pid }));
+        assert_eq!(
+            c.commit_transaction(pid),
+            Err(BrokerError::NoOpenTransaction { producer: pid })
+        );
         c.begin_transaction(pid).unwrap();
-        assert_eq!(c.begin_transaction(pid), Err(BrokerError::TransactionAlreadyOpen { producer: pid }));
-        c.produce_transactional(pid, Produce::new("t", b"a"), 0).unwrap();
-        assert!(c.read("t", 0, 0, 10, Isolation::ReadCommitted).unwrap().is_empty());
-        assert_eq!(c.read("t", 0, 0, 10, Isolation::ReadUncommitted).unwrap().len(), 1);
+        assert_eq!(
+            c.begin_transaction(pid),
+            Err(BrokerError::TransactionAlreadyOpen { producer: pid })
+        );
+        c.produce_transactional(pid, Produce::new("t", b"a"), 0)
+            .unwrap();
+        assert!(c
+            .read("t", 0, 0, 10, Isolation::ReadCommitted)
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            c.read("t", 0, 0, 10, Isolation::ReadUncommitted)
+                .unwrap()
+                .len(),
+            1
+        );
         c.commit_transaction(pid).unwrap();
-        assert_eq!(c.read("t", 0, 0, 10, Isolation::ReadCommitted).unwrap().len(), 1);
+        assert_eq!(
+            c.read("t", 0, 0, 10, Isolation::ReadCommitted)
+                .unwrap()
+                .len(),
+            1
+        );
         c.begin_transaction(pid).unwrap();
-        c.produce_transactional(pid, Produce::new("t", b"b"), 0).unwrap();
+        c.produce_transactional(pid, Produce::new("t", b"b"), 0)
+            .unwrap();
         c.abort_transaction(pid).unwrap();
-        let committed: Vec<Vec<u8>> = c.read("t", 0, 0, 10, Isolation::ReadCommitted).unwrap().into_iter().map(|r| r.value).collect();
+        let committed: Vec<Vec<u8>> = c
+            .read("t", 0, 0, 10, Isolation::ReadCommitted)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.value)
+            .collect();
         assert_eq!(committed, vec![b"a".to_vec()]);
         // Offsets: a=0, commit marker=1, b=2, abort marker=3.
         assert_eq!(c.log_end_offset("t", 0).unwrap(), 4);
-        assert_eq!(c.produce_transactional(ProducerId(99), Produce::new("t", b""), 0), Err(BrokerError::UnknownProducer { producer: ProducerId(99) }));
+        assert_eq!(
+            c.produce_transactional(ProducerId(99), Produce::new("t", b""), 0),
+            Err(BrokerError::UnknownProducer {
+                producer: ProducerId(99)
+            })
+        );
     }
 
     #[test]
     fn retention_runs_on_schedule() {
         let mut c = Cluster::with_seed(1);
-        let cfg = TopicConfig { partitions: 1, retention_ms: Some(100), retention_bytes: None, segment_records: 2 };
+        let cfg = TopicConfig {
+            partitions: 1,
+            retention_ms: Some(100),
+            retention_bytes: None,
+            segment_records: 2,
+        };
         c.create_topic_with("t", cfg).unwrap();
         for i in 0..6 {
             c.produce(Produce::new("t", b"x"), i).unwrap();
         }
-        c.schedule_produce(20_000, ProduceRequest { topic: "t".into(), partition: None, key: None, value: vec![], headers: vec![] });
+        c.schedule_produce(
+            20_000,
+            ProduceRequest {
+                topic: "t".into(),
+                partition: None,
+                key: None,
+                value: vec![],
+                headers: vec![],
+            },
+        );
         c.run_until(20_000);
         assert_eq!(c.log_start_offset("t", 0).unwrap(), 6);
-        assert!(c.trace().iter().any(|e| matches!(e.event, TraceEvent::LogStartMoved { log_start: 6, .. })));
+        assert!(c
+            .trace()
+            .iter()
+            .any(|e| matches!(e.event, TraceEvent::LogStartMoved { log_start: 6, .. })));
     }
 }

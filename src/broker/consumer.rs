@@ -6,7 +6,10 @@ use super::cluster::{Action, Cluster};
 use super::group::{DeliveryMode, InFlight, Member, OffsetReset, Phase, RetryMode, Status};
 use super::log::Isolation;
 use super::trace::{Outcome, RebalanceReason, RemovalReason, ResetReason, SeekReason, TraceEvent};
-use super::types::{BrokerError, DeliveryId, GroupId, Header, MemberId, Produce, ProduceRequest, RecordMetadata, SeekTo, TopicId};
+use super::types::{
+    BrokerError, DeliveryId, GroupId, Header, MemberId, Produce, ProduceRequest, RecordMetadata,
+    SeekTo, TopicId,
+};
 use std::collections::BTreeMap;
 
 /// Header carrying the attempt number of a record in a retry topic.
@@ -31,7 +34,10 @@ impl Cluster {
             self.members[id.0 as usize].producer = Some(pid);
         }
         self.groups[g.0 as usize].members.push(id);
-        self.emit(TraceEvent::MemberJoined { group: g, member: id });
+        self.emit(TraceEvent::MemberJoined {
+            group: g,
+            member: id,
+        });
         self.trigger_rebalance(g, RebalanceReason::Join);
         id
     }
@@ -79,7 +85,10 @@ impl Cluster {
         self.emit(TraceEvent::Crashed { group: g, member });
         if self.groups[g.0 as usize].members.contains(&member) {
             let timeout = self.groups[g.0 as usize].config.session_timeout_ms;
-            self.sched.schedule(now.saturating_add(timeout), Action::SessionExpire { member, epoch });
+            self.sched.schedule(
+                now.saturating_add(timeout),
+                Action::SessionExpire { member, epoch },
+            );
         }
         Ok(())
     }
@@ -101,12 +110,18 @@ impl Cluster {
     pub fn slow_down(&mut self, member: MemberId, extra_ms: u64) -> Result<(), BrokerError> {
         let g = self.member_ref(member)?.group;
         self.members[member.0 as usize].extra_ms = extra_ms;
-        self.emit(TraceEvent::SlowConsumer { group: g, member, extra_ms });
+        self.emit(TraceEvent::SlowConsumer {
+            group: g,
+            member,
+            extra_ms,
+        });
         Ok(())
     }
 
     pub(crate) fn on_session_expire(&mut self, member: MemberId, epoch: u32) {
-        let Some(m) = self.members.get(member.0 as usize) else { return };
+        let Some(m) = self.members.get(member.0 as usize) else {
+            return;
+        };
         if m.epoch != epoch || m.status != Status::Crashed {
             return;
         }
@@ -116,7 +131,9 @@ impl Cluster {
     }
 
     pub(crate) fn on_poll_timeout(&mut self, member: MemberId, epoch: u32, delivery: DeliveryId) {
-        let Some(m) = self.members.get(member.0 as usize) else { return };
+        let Some(m) = self.members.get(member.0 as usize) else {
+            return;
+        };
         let pending = m.in_flight.is_some_and(|f| f.delivery == delivery);
         if m.epoch != epoch || m.status != Status::Active || !pending {
             return;
@@ -125,7 +142,9 @@ impl Cluster {
         let done_scheduled = m.in_flight.is_some_and(|f| f.outcome.is_some())
             && m.in_flight.is_some_and(|f| {
                 let g = &self.groups[m.group.0 as usize].config;
-                f.delivered_at.saturating_add(g.processing_time_ms.saturating_add(m.extra_ms)) <= self.sched.now()
+                f.delivered_at
+                    .saturating_add(g.processing_time_ms.saturating_add(m.extra_ms))
+                    <= self.sched.now()
             });
         if !done_scheduled {
             self.remove_member(member, RemovalReason::PollTimeout);
@@ -145,10 +164,19 @@ impl Cluster {
             if group.owner.get(&(t, p)) == Some(&member) {
                 group.owner.remove(&(t, p));
             }
-            self.emit(TraceEvent::Lost { group: g, member, topic: t, partition: p });
+            self.emit(TraceEvent::Lost {
+                group: g,
+                member,
+                topic: t,
+                partition: p,
+            });
         }
         self.members[member.0 as usize].positions.clear();
-        self.emit(TraceEvent::MemberRemoved { group: g, member, reason });
+        self.emit(TraceEvent::MemberRemoved {
+            group: g,
+            member,
+            reason,
+        });
         if let Some(pid) = self.members[member.0 as usize].producer {
             // The transaction coordinator aborts the removed member's open transaction.
             self.end_txn(pid, false);
@@ -162,7 +190,10 @@ impl Cluster {
 
     fn finish_leave(&mut self, member: MemberId) {
         let g = self.members[member.0 as usize].group;
-        if matches!(self.groups[g.0 as usize].config.mode, DeliveryMode::AutoCommit { .. }) {
+        if matches!(
+            self.groups[g.0 as usize].config.mode,
+            DeliveryMode::AutoCommit { .. }
+        ) {
             let owned = self.members[member.0 as usize].owned.clone();
             self.commit_positions(member, &owned);
         }
@@ -197,7 +228,12 @@ impl Cluster {
             mem.owned.retain(|x| *x != tp);
             mem.positions.remove(&tp);
             mem.buffer.retain(|(t, p, _)| (*t, *p) != tp);
-            self.emit(TraceEvent::Revoked { group: g, member, topic: tp.0, partition: tp.1 });
+            self.emit(TraceEvent::Revoked {
+                group: g,
+                member,
+                topic: tp.0,
+                partition: tp.1,
+            });
         }
     }
 
@@ -252,8 +288,11 @@ impl Cluster {
         let cooperative = kind.cooperative();
         let members = group.members.clone();
         let name = |t: TopicId| self.topics[t.0 as usize].name.clone();
-        let topics: BTreeMap<String, u32> =
-            group.topics.iter().map(|t| (name(*t), self.topics[t.0 as usize].partitions.len() as u32)).collect();
+        let topics: BTreeMap<String, u32> = group
+            .topics
+            .iter()
+            .map(|t| (name(*t), self.topics[t.0 as usize].partitions.len() as u32))
+            .collect();
         let topic_names: Vec<String> = group.topics.iter().map(|t| name(*t)).collect();
         let subs: Vec<MemberSubscription<MemberId, String>> = members
             .iter()
@@ -263,13 +302,24 @@ impl Cluster {
                 } else {
                     group.last_assignment.get(m).cloned().unwrap_or_default()
                 };
-                MemberSubscription { member: *m, topics: topic_names.clone(), owned: owned.into_iter().map(|(t, p)| (name(t), p)).collect() }
+                MemberSubscription {
+                    member: *m,
+                    topics: topic_names.clone(),
+                    owned: owned.into_iter().map(|(t, p)| (name(t), p)).collect(),
+                }
             })
             .collect();
         let computed = assign(kind, &subs, &topics);
         let target: BTreeMap<MemberId, Vec<(TopicId, u32)>> = computed
             .into_iter()
-            .map(|(m, list)| (m, list.into_iter().filter_map(|(t, p)| self.topic_ids.get(&t).map(|id| (*id, p))).collect()))
+            .map(|(m, list)| {
+                (
+                    m,
+                    list.into_iter()
+                        .filter_map(|(t, p)| self.topic_ids.get(&t).map(|id| (*id, p)))
+                        .collect(),
+                )
+            })
             .collect();
 
         let previous_owner = self.groups[g.0 as usize].owner.clone();
@@ -277,12 +327,19 @@ impl Cluster {
         if cooperative {
             for m in &members {
                 let keep = target.get(m).cloned().unwrap_or_default();
-                let moved: Vec<(TopicId, u32)> =
-                    self.members[m.0 as usize].owned.iter().copied().filter(|tp| !keep.contains(tp)).collect();
+                let moved: Vec<(TopicId, u32)> = self.members[m.0 as usize]
+                    .owned
+                    .iter()
+                    .copied()
+                    .filter(|tp| !keep.contains(tp))
+                    .collect();
                 if moved.is_empty() {
                     continue;
                 }
-                if matches!(self.groups[g.0 as usize].config.mode, DeliveryMode::AutoCommit { .. }) {
+                if matches!(
+                    self.groups[g.0 as usize].config.mode,
+                    DeliveryMode::AutoCommit { .. }
+                ) {
                     self.commit_positions(*m, &moved);
                 }
                 self.revoke(*m, Some(&moved));
@@ -300,14 +357,25 @@ impl Cluster {
                 }
                 self.members[m.0 as usize].owned.push(tp);
                 self.groups[g.0 as usize].owner.insert(tp, *m);
-                self.emit(TraceEvent::Assigned { group: g, member: *m, topic: tp.0, partition: tp.1, generation });
+                self.emit(TraceEvent::Assigned {
+                    group: g,
+                    member: *m,
+                    topic: tp.0,
+                    partition: tp.1,
+                    generation,
+                });
                 self.init_position(*m, tp);
             }
         }
-        let actual: BTreeMap<MemberId, Vec<(TopicId, u32)>> =
-            members.iter().map(|m| (*m, self.members[m.0 as usize].owned.clone())).collect();
+        let actual: BTreeMap<MemberId, Vec<(TopicId, u32)>> = members
+            .iter()
+            .map(|m| (*m, self.members[m.0 as usize].owned.clone()))
+            .collect();
         self.groups[g.0 as usize].last_assignment = actual;
-        self.emit(TraceEvent::RebalanceCompleted { group: g, generation });
+        self.emit(TraceEvent::RebalanceCompleted {
+            group: g,
+            generation,
+        });
         for m in &members {
             let mem = &mut self.members[m.0 as usize];
             if mem.phase == Phase::Joined {
@@ -329,7 +397,9 @@ impl Cluster {
         let pos = match committed {
             Some(c) => c,
             None => {
-                let Some(log) = self.topics[tp.0 .0 as usize].partitions.get(tp.1 as usize) else { return };
+                let Some(log) = self.topics[tp.0 .0 as usize].partitions.get(tp.1 as usize) else {
+                    return;
+                };
                 let to = match group.config.offset_reset {
                     OffsetReset::Earliest => log.log_start(),
                     OffsetReset::Latest => log.fetch_bound(group.isolation),
@@ -352,7 +422,9 @@ impl Cluster {
     // ----- poll loop ---------------------------------------------------------------------
 
     pub(crate) fn on_poll(&mut self, member: MemberId, epoch: u32) {
-        let Some(m) = self.members.get(member.0 as usize) else { return };
+        let Some(m) = self.members.get(member.0 as usize) else {
+            return;
+        };
         if m.epoch != epoch || m.phase != Phase::Scheduled {
             return;
         }
@@ -398,18 +470,33 @@ impl Cluster {
     fn arm_auto_commit(&mut self, member: MemberId) {
         let mem = &self.members[member.0 as usize];
         let group = &self.groups[mem.group.0 as usize];
-        let DeliveryMode::AutoCommit { interval_ms } = group.config.mode else { return };
-        let dirty = mem.owned.iter().any(|tp| mem.positions.get(tp) != group.committed.get(tp));
+        let DeliveryMode::AutoCommit { interval_ms } = group.config.mode else {
+            return;
+        };
+        let dirty = mem
+            .owned
+            .iter()
+            .any(|tp| mem.positions.get(tp) != group.committed.get(tp));
         if dirty {
-            let at = mem.last_auto_commit.saturating_add(interval_ms).max(self.sched.now());
+            let at = mem
+                .last_auto_commit
+                .saturating_add(interval_ms)
+                .max(self.sched.now());
             let epoch = mem.epoch;
-            self.sched.schedule(at, Action::AutoCommit { member, epoch });
+            self.sched
+                .schedule(at, Action::AutoCommit { member, epoch });
         }
     }
 
     pub(crate) fn on_auto_commit_tick(&mut self, member: MemberId, epoch: u32) {
-        let Some(m) = self.members.get(member.0 as usize) else { return };
-        if m.epoch != epoch || m.status != Status::Active || m.phase != Phase::Waiting || !m.buffer.is_empty() {
+        let Some(m) = self.members.get(member.0 as usize) else {
+            return;
+        };
+        if m.epoch != epoch
+            || m.status != Status::Active
+            || m.phase != Phase::Waiting
+            || !m.buffer.is_empty()
+        {
             return;
         }
         let interval = match self.groups[m.group.0 as usize].config.mode {
@@ -453,14 +540,22 @@ impl Cluster {
         let start = self.members[member.0 as usize].fetch_cursor % n;
         for i in 0..n {
             let tp = self.members[member.0 as usize].owned[(start + i) % n];
-            if self.topics[tp.0 .0 as usize].partitions.get(tp.1 as usize).is_none() {
+            if self.topics[tp.0 .0 as usize]
+                .partitions
+                .get(tp.1 as usize)
+                .is_none()
+            {
                 continue;
             }
             let mut pos = match self.members[member.0 as usize].positions.get(&tp) {
                 Some(p) => *p,
                 None => {
                     self.init_position(member, tp);
-                    self.members[member.0 as usize].positions.get(&tp).copied().unwrap_or(0)
+                    self.members[member.0 as usize]
+                        .positions
+                        .get(&tp)
+                        .copied()
+                        .unwrap_or(0)
                 }
             };
             let log = &self.topics[tp.0 .0 as usize].partitions[tp.1 as usize];
@@ -495,7 +590,15 @@ impl Cluster {
             }
             mem.positions.insert(tp, pos);
             if pos > from {
-                self.emit(TraceEvent::Fetched { group: g, member, topic: tp.0, partition: tp.1, from, to: pos, records: count });
+                self.emit(TraceEvent::Fetched {
+                    group: g,
+                    member,
+                    topic: tp.0,
+                    partition: tp.1,
+                    from,
+                    to: pos,
+                    records: count,
+                });
             }
             if remaining == 0 {
                 break;
@@ -506,8 +609,14 @@ impl Cluster {
     }
 
     fn retry_attempt_of(&mut self, topic: TopicId, partition: u32, offset: u64) -> u32 {
-        let Some(record) = self.record_by_id(topic, partition, offset) else { return 2 };
-        record.header(RETRY_ATTEMPT_HEADER).and_then(|v| v.parse::<u32>().ok()).unwrap_or(2).max(1)
+        let Some(record) = self.record_by_id(topic, partition, offset) else {
+            return 2;
+        };
+        record
+            .header(RETRY_ATTEMPT_HEADER)
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(2)
+            .max(1)
     }
 
     fn deliver_next(&mut self, member: MemberId) {
@@ -518,14 +627,25 @@ impl Cluster {
         };
         let g = self.members[member.0 as usize].group;
         let config = &self.groups[g.0 as usize].config;
-        let (mode, auto_ack, failure, max_poll) =
-            (config.mode, config.auto_ack, config.failure_per_million, config.max_poll_interval_ms);
-        let processing = config.processing_time_ms.saturating_add(self.members[member.0 as usize].extra_ms);
-        let attempt = if let (true, RetryMode::RetryTopic { backoff_ms }) =
-            (self.topics[t.0 as usize].retry_of.is_some(), config.retry.mode)
-        {
+        let (mode, auto_ack, failure, max_poll) = (
+            config.mode,
+            config.auto_ack,
+            config.failure_per_million,
+            config.max_poll_interval_ms,
+        );
+        let processing = config
+            .processing_time_ms
+            .saturating_add(self.members[member.0 as usize].extra_ms);
+        let attempt = if let (true, RetryMode::RetryTopic { backoff_ms }) = (
+            self.topics[t.0 as usize].retry_of.is_some(),
+            config.retry.mode,
+        ) {
             // Retry records wait until they are old enough.
-            let ts = self.topics[t.0 as usize].partitions.get(p as usize).and_then(|l| l.meta(o)).map_or(0, |m| m.timestamp);
+            let ts = self.topics[t.0 as usize]
+                .partitions
+                .get(p as usize)
+                .and_then(|l| l.meta(o))
+                .map_or(0, |m| m.timestamp);
             let due = ts.saturating_add(backoff_ms);
             if now < due {
                 let mem = &mut self.members[member.0 as usize];
@@ -537,7 +657,12 @@ impl Cluster {
             }
             self.retry_attempt_of(t, p, o)
         } else {
-            self.members[member.0 as usize].attempts.get(&(t, p, o)).copied().unwrap_or(0).saturating_add(1)
+            self.members[member.0 as usize]
+                .attempts
+                .get(&(t, p, o))
+                .copied()
+                .unwrap_or(0)
+                .saturating_add(1)
         };
         if mode == DeliveryMode::AtMostOnce {
             self.commit(member, t, p, o.saturating_add(1));
@@ -545,7 +670,15 @@ impl Cluster {
         let delivery = DeliveryId(self.next_delivery);
         self.next_delivery = self.next_delivery.wrapping_add(1);
         self.stats.delivered = self.stats.delivered.saturating_add(1);
-        self.emit(TraceEvent::Delivered { group: g, member, topic: t, partition: p, offset: o, attempt, delivery });
+        self.emit(TraceEvent::Delivered {
+            group: g,
+            member,
+            topic: t,
+            partition: p,
+            offset: o,
+            attempt,
+            delivery,
+        });
         if mode == DeliveryMode::ExactlyOnce {
             if let Some(pid) = self.members[member.0 as usize].producer {
                 let _ = self.begin_transaction(pid);
@@ -559,14 +692,36 @@ impl Cluster {
             None
         };
         let mem = &mut self.members[member.0 as usize];
-        mem.in_flight = Some(InFlight { delivery, topic: t, partition: p, offset: o, attempt, delivered_at: now, outcome });
+        mem.in_flight = Some(InFlight {
+            delivery,
+            topic: t,
+            partition: p,
+            offset: o,
+            attempt,
+            delivered_at: now,
+            outcome,
+        });
         mem.phase = Phase::Processing;
         let epoch = mem.epoch;
         if auto_ack {
-            self.sched.schedule(now.saturating_add(processing), Action::Complete { member, epoch, delivery });
+            self.sched.schedule(
+                now.saturating_add(processing),
+                Action::Complete {
+                    member,
+                    epoch,
+                    delivery,
+                },
+            );
         }
         if !auto_ack || processing > max_poll {
-            self.sched.schedule(now.saturating_add(max_poll), Action::PollTimeout { member, epoch, delivery });
+            self.sched.schedule(
+                now.saturating_add(max_poll),
+                Action::PollTimeout {
+                    member,
+                    epoch,
+                    delivery,
+                },
+            );
         }
     }
 
@@ -574,7 +729,11 @@ impl Cluster {
         self.members
             .iter()
             .enumerate()
-            .find_map(|(i, m)| m.in_flight.filter(|f| f.delivery == delivery).map(|f| (MemberId(i as u32), f)))
+            .find_map(|(i, m)| {
+                m.in_flight
+                    .filter(|f| f.delivery == delivery)
+                    .map(|f| (MemberId(i as u32), f))
+            })
             .ok_or(BrokerError::UnknownDelivery { delivery })
     }
 
@@ -585,15 +744,27 @@ impl Cluster {
         }
         let poisoned = self.poison.contains(&(f.topic, f.partition, f.offset));
         let g = self.members[member.0 as usize].group;
-        let processing =
-            self.groups[g.0 as usize].config.processing_time_ms.saturating_add(self.members[member.0 as usize].extra_ms);
+        let processing = self.groups[g.0 as usize]
+            .config
+            .processing_time_ms
+            .saturating_add(self.members[member.0 as usize].extra_ms);
         let mem = &mut self.members[member.0 as usize];
         if let Some(inf) = mem.in_flight.as_mut() {
             inf.outcome = Some(ok && !poisoned);
         }
-        let at = self.sched.now().max(f.delivered_at.saturating_add(processing));
+        let at = self
+            .sched
+            .now()
+            .max(f.delivered_at.saturating_add(processing));
         let epoch = mem.epoch;
-        self.sched.schedule(at, Action::Complete { member, epoch, delivery });
+        self.sched.schedule(
+            at,
+            Action::Complete {
+                member,
+                epoch,
+                delivery,
+            },
+        );
         Ok(())
     }
 
@@ -610,13 +781,19 @@ impl Cluster {
 
     /// Produces a record as part of processing a delivery: inside the member's transaction in
     /// exactly-once mode (visible only if processing commits), otherwise immediately.
-    pub fn produce_during(&mut self, delivery: DeliveryId, record: Produce<'_>) -> Result<RecordMetadata, BrokerError> {
+    pub fn produce_during(
+        &mut self,
+        delivery: DeliveryId,
+        record: Produce<'_>,
+    ) -> Result<RecordMetadata, BrokerError> {
         let (member, _) = self.find_delivery(delivery)?;
         let now = self.sched.now();
         let mem = &self.members[member.0 as usize];
         let g = mem.group;
         if self.groups[g.0 as usize].config.mode == DeliveryMode::ExactlyOnce {
-            let pid = mem.producer.ok_or(BrokerError::MemberNotActive { member })?;
+            let pid = mem
+                .producer
+                .ok_or(BrokerError::MemberNotActive { member })?;
             if mem.status != Status::Active {
                 return Err(BrokerError::MemberNotActive { member });
             }
@@ -626,8 +803,12 @@ impl Cluster {
     }
 
     pub(crate) fn on_complete(&mut self, member: MemberId, epoch: u32, delivery: DeliveryId) {
-        let Some(m) = self.members.get(member.0 as usize) else { return };
-        let Some(f) = m.in_flight.filter(|f| f.delivery == delivery) else { return };
+        let Some(m) = self.members.get(member.0 as usize) else {
+            return;
+        };
+        let Some(f) = m.in_flight.filter(|f| f.delivery == delivery) else {
+            return;
+        };
         if m.epoch != epoch || !matches!(m.status, Status::Active | Status::Fenced) {
             return;
         }
@@ -665,14 +846,25 @@ impl Cluster {
                 let mem = &mut self.members[member.0 as usize];
                 mem.phase = Phase::Scheduled;
                 let epoch = mem.epoch;
-                self.sched.schedule(now.saturating_add(backoff_ms), Action::Poll { member, epoch });
+                self.sched.schedule(
+                    now.saturating_add(backoff_ms),
+                    Action::Poll { member, epoch },
+                );
             }
             RetryMode::RetryTopic { .. } if more => {
-                let outcome = if self.forward(member, f, true) { Outcome::SentToRetry } else { Outcome::GaveUp };
+                let outcome = if self.forward(member, f, true) {
+                    Outcome::SentToRetry
+                } else {
+                    Outcome::GaveUp
+                };
                 self.finish_record(member, f, outcome);
             }
             _ => {
-                let outcome = if retry.dead_letter && self.forward(member, f, false) { Outcome::DeadLettered } else { Outcome::GaveUp };
+                let outcome = if retry.dead_letter && self.forward(member, f, false) {
+                    Outcome::DeadLettered
+                } else {
+                    Outcome::GaveUp
+                };
                 self.finish_record(member, f, outcome);
             }
         }
@@ -683,9 +875,15 @@ impl Cluster {
     fn rewind_for_retry(&mut self, member: MemberId, f: InFlight) {
         let g = self.members[member.0 as usize].group;
         let mem = &mut self.members[member.0 as usize];
-        mem.attempts.insert((f.topic, f.partition, f.offset), f.attempt);
+        mem.attempts
+            .insert((f.topic, f.partition, f.offset), f.attempt);
         let tp = (f.topic, f.partition);
-        let from = mem.buffer.iter().find(|(t, p, _)| (*t, *p) == tp).map(|x| x.2).or_else(|| mem.positions.get(&tp).copied());
+        let from = mem
+            .buffer
+            .iter()
+            .find(|(t, p, _)| (*t, *p) == tp)
+            .map(|x| x.2)
+            .or_else(|| mem.positions.get(&tp).copied());
         mem.buffer.retain(|(t, p, _)| (*t, *p) != tp);
         if mem.owned.contains(&tp) {
             mem.positions.insert(tp, f.offset);
@@ -705,12 +903,29 @@ impl Cluster {
     /// dead-letter topic. Returns false when there is nowhere to send it.
     fn forward(&mut self, member: MemberId, f: InFlight, to_retry: bool) -> bool {
         let base = self.topics[f.topic.0 as usize].retry_of.unwrap_or(f.topic);
-        let target = if to_retry { self.topics[base.0 as usize].retry_topic } else { self.topics[base.0 as usize].dead_letter_topic };
-        let (Some(target), Some(record)) = (target, self.record_by_id(f.topic, f.partition, f.offset)) else { return false };
-        let mut headers: Vec<Header> = record.headers.into_iter().filter(|h| h.name != RETRY_ATTEMPT_HEADER).collect();
+        let target = if to_retry {
+            self.topics[base.0 as usize].retry_topic
+        } else {
+            self.topics[base.0 as usize].dead_letter_topic
+        };
+        let (Some(target), Some(record)) =
+            (target, self.record_by_id(f.topic, f.partition, f.offset))
+        else {
+            return false;
+        };
+        let mut headers: Vec<Header> = record
+            .headers
+            .into_iter()
+            .filter(|h| h.name != RETRY_ATTEMPT_HEADER)
+            .collect();
         headers.push(Header {
             name: RETRY_ATTEMPT_HEADER.to_string(),
-            value: if to_retry { f.attempt.saturating_add(1) } else { f.attempt }.to_string(),
+            value: if to_retry {
+                f.attempt.saturating_add(1)
+            } else {
+                f.attempt
+            }
+            .to_string(),
         });
         let request = ProduceRequest {
             topic: self.topics[target.0 as usize].name.clone(),
@@ -757,7 +972,8 @@ impl Cluster {
         match mode {
             DeliveryMode::ExactlyOnce => {
                 let pid = self.members[member.0 as usize].producer;
-                let open = pid.is_some_and(|p| self.producers.get(p.0 as usize).is_some_and(|x| x.open));
+                let open =
+                    pid.is_some_and(|p| self.producers.get(p.0 as usize).is_some_and(|x| x.open));
                 if status != Status::Active || !open {
                     // Fenced: the transaction was aborted, so this processing had no effect.
                     self.emit(processed(Outcome::Aborted));
@@ -778,7 +994,16 @@ impl Cluster {
                 self.emit(processed(outcome));
                 self.count_handled(outcome);
                 // The commit is its own step: a crash may fall between processing and commit.
-                self.sched.schedule(now, Action::Commit { member, epoch, topic: f.topic, partition: f.partition, offset: next });
+                self.sched.schedule(
+                    now,
+                    Action::Commit {
+                        member,
+                        epoch,
+                        topic: f.topic,
+                        partition: f.partition,
+                        offset: next,
+                    },
+                );
             }
             DeliveryMode::AtMostOnce | DeliveryMode::AutoCommit { .. } => {
                 self.emit(processed(outcome));
@@ -794,8 +1019,17 @@ impl Cluster {
         }
     }
 
-    pub(crate) fn on_commit(&mut self, member: MemberId, epoch: u32, topic: TopicId, partition: u32, offset: u64) {
-        let Some(m) = self.members.get(member.0 as usize) else { return };
+    pub(crate) fn on_commit(
+        &mut self,
+        member: MemberId,
+        epoch: u32,
+        topic: TopicId,
+        partition: u32,
+        offset: u64,
+    ) {
+        let Some(m) = self.members.get(member.0 as usize) else {
+            return;
+        };
         if m.epoch != epoch {
             return;
         }
@@ -809,14 +1043,27 @@ impl Cluster {
         let m = &self.members[member.0 as usize];
         let g = m.group;
         let group = &mut self.groups[g.0 as usize];
-        let owns = m.status == Status::Active && group.owner.get(&(topic, partition)) == Some(&member);
+        let owns =
+            m.status == Status::Active && group.owner.get(&(topic, partition)) == Some(&member);
         if !owns {
-            self.emit(TraceEvent::CommitRejected { group: g, member, topic, partition, offset });
+            self.emit(TraceEvent::CommitRejected {
+                group: g,
+                member,
+                topic,
+                partition,
+                offset,
+            });
             return false;
         }
         group.committed.insert((topic, partition), offset);
         self.stats.commits = self.stats.commits.saturating_add(1);
-        self.emit(TraceEvent::Committed { group: g, member, topic, partition, offset });
+        self.emit(TraceEvent::Committed {
+            group: g,
+            member,
+            topic,
+            partition,
+            offset,
+        });
         true
     }
 
@@ -825,7 +1072,12 @@ impl Cluster {
         let g = self.members[member.0 as usize].group;
         for tp in tps {
             let mem = &self.members[member.0 as usize];
-            let consumed = mem.buffer.iter().find(|(t, p, _)| (*t, *p) == *tp).map(|x| x.2).or_else(|| mem.positions.get(tp).copied());
+            let consumed = mem
+                .buffer
+                .iter()
+                .find(|(t, p, _)| (*t, *p) == *tp)
+                .map(|x| x.2)
+                .or_else(|| mem.positions.get(tp).copied());
             let Some(pos) = consumed else { continue };
             if self.groups[g.0 as usize].committed.get(tp) != Some(&pos) {
                 self.commit(member, tp.0, tp.1, pos);
@@ -836,27 +1088,269 @@ impl Cluster {
     // ----- seek --------------------------------------------------------------------------
 
     /// Moves a member's position on an owned partition (replay or skip). Returns the new position.
-    pub fn seek(&mut self, member: MemberId, topic: &str, partition: u32, to: SeekTo) -> Result<u64, BrokerError> {
+    pub fn seek(
+        &mut self,
+        member: MemberId,
+        topic: &str,
+        partition: u32,
+        to: SeekTo,
+    ) -> Result<u64, BrokerError> {
         let m = self.active_member(member)?;
         let (tid, log) = self.log(topic, partition)?;
         if !m.owned.contains(&(tid, partition)) {
-            return Err(BrokerError::NotAssigned { member, topic: topic.to_string(), partition });
+            return Err(BrokerError::NotAssigned {
+                member,
+                topic: topic.to_string(),
+                partition,
+            });
         }
         let isolation: Isolation = self.groups[m.group.0 as usize].isolation;
         let target = match to {
             SeekTo::Earliest => log.log_start(),
             SeekTo::Latest => log.fetch_bound(isolation),
             SeekTo::Offset(o) => o,
-            SeekTo::Timestamp(ts) => log.offset_for_time(ts).unwrap_or_else(|| log.fetch_bound(isolation)),
+            SeekTo::Timestamp(ts) => log
+                .offset_for_time(ts)
+                .unwrap_or_else(|| log.fetch_bound(isolation)),
         };
         let g = m.group;
         let tp = (tid, partition);
         let mem = &mut self.members[member.0 as usize];
-        let from = mem.buffer.iter().find(|(t, p, _)| (*t, *p) == tp).map(|x| x.2).or_else(|| mem.positions.get(&tp).copied()).unwrap_or(target);
+        let from = mem
+            .buffer
+            .iter()
+            .find(|(t, p, _)| (*t, *p) == tp)
+            .map(|x| x.2)
+            .or_else(|| mem.positions.get(&tp).copied())
+            .unwrap_or(target);
         mem.buffer.retain(|(t, p, _)| (*t, *p) != tp);
         mem.positions.insert(tp, target);
-        self.emit(TraceEvent::Seek { group: g, member, topic: tid, partition, from, to: target, reason: SeekReason::User });
+        self.emit(TraceEvent::Seek {
+            group: g,
+            member,
+            topic: tid,
+            partition,
+            from,
+            to: target,
+            reason: SeekReason::User,
+        });
         self.wake(member);
         Ok(target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker::group::GroupConfig;
+    use crate::broker::trace::TraceEntry;
+
+    fn cluster(mode: DeliveryMode, auto_ack: bool, instances: u32) -> Cluster {
+        let mut c = Cluster::with_seed(1);
+        c.create_topic("t", 1).expect("topic");
+        let mut g = GroupConfig::new("g", &["t"]);
+        g.mode = mode;
+        g.auto_ack = auto_ack;
+        g.instances = instances;
+        c.create_group(g).expect("group");
+        for i in 0..3u64 {
+            c.produce(Produce::new("t", &i.to_le_bytes()), i)
+                .expect("produce");
+        }
+        c
+    }
+
+    fn kinds(events: &[TraceEntry]) -> Vec<&'static str> {
+        events
+            .iter()
+            .filter_map(|e| match e.event {
+                TraceEvent::Delivered { .. } => Some("delivered"),
+                TraceEvent::Processed { .. } => Some("processed"),
+                TraceEvent::Committed { .. } => Some("committed"),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn commit_order_follows_the_mode() {
+        let mut amo = cluster(DeliveryMode::AtMostOnce, true, 1);
+        amo.run_until_idle(1_000);
+        assert_eq!(
+            &kinds(amo.trace())[..3],
+            ["committed", "delivered", "processed"]
+        );
+        let mut alo = cluster(DeliveryMode::AtLeastOnce, true, 1);
+        alo.run_until_idle(1_000);
+        assert_eq!(
+            &kinds(alo.trace())[..3],
+            ["delivered", "processed", "committed"]
+        );
+        let mut auto = cluster(DeliveryMode::AutoCommit { interval_ms: 10 }, true, 1);
+        auto.run_until_idle(1_000);
+        let k = kinds(auto.trace());
+        assert_eq!(
+            k.iter().filter(|k| **k == "committed").count(),
+            1,
+            "one commit after the interval"
+        );
+        assert_eq!(k.last(), Some(&"committed"));
+        assert_eq!(auto.committed("g", "t", 0).ok().flatten(), Some(3));
+    }
+
+    #[test]
+    fn at_least_once_commit_is_a_separate_step() {
+        let mut c = cluster(DeliveryMode::AtLeastOnce, true, 1);
+        let mut seen = Vec::new();
+        while let Some(e) = c.step() {
+            seen.push(e);
+            if matches!(e.event, TraceEvent::Processed { .. }) {
+                break;
+            }
+        }
+        assert_eq!(
+            c.committed("g", "t", 0).ok().flatten(),
+            None,
+            "processed but not yet committed"
+        );
+        let next = c.step().map(|e| e.event);
+        assert!(matches!(
+            next,
+            Some(TraceEvent::Committed { offset: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn manual_acknowledgement_errors() {
+        let mut c = cluster(DeliveryMode::AtLeastOnce, false, 1);
+        let delivery = loop {
+            match c.step().map(|e| e.event) {
+                Some(TraceEvent::Delivered { delivery, .. }) => break delivery,
+                Some(_) => {}
+                None => panic!("no delivery"),
+            }
+        };
+        assert_eq!(
+            c.ack_processed(DeliveryId(999)),
+            Err(BrokerError::UnknownDelivery {
+                delivery: DeliveryId(999)
+            })
+        );
+        assert_eq!(c.ack_processed(delivery), Ok(()));
+        assert_eq!(
+            c.fail_processing(delivery),
+            Err(BrokerError::UnknownDelivery { delivery })
+        );
+    }
+
+    #[test]
+    fn clean_leave_revokes_then_leaves() {
+        let mut c = cluster(
+            DeliveryMode::AutoCommit {
+                interval_ms: 1_000_000,
+            },
+            true,
+            2,
+        );
+        c.run_until(100);
+        assert_eq!(
+            c.committed("g", "t", 0).ok().flatten(),
+            None,
+            "the interval has not elapsed"
+        );
+        let owner = c.members("g").ok().and_then(|ms| {
+            ms.into_iter()
+                .find(|m| !c.assignment(*m).unwrap_or_default().is_empty())
+        });
+        let owner = owner.expect("an owner");
+        let mark = c.trace().len();
+        c.leave(owner).expect("leave");
+        c.run_until_idle(1_000);
+        let after: Vec<TraceEvent> = c.trace()[mark..].iter().map(|e| e.event).collect();
+        let commit = after
+            .iter()
+            .position(|e| matches!(e, TraceEvent::Committed { offset: 3, .. }));
+        let revoke = after
+            .iter()
+            .position(|e| matches!(e, TraceEvent::Revoked { member, .. } if *member == owner));
+        let left = after
+            .iter()
+            .position(|e| matches!(e, TraceEvent::MemberLeft { .. }));
+        let (commit, revoke, left) = (
+            commit.expect("commit"),
+            revoke.expect("revoke"),
+            left.expect("left"),
+        );
+        assert!(commit < revoke && revoke < left, "{after:?}");
+        assert_eq!(
+            c.leave(owner),
+            Err(BrokerError::MemberNotActive { member: owner })
+        );
+    }
+
+    #[test]
+    fn fenced_member_commit_is_rejected_and_it_rejoins() {
+        let mut c = cluster(DeliveryMode::AtLeastOnce, false, 1);
+        let (delivery, member) = loop {
+            match c.step().map(|e| e.event) {
+                Some(TraceEvent::Delivered {
+                    delivery, member, ..
+                }) => break (delivery, member),
+                Some(_) => {}
+                None => panic!("no delivery"),
+            }
+        };
+        c.expire_session(member).expect("expire");
+        c.ack_processed(delivery).expect("zombie may still finish");
+        let mut events = Vec::new();
+        while let Some(e) = c.step() {
+            if let TraceEvent::Delivered { delivery, .. } = e.event {
+                let _ = c.ack_processed(delivery);
+            }
+            events.push(e.event);
+        }
+        assert!(events
+            .iter()
+            .any(|e| matches!(e, TraceEvent::CommitRejected { offset: 1, .. })));
+        assert!(events
+            .iter()
+            .any(|e| matches!(e, TraceEvent::MemberJoined { member: m, .. } if *m == member)));
+        assert_eq!(c.committed("g", "t", 0).ok().flatten(), Some(3));
+        assert_eq!(
+            c.assignment(member).map(|a| a.len()),
+            Ok(1),
+            "it owns the partition again"
+        );
+    }
+
+    #[test]
+    fn exactly_once_outputs_are_transactional() {
+        let mut c = cluster(DeliveryMode::ExactlyOnce, false, 1);
+        c.create_topic("out", 1).expect("topic");
+        let delivery = loop {
+            match c.step().map(|e| e.event) {
+                Some(TraceEvent::Delivered { delivery, .. }) => break delivery,
+                Some(_) => {}
+                None => panic!("no delivery"),
+            }
+        };
+        c.produce_during(delivery, Produce::new("out", b"o"))
+            .expect("output");
+        assert_eq!(
+            c.last_stable_offset("out", 0),
+            Ok(0),
+            "output pending in the transaction"
+        );
+        c.ack_processed(delivery).expect("ack");
+        while c.step().is_some() {
+            if c.committed("g", "t", 0).ok().flatten() == Some(1) {
+                break;
+            }
+        }
+        assert_eq!(
+            c.last_stable_offset("out", 0),
+            Ok(2),
+            "output and commit marker are stable"
+        );
     }
 }

@@ -62,7 +62,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_attempts: 1, mode: RetryMode::Blocking { backoff_ms: 0 }, dead_letter: false }
+        RetryPolicy {
+            max_attempts: 1,
+            mode: RetryMode::Blocking { backoff_ms: 0 },
+            dead_letter: false,
+        }
     }
 }
 
@@ -269,7 +273,11 @@ mod tests {
     #[test]
     fn config_round_trips_through_json() {
         let mut c = GroupConfig::new("g", &["a", "b"]);
-        c.retry = RetryPolicy { max_attempts: 3, mode: RetryMode::RetryTopic { backoff_ms: 5 }, dead_letter: true };
+        c.retry = RetryPolicy {
+            max_attempts: 3,
+            mode: RetryMode::RetryTopic { backoff_ms: 5 },
+            dead_letter: true,
+        };
         let json = serde_json::to_string(&c).unwrap_or_default();
         let back: Result<GroupConfig, _> = serde_json::from_str(&json);
         assert_eq!(back.ok(), Some(c));

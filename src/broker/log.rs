@@ -17,7 +17,9 @@ const F_CONTROL: u8 = 4;
 const F_COMMIT: u8 = 8;
 
 /// Whether a consumer sees uncommitted transactional records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Isolation {
     /// Sees every data record up to the log end, including open and aborted transactions.
     ReadUncommitted,
@@ -62,7 +64,13 @@ struct Segment {
 
 impl Segment {
     fn new(base_offset: u64, base_ts: u64, capacity: usize) -> Self {
-        Segment { base_offset, base_ts, max_ts: base_ts, pos: Vec::with_capacity(capacity), data: Vec::new() }
+        Segment {
+            base_offset,
+            base_ts,
+            max_ts: base_ts,
+            pos: Vec::with_capacity(capacity),
+            data: Vec::new(),
+        }
     }
     fn end_offset(&self) -> u64 {
         self.base_offset.saturating_add(self.pos.len() as u64)
@@ -73,7 +81,10 @@ impl Segment {
     fn slice(&self, offset: u64) -> Option<&[u8]> {
         let idx = usize::try_from(offset.checked_sub(self.base_offset)?).ok()?;
         let start = *self.pos.get(idx)? as usize;
-        let end = self.pos.get(idx + 1).map_or(self.data.len(), |p| *p as usize);
+        let end = self
+            .pos
+            .get(idx + 1)
+            .map_or(self.data.len(), |p| *p as usize);
         self.data.get(start..end)
     }
 }
@@ -122,10 +133,22 @@ fn unzigzag(v: u64) -> i64 {
 fn decode_meta(buf: &[u8], base_ts: u64, at: &mut usize) -> Option<(u8, EntryMeta)> {
     let flags = *buf.first()?;
     *at = 1;
-    let producer = if flags & (F_TXN | F_CONTROL) != 0 { Some(u32::try_from(get_varint(buf, at)?).ok()?) } else { None };
+    let producer = if flags & (F_TXN | F_CONTROL) != 0 {
+        Some(u32::try_from(get_varint(buf, at)?).ok()?)
+    } else {
+        None
+    };
     let delta = unzigzag(get_varint(buf, at)?);
     let timestamp = base_ts.wrapping_add(delta as u64);
-    Some((flags, EntryMeta { timestamp, producer, control: flags & F_CONTROL != 0, commit: flags & F_COMMIT != 0 }))
+    Some((
+        flags,
+        EntryMeta {
+            timestamp,
+            producer,
+            control: flags & F_CONTROL != 0,
+            commit: flags & F_COMMIT != 0,
+        },
+    ))
 }
 
 /// One partition's log: segments, offsets and transaction state.
@@ -166,7 +189,12 @@ impl PartitionLog {
 
     /// Last stable offset: the first offset of the oldest open transaction, else the log end.
     pub fn last_stable(&self) -> u64 {
-        self.open_txns.values().copied().min().unwrap_or(self.next_offset).min(self.next_offset)
+        self.open_txns
+            .values()
+            .copied()
+            .min()
+            .unwrap_or(self.next_offset)
+            .min(self.next_offset)
     }
 
     /// The fetch bound for an isolation level.
@@ -190,7 +218,10 @@ impl PartitionLog {
     fn segment_for_append(&mut self, ts: u64) -> &mut Segment {
         let roll = match self.segments.back() {
             None => true,
-            Some(s) => s.pos.len() >= self.segment_records || s.data.len() >= (u32::MAX as usize) - 2 * MAX_RECORD_BYTES,
+            Some(s) => {
+                s.pos.len() >= self.segment_records
+                    || s.data.len() >= (u32::MAX as usize) - 2 * MAX_RECORD_BYTES
+            }
         };
         if roll {
             if let Some(last) = self.segments.back_mut() {
@@ -198,7 +229,8 @@ impl PartitionLog {
                 last.pos.shrink_to_fit();
             }
             let cap = self.segment_records.min(4096);
-            self.segments.push_back(Segment::new(self.next_offset, ts, cap));
+            self.segments
+                .push_back(Segment::new(self.next_offset, ts, cap));
         }
         // A segment was just pushed if none existed.
         let idx = self.segments.len() - 1;
@@ -337,7 +369,11 @@ impl PartitionLog {
         if meta.control {
             return None;
         }
-        let key = if flags & F_KEY != 0 { Some(get_bytes(buf, &mut at)?) } else { None };
+        let key = if flags & F_KEY != 0 {
+            Some(get_bytes(buf, &mut at)?)
+        } else {
+            None
+        };
         let value = get_bytes(buf, &mut at)?;
         let count = get_varint(buf, &mut at)?;
         let mut headers = Vec::with_capacity(count.min(16) as usize);
@@ -345,7 +381,12 @@ impl PartitionLog {
             let name = u32::try_from(get_varint(buf, &mut at)?).ok()?;
             headers.push((name, get_bytes(buf, &mut at)?));
         }
-        Some(RecordView { meta, key, value, headers })
+        Some(RecordView {
+            meta,
+            key,
+            value,
+            headers,
+        })
     }
 
     /// Kafka `offsetsForTimes`: the earliest retained data offset with timestamp >= `ts`.
@@ -389,7 +430,12 @@ impl PartitionLog {
     }
 
     /// Applies time and size retention to sealed segments; returns true when the log start moved.
-    pub fn apply_retention(&mut self, now: u64, retention_ms: Option<u64>, retention_bytes: Option<u64>) -> bool {
+    pub fn apply_retention(
+        &mut self,
+        now: u64,
+        retention_ms: Option<u64>,
+        retention_bytes: Option<u64>,
+    ) -> bool {
         let mut new_start = self.log_start;
         let mut remaining = self.bytes;
         let sealed = self.segments.len().saturating_sub(1);
@@ -456,7 +502,10 @@ mod tests {
         assert!(!log.visible(1, Isolation::ReadCommitted));
         assert!(log.visible(1, Isolation::ReadUncommitted));
         assert!(log.visible(2, Isolation::ReadCommitted));
-        assert!(!log.visible(3, Isolation::ReadUncommitted), "markers are never delivered");
+        assert!(
+            !log.visible(3, Isolation::ReadUncommitted),
+            "markers are never delivered"
+        );
         // A later committed transaction of the same producer is visible.
         log.append(0, Some(7), None, b"t2", &[]);
         log.append_marker(0, 7, true);

@@ -58,7 +58,10 @@ mod tests {
             ("foobar", -790_332_482),
             ("a-little-bit-long-string", -985_981_536),
             ("a-little-bit-longer-string", -1_486_304_829),
-            ("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
+            (
+                "lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
+                -58_897_971,
+            ),
             ("abc", 479_470_107),
         ];
         for (input, expected) in cases {
@@ -69,7 +72,10 @@ mod tests {
     #[test]
     fn every_tail_length_is_hashed() {
         // Lengths 0..=4 exercise each remainder branch; all must differ.
-        let hashes: Vec<i32> = ["", "a", "ab", "abc", "abcd"].iter().map(|s| murmur2(s.as_bytes())).collect();
+        let hashes: Vec<i32> = ["", "a", "ab", "abc", "abcd"]
+            .iter()
+            .map(|s| murmur2(s.as_bytes()))
+            .collect();
         for i in 0..hashes.len() {
             for j in (i + 1)..hashes.len() {
                 assert_ne!(hashes[i], hashes[j]);

@@ -81,7 +81,12 @@ impl<A> Default for Scheduler<A> {
 impl<A> Scheduler<A> {
     /// An empty queue at time 0.
     pub fn new() -> Self {
-        Scheduler { now: 0, seq: 0, heap: BinaryHeap::new(), fifo: VecDeque::new() }
+        Scheduler {
+            now: 0,
+            seq: 0,
+            heap: BinaryHeap::new(),
+            fifo: VecDeque::new(),
+        }
     }
 
     /// Current simulated time in milliseconds.

@@ -68,7 +68,10 @@ pub enum Outcome {
 impl Outcome {
     /// True when the group is done with the record (it will not be retried by this delivery).
     pub fn handled(self) -> bool {
-        matches!(self, Outcome::Ok | Outcome::SentToRetry | Outcome::DeadLettered | Outcome::GaveUp)
+        matches!(
+            self,
+            Outcome::Ok | Outcome::SentToRetry | Outcome::DeadLettered | Outcome::GaveUp
+        )
     }
 }
 
@@ -76,55 +79,272 @@ impl Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TraceEvent {
     /// A topic was created.
-    TopicCreated { topic: TopicId, partitions: u32 },
+    TopicCreated {
+        /// Topic.
+        topic: TopicId,
+        /// Partition count.
+        partitions: u32,
+    },
     /// A topic gained partitions.
-    PartitionsAdded { topic: TopicId, partitions: u32 },
+    PartitionsAdded {
+        /// Topic.
+        topic: TopicId,
+        /// Partition count.
+        partitions: u32,
+    },
     /// A record was appended and acknowledged.
-    Produced { topic: TopicId, partition: u32, offset: u64, timestamp: u64, producer: Option<ProducerId> },
+    Produced {
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Offset.
+        offset: u64,
+        /// Record timestamp.
+        timestamp: u64,
+        /// Transactional producer, if any.
+        producer: Option<ProducerId>,
+    },
     /// A transaction marker was appended (it takes an offset, consumers never see it).
-    TxnMarker { topic: TopicId, partition: u32, offset: u64, producer: ProducerId, commit: bool },
+    TxnMarker {
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Offset.
+        offset: u64,
+        /// Transactional producer, if any.
+        producer: ProducerId,
+        /// Commit (true) or abort (false) marker.
+        commit: bool,
+    },
     /// A transaction committed.
-    TxnCommitted { producer: ProducerId },
+    TxnCommitted {
+        /// Transactional producer, if any.
+        producer: ProducerId,
+    },
     /// A transaction aborted.
-    TxnAborted { producer: ProducerId },
+    TxnAborted {
+        /// Transactional producer, if any.
+        producer: ProducerId,
+    },
     /// A member joined its group.
-    MemberJoined { group: GroupId, member: MemberId },
+    MemberJoined {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+    },
     /// A member left cleanly.
-    MemberLeft { group: GroupId, member: MemberId },
+    MemberLeft {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+    },
     /// The coordinator removed a member.
-    MemberRemoved { group: GroupId, member: MemberId, reason: RemovalReason },
+    MemberRemoved {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Why it happened.
+        reason: RemovalReason,
+    },
     /// Fault: a member crashed (it stops without leaving).
-    Crashed { group: GroupId, member: MemberId },
+    Crashed {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+    },
     /// Fault: a member's processing became slower.
-    SlowConsumer { group: GroupId, member: MemberId, extra_ms: u64 },
+    SlowConsumer {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Added processing time per record.
+        extra_ms: u64,
+    },
     /// Fault: a record will fail every processing attempt.
-    Poisoned { topic: TopicId, partition: u32, offset: u64 },
+    Poisoned {
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Offset.
+        offset: u64,
+    },
     /// A rebalance began.
-    RebalanceStarted { group: GroupId, reason: RebalanceReason },
+    RebalanceStarted {
+        /// Consumer group.
+        group: GroupId,
+        /// Why it happened.
+        reason: RebalanceReason,
+    },
     /// A rebalance finished with a new generation.
-    RebalanceCompleted { group: GroupId, generation: u32 },
+    RebalanceCompleted {
+        /// Consumer group.
+        group: GroupId,
+        /// Group generation.
+        generation: u32,
+    },
     /// A member gave up a partition (always before another member gets it).
-    Revoked { group: GroupId, member: MemberId, topic: TopicId, partition: u32 },
+    Revoked {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+    },
     /// A member's partition was taken away without revocation (the member was removed).
-    Lost { group: GroupId, member: MemberId, topic: TopicId, partition: u32 },
+    Lost {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+    },
     /// A member was given a partition.
-    Assigned { group: GroupId, member: MemberId, topic: TopicId, partition: u32, generation: u32 },
+    Assigned {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Group generation.
+        generation: u32,
+    },
     /// A member's position was (re)initialised.
-    PositionReset { group: GroupId, member: MemberId, topic: TopicId, partition: u32, from: u64, to: u64, reason: ResetReason },
+    PositionReset {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Position before.
+        from: u64,
+        /// Position after.
+        to: u64,
+        /// Why it happened.
+        reason: ResetReason,
+    },
     /// A member's position was moved explicitly.
-    Seek { group: GroupId, member: MemberId, topic: TopicId, partition: u32, from: u64, to: u64, reason: SeekReason },
+    Seek {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Position before.
+        from: u64,
+        /// Position after.
+        to: u64,
+        /// Why it happened.
+        reason: SeekReason,
+    },
     /// A member fetched `records` records scanning offsets `from..to`.
-    Fetched { group: GroupId, member: MemberId, topic: TopicId, partition: u32, from: u64, to: u64, records: u32 },
+    Fetched {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Position before.
+        from: u64,
+        /// Position after.
+        to: u64,
+        /// Records returned.
+        records: u32,
+    },
     /// A record was handed to a member for processing.
-    Delivered { group: GroupId, member: MemberId, topic: TopicId, partition: u32, offset: u64, attempt: u32, delivery: DeliveryId },
+    Delivered {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Offset.
+        offset: u64,
+        /// Attempt number, starting at 1.
+        attempt: u32,
+        /// Delivery id to acknowledge.
+        delivery: DeliveryId,
+    },
     /// A processing attempt finished.
-    Processed { group: GroupId, member: MemberId, topic: TopicId, partition: u32, offset: u64, attempt: u32, outcome: Outcome },
+    Processed {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Offset.
+        offset: u64,
+        /// Attempt number, starting at 1.
+        attempt: u32,
+        /// Result of the attempt.
+        outcome: Outcome,
+    },
     /// The group's committed offset for a partition changed.
-    Committed { group: GroupId, member: MemberId, topic: TopicId, partition: u32, offset: u64 },
+    Committed {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Offset.
+        offset: u64,
+    },
     /// A commit from a member that no longer owns the partition was rejected.
-    CommitRejected { group: GroupId, member: MemberId, topic: TopicId, partition: u32, offset: u64 },
+    CommitRejected {
+        /// Consumer group.
+        group: GroupId,
+        /// Member concerned.
+        member: MemberId,
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// Offset.
+        offset: u64,
+    },
     /// Retention or delete-records moved the log-start offset.
-    LogStartMoved { topic: TopicId, partition: u32, log_start: u64 },
+    LogStartMoved {
+        /// Topic.
+        topic: TopicId,
+        /// Partition number.
+        partition: u32,
+        /// New log-start offset.
+        log_start: u64,
+    },
 }
 
 /// A trace event with the simulated time it happened at.
@@ -149,61 +369,247 @@ impl TraceEntry {
         let m = |m: MemberId| u64::from(m.0);
         let t = |t: TopicId| u64::from(t.0);
         match self.event {
-            TopicCreated { topic, partitions } => [1, t(topic), u64::from(partitions)].into_iter().for_each(out),
-            PartitionsAdded { topic, partitions } => [2, t(topic), u64::from(partitions)].into_iter().for_each(out),
-            Produced { topic, partition, offset, timestamp, producer } => {
-                [3, t(topic), u64::from(partition), offset, timestamp, opt_pid(producer)].into_iter().for_each(out)
-            }
-            TxnMarker { topic, partition, offset, producer, commit } => {
-                [4, t(topic), u64::from(partition), offset, u64::from(producer.0), u64::from(commit)].into_iter().for_each(out)
-            }
+            TopicCreated { topic, partitions } => [1, t(topic), u64::from(partitions)]
+                .into_iter()
+                .for_each(out),
+            PartitionsAdded { topic, partitions } => [2, t(topic), u64::from(partitions)]
+                .into_iter()
+                .for_each(out),
+            Produced {
+                topic,
+                partition,
+                offset,
+                timestamp,
+                producer,
+            } => [
+                3,
+                t(topic),
+                u64::from(partition),
+                offset,
+                timestamp,
+                opt_pid(producer),
+            ]
+            .into_iter()
+            .for_each(out),
+            TxnMarker {
+                topic,
+                partition,
+                offset,
+                producer,
+                commit,
+            } => [
+                4,
+                t(topic),
+                u64::from(partition),
+                offset,
+                u64::from(producer.0),
+                u64::from(commit),
+            ]
+            .into_iter()
+            .for_each(out),
             TxnCommitted { producer } => [5, u64::from(producer.0)].into_iter().for_each(out),
             TxnAborted { producer } => [6, u64::from(producer.0)].into_iter().for_each(out),
             MemberJoined { group, member } => [7, g(group), m(member)].into_iter().for_each(out),
             MemberLeft { group, member } => [8, g(group), m(member)].into_iter().for_each(out),
-            MemberRemoved { group, member, reason } => [9, g(group), m(member), reason as u64].into_iter().for_each(out),
+            MemberRemoved {
+                group,
+                member,
+                reason,
+            } => [9, g(group), m(member), reason as u64]
+                .into_iter()
+                .for_each(out),
             Crashed { group, member } => [10, g(group), m(member)].into_iter().for_each(out),
-            SlowConsumer { group, member, extra_ms } => [11, g(group), m(member), extra_ms].into_iter().for_each(out),
-            Poisoned { topic, partition, offset } => [12, t(topic), u64::from(partition), offset].into_iter().for_each(out),
-            RebalanceStarted { group, reason } => [13, g(group), reason as u64].into_iter().for_each(out),
-            RebalanceCompleted { group, generation } => [14, g(group), u64::from(generation)].into_iter().for_each(out),
-            Revoked { group, member, topic, partition } => {
-                [15, g(group), m(member), t(topic), u64::from(partition)].into_iter().for_each(out)
+            SlowConsumer {
+                group,
+                member,
+                extra_ms,
+            } => [11, g(group), m(member), extra_ms]
+                .into_iter()
+                .for_each(out),
+            Poisoned {
+                topic,
+                partition,
+                offset,
+            } => [12, t(topic), u64::from(partition), offset]
+                .into_iter()
+                .for_each(out),
+            RebalanceStarted { group, reason } => {
+                [13, g(group), reason as u64].into_iter().for_each(out)
             }
-            Lost { group, member, topic, partition } => {
-                [16, g(group), m(member), t(topic), u64::from(partition)].into_iter().for_each(out)
-            }
-            Assigned { group, member, topic, partition, generation } => {
-                [17, g(group), m(member), t(topic), u64::from(partition), u64::from(generation)].into_iter().for_each(out)
-            }
-            PositionReset { group, member, topic, partition, from, to, reason } => {
-                [18, g(group), m(member), t(topic), u64::from(partition), from, to, reason as u64].into_iter().for_each(out)
-            }
-            Seek { group, member, topic, partition, from, to, reason } => {
-                [19, g(group), m(member), t(topic), u64::from(partition), from, to, reason as u64].into_iter().for_each(out)
-            }
-            Fetched { group, member, topic, partition, from, to, records } => {
-                [20, g(group), m(member), t(topic), u64::from(partition), from, to, u64::from(records)].into_iter().for_each(out)
-            }
-            Delivered { group, member, topic, partition, offset, attempt, delivery } => {
-                [21, g(group), m(member), t(topic), u64::from(partition), offset, u64::from(attempt), delivery.0]
-                    .into_iter()
-                    .for_each(out)
-            }
-            Processed { group, member, topic, partition, offset, attempt, outcome } => {
-                [22, g(group), m(member), t(topic), u64::from(partition), offset, u64::from(attempt), outcome as u64]
-                    .into_iter()
-                    .for_each(out)
-            }
-            Committed { group, member, topic, partition, offset } => {
-                [23, g(group), m(member), t(topic), u64::from(partition), offset].into_iter().for_each(out)
-            }
-            CommitRejected { group, member, topic, partition, offset } => {
-                [24, g(group), m(member), t(topic), u64::from(partition), offset].into_iter().for_each(out)
-            }
-            LogStartMoved { topic, partition, log_start } => {
-                [25, t(topic), u64::from(partition), log_start].into_iter().for_each(out)
-            }
+            RebalanceCompleted { group, generation } => [14, g(group), u64::from(generation)]
+                .into_iter()
+                .for_each(out),
+            Revoked {
+                group,
+                member,
+                topic,
+                partition,
+            } => [15, g(group), m(member), t(topic), u64::from(partition)]
+                .into_iter()
+                .for_each(out),
+            Lost {
+                group,
+                member,
+                topic,
+                partition,
+            } => [16, g(group), m(member), t(topic), u64::from(partition)]
+                .into_iter()
+                .for_each(out),
+            Assigned {
+                group,
+                member,
+                topic,
+                partition,
+                generation,
+            } => [
+                17,
+                g(group),
+                m(member),
+                t(topic),
+                u64::from(partition),
+                u64::from(generation),
+            ]
+            .into_iter()
+            .for_each(out),
+            PositionReset {
+                group,
+                member,
+                topic,
+                partition,
+                from,
+                to,
+                reason,
+            } => [
+                18,
+                g(group),
+                m(member),
+                t(topic),
+                u64::from(partition),
+                from,
+                to,
+                reason as u64,
+            ]
+            .into_iter()
+            .for_each(out),
+            Seek {
+                group,
+                member,
+                topic,
+                partition,
+                from,
+                to,
+                reason,
+            } => [
+                19,
+                g(group),
+                m(member),
+                t(topic),
+                u64::from(partition),
+                from,
+                to,
+                reason as u64,
+            ]
+            .into_iter()
+            .for_each(out),
+            Fetched {
+                group,
+                member,
+                topic,
+                partition,
+                from,
+                to,
+                records,
+            } => [
+                20,
+                g(group),
+                m(member),
+                t(topic),
+                u64::from(partition),
+                from,
+                to,
+                u64::from(records),
+            ]
+            .into_iter()
+            .for_each(out),
+            Delivered {
+                group,
+                member,
+                topic,
+                partition,
+                offset,
+                attempt,
+                delivery,
+            } => [
+                21,
+                g(group),
+                m(member),
+                t(topic),
+                u64::from(partition),
+                offset,
+                u64::from(attempt),
+                delivery.0,
+            ]
+            .into_iter()
+            .for_each(out),
+            Processed {
+                group,
+                member,
+                topic,
+                partition,
+                offset,
+                attempt,
+                outcome,
+            } => [
+                22,
+                g(group),
+                m(member),
+                t(topic),
+                u64::from(partition),
+                offset,
+                u64::from(attempt),
+                outcome as u64,
+            ]
+            .into_iter()
+            .for_each(out),
+            Committed {
+                group,
+                member,
+                topic,
+                partition,
+                offset,
+            } => [
+                23,
+                g(group),
+                m(member),
+                t(topic),
+                u64::from(partition),
+                offset,
+            ]
+            .into_iter()
+            .for_each(out),
+            CommitRejected {
+                group,
+                member,
+                topic,
+                partition,
+                offset,
+            } => [
+                24,
+                g(group),
+                m(member),
+                t(topic),
+                u64::from(partition),
+                offset,
+            ]
+            .into_iter()
+            .for_each(out),
+            LogStartMoved {
+                topic,
+                partition,
+                log_start,
+            } => [25, t(topic), u64::from(partition), log_start]
+                .into_iter()
+                .for_each(out),
         }
     }
 }
@@ -217,7 +623,9 @@ pub struct TraceHasher {
 
 impl Default for TraceHasher {
     fn default() -> Self {
-        TraceHasher { state: 0xcbf2_9ce4_8422_2325 }
+        TraceHasher {
+            state: 0xcbf2_9ce4_8422_2325,
+        }
     }
 }
 
@@ -256,7 +664,13 @@ mod tests {
     fn produced(offset: u64) -> TraceEntry {
         TraceEntry {
             at: 1,
-            event: TraceEvent::Produced { topic: TopicId(0), partition: 0, offset, timestamp: 1, producer: None },
+            event: TraceEvent::Produced {
+                topic: TopicId(0),
+                partition: 0,
+                offset,
+                timestamp: 1,
+                producer: None,
+            },
         }
     }
 

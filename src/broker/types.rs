@@ -35,7 +35,10 @@ pub struct TopicPartition {
 impl TopicPartition {
     /// Builds a topic-partition from a name and number.
     pub fn new(topic: &str, partition: u32) -> Self {
-        TopicPartition { topic: topic.to_string(), partition }
+        TopicPartition {
+            topic: topic.to_string(),
+            partition,
+        }
     }
 }
 
@@ -68,7 +71,10 @@ pub struct Record {
 impl Record {
     /// The value of the first header called `name`, if any.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|h| h.name == name).map(|h| h.value.as_str())
+        self.headers
+            .iter()
+            .find(|h| h.name == name)
+            .map(|h| h.value.as_str())
     }
 }
 
@@ -90,7 +96,13 @@ pub struct Produce<'a> {
 impl<'a> Produce<'a> {
     /// A keyless record with no headers for `topic`.
     pub fn new(topic: &'a str, value: &'a [u8]) -> Self {
-        Produce { topic, partition: None, key: None, value, headers: &[] }
+        Produce {
+            topic,
+            partition: None,
+            key: None,
+            value,
+            headers: &[],
+        }
     }
     /// Sets the key.
     pub fn key(mut self, key: &'a str) -> Self {
@@ -263,25 +275,52 @@ impl fmt::Display for BrokerError {
             BrokerError::TopicExists { topic } => write!(f, "topic {topic:?} already exists"),
             BrokerError::InvalidName { name } => write!(f, "invalid name {name:?}"),
             BrokerError::InvalidPartitionCount { topic, partitions } => {
-                write!(f, "invalid partition count {partitions} for topic {topic:?}")
+                write!(
+                    f,
+                    "invalid partition count {partitions} for topic {topic:?}"
+                )
             }
-            BrokerError::UnknownPartition { topic, partition } => write!(f, "unknown partition {topic}-{partition}"),
+            BrokerError::UnknownPartition { topic, partition } => {
+                write!(f, "unknown partition {topic}-{partition}")
+            }
             BrokerError::UnknownGroup { group } => write!(f, "unknown consumer group {group:?}"),
-            BrokerError::GroupExists { group } => write!(f, "consumer group {group:?} already exists"),
-            BrokerError::InvalidGroupConfig { group, reason } => write!(f, "invalid config for group {group:?}: {reason}"),
+            BrokerError::GroupExists { group } => {
+                write!(f, "consumer group {group:?} already exists")
+            }
+            BrokerError::InvalidGroupConfig { group, reason } => {
+                write!(f, "invalid config for group {group:?}: {reason}")
+            }
             BrokerError::UnknownMember { member } => write!(f, "unknown member {}", member.0),
-            BrokerError::MemberNotActive { member } => write!(f, "member {} is not active", member.0),
-            BrokerError::NotAssigned { member, topic, partition } => {
+            BrokerError::MemberNotActive { member } => {
+                write!(f, "member {} is not active", member.0)
+            }
+            BrokerError::NotAssigned {
+                member,
+                topic,
+                partition,
+            } => {
                 write!(f, "member {} is not assigned {topic}-{partition}", member.0)
             }
-            BrokerError::UnknownDelivery { delivery } => write!(f, "unknown delivery {}", delivery.0),
-            BrokerError::UnknownProducer { producer } => write!(f, "unknown producer {}", producer.0),
-            BrokerError::NoOpenTransaction { producer } => write!(f, "producer {} has no open transaction", producer.0),
+            BrokerError::UnknownDelivery { delivery } => {
+                write!(f, "unknown delivery {}", delivery.0)
+            }
+            BrokerError::UnknownProducer { producer } => {
+                write!(f, "unknown producer {}", producer.0)
+            }
+            BrokerError::NoOpenTransaction { producer } => {
+                write!(f, "producer {} has no open transaction", producer.0)
+            }
             BrokerError::TransactionAlreadyOpen { producer } => {
                 write!(f, "producer {} already has an open transaction", producer.0)
             }
-            BrokerError::RecordTooLarge { size, max } => write!(f, "record of {size} bytes exceeds {max}"),
-            BrokerError::OffsetOutOfRange { topic, partition, offset } => {
+            BrokerError::RecordTooLarge { size, max } => {
+                write!(f, "record of {size} bytes exceeds {max}")
+            }
+            BrokerError::OffsetOutOfRange {
+                topic,
+                partition,
+                offset,
+            } => {
                 write!(f, "offset {offset} out of range for {topic}-{partition}")
             }
         }
@@ -296,11 +335,15 @@ pub fn validate_name(name: &str) -> Result<(), BrokerError> {
         && name.len() <= 249
         && name != "."
         && name != ".."
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
     if ok {
         Ok(())
     } else {
-        Err(BrokerError::InvalidName { name: name.to_string() })
+        Err(BrokerError::InvalidName {
+            name: name.to_string(),
+        })
     }
 }
 
@@ -312,14 +355,22 @@ mod tests {
     fn names_follow_kafka_rules() {
         assert!(validate_name("orders.v1_x-y").is_ok());
         for bad in ["", ".", "..", "a b", "é", &"x".repeat(250)] {
-            assert_eq!(validate_name(bad), Err(BrokerError::InvalidName { name: bad.to_string() }));
+            assert_eq!(
+                validate_name(bad),
+                Err(BrokerError::InvalidName {
+                    name: bad.to_string()
+                })
+            );
         }
         assert!(validate_name(&"x".repeat(249)).is_ok());
     }
 
     #[test]
     fn errors_display_their_data() {
-        let e = BrokerError::UnknownPartition { topic: "t".into(), partition: 7 };
+        let e = BrokerError::UnknownPartition {
+            topic: "t".into(),
+            partition: 7,
+        };
         assert_eq!(e.to_string(), "unknown partition t-7");
     }
 
@@ -330,7 +381,10 @@ mod tests {
             timestamp: 0,
             key: None,
             value: vec![],
-            headers: vec![Header { name: "a".into(), value: "1".into() }],
+            headers: vec![Header {
+                name: "a".into(),
+                value: "1".into(),
+            }],
             producer: None,
         };
         assert_eq!(r.header("a"), Some("1"));

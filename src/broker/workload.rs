@@ -36,7 +36,11 @@ pub fn decimal(n: u64, buf: &mut [u8; 20]) -> &str {
 /// Produces `records` small records (short key, 16-byte value, two headers) to a topic of
 /// 8 partitions and consumes them with one at-least-once group of 4 members, in chunks.
 pub fn throughput_workload(records: u64) -> WorkloadSummary {
-    let mut c = Cluster::new(ClusterConfig { seed: 7, keep_trace: false, ..ClusterConfig::default() });
+    let mut c = Cluster::new(ClusterConfig {
+        seed: 7,
+        keep_trace: false,
+        ..ClusterConfig::default()
+    });
     let _ = c.create_topic("orders", 8);
     let mut g = GroupConfig::new("billing", &["orders"]);
     g.mode = DeliveryMode::AtLeastOnce;
@@ -57,7 +61,16 @@ pub fn throughput_workload(records: u64) -> WorkloadSummary {
             let corr = decimal(i, &mut corr_buf);
             let cause = decimal(i.wrapping_sub(1), &mut cause_buf);
             let headers = [("correlation-id", corr), ("causation-id", cause)];
-            let _ = c.produce(Produce { topic: "orders", partition: None, key: Some(key), value: &value, headers: &headers }, now);
+            let _ = c.produce(
+                Produce {
+                    topic: "orders",
+                    partition: None,
+                    key: Some(key),
+                    value: &value,
+                    headers: &headers,
+                },
+                now,
+            );
         }
         produced = end;
         c.run_until(now);
@@ -65,7 +78,12 @@ pub fn throughput_workload(records: u64) -> WorkloadSummary {
     }
     c.run_until_idle(u64::MAX);
     let s = c.stats();
-    WorkloadSummary { produced: s.produced, consumed: s.handled, commits: s.commits, trace_hash: c.trace_hash() }
+    WorkloadSummary {
+        produced: s.produced,
+        consumed: s.handled,
+        commits: s.commits,
+        trace_hash: c.trace_hash(),
+    }
 }
 
 #[cfg(test)]
