@@ -3,6 +3,30 @@
 //!
 //! Everything is deterministic: time is passed in or simulated, randomness comes from a
 //! seeded generator, and collections with observable order are ordered maps or vectors.
+//!
+//! Driving a simulation step by step, acknowledging deliveries by hand:
+//!
+//! ```
+//! use flowstorm::broker::{check_trace, Cluster, GroupConfig, Produce, TraceEvent};
+//!
+//! let mut cluster = Cluster::with_seed(42);
+//! cluster.create_topic("orders", 3).unwrap();
+//! let mut group = GroupConfig::new("billing", &["orders"]);
+//! group.auto_ack = false;
+//! cluster.create_group(group).unwrap();
+//! let headers = [("correlation-id", "c-1"), ("causation-id", "c-0")];
+//! cluster.produce(Produce::new("orders", b"placed").key("order-1").headers(&headers), 0).unwrap();
+//! while let Some(entry) = cluster.step() {
+//!     if let TraceEvent::Delivered { delivery, topic, partition, offset, .. } = entry.event {
+//!         let topic = cluster.topic_name(topic).unwrap().to_string();
+//!         let record = cluster.record(&topic, partition, offset).unwrap();
+//!         assert_eq!(record.header("correlation-id"), Some("c-1"));
+//!         cluster.ack_processed(delivery).unwrap();
+//!     }
+//! }
+//! assert_eq!(cluster.lag("billing").unwrap().total, 0);
+//! assert!(check_trace(cluster.trace()).is_clean());
+//! ```
 
 pub mod assignor;
 pub mod checks;

@@ -169,6 +169,49 @@ pub(crate) enum Action {
     Retention,
 }
 
+/// True when a scheduled action would find nothing to do (its member moved on).
+fn is_stale(members: &[Member], action: &Action) -> bool {
+    let member = |m: &MemberId| members.get(m.0 as usize);
+    match action {
+        Action::Poll { member: m, epoch } => {
+            member(m).is_none_or(|x| x.epoch != *epoch || x.phase != Phase::Scheduled)
+        }
+        Action::Complete {
+            member: m,
+            epoch,
+            delivery,
+        } => member(m).is_none_or(|x| {
+            x.epoch != *epoch
+                || !matches!(x.status, Status::Active | Status::Fenced)
+                || !x
+                    .in_flight
+                    .is_some_and(|f| f.delivery == *delivery && f.outcome.is_some())
+        }),
+        Action::Commit {
+            member: m, epoch, ..
+        } => member(m).is_none_or(|x| x.epoch != *epoch),
+        Action::SessionExpire { member: m, epoch } => {
+            member(m).is_none_or(|x| x.epoch != *epoch || x.status != Status::Crashed)
+        }
+        Action::PollTimeout {
+            member: m,
+            epoch,
+            delivery,
+        } => member(m).is_none_or(|x| {
+            x.epoch != *epoch
+                || x.status != Status::Active
+                || !x.in_flight.is_some_and(|f| f.delivery == *delivery)
+        }),
+        Action::AutoCommit { member: m, epoch } => member(m).is_none_or(|x| {
+            x.epoch != *epoch
+                || x.status != Status::Active
+                || x.phase != Phase::Waiting
+                || !x.buffer.is_empty()
+        }),
+        Action::Produce(_) | Action::Crash { .. } | Action::Retention => false,
+    }
+}
+
 /// The broker: topics, groups, producers, scheduler and trace.
 #[derive(Debug)]
 pub struct Cluster {
@@ -278,6 +321,12 @@ impl Cluster {
 
     // ----- simulation loop ---------------------------------------------------------------
 
+    /// Drops cancelled timers at the head of the queue (they would do nothing).
+    fn skip_stale(&mut self) {
+        let members = &self.members;
+        self.sched.skip_stale(|a| is_stale(members, a));
+    }
+
     /// Runs scheduled actions until one emits an event and returns it; `None` when idle.
     /// Actions emitting several events return them one per call, in order.
     pub fn step(&mut self) -> Option<TraceEntry> {
@@ -285,6 +334,7 @@ impl Cluster {
             if let Some(e) = self.outbox.pop_front() {
                 return Some(e);
             }
+            self.skip_stale();
             let (_, action) = self.sched.pop()?;
             self.collecting = true;
             self.execute(action);
@@ -296,6 +346,7 @@ impl Cluster {
     /// number of events emitted (read them from [`Cluster::trace`]).
     pub fn run_until(&mut self, t: u64) -> u64 {
         let before = self.stats.events;
+        self.skip_stale();
         while let Some(at) = self.sched.peek_time() {
             if at > t {
                 break;
@@ -304,15 +355,18 @@ impl Cluster {
                 Some((_, action)) => self.execute(action),
                 None => break,
             }
+            self.skip_stale();
         }
         self.sched.advance_to(t);
         self.stats.events - before
     }
 
-    /// Runs until nothing is scheduled or `max_actions` actions ran; returns actions run.
+    /// Runs until nothing is scheduled (timers included, so the clock may move far ahead)
+    /// or `max_actions` actions ran; returns the number of actions run.
     pub fn run_until_idle(&mut self, max_actions: u64) -> u64 {
         let mut n = 0;
         while n < max_actions {
+            self.skip_stale();
             match self.sched.pop() {
                 Some((_, action)) => self.execute(action),
                 None => break,

@@ -138,6 +138,29 @@ impl<A> Scheduler<A> {
         Some((self.now, t.action))
     }
 
+    /// Drops the actions that would run next while `stale` says they would do nothing,
+    /// without moving the clock (so a cancelled timer does not make time jump).
+    pub fn skip_stale(&mut self, stale: impl Fn(&A) -> bool) {
+        loop {
+            let heap_due = matches!(self.heap.peek(), Some(Reverse(t)) if t.at <= self.now);
+            if !heap_due {
+                if let Some((_, a)) = self.fifo.front() {
+                    if stale(a) {
+                        self.fifo.pop_front();
+                        continue;
+                    }
+                    return;
+                }
+            }
+            match self.heap.peek() {
+                Some(Reverse(t)) if stale(&t.action) => {
+                    self.heap.pop();
+                }
+                _ => return,
+            }
+        }
+    }
+
     /// Moves the clock forward to `t` (never backwards).
     pub fn advance_to(&mut self, t: u64) {
         self.now = self.now.max(t);
@@ -173,6 +196,19 @@ mod tests {
         assert_eq!(s.pop(), Some((5, 3)));
         assert_eq!(s.pop(), Some((5, 4)));
         assert_eq!(s.pop(), None);
+        assert_eq!(s.now(), 5);
+    }
+
+    #[test]
+    fn stale_actions_are_dropped_without_moving_the_clock() {
+        let mut s = Scheduler::new();
+        s.schedule(1_000, -1);
+        s.schedule(5, 1);
+        s.schedule(0, -2);
+        s.skip_stale(|a| *a < 0);
+        assert_eq!(s.pop(), Some((5, 1)));
+        s.skip_stale(|a| *a < 0);
+        assert_eq!(s.len(), 0);
         assert_eq!(s.now(), 5);
     }
 
