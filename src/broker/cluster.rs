@@ -200,7 +200,7 @@ fn is_stale(members: &[Member], action: &Action) -> bool {
         } => member(m).is_none_or(|x| {
             x.epoch != *epoch
                 || x.status != Status::Active
-                || !x.in_flight.is_some_and(|f| f.delivery == *delivery)
+                || x.in_flight.is_none_or(|f| f.delivery != *delivery)
         }),
         Action::AutoCommit { member: m, epoch } => member(m).is_none_or(|x| {
             x.epoch != *epoch
