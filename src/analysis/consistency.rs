@@ -224,20 +224,19 @@ pub(crate) fn synchronous_chain(ix: &Index, out: &mut Vec<Finding>) {
         let systems: Vec<Ix> = systems.into_iter().collect();
         let availability: Vec<f64> =
             systems.iter().map(|&s| ix.note(s).props.number("availability", 0.999).clamp(0.0, 1.0)).collect();
-        let latency: f64 = systems.iter().map(|&s| ix.note(s).props.number("latency_ms", 50.0).max(0.0)).sum();
+        let latency: f64 = systems.iter().map(|&s| ix.note(s).props.number("latency_ms", 50.0).max(0.0)).sum::<f64>().round();
         let mut parties: Vec<String> = systems.iter().map(|&s| ix.name(s)).collect();
         parties.extend(remote_contexts.iter().map(|f| format!("the {} context", ix.frame_name(f))));
-        let odds = if availability.is_empty() {
-            String::new()
-        } else {
-            let product: f64 = availability.iter().product();
-            let factors: Vec<String> = availability.iter().map(|a| format!("{a}")).collect();
-            format!(
-                ": at best {} = {} of them succeed, and each waits about {} ms",
+        let product: f64 = availability.iter().product();
+        let factors: Vec<String> = availability.iter().map(|a| format!("{a}")).collect();
+        let odds = match factors.len() {
+            0 => String::new(),
+            1 => format!(": at most {} of them can succeed, and each takes at least {latency} ms", percent(product)),
+            _ => format!(
+                ": at most {} = {} of them can succeed, and each takes at least {latency} ms",
                 factors.join(" × "),
-                percent(product),
-                latency.round()
-            )
+                percent(product)
+            ),
         };
         out.push(Finding::new(
             HazardCode::FS010,

@@ -71,13 +71,36 @@ pub(crate) fn event_loop(ix: &Index, out: &mut Vec<Finding>) {
         notes.extend(component.iter().copied().filter(|i| !cycle.contains(i)));
         let path: Vec<String> = cycle.iter().chain(cycle.first()).map(|&i| ix.name(i)).collect();
         let policies: Vec<Ix> = cycle.iter().copied().filter(|&i| ix.kind(i) == NoteKind::Policy).collect();
+        // An aggregate handling several commands and publishing several events may not publish
+        // the event on the loop for the command on the loop: then the loop is only possible.
+        let doubt = (0..cycle.len()).find_map(|k| {
+            let (before, agg, after) =
+                (cycle[(k + cycle.len() - 1) % cycle.len()], cycle[k], cycle[(k + 1) % cycle.len()]);
+            let ambiguous = ix.kind(agg) == NoteKind::Aggregate
+                && ix.pred(agg, LinkMeaning::Handles).nth(1).is_some()
+                && ix.succ(agg, LinkMeaning::Publishes).nth(1).is_some();
+            ambiguous.then(|| (before, agg, after))
+        });
+        let (severity, condition) = match doubt {
+            None => (Severity::Error, String::new()),
+            Some((command, agg, event)) => (
+                Severity::Warning,
+                format!(
+                    " if {} can lead to {} ({} handles several commands and publishes several events; the \
+                     board does not say which leads to which)",
+                    ix.name(command),
+                    ix.name(event),
+                    ix.name(agg)
+                ),
+            ),
+        };
         out.push(Finding::new(
             HazardCode::FS005,
-            Severity::Error,
+            severity,
             ix.ids(notes),
             format!(
-                "{} loops back to where it started, and no policy on the way has a guard: one event sets off \
-                 an endless chain of commands and events",
+                "{} loops back to where it started{condition}, and no policy on the way has a guard: one event \
+                 sets off an endless chain of commands and events",
                 path.join(" → ")
             ),
             format!(
