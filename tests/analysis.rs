@@ -61,7 +61,11 @@ fn fs001_fires_for_readers_of_their_own_writes_and_aggregates_deciding_on_views(
     let cashier = at(&found, "cashier").expect("the cashier reads its own order");
     assert_eq!(ids(cashier), ["cashier", "order-summary", "order-placed"]);
     assert_eq!(cashier.severity, Severity::Warning);
-    assert!(cashier.message.contains("“Cashier” reads “Order summary” right after “Place order”"), "{}", cashier.message);
+    assert!(
+        cashier.message.contains("“Cashier” reads “Order summary” right after “Place order”"),
+        "{}",
+        cashier.message
+    );
     assert!(cashier.message.contains("asynchronously from “Order placed”"), "{}", cashier.message);
     let policy = at(&found, "award-policy").expect("a policy reads the balance its own command changes");
     assert_eq!(ids(policy), ["award-policy", "points-balance", "points-awarded"]);
@@ -414,7 +418,10 @@ fn findings_serialise_with_the_documented_fields() {
     assert_eq!(first["notes"], json!(["cashier", "order-summary", "order-placed"]));
     assert!(first["message"].as_str().is_some_and(|m| m.contains("Cashier")));
     assert!(first["fix"].as_str().is_some_and(|m| !m.is_empty()));
-    assert_eq!(first["fix_action"]["changes"][0], json!({"note": "order-summary", "name": "version_token", "value": true}));
+    assert_eq!(
+        first["fix_action"]["changes"][0],
+        json!({"note": "order-summary", "name": "version_token", "value": true})
+    );
 }
 
 #[test]
@@ -467,7 +474,21 @@ fn odd_boards_never_panic() {
         Note::new("e", NoteKind::Event, "duplicate", 0.0, 0.0),
         Note::new("x", NoteKind::ExternalSystem, "X", 0.0, 0.0),
     ];
-    let links = [("a", "a"), ("a", "e"), ("a", "e"), ("e", "p"), ("p", "c"), ("c", "a"), ("c", "ghost"), ("e", "e"), ("e", "c"), ("x", "x"), ("c", "x"), ("a", "x"), ("x", "e")];
+    let links = [
+        ("a", "a"),
+        ("a", "e"),
+        ("a", "e"),
+        ("e", "p"),
+        ("p", "c"),
+        ("c", "a"),
+        ("c", "ghost"),
+        ("e", "e"),
+        ("e", "c"),
+        ("x", "x"),
+        ("c", "x"),
+        ("a", "x"),
+        ("x", "e"),
+    ];
     board.links = links
         .iter()
         .enumerate()

@@ -224,7 +224,8 @@ pub(crate) fn synchronous_chain(ix: &Index, out: &mut Vec<Finding>) {
         let systems: Vec<Ix> = systems.into_iter().collect();
         let availability: Vec<f64> =
             systems.iter().map(|&s| ix.note(s).props.number("availability", 0.999).clamp(0.0, 1.0)).collect();
-        let latency: f64 = systems.iter().map(|&s| ix.note(s).props.number("latency_ms", 50.0).max(0.0)).sum::<f64>().round();
+        let latency: f64 =
+            systems.iter().map(|&s| ix.note(s).props.number("latency_ms", 50.0).max(0.0)).sum::<f64>().round();
         let mut parties: Vec<String> = systems.iter().map(|&s| ix.name(s)).collect();
         parties.extend(remote_contexts.iter().map(|f| format!("the {} context", ix.frame_name(f))));
         let product: f64 = availability.iter().product();

@@ -79,7 +79,7 @@ pub(crate) fn event_loop(ix: &Index, out: &mut Vec<Finding>) {
             let ambiguous = ix.kind(agg) == NoteKind::Aggregate
                 && ix.pred(agg, LinkMeaning::Handles).nth(1).is_some()
                 && ix.succ(agg, LinkMeaning::Publishes).nth(1).is_some();
-            ambiguous.then(|| (before, agg, after))
+            ambiguous.then_some((before, agg, after))
         });
         let (severity, condition) = match doubt {
             None => (Severity::Error, String::new()),
