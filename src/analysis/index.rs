@@ -270,3 +270,33 @@ impl Marks {
         self.stamp[i] == self.generation
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sample::sample;
+
+    #[test]
+    fn fresh_marks_start_unmarked() {
+        // Regression: new marks began at generation 0, equal to every stamp, so a search that
+        // forgot to reset saw every note as already visited.
+        let mut marks = Marks::new(3);
+        assert!(!marks.is_marked(0));
+        assert!(marks.mark(0));
+        assert!(!marks.mark(0));
+        marks.reset();
+        assert!(!marks.is_marked(0));
+    }
+
+    #[test]
+    fn duplicate_links_count_once_and_keep_board_order() {
+        let mut board = sample();
+        let mut twin = board.links[2].clone();
+        twin.id = "twin".into();
+        board.links.push(twin);
+        let ix = Index::new(&board);
+        let order = ix.position("order").unwrap();
+        let published: Vec<Ix> = ix.succ(order, LinkMeaning::Publishes).collect();
+        assert_eq!(published, [ix.position("order-placed").unwrap()]);
+    }
+}
