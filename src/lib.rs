@@ -2,6 +2,7 @@
 //!
 //! Everything but `ui` is plain Rust, compiled and tested natively.
 
+pub mod analysis;
 pub mod broker;
 pub mod model;
 

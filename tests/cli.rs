@@ -90,3 +90,62 @@ fn bad_usage_and_missing_files_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/board.json"));
 }
+
+#[test]
+fn check_exits_1_on_warnings_and_prints_one_block_per_finding() {
+    let out = flowstorm(&["check", &fixture("hazards/fs002-dual-write.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("warning FS002: dual write\n"), "{stdout}");
+    assert!(stdout.contains("  notes: Order (order), Order placed (order-placed)\n"), "{stdout}");
+    assert!(stdout.contains("  fix: Publish through a transactional outbox"), "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("1 warning"), "{stdout}");
+}
+
+#[test]
+fn check_exits_0_on_a_clean_board_and_on_infos_only() {
+    let clean = flowstorm(&["check", &fixture("hazards/hardened-pos.json")]);
+    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
+    assert_eq!(String::from_utf8_lossy(&clean.stdout).trim(), "no hazards");
+    let infos = flowstorm(&["check", &fixture("hazards/fs007-idle-consumers.json")]);
+    assert_eq!(infos.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&infos.stdout).lines().last(), Some("1 info"));
+}
+
+#[test]
+fn check_json_lists_hazards_with_code_severity_notes_message_and_fix() {
+    let out = flowstorm(&["check", &fixture("hazards/fs005-event-loop.json"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let hazards = report["hazards"].as_array().expect("a hazards list");
+    assert!(!hazards.is_empty());
+    for h in hazards {
+        for field in ["code", "severity", "message", "fix", "source"] {
+            assert!(h[field].is_string(), "{field} in {h}");
+        }
+        assert!(h["notes"].as_array().is_some_and(|n| !n.is_empty() && n.iter().all(|id| id.is_string())));
+    }
+    assert_eq!(hazards[0]["code"], "FS005");
+    assert_eq!(hazards[0]["severity"], "error");
+    let clean = flowstorm(&["check", &fixture("hazards/hardened-pos.json"), "--format", "json"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&clean.stdout).unwrap(), serde_json::json!({"hazards": []}));
+}
+
+#[test]
+fn check_exits_2_when_the_board_does_not_load() {
+    // Its own file name: tests run in parallel and each temp file is removed when dropped.
+    let file = tempfile_path::TempFile::new(
+        "broken-check.json",
+        r#"{"format":"flowstorm-board","version":1,"notes":[{"id":"a","kind":"sticky","x":0,"y":0}]}"#,
+    );
+    let out = flowstorm(&["check", file.path()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown note kind \"sticky\""));
+    let json = flowstorm(&["check", file.path(), "--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+    assert!(serde_json::from_slice::<serde_json::Value>(&json.stderr).is_ok());
+    assert_eq!(flowstorm(&["check"]).status.code(), Some(2));
+    assert_eq!(flowstorm(&["check", "/nonexistent/board.json"]).status.code(), Some(2));
+}

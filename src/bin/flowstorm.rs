@@ -1,12 +1,16 @@
-//! The native command-line tool: `flowstorm validate FILE [--format text|json]`.
+//! The native command-line tool: `flowstorm validate|check FILE [--format text|json]`.
 
-use flowstorm::model::{self, Board, LoadError};
+use flowstorm::{
+    analysis::{self, Finding},
+    model::{self, Board, LoadError},
+};
 use std::{fmt, process::ExitCode};
 
 const USAGE: &str = "usage: flowstorm <command> FILE [options]
 
 commands:
   validate FILE [--format text|json]   check that FILE is a well-formed Flowstorm board
+  check FILE [--format text|json]      find eventual-consistency hazards (FS001–FS012) on the board
 
 exit codes: 0 ok, 1 findings (check), 2 the file cannot be loaded or bad usage";
 
@@ -113,6 +117,48 @@ fn validate(args: &Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn check(args: &Args) -> ExitCode {
+    let board = match load_board(args) {
+        Ok(board) => board,
+        Err(code) => return code,
+    };
+    let findings = analysis::check(&board);
+    match args.format {
+        Format::Json => println!("{}", serde_json::json!({ "hazards": findings })),
+        Format::Text => print!("{}", render_text(&board, &findings)),
+    }
+    if analysis::fails_check(&findings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One block per finding (severity, code, notes, message, fix), then a summary line.
+fn render_text(board: &Board, findings: &[Finding]) -> String {
+    use std::fmt::Write;
+    let texts: std::collections::HashMap<&str, &str> =
+        board.notes.iter().rev().map(|n| (n.id.as_str(), n.text.as_str())).collect();
+    let mut out = String::new();
+    for f in findings {
+        let notes: Vec<String> = f
+            .notes
+            .iter()
+            .map(|id| match texts.get(id.as_str()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")) {
+                Some(text) if !text.is_empty() && text != id.as_str() => format!("{text} ({id})"),
+                _ => id.to_string(),
+            })
+            .collect();
+        let _ = writeln!(out, "{} {}: {}", f.severity, f.code, f.code.title());
+        let _ = writeln!(out, "  notes: {}", notes.join(", "));
+        let _ = writeln!(out, "  {}", f.message);
+        let _ = writeln!(out, "  fix: {}", f.fix);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", analysis::summary(findings));
+    out
+}
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
@@ -121,6 +167,7 @@ fn main() -> ExitCode {
     };
     let run = match command.as_str() {
         "validate" => validate,
+        "check" => check,
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
