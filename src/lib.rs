@@ -3,6 +3,7 @@
 //! Everything but `ui` is plain Rust, compiled and tested natively.
 
 pub mod broker;
+pub mod editor;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]
