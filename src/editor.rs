@@ -23,8 +23,8 @@ pub use text::event_tense_hint;
 pub use tidy::tidy;
 
 use crate::model::{
-    format::save_compact, link_meaning, link_refusal, load, Board, Document, Edit, EditError, Frame, FrameId,
-    FrameKind, Link, LinkId, Note, NoteId, NoteKind, Point, Rect,
+    format::save_compact, link_meaning, link_refusal, load, Board, Document, Edit, EditError,
+    Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, NoteKind, Point, Rect,
 };
 use camera::finite;
 
@@ -78,15 +78,40 @@ pub struct Modifiers {
 
 impl Modifiers {
     /// No modifier.
-    pub const NONE: Modifiers = Modifiers { shift: false, ctrl: false, alt: false, meta: false };
+    pub const NONE: Modifiers = Modifiers {
+        shift: false,
+        ctrl: false,
+        alt: false,
+        meta: false,
+    };
     /// Shift only.
-    pub const SHIFT: Modifiers = Modifiers { shift: true, ctrl: false, alt: false, meta: false };
+    pub const SHIFT: Modifiers = Modifiers {
+        shift: true,
+        ctrl: false,
+        alt: false,
+        meta: false,
+    };
     /// Control only.
-    pub const CTRL: Modifiers = Modifiers { shift: false, ctrl: true, alt: false, meta: false };
+    pub const CTRL: Modifiers = Modifiers {
+        shift: false,
+        ctrl: true,
+        alt: false,
+        meta: false,
+    };
     /// Control and shift.
-    pub const CTRL_SHIFT: Modifiers = Modifiers { shift: true, ctrl: true, alt: false, meta: false };
+    pub const CTRL_SHIFT: Modifiers = Modifiers {
+        shift: true,
+        ctrl: true,
+        alt: false,
+        meta: false,
+    };
     /// Alt only.
-    pub const ALT: Modifiers = Modifiers { shift: false, ctrl: false, alt: true, meta: false };
+    pub const ALT: Modifiers = Modifiers {
+        shift: false,
+        ctrl: false,
+        alt: true,
+        meta: false,
+    };
 
     /// True if the platform's command key is held (ctrl, or meta on a Mac).
     pub fn command(&self) -> bool {
@@ -124,10 +149,20 @@ impl MovePlan {
 
     /// The edit moving everything by (`dx`, `dy`) from the original positions.
     pub fn edit(&self, board: &Board, dx: f64, dy: f64) -> Edit {
-        let notes = self.notes.iter().map(|(id, p)| Edit::MoveNote { id: id.clone(), x: p.x + dx, y: p.y + dy });
+        let notes = self.notes.iter().map(|(id, p)| Edit::MoveNote {
+            id: id.clone(),
+            x: p.x + dx,
+            y: p.y + dy,
+        });
         let frames = self.frames.iter().filter_map(|(id, p)| {
             let f = board.frame(id)?;
-            Some(Edit::SetFrameRect { id: id.clone(), x: p.x + dx, y: p.y + dy, w: f.w, h: f.h })
+            Some(Edit::SetFrameRect {
+                id: id.clone(),
+                x: p.x + dx,
+                y: p.y + dy,
+                w: f.w,
+                h: f.h,
+            })
         });
         Edit::Batch(frames.chain(notes).collect())
     }
@@ -166,8 +201,10 @@ pub enum ToolState {
         origin: Point,
         /// The opposite corner, board units.
         current: Point,
-        /// The selection before the marquee (kept when shift was held).
+        /// The selection before the marquee (restored by Escape).
         base: Selection,
+        /// Shift was held: the marquee adds to `base` instead of replacing it.
+        additive: bool,
     },
     /// Drawing a link from a note's connection handle.
     Connecting {
@@ -316,7 +353,9 @@ impl Editor {
     /// Zooms and pans so the whole board is visible (100% on an empty board).
     pub fn fit_board(&mut self) {
         match self.doc.board.bounds() {
-            Some(b) => self.camera.fit(b, self.viewport.w, self.viewport.h, FIT_MARGIN),
+            Some(b) => self
+                .camera
+                .fit(b, self.viewport.w, self.viewport.h, FIT_MARGIN),
             None => self.camera = Camera::default(),
         }
     }
@@ -326,7 +365,12 @@ impl Editor {
     }
 
     fn hit_at(&self, screen: Point) -> Hit {
-        hit::hit(&self.doc.board, &self.selection, self.board_point(screen), self.camera.zoom)
+        hit::hit(
+            &self.doc.board,
+            &self.selection,
+            self.board_point(screen),
+            self.camera.zoom,
+        )
     }
 
     fn grid(&self) -> Option<f64> {
@@ -336,7 +380,12 @@ impl Editor {
     // ----- pointer -----
 
     /// A button went down at `screen` (pixels, relative to the canvas).
-    pub fn pointer_down(&mut self, screen: Point, button: Button, mods: Modifiers) -> Option<EditorEvent> {
+    pub fn pointer_down(
+        &mut self,
+        screen: Point,
+        button: Button,
+        mods: Modifiers,
+    ) -> Option<EditorEvent> {
         if !finite(screen) {
             return None;
         }
@@ -352,7 +401,9 @@ impl Editor {
             }
             // A press while a gesture runs means its release was lost: finish it first.
             ToolState::Idle => false,
-            _ => self.pointer_up(self.pointer.unwrap_or(screen), mods) == Some(EditorEvent::Changed),
+            _ => {
+                self.pointer_up(self.pointer.unwrap_or(screen), mods) == Some(EditorEvent::Changed)
+            }
         };
         self.pointer = Some(screen);
         if button == Button::Middle || (button == Button::Left && self.space_held) {
@@ -366,20 +417,35 @@ impl Editor {
         let board_p = self.board_point(screen);
         match &hit {
             Hit::ConnectHandle(from) => {
-                self.state = ToolState::Connecting { from: from.clone(), to: board_p, over: None, valid: false };
+                self.state = ToolState::Connecting {
+                    from: from.clone(),
+                    to: board_p,
+                    over: None,
+                    valid: false,
+                };
             }
             Hit::NoteResize(id) => {
                 if let Some(n) = self.doc.board.note(id) {
                     let original = n.rect();
                     let target = ResizeTarget::Note(id.clone());
-                    self.state = ToolState::Resizing { target, origin: board_p, original, preview: None };
+                    self.state = ToolState::Resizing {
+                        target,
+                        origin: board_p,
+                        original,
+                        preview: None,
+                    };
                 }
             }
             Hit::FrameResize(id) => {
                 if let Some(f) = self.doc.board.frame(id) {
                     let original = f.rect();
                     let target = ResizeTarget::Frame(id.clone());
-                    self.state = ToolState::Resizing { target, origin: board_p, original, preview: None };
+                    self.state = ToolState::Resizing {
+                        target,
+                        origin: board_p,
+                        original,
+                        preview: None,
+                    };
                 }
             }
             _ => {
@@ -394,10 +460,19 @@ impl Editor {
                         }
                     }
                 }
-                self.state = ToolState::Pointing { hit, origin: screen, shift: mods.shift, was_selected };
+                self.state = ToolState::Pointing {
+                    hit,
+                    origin: screen,
+                    shift: mods.shift,
+                    was_selected,
+                };
             }
         }
-        Some(if changed { EditorEvent::Changed } else { EditorEvent::Handled })
+        Some(if changed {
+            EditorEvent::Changed
+        } else {
+            EditorEvent::Handled
+        })
     }
 
     /// The pointer moved to `screen` (with or without a button down).
@@ -428,12 +503,23 @@ impl Editor {
                         if plan.is_empty() {
                             return None;
                         }
-                        self.state = ToolState::Dragging { origin: start, plan, delta: Point::default(), preview: None };
+                        self.state = ToolState::Dragging {
+                            origin: start,
+                            plan,
+                            delta: Point::default(),
+                            preview: None,
+                        };
                         self.drag_to(board_p, mods);
                     }
                     Hit::Empty | Hit::FrameInterior(_) => {
-                        let base = if self.pointing_shift() { self.selection.clone() } else { Selection::new() };
-                        self.state = ToolState::Marquee { origin: start, current: board_p, base };
+                        let additive = self.pointing_shift();
+                        let base = self.selection.clone();
+                        self.state = ToolState::Marquee {
+                            origin: start,
+                            current: board_p,
+                            base,
+                            additive,
+                        };
                         self.update_marquee();
                     }
                     // Links follow their notes; handles start their own gestures on press.
@@ -450,11 +536,20 @@ impl Editor {
                 self.update_marquee();
                 Some(EditorEvent::Handled)
             }
-            ToolState::Connecting { from, to, over, valid } => {
+            ToolState::Connecting {
+                from,
+                to,
+                over,
+                valid,
+            } => {
                 *to = board_p;
                 let board = &self.doc.board;
                 let source = board.note(from).map(|n| n.kind);
-                let target = board.notes.iter().rev().find(|n| &n.id != from && n.rect().contains(board_p));
+                let target = board
+                    .notes
+                    .iter()
+                    .rev()
+                    .find(|n| &n.id != from && n.rect().contains(board_p));
                 *over = target.map(|n| n.id.clone());
                 *valid = match (source, target) {
                     (Some(a), Some(b)) => link_meaning(a, b.kind).is_some(),
@@ -472,17 +567,28 @@ impl Editor {
                 self.camera.pan_by(dx, dy);
                 Some(EditorEvent::Handled)
             }
-            ToolState::EditingText { .. } | ToolState::RenamingFrame { .. } | ToolState::Choosing { .. } => None,
+            ToolState::EditingText { .. }
+            | ToolState::RenamingFrame { .. }
+            | ToolState::Choosing { .. } => None,
         }
     }
 
     /// The button was released at `screen`.
     pub fn pointer_up(&mut self, screen: Point, _mods: Modifiers) -> Option<EditorEvent> {
-        let screen = if finite(screen) { screen } else { self.pointer.unwrap_or_default() };
+        let screen = if finite(screen) {
+            screen
+        } else {
+            self.pointer.unwrap_or_default()
+        };
         self.pointer = Some(screen);
         self.guides.clear();
         match std::mem::replace(&mut self.state, ToolState::Idle) {
-            ToolState::Pointing { hit, shift, was_selected, .. } => {
+            ToolState::Pointing {
+                hit,
+                shift,
+                was_selected,
+                ..
+            } => {
                 match item_of(&hit) {
                     Some(item) if shift && was_selected => self.selection.remove(&item),
                     Some(_) if shift => {}
@@ -492,7 +598,12 @@ impl Editor {
                 }
                 Some(EditorEvent::Handled)
             }
-            ToolState::Dragging { plan, delta, preview, .. } => match preview {
+            ToolState::Dragging {
+                plan,
+                delta,
+                preview,
+                ..
+            } => match preview {
                 Some(inverse) if delta != Point::default() => {
                     self.commit_move(&plan, inverse);
                     Some(EditorEvent::Changed)
@@ -505,11 +616,20 @@ impl Editor {
             },
             ToolState::Marquee { .. } | ToolState::Panning { .. } => Some(EditorEvent::Handled),
             ToolState::Connecting { from, over, .. } => {
-                let Some(to) = over else { return Some(EditorEvent::Handled) };
+                let Some(to) = over else {
+                    return Some(EditorEvent::Handled);
+                };
                 self.connect(&from, &to)
             }
-            ToolState::Resizing { target, original, preview, .. } => {
-                let Some(inverse) = preview else { return Some(EditorEvent::Handled) };
+            ToolState::Resizing {
+                target,
+                original,
+                preview,
+                ..
+            } => {
+                let Some(inverse) = preview else {
+                    return Some(EditorEvent::Handled);
+                };
                 let now = match &target {
                     ResizeTarget::Note(id) => self.doc.board.note(id).map(|n| n.rect()),
                     ResizeTarget::Frame(id) => self.doc.board.frame(id).map(|f| f.rect()),
@@ -545,7 +665,9 @@ impl Editor {
             Hit::FrameTitle(id) => self.rename(&id),
             Hit::Link(_) => None,
             Hit::Empty | Hit::FrameInterior(_) | Hit::FrameEdge(_) | Hit::FrameResize(_) => {
-                self.state = ToolState::Choosing { at: self.board_point(screen) };
+                self.state = ToolState::Choosing {
+                    at: self.board_point(screen),
+                };
                 Some(EditorEvent::Handled)
             }
         }
@@ -569,8 +691,18 @@ impl Editor {
     }
 
     fn update_marquee(&mut self) {
-        if let ToolState::Marquee { origin, current, base } = &self.state {
-            let mut selection = base.clone();
+        if let ToolState::Marquee {
+            origin,
+            current,
+            base,
+            additive,
+        } = &self.state
+        {
+            let mut selection = if *additive {
+                base.clone()
+            } else {
+                Selection::new()
+            };
             for item in marquee_items(&self.doc.board, Rect::from_corners(*origin, *current)) {
                 selection.add(item);
             }
@@ -583,12 +715,19 @@ impl Editor {
         let board = &self.doc.board;
         let mut plan = MovePlan::default();
         let mut bounds: Option<Rect> = None;
-        for f in board.frames.iter().filter(|f| self.selection.has_frame(&f.id)) {
+        for f in board
+            .frames
+            .iter()
+            .filter(|f| self.selection.has_frame(&f.id))
+        {
             plan.frames.push((f.id.clone(), Point::new(f.x, f.y)));
             bounds = Some(bounds.map_or(f.rect(), |b| b.union(&f.rect())));
         }
         for n in &board.notes {
-            let carried = n.frame.as_ref().is_some_and(|f| self.selection.has_frame(f));
+            let carried = n
+                .frame
+                .as_ref()
+                .is_some_and(|f| self.selection.has_frame(f));
             if carried || self.selection.has_note(&n.id) {
                 plan.notes.push((n.id.clone(), Point::new(n.x, n.y)));
                 bounds = Some(bounds.map_or(n.rect(), |b| b.union(&n.rect())));
@@ -602,24 +741,45 @@ impl Editor {
     }
 
     fn drag_to(&mut self, board_p: Point, mods: Modifiers) {
-        let ToolState::Dragging { origin, plan, .. } = &self.state else { return };
+        let ToolState::Dragging { origin, plan, .. } = &self.state else {
+            return;
+        };
         let raw = Point::new(board_p.x - origin.x, board_p.y - origin.y);
-        let moved = Rect::new(plan.bounds.x + raw.x, plan.bounds.y + raw.y, plan.bounds.w, plan.bounds.h);
+        let moved = Rect::new(
+            plan.bounds.x + raw.x,
+            plan.bounds.y + raw.y,
+            plan.bounds.w,
+            plan.bounds.h,
+        );
         let (target, guides) = if mods.alt {
             (Point::new(moved.x, moved.y), Vec::new())
         } else {
             let others = self.static_rects(plan);
-            snap(moved, &others, self.grid(), snap::GUIDE_PX / self.camera.zoom)
+            snap(
+                moved,
+                &others,
+                self.grid(),
+                snap::GUIDE_PX / self.camera.zoom,
+            )
         };
         let delta = Point::new(target.x - plan.bounds.x, target.y - plan.bounds.y);
         let edit = plan.edit(&self.doc.board, delta.x, delta.y);
         self.guides = guides;
-        let ToolState::Dragging { delta: d, preview, .. } = &mut self.state else { return };
+        let ToolState::Dragging {
+            delta: d, preview, ..
+        } = &mut self.state
+        else {
+            return;
+        };
         if let Some(inverse) = preview.take() {
             let _ = self.doc.preview(inverse);
         }
         *preview = self.doc.preview(edit).ok();
-        *d = if preview.is_some() { delta } else { Point::default() };
+        *d = if preview.is_some() {
+            delta
+        } else {
+            Point::default()
+        };
     }
 
     /// The rectangles of notes and frames that do not move with `plan` (snapping targets).
@@ -632,7 +792,13 @@ impl Editor {
             .iter()
             .filter(|n| !plan.notes.iter().any(|(id, _)| id == &n.id))
             .map(Note::rect)
-            .chain(board.frames.iter().filter(|f| !plan.frames.iter().any(|(id, _)| id == &f.id)).map(Frame::rect))
+            .chain(
+                board
+                    .frames
+                    .iter()
+                    .filter(|f| !plan.frames.iter().any(|(id, _)| id == &f.id))
+                    .map(Frame::rect),
+            )
             .filter(near)
             .collect()
     }
@@ -647,7 +813,10 @@ impl Editor {
             .filter_map(|id| {
                 let n = board.note(id)?;
                 let frame = hit::frame_containing(board, n.rect().center()).map(|f| f.id.clone());
-                (frame != n.frame).then(|| Edit::SetFrame { id: id.clone(), frame })
+                (frame != n.frame).then(|| Edit::SetFrame {
+                    id: id.clone(),
+                    frame,
+                })
             })
             .collect();
         let step = match (reframe.is_empty(), self.doc.preview(Edit::Batch(reframe))) {
@@ -674,7 +843,15 @@ impl Editor {
 
     fn resize_to(&mut self, board_p: Point) {
         let grid = self.grid();
-        let ToolState::Resizing { target, origin, original, preview } = &mut self.state else { return };
+        let ToolState::Resizing {
+            target,
+            origin,
+            original,
+            preview,
+        } = &mut self.state
+        else {
+            return;
+        };
         let (min_w, min_h) = match target {
             ResizeTarget::Note(_) => MIN_NOTE_SIZE,
             ResizeTarget::Frame(_) => MIN_FRAME_SIZE,
@@ -683,10 +860,18 @@ impl Editor {
         let w = round(original.w + board_p.x - origin.x).max(min_w);
         let h = round(original.h + board_p.y - origin.y).max(min_h);
         let edit = match target {
-            ResizeTarget::Note(id) => Edit::ResizeNote { id: id.clone(), w: Some(w), h: Some(h) },
-            ResizeTarget::Frame(id) => {
-                Edit::SetFrameRect { id: id.clone(), x: original.x, y: original.y, w: Some(w), h: Some(h) }
-            }
+            ResizeTarget::Note(id) => Edit::ResizeNote {
+                id: id.clone(),
+                w: Some(w),
+                h: Some(h),
+            },
+            ResizeTarget::Frame(id) => Edit::SetFrameRect {
+                id: id.clone(),
+                x: original.x,
+                y: original.y,
+                w: Some(w),
+                h: Some(h),
+            },
         };
         if let Some(inverse) = preview.take() {
             let _ = self.doc.preview(inverse);
@@ -697,14 +882,20 @@ impl Editor {
     /// Links `from` → `to` as one undo step, or refuses (with a message) a pair the link table forbids.
     pub fn connect(&mut self, from: &NoteId, to: &NoteId) -> Option<EditorEvent> {
         let board = &self.doc.board;
-        let (Some(a), Some(b)) = (board.note(from), board.note(to)) else { return None };
+        let (Some(a), Some(b)) = (board.note(from), board.note(to)) else {
+            return None;
+        };
         if from == to {
             return None;
         }
         if link_meaning(a.kind, b.kind).is_none() {
             return self.refuse(link_refusal(a.kind, b.kind));
         }
-        let link = Link { id: LinkId(board.fresh_id("l")), from: from.clone(), to: to.clone() };
+        let link = Link {
+            id: LinkId(board.fresh_id("l")),
+            from: from.clone(),
+            to: to.clone(),
+        };
         match self.doc.apply(Edit::AddLink { link, index: None }) {
             Ok(()) => Some(EditorEvent::Changed),
             Err(e) => self.refuse(e.to_string()),
@@ -716,7 +907,10 @@ impl Editor {
     /// Starts editing a note's text.
     pub fn edit_text(&mut self, id: &NoteId) -> Option<EditorEvent> {
         let note = self.doc.board.note(id)?;
-        self.state = ToolState::EditingText { id: id.clone(), draft: note.text.clone() };
+        self.state = ToolState::EditingText {
+            id: id.clone(),
+            draft: note.text.clone(),
+        };
         self.selection.select_only(Item::Note(id.clone()));
         Some(EditorEvent::Handled)
     }
@@ -724,14 +918,19 @@ impl Editor {
     /// Starts renaming a frame.
     pub fn rename(&mut self, id: &FrameId) -> Option<EditorEvent> {
         let frame = self.doc.board.frame(id)?;
-        self.state = ToolState::RenamingFrame { id: id.clone(), draft: frame.name.clone() };
+        self.state = ToolState::RenamingFrame {
+            id: id.clone(),
+            draft: frame.name.clone(),
+        };
         self.selection.select_only(Item::Frame(id.clone()));
         Some(EditorEvent::Handled)
     }
 
     /// Replaces the draft being typed (the UI calls this on each input event of its text box).
     pub fn set_draft(&mut self, text: &str) {
-        if let ToolState::EditingText { draft, .. } | ToolState::RenamingFrame { draft, .. } = &mut self.state {
+        if let ToolState::EditingText { draft, .. } | ToolState::RenamingFrame { draft, .. } =
+            &mut self.state
+        {
             *draft = text.to_string();
         }
     }
@@ -763,9 +962,13 @@ impl Editor {
 
     /// The past-tense hint for the event being edited, if its draft does not read as past.
     pub fn hint(&self) -> Option<String> {
-        let ToolState::EditingText { id, draft } = &self.state else { return None };
+        let ToolState::EditingText { id, draft } = &self.state else {
+            return None;
+        };
         let note = self.doc.board.note(id)?;
-        (note.kind == NoteKind::Event).then(|| event_tense_hint(draft)).flatten()
+        (note.kind == NoteKind::Event)
+            .then(|| event_tense_hint(draft))
+            .flatten()
     }
 
     // ----- creating -----
@@ -783,7 +986,10 @@ impl Editor {
         self.doc.apply(Edit::AddNote { note, index: None })?;
         let id = NoteId(id);
         self.selection.select_only(Item::Note(id.clone()));
-        self.state = ToolState::EditingText { id: id.clone(), draft: String::new() };
+        self.state = ToolState::EditingText {
+            id: id.clone(),
+            draft: String::new(),
+        };
         Ok(id)
     }
 
@@ -796,30 +1002,54 @@ impl Editor {
         let (x, y) = self.place(at, w, h);
         let id = FrameId(board.fresh_id("context-"));
         let name = "Context".to_string();
-        let frame = Frame { id: id.clone(), kind: FrameKind::Context, name: name.clone(), x, y, w: None, h: None };
+        let frame = Frame {
+            id: id.clone(),
+            kind: FrameKind::Context,
+            name: name.clone(),
+            x,
+            y,
+            w: None,
+            h: None,
+        };
         let area = frame.rect();
         let adopt = board
             .notes
             .iter()
             .filter(|n| n.frame.is_none() && area.contains(n.rect().center()))
-            .map(|n| Edit::SetFrame { id: n.id.clone(), frame: Some(id.clone()) });
-        let edit = Edit::Batch(std::iter::once(Edit::AddFrame { frame, index: None }).chain(adopt).collect());
+            .map(|n| Edit::SetFrame {
+                id: n.id.clone(),
+                frame: Some(id.clone()),
+            });
+        let edit = Edit::Batch(
+            std::iter::once(Edit::AddFrame { frame, index: None })
+                .chain(adopt)
+                .collect(),
+        );
         self.doc.apply(edit)?;
         self.selection.select_only(Item::Frame(id.clone()));
-        self.state = ToolState::RenamingFrame { id: id.clone(), draft: name };
+        self.state = ToolState::RenamingFrame {
+            id: id.clone(),
+            draft: name,
+        };
         Ok(id)
     }
 
     /// The top-left corner of a `w` × `h` rectangle centred on `at`, on the grid if snapping.
     fn place(&self, at: Point, w: f64, h: f64) -> (f64, f64) {
-        let at = if finite(at) { at } else { self.camera.visible_rect(self.viewport).center() };
+        let at = if finite(at) {
+            at
+        } else {
+            self.camera.visible_rect(self.viewport).center()
+        };
         let round = |v: f64| self.grid().map_or(v, |g| (v / g).round() * g);
         (round(at.x - w / 2.0), round(at.y - h / 2.0))
     }
 
     /// In the kind chooser, creates a note of `kind` where the double-click was.
     pub fn choose(&mut self, kind: NoteKind) -> Option<EditorEvent> {
-        let ToolState::Choosing { at } = self.state else { return None };
+        let ToolState::Choosing { at } = self.state else {
+            return None;
+        };
         self.state = ToolState::Idle;
         match self.create_note(kind, at) {
             Ok(_) => Some(EditorEvent::Changed),
@@ -885,7 +1115,9 @@ impl Editor {
 
     fn paste_inner(&mut self, text: &str) -> Result<(), PasteError> {
         let clip = load(text).map_err(PasteError::NotABoard)?;
-        let Some(bounds) = clip.bounds() else { return Err(PasteError::Empty) };
+        let Some(bounds) = clip.bounds() else {
+            return Err(PasteError::Empty);
+        };
         self.cancel();
         let visible = self.camera.visible_rect(self.viewport);
         let base = if self.viewport.w == 0.0 || bounds.intersects(&visible) {
@@ -893,7 +1125,10 @@ impl Editor {
         } else {
             let c = visible.center();
             let round = |v: f64| (v / GRID).round() * GRID;
-            Point::new(round(c.x - bounds.w / 2.0 - bounds.x), round(c.y - bounds.h / 2.0 - bounds.y))
+            Point::new(
+                round(c.x - bounds.w / 2.0 - bounds.x),
+                round(c.y - bounds.h / 2.0 - bounds.y),
+            )
         };
         self.insert(&clip, base).map_err(PasteError::Refused)
     }
@@ -977,7 +1212,10 @@ impl Editor {
     /// While editing text only Enter (commit; shift+Enter is a newline left to the text box) and
     /// Escape (cancel) are handled.
     pub fn key_down(&mut self, key: &str, mods: Modifiers) -> Option<EditorEvent> {
-        if matches!(self.state, ToolState::EditingText { .. } | ToolState::RenamingFrame { .. }) {
+        if matches!(
+            self.state,
+            ToolState::EditingText { .. } | ToolState::RenamingFrame { .. }
+        ) {
             return match key {
                 "Enter" if !mods.shift || mods.command() => self.commit_text(),
                 "Escape" => {
@@ -993,7 +1231,8 @@ impl Editor {
                 self.state = ToolState::Idle;
                 return Some(EditorEvent::Handled);
             }
-            let kind = single_char(key).and_then(|c| NoteKind::ALL.into_iter().find(|k| k.shortcut() == c));
+            let kind = single_char(key)
+                .and_then(|c| NoteKind::ALL.into_iter().find(|k| k.shortcut() == c));
             return kind.and_then(|k| self.choose(k));
         }
         let lower = key.to_lowercase();
@@ -1027,7 +1266,9 @@ impl Editor {
                 return Some(EditorEvent::Handled);
             }
             "Delete" | "Backspace" => return self.delete_selection(),
-            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" if matches!(self.state, ToolState::Idle) => {
+            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown"
+                if matches!(self.state, ToolState::Idle) =>
+            {
                 let step = if mods.shift { 10.0 * GRID } else { GRID };
                 let (dx, dy) = match key {
                     "ArrowLeft" => (-step, 0.0),
@@ -1063,7 +1304,8 @@ impl Editor {
                     }
                     "g" => self.grid_snap = !self.grid_snap,
                     _ => {
-                        let kind = single_char(key).and_then(|c| NoteKind::ALL.into_iter().find(|k| k.shortcut() == c))?;
+                        let kind = single_char(key)
+                            .and_then(|c| NoteKind::ALL.into_iter().find(|k| k.shortcut() == c))?;
                         return match self.create_note(kind, at) {
                             Ok(_) => Some(EditorEvent::Changed),
                             Err(e) => self.refuse(e.to_string()),
@@ -1088,7 +1330,9 @@ impl Editor {
     /// The marquee rectangle to draw, board units.
     pub fn marquee_rect(&self) -> Option<Rect> {
         match &self.state {
-            ToolState::Marquee { origin, current, .. } => Some(Rect::from_corners(*origin, *current)),
+            ToolState::Marquee {
+                origin, current, ..
+            } => Some(Rect::from_corners(*origin, *current)),
             _ => None,
         }
     }
@@ -1096,17 +1340,32 @@ impl Editor {
     /// The link being drawn: from the source's handle to the pointer (or the target's border),
     /// board units, and whether releasing here would create it.
     pub fn connecting_line(&self) -> Option<(Point, Point, bool)> {
-        let ToolState::Connecting { from, to, over, valid } = &self.state else { return None };
+        let ToolState::Connecting {
+            from,
+            to,
+            over,
+            valid,
+        } = &self.state
+        else {
+            return None;
+        };
         let board = &self.doc.board;
         let start = hit::connect_handle(board.note(from)?.rect());
-        let end = over.as_ref().and_then(|id| board.note(id)).map_or(*to, |n| n.rect().border_toward(start));
+        let end = over
+            .as_ref()
+            .and_then(|id| board.note(id))
+            .map_or(*to, |n| n.rect().border_toward(start));
         Some((start, end, *valid))
     }
 
     /// The notes that intersect the view (draw only these on big boards).
     pub fn visible_notes(&self) -> impl Iterator<Item = &Note> {
         let visible = self.camera.visible_rect(self.viewport);
-        self.doc.board.notes.iter().filter(move |n| n.rect().intersects(&visible))
+        self.doc
+            .board
+            .notes
+            .iter()
+            .filter(move |n| n.rect().intersects(&visible))
     }
 
     /// The CSS cursor for the canvas.
@@ -1115,7 +1374,11 @@ impl Editor {
             ToolState::Panning { .. } => "grabbing",
             ToolState::Dragging { .. } => "move",
             ToolState::Resizing { .. } => "nwse-resize",
-            ToolState::Connecting { valid: false, over: Some(_), .. } => "not-allowed",
+            ToolState::Connecting {
+                valid: false,
+                over: Some(_),
+                ..
+            } => "not-allowed",
             ToolState::Connecting { .. } => "crosshair",
             ToolState::EditingText { .. } | ToolState::RenamingFrame { .. } => "text",
             _ if self.space_held => "grab",

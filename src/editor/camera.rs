@@ -20,7 +20,10 @@ impl Viewport {
     /// A viewport of `w` × `h` pixels (negative or non-finite sizes count as 0).
     pub fn new(w: f64, h: f64) -> Viewport {
         let clean = |v: f64| if v.is_finite() && v > 0.0 { v } else { 0.0 };
-        Viewport { w: clean(w), h: clean(h) }
+        Viewport {
+            w: clean(w),
+            h: clean(h),
+        }
     }
 
     /// The centre of the viewport, in screen pixels.
@@ -42,7 +45,11 @@ pub struct Camera {
 
 impl Default for Camera {
     fn default() -> Self {
-        Camera { x: 0.0, y: 0.0, zoom: 1.0 }
+        Camera {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.0,
+        }
     }
 }
 
@@ -96,7 +103,12 @@ impl Camera {
     /// Zooms and pans so `rect` fits the viewport with `margin` pixels around it (zoom clamped).
     pub fn fit(&mut self, rect: Rect, viewport_w: f64, viewport_h: f64, margin: f64) {
         let vp = Viewport::new(viewport_w, viewport_h);
-        if ![rect.x, rect.y, rect.w, rect.h, margin].iter().all(|v| v.is_finite()) || vp.w == 0.0 || vp.h == 0.0 {
+        if ![rect.x, rect.y, rect.w, rect.h, margin]
+            .iter()
+            .all(|v| v.is_finite())
+            || vp.w == 0.0
+            || vp.h == 0.0
+        {
             return;
         }
         let margin = margin.max(0.0);
@@ -123,7 +135,12 @@ impl Camera {
     /// The board rectangle the viewport shows (for culling).
     pub fn visible_rect(&self, viewport: Viewport) -> Rect {
         let tl = self.to_board(Point::new(0.0, 0.0));
-        Rect::new(tl.x, tl.y, viewport.w.max(0.0) / self.zoom, viewport.h.max(0.0) / self.zoom)
+        Rect::new(
+            tl.x,
+            tl.y,
+            viewport.w.max(0.0) / self.zoom,
+            viewport.h.max(0.0) / self.zoom,
+        )
     }
 
     /// The CSS transform of the board layer (with `transform-origin: 0 0`).

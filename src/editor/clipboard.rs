@@ -1,8 +1,16 @@
 //! Copy, paste and duplicate: the selection as a board file, and a board inserted with fresh ids.
 
-use super::{hit::frame_containing, selection::{Item, Selection}};
-use crate::model::{Board, Edit, EditError, Frame, FrameId, Link, LinkId, LoadError, Note, NoteId, Point, Rect};
-use std::{collections::{HashMap, HashSet}, fmt};
+use super::{
+    hit::frame_containing,
+    selection::{Item, Selection},
+};
+use crate::model::{
+    Board, Edit, EditError, Frame, FrameId, Link, LinkId, LoadError, Note, NoteId, Point, Rect,
+};
+use std::{
+    collections::{HashMap, HashSet},
+    fmt,
+};
 
 /// Why a paste was refused; the board is unchanged.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,8 +26,12 @@ pub enum PasteError {
 impl fmt::Display for PasteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PasteError::NotABoard(e) => write!(f, "cannot paste: the clipboard does not hold a board ({e})"),
-            PasteError::Empty => f.write_str("cannot paste: the clipboard board has no notes or frames"),
+            PasteError::NotABoard(e) => {
+                write!(f, "cannot paste: the clipboard does not hold a board ({e})")
+            }
+            PasteError::Empty => {
+                f.write_str("cannot paste: the clipboard board has no notes or frames")
+            }
             PasteError::Refused(e) => write!(f, "cannot paste: {e}"),
         }
     }
@@ -31,12 +43,19 @@ impl std::error::Error for PasteError {}
 /// selected notes, and every link whose two ends are included. Notes keep their frame only
 /// if that frame is included.
 pub fn extract(board: &Board, selection: &Selection) -> Board {
-    let frames: Vec<Frame> = board.frames.iter().filter(|f| selection.has_frame(&f.id)).cloned().collect();
+    let frames: Vec<Frame> = board
+        .frames
+        .iter()
+        .filter(|f| selection.has_frame(&f.id))
+        .cloned()
+        .collect();
     let in_frames: HashSet<&FrameId> = frames.iter().map(|f| &f.id).collect();
     let notes: Vec<Note> = board
         .notes
         .iter()
-        .filter(|n| selection.has_note(&n.id) || n.frame.as_ref().is_some_and(|f| in_frames.contains(f)))
+        .filter(|n| {
+            selection.has_note(&n.id) || n.frame.as_ref().is_some_and(|f| in_frames.contains(f))
+        })
         .map(|n| {
             let mut n = n.clone();
             n.frame = n.frame.filter(|f| in_frames.contains(f));
@@ -50,7 +69,12 @@ pub fn extract(board: &Board, selection: &Selection) -> Board {
         .filter(|l| note_ids.contains(&l.from) && note_ids.contains(&l.to))
         .cloned()
         .collect();
-    Board { frames, notes, links, ..Board::default() }
+    Board {
+        frames,
+        notes,
+        links,
+        ..Board::default()
+    }
 }
 
 /// Hands out ids unused on a board and not handed out before.
@@ -63,7 +87,13 @@ impl Ids<'_> {
     /// A fresh id looking like `old` ("order" → "order-1", "order-1" → "order-2").
     fn fresh(&mut self, old: &str) -> String {
         let base = match old.rsplit_once('-') {
-            Some((head, tail)) if !head.is_empty() && !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()) => head,
+            Some((head, tail))
+                if !head.is_empty()
+                    && !tail.is_empty()
+                    && tail.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                head
+            }
             _ => old,
         };
         let base = if base.is_empty() { "item" } else { base };
@@ -80,7 +110,10 @@ impl Ids<'_> {
 /// notes and frames (to select). Pasted notes outside any pasted frame join the frame of `board`
 /// that holds their centre.
 pub fn insert(board: &Board, clip: &Board, offset: Point) -> (Edit, Vec<Item>) {
-    let mut ids = Ids { board, taken: HashSet::new() };
+    let mut ids = Ids {
+        board,
+        taken: HashSet::new(),
+    };
     let mut edits = Vec::new();
     let mut items = Vec::new();
     let mut frame_ids: HashMap<&FrameId, FrameId> = HashMap::new();
@@ -88,7 +121,12 @@ pub fn insert(board: &Board, clip: &Board, offset: Point) -> (Edit, Vec<Item>) {
         let id = FrameId(ids.fresh(f.id.as_str()));
         frame_ids.insert(&f.id, id.clone());
         items.push(Item::Frame(id.clone()));
-        let frame = Frame { id, x: f.x + offset.x, y: f.y + offset.y, ..f.clone() };
+        let frame = Frame {
+            id,
+            x: f.x + offset.x,
+            y: f.y + offset.y,
+            ..f.clone()
+        };
         edits.push(Edit::AddFrame { frame, index: None });
     }
     let mut note_ids: HashMap<&NoteId, NoteId> = HashMap::new();
@@ -96,7 +134,12 @@ pub fn insert(board: &Board, clip: &Board, offset: Point) -> (Edit, Vec<Item>) {
         let id = NoteId(ids.fresh(n.id.as_str()));
         note_ids.insert(&n.id, id.clone());
         items.push(Item::Note(id.clone()));
-        let mut note = Note { id, x: n.x + offset.x, y: n.y + offset.y, ..n.clone() };
+        let mut note = Note {
+            id,
+            x: n.x + offset.x,
+            y: n.y + offset.y,
+            ..n.clone()
+        };
         note.frame = match n.frame.as_ref().and_then(|f| frame_ids.get(f)) {
             Some(f) => Some(f.clone()),
             None => frame_containing(board, note.rect().center()).map(|f| f.id.clone()),
@@ -105,7 +148,11 @@ pub fn insert(board: &Board, clip: &Board, offset: Point) -> (Edit, Vec<Item>) {
     }
     for l in &clip.links {
         if let (Some(from), Some(to)) = (note_ids.get(&l.from), note_ids.get(&l.to)) {
-            let link = Link { id: LinkId(ids.fresh(l.id.as_str())), from: from.clone(), to: to.clone() };
+            let link = Link {
+                id: LinkId(ids.fresh(l.id.as_str())),
+                from: from.clone(),
+                to: to.clone(),
+            };
             edits.push(Edit::AddLink { link, index: None });
         }
     }
@@ -115,12 +162,19 @@ pub fn insert(board: &Board, clip: &Board, offset: Point) -> (Edit, Vec<Item>) {
 /// An offset of `step` × k (k = 1, 2, …) that does not land the clip's first note or frame exactly
 /// on an existing one, so repeated pastes and duplicates fan out instead of stacking.
 pub fn free_offset(board: &Board, clip: &Board, base: Point, step: f64) -> Point {
-    let anchor: Option<Rect> = clip.notes.first().map(Note::rect).or_else(|| clip.frames.first().map(Frame::rect));
+    let anchor: Option<Rect> = clip
+        .notes
+        .first()
+        .map(Note::rect)
+        .or_else(|| clip.frames.first().map(Frame::rect));
     let Some(a) = anchor else { return base };
     let taken = |dx: f64, dy: f64| {
-        board.notes.iter().map(Note::rect).chain(board.frames.iter().map(Frame::rect)).any(|r| {
-            (r.x - (a.x + dx)).abs() < 0.5 && (r.y - (a.y + dy)).abs() < 0.5
-        })
+        board
+            .notes
+            .iter()
+            .map(Note::rect)
+            .chain(board.frames.iter().map(Frame::rect))
+            .any(|r| (r.x - (a.x + dx)).abs() < 0.5 && (r.y - (a.y + dy)).abs() < 0.5)
     };
     (0..100)
         .map(|k| Point::new(base.x + step * k as f64, base.y + step * k as f64))

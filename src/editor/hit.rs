@@ -72,7 +72,11 @@ pub fn link_segment(board: &Board, link: &Link) -> Option<(Point, Point)> {
 pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 { (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let (cx, cy) = (a.x + t * dx, a.y + t * dy);
     ((p.x - cx).powi(2) + (p.y - cy).powi(2)).sqrt()
 }
@@ -82,7 +86,9 @@ pub fn link_at(board: &Board, p: Point, zoom: f64) -> Option<&Link> {
     let tolerance = LINK_TOLERANCE_PX / zoom;
     let mut best: Option<(&Link, f64)> = None;
     for link in &board.links {
-        let Some((a, b)) = link_segment(board, link) else { continue };
+        let Some((a, b)) = link_segment(board, link) else {
+            continue;
+        };
         let d = distance_to_segment(p, a, b);
         if d <= tolerance && best.is_none_or(|(_, bd)| d <= bd) {
             best = Some((link, d));
@@ -125,7 +131,11 @@ pub fn frame_part(frame: &Frame, p: Point, zoom: f64) -> Option<FramePart> {
 
 /// The topmost frame under `p` and the part hit (the last drawn wins).
 pub fn frame_at(board: &Board, p: Point, zoom: f64) -> Option<(&Frame, FramePart)> {
-    board.frames.iter().rev().find_map(|f| frame_part(f, p, zoom).map(|part| (f, part)))
+    board
+        .frames
+        .iter()
+        .rev()
+        .find_map(|f| frame_part(f, p, zoom).map(|part| (f, part)))
 }
 
 /// The topmost frame whose rectangle holds `p` (the frame a note centred there belongs to).

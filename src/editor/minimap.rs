@@ -26,12 +26,18 @@ pub struct MinimapView {
 impl MinimapView {
     /// A board point in minimap pixels.
     pub fn to_minimap(&self, p: Point) -> Point {
-        Point::new((p.x - self.world.x) * self.scale + self.offset.x, (p.y - self.world.y) * self.scale + self.offset.y)
+        Point::new(
+            (p.x - self.world.x) * self.scale + self.offset.x,
+            (p.y - self.world.y) * self.scale + self.offset.y,
+        )
     }
 
     /// A minimap point in board units.
     pub fn to_board(&self, p: Point) -> Point {
-        Point::new((p.x - self.offset.x) / self.scale + self.world.x, (p.y - self.offset.y) / self.scale + self.world.y)
+        Point::new(
+            (p.x - self.offset.x) / self.scale + self.world.x,
+            (p.y - self.offset.y) / self.scale + self.world.y,
+        )
     }
 
     fn rect(&self, r: Rect) -> Rect {
@@ -61,11 +67,33 @@ pub fn minimap(board: &Board, camera: &Camera, viewport: Viewport, size: Viewpor
         world.h + 2.0 * MINIMAP_MARGIN,
     );
     let scale = (size.w / world.w).min(size.h / world.h);
-    let scale = if scale.is_finite() && scale > 0.0 { scale } else { 1.0 };
-    let offset = Point::new((size.w - world.w * scale) / 2.0, (size.h - world.h * scale) / 2.0);
-    let mut view = MinimapView { scale, world, offset, frames: Vec::new(), notes: Vec::new(), viewport: Rect::default() };
-    view.frames = board.frames.iter().map(|f| (f.id.clone(), view.rect(f.rect()))).collect();
-    view.notes = board.notes.iter().map(|n| (n.id.clone(), n.kind, view.rect(n.rect()))).collect();
+    let scale = if scale.is_finite() && scale > 0.0 {
+        scale
+    } else {
+        1.0
+    };
+    let offset = Point::new(
+        (size.w - world.w * scale) / 2.0,
+        (size.h - world.h * scale) / 2.0,
+    );
+    let mut view = MinimapView {
+        scale,
+        world,
+        offset,
+        frames: Vec::new(),
+        notes: Vec::new(),
+        viewport: Rect::default(),
+    };
+    view.frames = board
+        .frames
+        .iter()
+        .map(|f| (f.id.clone(), view.rect(f.rect())))
+        .collect();
+    view.notes = board
+        .notes
+        .iter()
+        .map(|n| (n.id.clone(), n.kind, view.rect(n.rect())))
+        .collect();
     view.viewport = view.rect(seen);
     view
 }

@@ -47,17 +47,23 @@ impl Selection {
 
     /// True if the note is selected.
     pub fn has_note(&self, id: &NoteId) -> bool {
-        self.items.iter().any(|i| matches!(i, Item::Note(n) if n == id))
+        self.items
+            .iter()
+            .any(|i| matches!(i, Item::Note(n) if n == id))
     }
 
     /// True if the link is selected.
     pub fn has_link(&self, id: &LinkId) -> bool {
-        self.items.iter().any(|i| matches!(i, Item::Link(l) if l == id))
+        self.items
+            .iter()
+            .any(|i| matches!(i, Item::Link(l) if l == id))
     }
 
     /// True if the frame is selected.
     pub fn has_frame(&self, id: &FrameId) -> bool {
-        self.items.iter().any(|i| matches!(i, Item::Frame(f) if f == id))
+        self.items
+            .iter()
+            .any(|i| matches!(i, Item::Frame(f) if f == id))
     }
 
     /// Adds `item` at the end unless it is already selected.
@@ -105,17 +111,27 @@ impl Selection {
 
     /// The selected notes, in selection order.
     pub fn notes(&self) -> impl Iterator<Item = &NoteId> {
-        self.items.iter().filter_map(|i| if let Item::Note(n) = i { Some(n) } else { None })
+        self.items
+            .iter()
+            .filter_map(|i| if let Item::Note(n) = i { Some(n) } else { None })
     }
 
     /// The selected links, in selection order.
     pub fn links(&self) -> impl Iterator<Item = &LinkId> {
-        self.items.iter().filter_map(|i| if let Item::Link(l) = i { Some(l) } else { None })
+        self.items
+            .iter()
+            .filter_map(|i| if let Item::Link(l) = i { Some(l) } else { None })
     }
 
     /// The selected frames, in selection order.
     pub fn frames(&self) -> impl Iterator<Item = &FrameId> {
-        self.items.iter().filter_map(|i| if let Item::Frame(f) = i { Some(f) } else { None })
+        self.items.iter().filter_map(|i| {
+            if let Item::Frame(f) = i {
+                Some(f)
+            } else {
+                None
+            }
+        })
     }
 
     /// Drops items that are no longer on the board (after undo, delete, replace).
@@ -150,6 +166,12 @@ pub fn marquee_items(board: &Board, area: Rect) -> Vec<Item> {
         .iter()
         .filter(|f| area.contains_rect(&f.rect()))
         .map(|f| Item::Frame(f.id.clone()))
-        .chain(board.notes.iter().filter(|n| area.contains_rect(&n.rect())).map(|n| Item::Note(n.id.clone())))
+        .chain(
+            board
+                .notes
+                .iter()
+                .filter(|n| area.contains_rect(&n.rect()))
+                .map(|n| Item::Note(n.id.clone())),
+        )
         .collect()
 }

@@ -34,15 +34,30 @@ pub struct Guide {
 /// On each axis the nearest alignment of left/centre/right (top/middle/bottom) with one of
 /// `others` within `threshold` board units wins; with no alignment, the top-left corner snaps
 /// to `grid` if given. Non-finite input is returned unchanged with no guides.
-pub fn snap(moving: Rect, others: &[Rect], grid: Option<f64>, threshold: f64) -> (Point, Vec<Guide>) {
+pub fn snap(
+    moving: Rect,
+    others: &[Rect],
+    grid: Option<f64>,
+    threshold: f64,
+) -> (Point, Vec<Guide>) {
     let origin = Point::new(moving.x, moving.y);
-    if ![moving.x, moving.y, moving.w, moving.h, threshold].iter().all(|v| v.is_finite()) {
+    if ![moving.x, moving.y, moving.w, moving.h, threshold]
+        .iter()
+        .all(|v| v.is_finite())
+    {
         return (origin, Vec::new());
     }
     let grid = grid.filter(|g| g.is_finite() && *g > 0.0);
     let mut guides = Vec::new();
     let x = snap_axis(moving, others, grid, threshold, Axis::Vertical, &mut guides);
-    let y = snap_axis(moving, others, grid, threshold, Axis::Horizontal, &mut guides);
+    let y = snap_axis(
+        moving,
+        others,
+        grid,
+        threshold,
+        Axis::Horizontal,
+        &mut guides,
+    );
     // Guides were measured against the unsnapped rectangle: stretch them over the final one.
     let placed = Rect::new(x, y, moving.w, moving.h);
     for g in &mut guides {
@@ -56,7 +71,14 @@ pub fn snap(moving: Rect, others: &[Rect], grid: Option<f64>, threshold: f64) ->
     (Point::new(x, y), guides)
 }
 
-fn snap_axis(moving: Rect, others: &[Rect], grid: Option<f64>, threshold: f64, axis: Axis, guides: &mut Vec<Guide>) -> f64 {
+fn snap_axis(
+    moving: Rect,
+    others: &[Rect],
+    grid: Option<f64>,
+    threshold: f64,
+    axis: Axis,
+    guides: &mut Vec<Guide>,
+) -> f64 {
     let lines = |r: &Rect| match axis {
         Axis::Vertical => [r.x, r.x + r.w / 2.0, r.right()],
         Axis::Horizontal => [r.y, r.y + r.h / 2.0, r.bottom()],
@@ -72,7 +94,10 @@ fn snap_axis(moving: Rect, others: &[Rect], grid: Option<f64>, threshold: f64, a
     let mine = lines(&moving);
     // The smallest correction, then every alignment that correction achieves.
     let mut best: Option<f64> = None;
-    for other in others.iter().filter(|r| lines(r).iter().all(|v| v.is_finite())) {
+    for other in others
+        .iter()
+        .filter(|r| lines(r).iter().all(|v| v.is_finite()))
+    {
         for theirs in lines(other) {
             for m in mine {
                 let d = theirs - m;
@@ -90,12 +115,20 @@ fn snap_axis(moving: Rect, others: &[Rect], grid: Option<f64>, threshold: f64, a
         for theirs in lines(other) {
             if snapped.iter().any(|s| (s - theirs).abs() < 1e-9) {
                 let (a0, a1) = span(other);
-                match guides.iter_mut().find(|g| g.axis == axis && (g.pos - theirs).abs() < 1e-9) {
+                match guides
+                    .iter_mut()
+                    .find(|g| g.axis == axis && (g.pos - theirs).abs() < 1e-9)
+                {
                     Some(g) => {
                         g.from = g.from.min(a0);
                         g.to = g.to.max(a1);
                     }
-                    None => guides.push(Guide { axis, pos: theirs, from: a0, to: a1 }),
+                    None => guides.push(Guide {
+                        axis,
+                        pos: theirs,
+                        from: a0,
+                        to: a1,
+                    }),
                 }
             }
         }

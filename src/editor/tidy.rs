@@ -25,7 +25,12 @@ pub fn is_causal(meaning: LinkMeaning) -> bool {
 /// The causal edges between note indices, in link order (links between kinds that cannot be
 /// linked, self-links and dangling ends are skipped).
 pub fn causal_edges(board: &Board) -> Vec<(usize, usize)> {
-    let index: HashMap<&NoteId, usize> = board.notes.iter().enumerate().map(|(i, n)| (&n.id, i)).collect();
+    let index: HashMap<&NoteId, usize> = board
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (&n.id, i))
+        .collect();
     board
         .links
         .iter()
@@ -67,10 +72,17 @@ pub fn layers(board: &Board) -> Vec<usize> {
             layer[v.index()] = layer[v.index()].max(layer[u.index()] + 1);
         }
     }
-    let index: HashMap<&NoteId, usize> = board.notes.iter().enumerate().map(|(i, n)| (&n.id, i)).collect();
+    let index: HashMap<&NoteId, usize> = board
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (&n.id, i))
+        .collect();
     let mut placed = vec![false; n];
     for l in &board.links {
-        let (Some(&u), Some(&v)) = (index.get(&l.from), index.get(&l.to)) else { continue };
+        let (Some(&u), Some(&v)) = (index.get(&l.from), index.get(&l.to)) else {
+            continue;
+        };
         let (hot, other) = match (board.notes[u].kind, board.notes[v].kind) {
             (NoteKind::Hotspot, NoteKind::Hotspot) => continue,
             (NoteKind::Hotspot, _) => (u, v),
@@ -87,15 +99,34 @@ pub fn layers(board: &Board) -> Vec<usize> {
 
 /// The group (frame index, or `frames.len()` for notes outside any frame) of each note.
 fn groups(board: &Board) -> Vec<usize> {
-    let index: HashMap<&FrameId, usize> = board.frames.iter().enumerate().map(|(i, f)| (&f.id, i)).collect();
-    board.notes.iter().map(|n| n.frame.as_ref().and_then(|f| index.get(f).copied()).unwrap_or(board.frames.len())).collect()
+    let index: HashMap<&FrameId, usize> = board
+        .frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (&f.id, i))
+        .collect();
+    board
+        .notes
+        .iter()
+        .map(|n| {
+            n.frame
+                .as_ref()
+                .and_then(|f| index.get(f).copied())
+                .unwrap_or(board.frames.len())
+        })
+        .collect()
 }
 
 /// Groups in causal order: a group whose notes cause another's comes first (cycles between
 /// groups broken by link order); ties keep board order, notes outside frames last.
 fn group_order(count: usize, edges: &[(usize, usize)]) -> Vec<usize> {
     let (g, _) = acyclic(count, edges);
-    let mut indegree: Vec<usize> = (0..count).map(|i| g.neighbors_directed(NodeIndex::new(i), petgraph::Incoming).count()).collect();
+    let mut indegree: Vec<usize> = (0..count)
+        .map(|i| {
+            g.neighbors_directed(NodeIndex::new(i), petgraph::Incoming)
+                .count()
+        })
+        .collect();
     let mut ready: BTreeSet<usize> = (0..count).filter(|&i| indegree[i] == 0).collect();
     let mut order = Vec::with_capacity(count);
     while let Some(u) = ready.pop_first() {
@@ -118,17 +149,28 @@ fn group_order(count: usize, edges: &[(usize, usize)]) -> Vec<usize> {
 /// order and are resized to hold their notes; notes outside frames form a last group. Within a
 /// column notes keep their vertical order. Nothing overlaps; the result depends only on the board.
 pub fn tidy(board: &Board) -> Edit {
-    let Some(bounds) = board.bounds() else { return Edit::Batch(Vec::new()) };
+    let Some(bounds) = board.bounds() else {
+        return Edit::Batch(Vec::new());
+    };
     let layer = layers(board);
     let group = groups(board);
     let count = board.frames.len() + 1;
     let group_edges: Vec<(usize, usize)> = {
         let (_, kept) = acyclic(board.notes.len(), &causal_edges(board));
-        kept.into_iter().map(|(u, v)| (group[u], group[v])).filter(|(a, b)| a != b).collect()
+        kept.into_iter()
+            .map(|(u, v)| (group[u], group[v]))
+            .filter(|(a, b)| a != b)
+            .collect()
     };
     let mut edits = Vec::new();
     let mut cursor = bounds.x;
     let top = bounds.y;
+    // Notes start below the frames' title bars; without frames, at the top (so tidy is idempotent).
+    let content_top = if board.frames.is_empty() {
+        top
+    } else {
+        top + FRAME_TITLE_H + FRAME_PAD
+    };
     for g in group_order(count, &group_edges) {
         let frame = board.frames.get(g);
         let members: Vec<usize> = (0..board.notes.len()).filter(|&i| group[i] == g).collect();
@@ -136,7 +178,13 @@ pub fn tidy(board: &Board) -> Edit {
             if let Some(f) = frame {
                 // An empty frame keeps its size and takes its turn in the row.
                 if (f.x, f.y) != (cursor, top) {
-                    edits.push(Edit::SetFrameRect { id: f.id.clone(), x: cursor, y: top, w: f.w, h: f.h });
+                    edits.push(Edit::SetFrameRect {
+                        id: f.id.clone(),
+                        x: cursor,
+                        y: top,
+                        w: f.w,
+                        h: f.h,
+                    });
                 }
                 cursor += f.width() + FRAME_GAP;
             }
@@ -144,19 +192,31 @@ pub fn tidy(board: &Board) -> Edit {
         }
         let pad = if frame.is_some() { FRAME_PAD } else { 0.0 };
         let left = cursor + pad;
-        let content_top = top + FRAME_TITLE_H + FRAME_PAD;
         let columns: BTreeSet<usize> = members.iter().map(|&i| layer[i]).collect();
         let mut x = left;
         let mut bottom = content_top;
         for col in columns {
-            let mut notes: Vec<usize> = members.iter().copied().filter(|&i| layer[i] == col).collect();
-            notes.sort_by(|&a, &b| board.notes[a].y.total_cmp(&board.notes[b].y).then(a.cmp(&b)));
+            let mut notes: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&i| layer[i] == col)
+                .collect();
+            notes.sort_by(|&a, &b| {
+                board.notes[a]
+                    .y
+                    .total_cmp(&board.notes[b].y)
+                    .then(a.cmp(&b))
+            });
             let mut y = content_top;
             let mut width: f64 = 0.0;
             for i in notes {
                 let n = &board.notes[i];
                 if n.x != x || n.y != y {
-                    edits.push(Edit::MoveNote { id: n.id.clone(), x, y });
+                    edits.push(Edit::MoveNote {
+                        id: n.id.clone(),
+                        x,
+                        y,
+                    });
                 }
                 y += n.height() + ROW_GAP;
                 width = width.max(n.width());
@@ -168,7 +228,13 @@ pub fn tidy(board: &Board) -> Edit {
         if let Some(f) = frame {
             let (w, h) = (right - cursor, bottom + pad - top);
             if (f.x, f.y, f.width(), f.height()) != (cursor, top, w, h) {
-                edits.push(Edit::SetFrameRect { id: f.id.clone(), x: cursor, y: top, w: Some(w), h: Some(h) });
+                edits.push(Edit::SetFrameRect {
+                    id: f.id.clone(),
+                    x: cursor,
+                    y: top,
+                    w: Some(w),
+                    h: Some(h),
+                });
             }
         }
         cursor = right + FRAME_GAP;
