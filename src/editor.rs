@@ -27,6 +27,7 @@ use crate::model::{
     Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, NoteKind, Point, Rect,
 };
 use camera::finite;
+use std::collections::HashSet;
 
 /// How far (screen pixels) the pointer must move before a press becomes a drag or a marquee.
 pub const DRAG_THRESHOLD_PX: f64 = 4.0;
@@ -787,16 +788,18 @@ impl Editor {
         let board = &self.doc.board;
         let visible = self.camera.visible_rect(self.viewport);
         let near = |r: &Rect| self.viewport.w == 0.0 || r.intersects(&visible);
+        let moving_notes: HashSet<&NoteId> = plan.notes.iter().map(|(id, _)| id).collect();
+        let moving_frames: HashSet<&FrameId> = plan.frames.iter().map(|(id, _)| id).collect();
         board
             .notes
             .iter()
-            .filter(|n| !plan.notes.iter().any(|(id, _)| id == &n.id))
+            .filter(|n| !moving_notes.contains(&n.id))
             .map(Note::rect)
             .chain(
                 board
                     .frames
                     .iter()
-                    .filter(|f| !plan.frames.iter().any(|(id, _)| id == &f.id))
+                    .filter(|f| !moving_frames.contains(&f.id))
                     .map(Frame::rect),
             )
             .filter(near)
@@ -819,15 +822,20 @@ impl Editor {
                 })
             })
             .collect();
-        let step = match (reframe.is_empty(), self.doc.preview(Edit::Batch(reframe))) {
-            (false, Ok(undo_frames)) => Edit::Batch(vec![undo_frames, inverse]),
-            _ => inverse,
+        let step = if reframe.is_empty() {
+            inverse
+        } else {
+            match self.doc.preview(Edit::Batch(reframe)) {
+                Ok(undo_frames) => Edit::Batch(vec![undo_frames, inverse]),
+                Err(_) => inverse,
+            }
         };
         self.doc.record(step);
     }
 
     /// Moves the selection by (`dx`, `dy`) board units as one undo step.
     pub fn move_selection(&mut self, dx: f64, dy: f64) -> Option<EditorEvent> {
+        self.settle();
         let plan = self.move_plan();
         if plan.is_empty() || !dx.is_finite() || !dy.is_finite() || (dx == 0.0 && dy == 0.0) {
             return None;
@@ -976,7 +984,7 @@ impl Editor {
     /// Creates a note of `kind` centred on `at` (board units) as one undo step, selects it and
     /// starts editing its text. Inside a frame, the note belongs to the frame.
     pub fn create_note(&mut self, kind: NoteKind, at: Point) -> Result<NoteId, EditError> {
-        self.cancel();
+        self.settle();
         let board = &self.doc.board;
         let (w, h) = kind.default_size();
         let (x, y) = self.place(at, w, h);
@@ -996,7 +1004,7 @@ impl Editor {
     /// Creates a frame centred on `at` as one undo step (notes outside frames whose centre it
     /// covers join it), selects it and starts renaming it.
     pub fn create_frame(&mut self, at: Point) -> Result<FrameId, EditError> {
-        self.cancel();
+        self.settle();
         let board = &self.doc.board;
         let (w, h) = Frame::DEFAULT_SIZE;
         let (x, y) = self.place(at, w, h);
@@ -1069,6 +1077,7 @@ impl Editor {
 
     /// Deletes the selected links, notes (with their links) and frames (their notes stay) as one step.
     pub fn delete_selection(&mut self) -> Option<EditorEvent> {
+        self.settle();
         self.selection.retain_existing(&self.doc.board);
         if self.selection.is_empty() {
             return None;
@@ -1118,7 +1127,7 @@ impl Editor {
         let Some(bounds) = clip.bounds() else {
             return Err(PasteError::Empty);
         };
-        self.cancel();
+        self.settle();
         let visible = self.camera.visible_rect(self.viewport);
         let base = if self.viewport.w == 0.0 || bounds.intersects(&visible) {
             Point::new(2.0 * GRID, 2.0 * GRID)
@@ -1136,6 +1145,7 @@ impl Editor {
     /// Duplicates the selection (frames with their notes, links between duplicated notes) with
     /// fresh ids, offset by two grid steps, and selects the copies; one undo step.
     pub fn duplicate(&mut self) -> Option<EditorEvent> {
+        self.settle();
         let clip = clipboard::extract(&self.doc.board, &self.selection);
         if clip.notes.is_empty() && clip.frames.is_empty() {
             return None;
@@ -1159,7 +1169,7 @@ impl Editor {
 
     /// Lays the board out in causal order ([`tidy()`]) as one undo step.
     pub fn tidy(&mut self) -> Option<EditorEvent> {
-        self.cancel();
+        self.settle();
         match tidy(&self.doc.board) {
             Edit::Batch(edits) if edits.is_empty() => None,
             edit => match self.doc.apply(edit) {
@@ -1183,6 +1193,24 @@ impl Editor {
         let done = self.doc.redo();
         self.selection.retain_existing(&self.doc.board);
         done.then_some(EditorEvent::Changed)
+    }
+
+    /// True while a pointer gesture (press, drag, marquee, link, resize, pan) is in progress.
+    pub fn in_gesture(&self) -> bool {
+        !matches!(
+            self.state,
+            ToolState::Idle
+                | ToolState::EditingText { .. }
+                | ToolState::RenamingFrame { .. }
+                | ToolState::Choosing { .. }
+        )
+    }
+
+    /// Gets ready for a command: commits text being edited, cancels a gesture or the chooser.
+    fn settle(&mut self) {
+        if self.commit_text().is_none() {
+            self.cancel();
+        }
     }
 
     /// Abandons whatever is in progress: previews are undone, drafts dropped, the marquee
@@ -1226,6 +1254,11 @@ impl Editor {
             };
         }
         self.message = None;
+        // While a button is down only Escape (cancel) and space act: anything else would edit
+        // the board under a preview.
+        if self.in_gesture() && key != "Escape" && key != " " {
+            return None;
+        }
         if let ToolState::Choosing { .. } = self.state {
             if key == "Escape" {
                 self.state = ToolState::Idle;

@@ -1372,3 +1372,29 @@ proptest! {
         prop_assert_eq!(e.board(), &start);
     }
 }
+
+#[test]
+fn keys_pressed_while_a_button_is_down_do_not_corrupt_history() {
+    // Bug: Delete during a drag removed the note under the preview; the release then recorded
+    // an undo step moving a note that no longer existed, and undo stopped working.
+    let mut e = editor();
+    e.pointer_down(p(20.0, 20.0), Button::Left, NONE);
+    e.pointer_move(p(220.0, 320.0), NONE);
+    for key in ["Delete", "d", "ArrowLeft", "e"] {
+        e.key_down(key, NONE);
+        e.key_down(key, CTRL);
+    }
+    e.pointer_up(p(220.0, 320.0), NONE);
+    assert_eq!(e.board().notes.len(), 3);
+    while e.doc.history.can_undo() {
+        assert!(e.undo().is_some());
+    }
+    assert_eq!(e.board(), &board());
+    // Commands called directly mid-gesture end the gesture first.
+    e.pointer_down(p(20.0, 20.0), Button::Left, NONE);
+    e.pointer_move(p(220.0, 320.0), NONE);
+    assert_eq!(e.delete_selection(), Some(EditorEvent::Changed));
+    e.pointer_up(p(220.0, 320.0), NONE);
+    e.undo();
+    assert_eq!(e.board(), &board());
+}

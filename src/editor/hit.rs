@@ -3,6 +3,7 @@
 
 use super::selection::Selection;
 use crate::model::{Board, Frame, FrameId, Link, LinkId, Note, NoteId, Point, Rect};
+use std::collections::HashMap;
 
 /// Half the size of a resize handle, in screen pixels.
 pub const HANDLE_PX: f64 = 8.0;
@@ -65,7 +66,12 @@ pub fn on_resize_handle(rect: Rect, p: Point, zoom: f64) -> bool {
 pub fn link_segment(board: &Board, link: &Link) -> Option<(Point, Point)> {
     let a = board.note(&link.from)?.rect();
     let b = board.note(&link.to)?.rect();
-    Some((a.border_toward(b.center()), b.border_toward(a.center())))
+    Some(segment_between(a, b))
+}
+
+/// The segment joining two rectangles' borders along the line between their centres.
+pub fn segment_between(a: Rect, b: Rect) -> (Point, Point) {
+    (a.border_toward(b.center()), b.border_toward(a.center()))
 }
 
 /// Distance from `p` to the segment `a`–`b`.
@@ -84,11 +90,14 @@ pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
 /// The link whose line passes within `tolerance_px / zoom` of `p` (the nearest; ties: last drawn).
 pub fn link_at(board: &Board, p: Point, zoom: f64) -> Option<&Link> {
     let tolerance = LINK_TOLERANCE_PX / zoom;
+    // One pass over the notes instead of a search per link end: this runs on every hover.
+    let rects: HashMap<&NoteId, Rect> = board.notes.iter().map(|n| (&n.id, n.rect())).collect();
     let mut best: Option<(&Link, f64)> = None;
     for link in &board.links {
-        let Some((a, b)) = link_segment(board, link) else {
+        let (Some(from), Some(to)) = (rects.get(&link.from), rects.get(&link.to)) else {
             continue;
         };
+        let (a, b) = segment_between(*from, *to);
         let d = distance_to_segment(p, a, b);
         if d <= tolerance && best.is_none_or(|(_, bd)| d <= bd) {
             best = Some((link, d));
