@@ -1317,19 +1317,21 @@ fn arb_input() -> impl Strategy<Value = Input> {
         "!",
         "F2",
     ];
+    // Weighted towards presses, moves and keys, so gestures and keys interleave often.
+    let button = prop_oneof![4 => Just(0i16), 1 => Just(1i16), 1 => Just(2i16)];
     prop_oneof![
-        (arb_coord(), arb_coord(), 0i16..3, any::<bool>())
+        3 => (arb_coord(), arb_coord(), button, any::<bool>())
             .prop_map(|(x, y, b, s)| Input::Down(x, y, b, s)),
-        (arb_coord(), arb_coord(), any::<bool>()).prop_map(|(x, y, s)| Input::Move(x, y, s)),
-        (arb_coord(), arb_coord()).prop_map(|(x, y)| Input::Up(x, y)),
-        (arb_coord(), arb_coord()).prop_map(|(x, y)| Input::Double(x, y)),
-        (prop::sample::select(KEYS), any::<bool>(), any::<bool>())
+        4 => (arb_coord(), arb_coord(), any::<bool>()).prop_map(|(x, y, s)| Input::Move(x, y, s)),
+        2 => (arb_coord(), arb_coord()).prop_map(|(x, y)| Input::Up(x, y)),
+        1 => (arb_coord(), arb_coord()).prop_map(|(x, y)| Input::Double(x, y)),
+        4 => (prop::sample::select(KEYS), any::<bool>(), any::<bool>())
             .prop_map(|(k, c, s)| Input::Key(k, c, s)),
-        (arb_coord(), arb_coord(), arb_coord(), any::<bool>())
+        1 => (arb_coord(), arb_coord(), arb_coord(), any::<bool>())
             .prop_map(|(x, y, d, c)| Input::Wheel(x, y, d, c)),
-        (0usize..8).prop_map(Input::Choose),
-        Just(Input::Draft),
-        Just(Input::Paste),
+        1 => (0usize..8).prop_map(Input::Choose),
+        1 => Just(Input::Draft),
+        1 => Just(Input::Paste),
     ]
 }
 
