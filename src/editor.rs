@@ -492,7 +492,9 @@ impl Editor {
                 self.hover = hover;
                 Some(EditorEvent::Handled)
             }
-            ToolState::Pointing { hit, origin, .. } => {
+            ToolState::Pointing {
+                hit, origin, shift, ..
+            } => {
                 let (dx, dy) = (screen.x - origin.x, screen.y - origin.y);
                 if (dx * dx + dy * dy).sqrt() < DRAG_THRESHOLD_PX {
                     return None;
@@ -513,7 +515,7 @@ impl Editor {
                         self.drag_to(board_p, mods);
                     }
                     Hit::Empty | Hit::FrameInterior(_) => {
-                        let additive = self.pointing_shift();
+                        let additive = *shift;
                         let base = self.selection.clone();
                         self.state = ToolState::Marquee {
                             origin: start,
@@ -610,7 +612,7 @@ impl Editor {
                     Some(EditorEvent::Changed)
                 }
                 Some(inverse) => {
-                    let _ = self.doc.preview(inverse);
+                    revert(&mut self.doc, inverse);
                     Some(EditorEvent::Handled)
                 }
                 None => Some(EditorEvent::Handled),
@@ -636,7 +638,7 @@ impl Editor {
                     ResizeTarget::Frame(id) => self.doc.board.frame(id).map(|f| f.rect()),
                 };
                 if now == Some(original) {
-                    let _ = self.doc.preview(inverse);
+                    revert(&mut self.doc, inverse);
                     return Some(EditorEvent::Handled);
                 }
                 self.doc.record(inverse);
@@ -685,10 +687,6 @@ impl Editor {
             self.camera.pan_by(-dx, -dy);
         }
         Some(EditorEvent::Handled)
-    }
-
-    fn pointing_shift(&self) -> bool {
-        matches!(self.state, ToolState::Pointing { shift: true, .. })
     }
 
     fn update_marquee(&mut self) {
@@ -773,7 +771,7 @@ impl Editor {
             return;
         };
         if let Some(inverse) = preview.take() {
-            let _ = self.doc.preview(inverse);
+            revert(&mut self.doc, inverse);
         }
         *preview = self.doc.preview(edit).ok();
         *d = if preview.is_some() {
@@ -882,7 +880,7 @@ impl Editor {
             },
         };
         if let Some(inverse) = preview.take() {
-            let _ = self.doc.preview(inverse);
+            revert(&mut self.doc, inverse);
         }
         *preview = self.doc.preview(edit).ok();
     }
@@ -1221,7 +1219,7 @@ impl Editor {
             ToolState::Idle => false,
             ToolState::Dragging { preview, .. } | ToolState::Resizing { preview, .. } => {
                 if let Some(inverse) = preview {
-                    let _ = self.doc.preview(inverse);
+                    revert(&mut self.doc, inverse);
                 }
                 true
             }
@@ -1438,6 +1436,12 @@ impl Editor {
         self.camera = self.minimap(size).click(point, self.camera, self.viewport);
         Some(EditorEvent::Handled)
     }
+}
+
+/// Undoes a preview outside history. The inverse of an edit that applied always applies, so
+/// there is no error to handle.
+fn revert(doc: &mut Document, inverse: Edit) {
+    let _ = doc.preview(inverse);
 }
 
 /// The selectable item a hit designates, if any.

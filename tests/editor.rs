@@ -769,6 +769,24 @@ fn an_event_in_the_present_tense_gets_a_hint() {
     assert_eq!(e.hint(), None, "only events are checked");
 }
 
+proptest! {
+    #[test]
+    fn the_tense_hint_never_panics(text in "\\PC{0,40}") {
+        let _ = event_tense_hint(&text);
+    }
+
+    #[test]
+    fn a_suggested_wording_reads_as_past(text in "[A-Za-z]{3,10}( [a-z]{3,10}){0,3}") {
+        if let Some(hint) = event_tense_hint(&text) {
+            prop_assert_ne!(&hint, &text);
+            // "…ed" is a placeholder for a verb the hint cannot guess.
+            if !hint.contains('…') {
+                prop_assert_eq!(event_tense_hint(&hint), None, "{} → {}", text, hint);
+            }
+        }
+    }
+}
+
 // ----- creating -----
 
 #[test]
