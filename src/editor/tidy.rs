@@ -22,15 +22,20 @@ pub fn is_causal(meaning: LinkMeaning) -> bool {
     !matches!(meaning, LinkMeaning::Reads | LinkMeaning::Annotates)
 }
 
-/// The causal edges between note indices, in link order (links between kinds that cannot be
-/// linked, self-links and dangling ends are skipped).
-pub fn causal_edges(board: &Board) -> Vec<(usize, usize)> {
-    let index: HashMap<&NoteId, usize> = board
+/// Each note's position in the note list, by id.
+fn note_index(board: &Board) -> HashMap<&NoteId, usize> {
+    board
         .notes
         .iter()
         .enumerate()
         .map(|(i, n)| (&n.id, i))
-        .collect();
+        .collect()
+}
+
+/// The causal edges between note indices, in link order (links between kinds that cannot be
+/// linked, self-links and dangling ends are skipped).
+pub fn causal_edges(board: &Board) -> Vec<(usize, usize)> {
+    let index = note_index(board);
     board
         .links
         .iter()
@@ -63,21 +68,21 @@ fn acyclic(n: usize, edges: &[(usize, usize)]) -> (DiGraph<(), ()>, Vec<(usize, 
 /// The layer of each note: the longest causal path reaching it (cycles broken by link order).
 /// A hotspot takes the layer of the first note it annotates.
 pub fn layers(board: &Board) -> Vec<usize> {
+    let (g, _) = acyclic(board.notes.len(), &causal_edges(board));
+    layers_of(board, &g)
+}
+
+/// [`layers`] over an already broken-up causal graph.
+fn layers_of(board: &Board, g: &DiGraph<(), ()>) -> Vec<usize> {
     let n = board.notes.len();
-    let (g, _) = acyclic(n, &causal_edges(board));
     let mut layer = vec![0usize; n];
     // The graph is acyclic by construction, so toposort cannot fail.
-    for u in toposort(&g, None).unwrap_or_default() {
+    for u in toposort(g, None).unwrap_or_default() {
         for v in g.neighbors(u) {
             layer[v.index()] = layer[v.index()].max(layer[u.index()] + 1);
         }
     }
-    let index: HashMap<&NoteId, usize> = board
-        .notes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (&n.id, i))
-        .collect();
+    let index = note_index(board);
     let mut placed = vec![false; n];
     for l in &board.links {
         let (Some(&u), Some(&v)) = (index.get(&l.from), index.get(&l.to)) else {
@@ -152,16 +157,15 @@ pub fn tidy(board: &Board) -> Edit {
     let Some(bounds) = board.bounds() else {
         return Edit::Batch(Vec::new());
     };
-    let layer = layers(board);
+    let (graph, kept) = acyclic(board.notes.len(), &causal_edges(board));
+    let layer = layers_of(board, &graph);
     let group = groups(board);
     let count = board.frames.len() + 1;
-    let group_edges: Vec<(usize, usize)> = {
-        let (_, kept) = acyclic(board.notes.len(), &causal_edges(board));
-        kept.into_iter()
-            .map(|(u, v)| (group[u], group[v]))
-            .filter(|(a, b)| a != b)
-            .collect()
-    };
+    let group_edges: Vec<(usize, usize)> = kept
+        .into_iter()
+        .map(|(u, v)| (group[u], group[v]))
+        .filter(|(a, b)| a != b)
+        .collect();
     let mut edits = Vec::new();
     let mut cursor = bounds.x;
     let top = bounds.y;
