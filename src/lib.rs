@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod broker;
+pub mod editor;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,99 @@
+//! The minimap: the whole board and the viewport, scaled into a small rectangle.
+
+use super::camera::{finite, Camera, Viewport};
+use crate::model::{Board, FrameId, NoteId, NoteKind, Point, Rect};
+
+/// Space kept around the board in the minimap, in board units.
+pub const MINIMAP_MARGIN: f64 = 40.0;
+
+/// What the minimap draws, in minimap pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MinimapView {
+    /// Minimap pixels per board unit.
+    pub scale: f64,
+    /// The board area shown (board units).
+    pub world: Rect,
+    /// Where the board area's top-left corner lands in the minimap (it is centred).
+    pub offset: Point,
+    /// Every frame's rectangle.
+    pub frames: Vec<(FrameId, Rect)>,
+    /// Every note's rectangle and kind (for its colour).
+    pub notes: Vec<(NoteId, NoteKind, Rect)>,
+    /// The part of the board the main view shows.
+    pub viewport: Rect,
+}
+
+impl MinimapView {
+    /// A board point in minimap pixels.
+    pub fn to_minimap(&self, p: Point) -> Point {
+        Point::new(
+            (p.x - self.world.x) * self.scale + self.offset.x,
+            (p.y - self.world.y) * self.scale + self.offset.y,
+        )
+    }
+
+    /// A minimap point in board units.
+    pub fn to_board(&self, p: Point) -> Point {
+        Point::new(
+            (p.x - self.offset.x) / self.scale + self.world.x,
+            (p.y - self.offset.y) / self.scale + self.world.y,
+        )
+    }
+
+    fn rect(&self, r: Rect) -> Rect {
+        let tl = self.to_minimap(Point::new(r.x, r.y));
+        Rect::new(tl.x, tl.y, r.w * self.scale, r.h * self.scale)
+    }
+
+    /// The camera (same zoom) centring the main view on the board point under minimap point `p`.
+    pub fn click(&self, p: Point, camera: Camera, viewport: Viewport) -> Camera {
+        let mut cam = camera;
+        if finite(p) {
+            cam.center_on(self.to_board(p), viewport);
+        }
+        cam
+    }
+}
+
+/// The minimap of `board` seen through `camera` and `viewport`, fitted into `size` pixels.
+/// The area shown holds the board and the viewport, so the viewport frame is always visible.
+pub fn minimap(board: &Board, camera: &Camera, viewport: Viewport, size: Viewport) -> MinimapView {
+    let seen = camera.visible_rect(viewport);
+    let world = board.bounds().map_or(seen, |b| b.union(&seen));
+    let world = Rect::new(
+        world.x - MINIMAP_MARGIN,
+        world.y - MINIMAP_MARGIN,
+        world.w + 2.0 * MINIMAP_MARGIN,
+        world.h + 2.0 * MINIMAP_MARGIN,
+    );
+    let scale = (size.w / world.w).min(size.h / world.h);
+    let scale = if scale.is_finite() && scale > 0.0 {
+        scale
+    } else {
+        1.0
+    };
+    let offset = Point::new(
+        (size.w - world.w * scale) / 2.0,
+        (size.h - world.h * scale) / 2.0,
+    );
+    let mut view = MinimapView {
+        scale,
+        world,
+        offset,
+        frames: Vec::new(),
+        notes: Vec::new(),
+        viewport: Rect::default(),
+    };
+    view.frames = board
+        .frames
+        .iter()
+        .map(|f| (f.id.clone(), view.rect(f.rect())))
+        .collect();
+    view.notes = board
+        .notes
+        .iter()
+        .map(|n| (n.id.clone(), n.kind, view.rect(n.rect())))
+        .collect();
+    view.viewport = view.rect(seen);
+    view
+}
