@@ -10,6 +10,15 @@ pub use app::App;
 
 /// Mounts the app on the page's body.
 pub fn mount() {
-    console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+}
+
+/// Mounts the app inside `parent` (used by component tests).
+pub fn mount_in(parent: web_sys::HtmlElement) {
+    leptos::mount::mount_to(parent, App).forget();
+}
+
+/// Reports panics on the browser console (the app sets this; tests keep their own hook).
+pub fn report_panics() {
+    console_error_panic_hook::set_once();
 }

@@ -2,6 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    flowstorm::ui::report_panics();
     flowstorm::ui::mount();
 }
 
