@@ -2,6 +2,7 @@
 
 mod app;
 mod board_view;
+mod hazards;
 mod inspector;
 mod panels;
 mod storage;

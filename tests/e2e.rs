@@ -75,10 +75,9 @@ fn reload_after_an_edit_restores_the_board_from_autosave() {
     let before = note_count(&s);
     s.click(&s.find("[data-action='add-event']"));
     s.wait_for("the new note", || (note_count(&s) == before + 1).then_some(()));
-    let text = s.find("[data-inspect='note'] textarea[data-field='text']");
-    s.send_keys(&text, "Payment taken");
-    // Leaving the field commits the text, as it does for a person tabbing away.
-    s.click(&s.find("[data-board-title]"));
+    // A new note starts in text editing; Enter commits.
+    let text = s.find("textarea[data-field='note-text']");
+    s.send_keys(&text, "Payment taken\u{E007}");
     s.wait_for("the text on the note", || {
         s.find_all("[data-note-id]").iter().any(|n| s.text(n).contains("Payment taken")).then_some(())
     });
@@ -159,4 +158,292 @@ fn importing_a_broken_file_lists_its_problems_and_keeps_the_board() {
     s.send_keys(&s.find("[data-action='open-file']"), good.to_str().unwrap());
     s.wait_for("the opened board", || (note_count(&s) == 9 && s.find_all("[data-note-id='clerk']").len() == 1).then_some(()));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+// ---- the board editor -----------------------------------------------------------------------
+
+const ENTER: &str = "\u{E007}";
+const ESCAPE: &str = "\u{E00C}";
+const DELETE: &str = "\u{E017}";
+const CONTROL: &str = "\u{E009}";
+const SHIFT: &str = "\u{E008}";
+
+/// Presses keys: each item is a chord (held together), pressed then released in order.
+fn press(s: &Session, chords: &[&[&str]]) {
+    let mut actions = Vec::new();
+    for chord in chords {
+        for k in *chord {
+            actions.push(json!({"type": "keyDown", "value": k}));
+        }
+        for k in chord.iter().rev() {
+            actions.push(json!({"type": "keyUp", "value": k}));
+        }
+    }
+    s.actions(json!([{"type": "key", "id": "keyboard", "actions": actions}]));
+}
+
+/// Types text, one character at a time.
+fn type_text(s: &Session, text: &str) {
+    let chords: Vec<Vec<String>> = text.chars().map(|c| vec![c.to_string()]).collect();
+    let mut actions = Vec::new();
+    for chord in &chords {
+        actions.push(json!({"type": "keyDown", "value": chord[0]}));
+        actions.push(json!({"type": "keyUp", "value": chord[0]}));
+    }
+    s.actions(json!([{"type": "key", "id": "keyboard", "actions": actions}]));
+}
+
+/// The page-space rectangle (x, y, w, h) of the first element matching `css`.
+fn rect_of(s: &Session, css: &str) -> (f64, f64, f64, f64) {
+    let v = s.js(
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.x, r.y, r.width, r.height];",
+        vec![json!(css)],
+    );
+    let n = |i: usize| v[i].as_f64().unwrap_or(0.0);
+    (n(0), n(1), n(2), n(3))
+}
+
+fn centre_of(s: &Session, css: &str) -> (f64, f64) {
+    let (x, y, w, h) = rect_of(s, css);
+    (x + w / 2.0, y + h / 2.0)
+}
+
+/// Moves the mouse to a page point.
+fn hover(s: &Session, at: (f64, f64)) {
+    s.actions(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+        {"type": "pointerMove", "origin": "viewport", "x": at.0.round() as i64, "y": at.1.round() as i64}
+    ]}]));
+}
+
+/// Drags with the left button from one page point to another, in small steps.
+fn drag(s: &Session, from: (f64, f64), to: (f64, f64)) {
+    let mut steps = vec![
+        json!({"type": "pointerMove", "origin": "viewport", "x": from.0.round() as i64, "y": from.1.round() as i64}),
+        json!({"type": "pointerDown", "button": 0}),
+    ];
+    for i in 1..=8 {
+        let t = i as f64 / 8.0;
+        let (x, y) = (from.0 + (to.0 - from.0) * t, from.1 + (to.1 - from.1) * t);
+        steps.push(json!({"type": "pointerMove", "origin": "viewport", "x": x.round() as i64, "y": y.round() as i64, "duration": 20}));
+    }
+    steps.push(json!({"type": "pointerUp", "button": 0}));
+    s.actions(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": steps}]));
+}
+
+fn count(s: &Session, css: &str) -> usize {
+    s.js("return document.querySelectorAll(arguments[0]).length", vec![json!(css)]).as_u64().unwrap_or(0) as usize
+}
+
+fn wait_count(s: &Session, css: &str, n: usize) {
+    s.wait_for(&format!("{n} × {css} (have {})", count(s, css)), || (count(s, css) == n).then_some(()));
+}
+
+/// An empty spot of the board canvas, left of the sample's frames.
+fn empty_spot(s: &Session) -> (f64, f64) {
+    let (x, y, w, h) = rect_of(s, "[data-board-viewport]");
+    (x + w * 0.5, y + h * 0.85)
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn shortcuts_create_every_kind_at_the_pointer_and_start_text_editing() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    s.click(&s.find("[data-action='new']"));
+    wait_count(&s, "[data-note-id]", 0);
+    let (x, y, w, hgt) = rect_of(&s, "[data-board-viewport]");
+    for (i, kind) in flowstorm::model::NoteKind::ALL.into_iter().enumerate() {
+        hover(&s, (x + 120.0 + (i % 4) as f64 * 200.0, y + 120.0 + (i / 4) as f64 * 180.0));
+        type_text(&s, &kind.shortcut().to_lowercase().to_string());
+        s.find("textarea[data-field='note-text']");
+        type_text(&s, &format!("{} note", kind.label()));
+        press(&s, &[&[ENTER]]);
+        wait_count(&s, &format!("[data-kind='{}']", kind.as_str()), 1);
+    }
+    assert!(s.find_all("[data-note-id]").iter().any(|n| s.text(n).contains("Domain event note")));
+    hover(&s, (x + w * 0.5, y + hgt * 0.8));
+    type_text(&s, "f");
+    wait_count(&s, "[data-frame-id]", 1);
+    // A new frame starts with its name in editing, as a new note does.
+    s.find("input[data-field='frame-name']");
+    type_text(&s, "Sales");
+    press(&s, &[&[ENTER]]);
+    s.wait_for("the frame's name", || s.find_all("[data-frame-id]").iter().any(|f| s.text(f).contains("Sales")).then_some(()));
+    // Naming is one undo step, creating another.
+    press(&s, &[&[CONTROL, "z"]]);
+    s.wait_for("the rename undone", || s.find_all("[data-frame-id]").iter().all(|f| !s.text(f).contains("Sales")).then_some(()));
+    press(&s, &[&[CONTROL, "z"]]);
+    wait_count(&s, "[data-frame-id]", 0);
+    press(&s, &[&[CONTROL, SHIFT, "z"]]);
+    wait_count(&s, "[data-frame-id]", 1);
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn connect_two_notes_and_refuse_an_impossible_link() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let links = count(&s, "[data-link-id]");
+    // Connecting the payment provider (external system) to the reserve-stock command is a callback.
+    let (px, py, pw, ph) = rect_of(&s, "[data-note-id='payment']");
+    hover(&s, (px + pw / 2.0, py + ph / 2.0));
+    drag(&s, (px + pw - 1.0, py + ph / 2.0), centre_of(&s, "[data-note-id='reserve-stock']"));
+    wait_count(&s, "[data-link-id]", links + 1);
+    // An event cannot issue a command: refused with a reason, nothing created.
+    let (ex, ey, ew, eh) = rect_of(&s, "[data-note-id='order-placed']");
+    hover(&s, (ex + ew / 2.0, ey + eh / 2.0));
+    drag(&s, (ex + ew - 1.0, ey + eh / 2.0), centre_of(&s, "[data-note-id='place-order']"));
+    let message = s.text(&s.find("[data-message]"));
+    assert!(message.contains("policy"), "the refusal says why: {message}");
+    assert_eq!(count(&s, "[data-link-id]"), links + 1);
+    // Undo removes the link, redo brings it back.
+    press(&s, &[&[CONTROL, "z"]]);
+    wait_count(&s, "[data-link-id]", links);
+    press(&s, &[&[CONTROL, "y"]]);
+    wait_count(&s, "[data-link-id]", links + 1);
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn marquee_select_delete_and_undo() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let notes = count(&s, "[data-note-id]");
+    // A rectangle around the order summary and the payment provider, from empty board.
+    let (ax, ay, _, _) = rect_of(&s, "[data-note-id='payment']");
+    let (bx, by, bw, bh) = rect_of(&s, "[data-note-id='order-summary']");
+    drag(&s, (ax.min(bx) - 12.0, ay.min(by) - 8.0), (bx + bw + 12.0, by.max(ay) + bh + 60.0));
+    assert_eq!(count(&s, ".note.selected"), 2, "the marquee selects what lies inside");
+    press(&s, &[&[DELETE]]);
+    wait_count(&s, "[data-note-id]", notes - 2);
+    press(&s, &[&[CONTROL, "z"]]);
+    wait_count(&s, "[data-note-id]", notes);
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn double_click_edits_text_in_place_and_escape_cancels() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let target = "[data-note-id='place-order']";
+    let (x, y) = centre_of(&s, target);
+    s.actions(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+        {"type": "pointerMove", "origin": "viewport", "x": x.round() as i64, "y": y.round() as i64},
+        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0},
+        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}
+    ]}]));
+    s.find("textarea[data-field='note-text']");
+    press(&s, &[&[CONTROL, "a"]]);
+    type_text(&s, "Ring up sale");
+    press(&s, &[&[ESCAPE]]);
+    s.wait_for("the editor to close", || (count(&s, "textarea[data-field='note-text']") == 0).then_some(()));
+    assert_eq!(s.text(&s.find(target)), "Place order", "Escape keeps the old text");
+    s.actions(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+        {"type": "pointerMove", "origin": "viewport", "x": x.round() as i64, "y": y.round() as i64},
+        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0},
+        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}
+    ]}]));
+    s.find("textarea[data-field='note-text']");
+    press(&s, &[&[CONTROL, "a"]]);
+    type_text(&s, "Ring up sale");
+    press(&s, &[&[ENTER]]);
+    s.wait_for("the new text", || (s.text(&s.find(target)) == "Ring up sale").then_some(()));
+    press(&s, &[&[CONTROL, "z"]]);
+    s.wait_for("undo of the text", || (s.text(&s.find(target)) == "Place order").then_some(()));
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn copy_and_paste_through_the_clipboard_as_board_json() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let notes = count(&s, "[data-note-id]");
+    s.click(&s.find("[data-note-id='cashier']"));
+    // The same events a browser fires for Ctrl+C and Ctrl+V, with a clipboard the test can read.
+    let copied = s.js(
+        "const dt = new DataTransfer(); window.__clip = dt;
+         document.dispatchEvent(new ClipboardEvent('copy', {clipboardData: dt, bubbles: true, cancelable: true}));
+         return dt.getData('text/plain');",
+        vec![],
+    );
+    let copied = copied.as_str().unwrap_or_default().to_string();
+    let board = flowstorm::model::load(&copied).expect("the clipboard holds a board file");
+    assert_eq!(board.notes.len(), 1);
+    assert_eq!(board.notes[0].text, "Cashier");
+    // Paste it twice (as another tab would): two new notes with fresh ids.
+    for _ in 0..2 {
+        s.js(
+            "const dt = new DataTransfer(); dt.setData('text/plain', arguments[0]);
+             document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));",
+            vec![json!(copied)],
+        );
+    }
+    wait_count(&s, "[data-note-id]", notes + 2);
+    assert_eq!(count(&s, "[data-kind='actor']"), 3);
+    // A clipboard that is not a board is refused and changes nothing.
+    s.js(
+        "const dt = new DataTransfer(); dt.setData('text/plain', 'hello');
+         document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));",
+        vec![],
+    );
+    assert_eq!(count(&s, "[data-note-id]"), notes + 2);
+    let status = s.text(&s.find("[data-status]"));
+    assert!(!status.is_empty() && status != "Pasted", "a refused paste says why: {status}");
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn zoom_keys_and_fit_and_both_themes() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let zoom = || s.text(&s.find("[data-zoom]"));
+    let fitted = zoom();
+    hover(&s, empty_spot(&s));
+    type_text(&s, "+");
+    s.wait_for("zoom in", || (zoom() != fitted).then_some(()));
+    s.click(&s.find("[data-action='zoom-fit']"));
+    s.wait_for("zoom to fit", || (zoom() == fitted).then_some(()));
+    // The minimap shows the whole board with the visible part outlined.
+    let (mx, my, mw, mh) = rect_of(&s, "[data-minimap] .mini-view");
+    let (fx, fy, fw, fh) = rect_of(&s, "[data-minimap]");
+    assert!(mw > 20.0 && mh > 10.0 && mx >= fx - 1.0 && my >= fy - 1.0 && mx + mw <= fx + fw + 1.0 && my + mh <= fy + fh + 1.0,
+        "the visible part is outlined inside the minimap: {:?} in {:?}", (mx, my, mw, mh), (fx, fy, fw, fh));
+    s.screenshot(&artifact("board-light.png"));
+    s.click(&s.find("[data-action='theme']"));
+    s.wait_for("dark theme", || {
+        (s.js("return document.documentElement.dataset.theme", vec![]) == json!("dark")).then_some(())
+    });
+    s.screenshot(&artifact("board-dark.png"));
+    s.refresh();
+    s.find("[data-note-id]");
+    assert_eq!(s.js("return document.documentElement.dataset.theme", vec![]), json!("dark"), "the theme is remembered");
+}
+
+// ---- hazards ----------------------------------------------------------------------------------
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn stale_read_shows_a_badge_a_finding_a_hotspot_and_a_one_click_fix() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    // The sample's cashier reads the order summary right after placing an order.
+    s.find("[data-note-id='order-summary'] [data-badge]");
+    s.click(&s.find("[data-action='tab-hazards']"));
+    let fs001 = "[data-finding='FS001']";
+    let text = s.text(&s.find(fs001));
+    assert!(text.contains("Cashier") && text.contains("Order summary"), "{text}");
+    s.screenshot(&artifact("hazards-panel.png"));
+    // Add as hotspot: a hotspot note with the message, linked to the note.
+    let hotspots = count(&s, "[data-kind='hotspot']");
+    s.click(&s.find(&format!("{fs001} [data-action='add-hotspot']")));
+    wait_count(&s, "[data-kind='hotspot']", hotspots + 1);
+    // The one-click fix (a version token on the read model) removes the finding; undo brings it back.
+    let findings = count(&s, "[data-finding='FS001']");
+    s.click(&s.find(&format!("{fs001} [data-action='apply-fix']")));
+    wait_count(&s, "[data-finding='FS001']", findings - 1);
+    s.click(&s.find("[data-action='undo']"));
+    wait_count(&s, "[data-finding='FS001']", findings);
+    // Clicking a finding selects its notes.
+    s.click(&s.find(&format!("{fs001} [data-action='show-finding']")));
+    s.wait_for("the finding's notes selected", || (count(&s, ".note.selected") >= 2).then_some(()));
 }

@@ -1,59 +1,24 @@
-//! The app shell: shared state, toolbar, palette, keyboard shortcuts and autosave.
+//! The app shell: shared state, toolbar, palette, keyboard, clipboard and autosave.
 
 use super::{
     board_view::BoardView,
+    hazards::HazardsPanel,
     inspector::Inspector,
     panels::{Legend, ProblemsPanel},
     storage,
 };
-use crate::model::{
-    format::{save, save_compact},
-    load,
-    sample::sample,
-    Board, Document, Edit, FrameId, LinkId, Note, NoteId, NoteKind, Point,
+use crate::{
+    editor::{Editor, EditorEvent, Modifiers, ToolState},
+    model::{
+        format::{save, save_compact},
+        generate::generate,
+        load,
+        sample::sample,
+        Board, Edit, NoteKind,
+    },
 };
 use leptos::{ev, prelude::*};
 use wasm_bindgen::JsCast;
-
-/// What is selected on the board.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub enum Selection {
-    /// Nothing.
-    #[default]
-    None,
-    /// One note.
-    Note(NoteId),
-    /// One link.
-    Link(LinkId),
-    /// One frame.
-    Frame(FrameId),
-}
-
-/// The view's pan and zoom: screen = board × zoom + (x, y).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct View {
-    /// Horizontal offset in screen pixels.
-    pub x: f64,
-    /// Vertical offset in screen pixels.
-    pub y: f64,
-    /// Scale factor.
-    pub zoom: f64,
-}
-
-impl View {
-    /// The board point under a screen point.
-    pub fn to_board(&self, sx: f64, sy: f64) -> Point {
-        Point::new((sx - self.x) / self.zoom, (sy - self.y) / self.zoom)
-    }
-
-    /// A view showing the whole board in a viewport of `w` × `h` pixels.
-    pub fn fit(board: &Board, w: f64, h: f64) -> View {
-        let Some(b) = board.bounds() else { return View { x: 40.0, y: 40.0, zoom: 1.0 } };
-        let margin = 40.0;
-        let zoom = ((w - 2.0 * margin) / b.w).min((h - 2.0 * margin) / b.h).clamp(0.1, 1.0);
-        View { x: (w - b.w * zoom) / 2.0 - b.x * zoom, y: (h - b.h * zoom) / 2.0 - b.y * zoom, zoom }
-    }
-}
 
 /// The problems of a file that could not be opened.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,26 +29,49 @@ pub struct ProblemReport {
     pub problems: Vec<(String, String)>,
 }
 
+/// Which tab the right-hand panel shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// The selected element's text and props.
+    Inspector,
+    /// The hazards found on the board.
+    Hazards,
+}
+
 /// State shared by every component.
 #[derive(Clone, Copy)]
 pub struct Ctx {
-    /// The board and its history: changed only through `Document` edits.
-    pub doc: RwSignal<Document>,
-    /// The selection.
-    pub selection: RwSignal<Selection>,
-    /// Pan and zoom.
-    pub view: RwSignal<View>,
+    /// The editor: document (board + history), camera, selection and tool state.
+    pub editor: RwSignal<Editor>,
     /// Problems of the last file that failed to open.
     pub problems: RwSignal<Option<ProblemReport>>,
     /// A short message for the status bar.
     pub status: RwSignal<String>,
+    /// Dark theme on.
+    pub dark: RwSignal<bool>,
+    /// The right-hand panel's tab.
+    pub tab: RwSignal<Tab>,
 }
 
 impl Ctx {
-    /// Applies an edit as one undoable step, reporting a refusal in the status bar.
+    /// Runs an editor action and reports what it did in the status bar.
+    pub fn run(&self, f: impl FnOnce(&mut Editor) -> Option<EditorEvent>) -> Option<EditorEvent> {
+        let mut out = None;
+        self.editor.update(|e| out = f(e));
+        if let Some(EditorEvent::Refused(why)) = &out {
+            self.status.set(why.clone());
+        }
+        out
+    }
+
+    /// Applies an edit as one undoable step (inspector, hazards); a refusal goes to the status bar.
     pub fn apply(&self, edit: Edit) -> bool {
         let mut result = Ok(());
-        self.doc.update(|d| result = d.apply(edit));
+        self.editor.update(|e| {
+            result = e.doc.apply(edit);
+            let board = e.doc.board.clone();
+            e.selection.retain_existing(&board);
+        });
         match result {
             Ok(()) => true,
             Err(e) => {
@@ -93,81 +81,63 @@ impl Ctx {
         }
     }
 
-    /// Drops a selection that no longer exists on the board (after undo, delete, open).
-    pub fn prune_selection(&self) {
-        let keep = self.doc.with_untracked(|d| match self.selection.get_untracked() {
-            Selection::None => true,
-            Selection::Note(id) => d.board.note(&id).is_some(),
-            Selection::Link(id) => d.board.link(&id).is_some(),
-            Selection::Frame(id) => d.board.frame(&id).is_some(),
-        });
-        if !keep {
-            self.selection.set(Selection::None);
-        }
-    }
-
-    fn undo(&self) {
-        let mut done = false;
-        self.doc.update(|d| done = d.undo());
-        self.status.set(if done { "Undone".into() } else { "Nothing to undo".into() });
-        self.prune_selection();
-    }
-
-    fn redo(&self) {
-        let mut done = false;
-        self.doc.update(|d| done = d.redo());
-        self.status.set(if done { "Redone".into() } else { "Nothing to redo".into() });
-        self.prune_selection();
-    }
-
     /// Replaces the board (open, new, sample) as one undoable step and shows all of it.
-    pub fn replace_board(&self, board: Board, message: String) {
-        let (w, h) = viewport_size();
-        self.view.set(View::fit(&board, w, h));
-        self.doc.update(|d| d.replace(board));
-        self.selection.set(Selection::None);
+    pub fn open_board(&self, board: Board, message: String) {
+        self.sync_viewport();
+        self.editor.update(|e| e.open(board));
         self.problems.set(None);
         self.status.set(message);
     }
 
-    /// Adds a note of `kind` at the centre of the view, selected.
-    pub fn add_note(&self, kind: NoteKind) {
+    /// Tells the editor the canvas size (it changes with the window).
+    pub fn sync_viewport(&self) {
         let (w, h) = viewport_size();
-        let view = self.view.get_untracked();
-        let centre = view.to_board(w / 2.0, h / 2.0);
-        let (nw, nh) = kind.default_size();
-        let id = self.doc.with_untracked(|d| d.board.fresh_id("n"));
-        let mut note = Note::new(id.clone(), kind, "", (centre.x - nw / 2.0).round(), (centre.y - nh / 2.0).round());
-        note.frame = self.doc.with_untracked(|d| {
-            d.board.frames.iter().rev().find(|f| f.rect().contains(note.rect().center())).map(|f| f.id.clone())
+        let same = self.editor.with_untracked(|e| e.viewport.w == w && e.viewport.h == h);
+        if !same {
+            self.editor.update(|e| e.set_viewport(w, h));
+        }
+    }
+
+    /// Adds a note of `kind` in the middle of the view and starts editing its text.
+    pub fn add_note_at_centre(&self, kind: NoteKind) {
+        self.sync_viewport();
+        let mut result = Ok(());
+        self.editor.update(|e| {
+            let centre = e.camera.to_board(e.viewport.center());
+            let (w, h) = kind.default_size();
+            let at = crate::model::Point::new(centre.x - w / 2.0, centre.y - h / 2.0);
+            result = e.create_note(kind, at).map(|_| ());
         });
-        if self.apply(Edit::AddNote { note, index: None }) {
-            self.selection.set(Selection::Note(NoteId(id)));
-            self.status.set(format!("Added a {}", kind.label().to_lowercase()));
+        match result {
+            Ok(()) => self.status.set(format!("Added a {}: type its text", kind.label().to_lowercase())),
+            Err(e) => self.status.set(e.to_string()),
         }
     }
 }
 
-/// The size of the board viewport in pixels.
+/// The size of the board canvas in pixels.
 pub fn viewport_size() -> (f64, f64) {
-    let element = web_sys::window()
+    web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-board-viewport]").ok().flatten());
-    match element {
-        Some(e) => (e.client_width().max(1) as f64, e.client_height().max(1) as f64),
-        None => {
-            let w = web_sys::window();
-            let dim = |v: Option<wasm_bindgen::JsValue>| v.and_then(|v| v.as_f64()).unwrap_or(800.0);
-            (
-                dim(w.as_ref().and_then(|w| w.inner_width().ok())) - 600.0,
-                dim(w.as_ref().and_then(|w| w.inner_height().ok())) - 60.0,
-            )
-        }
-    }
+        .and_then(|d| d.query_selector("[data-board-viewport]").ok().flatten())
+        .map(|e| (e.client_width().max(1) as f64, e.client_height().max(1) as f64))
+        .unwrap_or((800.0, 600.0))
 }
 
-/// Restores the autosaved board, or the sample; an unreadable autosave is kept aside and reported.
+/// Modifier keys of a keyboard or pointer event.
+pub fn modifiers(shift: bool, ctrl: bool, alt: bool, meta: bool) -> Modifiers {
+    Modifiers { shift, ctrl, alt, meta }
+}
+
+/// The board to start with: `?generate=N` (benchmarks), the autosave, or the sample.
+/// An unreadable autosave is kept aside and reported, never overwritten.
 fn initial_board() -> (Board, Option<ProblemReport>) {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    if let Some(n) = web_sys::UrlSearchParams::new_with_str(&query).ok().and_then(|p| p.get("generate")) {
+        if let Ok(n) = n.parse::<usize>() {
+            return (generate(n.min(50_000)), None);
+        }
+    }
     match storage::read(storage::AUTOSAVE_KEY) {
         None => (sample(), None),
         Some(text) => match load(&text) {
@@ -187,8 +157,13 @@ fn initial_board() -> (Board, Option<ProblemReport>) {
     }
 }
 
-fn in_text_field(ev: &web_sys::KeyboardEvent) -> bool {
-    ev.target()
+/// The clipboard data of a copy, cut or paste event.
+fn clipboard_data(ev: &web_sys::Event) -> Option<web_sys::DataTransfer> {
+    js_sys::Reflect::get(ev, &wasm_bindgen::JsValue::from_str("clipboardData")).ok()?.dyn_into().ok()
+}
+
+fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
+    target
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || e.has_attribute("contenteditable"))
 }
@@ -197,47 +172,113 @@ fn in_text_field(ev: &web_sys::KeyboardEvent) -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     let (board, problems) = initial_board();
+    let dark = storage::read(storage::THEME_KEY).as_deref() == Some("dark");
     let ctx = Ctx {
-        doc: RwSignal::new(Document::new(board)),
-        selection: RwSignal::new(Selection::None),
-        view: RwSignal::new(View { x: 40.0, y: 40.0, zoom: 1.0 }),
+        editor: RwSignal::new(Editor::new(board)),
         problems: RwSignal::new(problems),
         status: RwSignal::new(String::from("Ready")),
+        dark: RwSignal::new(dark),
+        tab: RwSignal::new(Tab::Inspector),
     };
     provide_context(ctx);
+    provide_context(super::hazards::Hazards::new(ctx));
 
-    // Autosave: every change of the board is written to the browser's storage.
+    // Autosave every change of the board, but not the previews of a drag in progress.
+    let saved_board = Memo::new(move |prev: Option<&Option<Board>>| {
+        ctx.editor.with(|e| match e.state {
+            ToolState::Dragging { .. } | ToolState::Resizing { .. } => prev.cloned().flatten(),
+            _ => Some(e.doc.board.clone()),
+        })
+    });
     Effect::new(move |_| {
-        let text = ctx.doc.with(|d| save_compact(&d.board));
+        let Some(text) = saved_board.with(|b| b.as_ref().map(save_compact)) else { return };
         if !storage::write(storage::AUTOSAVE_KEY, &text) {
             ctx.status.set("The browser refused to autosave: save the board to a file".into());
         }
     });
-
-    // Show the whole board once the viewport has its size.
-    request_animation_frame(move || {
-        let (w, h) = viewport_size();
-        ctx.view.set(ctx.doc.with_untracked(|d| View::fit(&d.board, w, h)));
+    Effect::new(move |_| {
+        let dark = ctx.dark.get();
+        storage::write(storage::THEME_KEY, if dark { "dark" } else { "light" });
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+        }
     });
+
+    // Show the whole board once the canvas has its size.
+    request_animation_frame(move || {
+        ctx.sync_viewport();
+        ctx.editor.update(|e| e.fit_board());
+    });
+    let resize = window_event_listener(ev::resize, move |_| ctx.sync_viewport());
 
     let keys = window_event_listener(ev::keydown, move |ev| {
-        if in_text_field(&ev) {
+        if in_text_field(ev.target()) {
             return;
         }
-        let command = ev.ctrl_key() || ev.meta_key();
-        let key = ev.key().to_lowercase();
-        match (command, key.as_str()) {
-            (true, "z") if ev.shift_key() => ctx.redo(),
-            (true, "z") => ctx.undo(),
-            (true, "y") => ctx.redo(),
-            (true, "s") => save_file(ctx),
-            (false, "delete" | "backspace") => delete_selection(ctx),
-            (false, "escape") => ctx.selection.set(Selection::None),
-            _ => return,
+        let mods = modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key());
+        let key = ev.key();
+        // Copy, cut and paste go through the browser's clipboard events below.
+        if mods.command() && matches!(key.to_lowercase().as_str(), "c" | "x" | "v") {
+            return;
         }
-        ev.prevent_default();
+        if mods.command() && key.to_lowercase() == "s" {
+            ev.prevent_default();
+            save_file(ctx);
+            return;
+        }
+        ctx.sync_viewport();
+        if ctx.run(|e| e.key_down(&key, mods)).is_some() {
+            ev.prevent_default();
+        }
     });
-    on_cleanup(move || keys.remove());
+    let keys_up = window_event_listener(ev::keyup, move |ev| {
+        let mods = modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key());
+        ctx.run(|e| e.key_up(&ev.key(), mods));
+    });
+    let copy = window_event_listener(ev::copy, move |ev| {
+        if in_text_field(ev.target()) || ctx.editor.with_untracked(|e| e.selection.is_empty()) {
+            return;
+        }
+        let text = ctx.editor.with_untracked(|e| e.copy());
+        if let Some(data) = clipboard_data(&ev) {
+            let _ = data.set_data("text/plain", &text);
+            ev.prevent_default();
+            ctx.status.set("Copied".into());
+        }
+    });
+    let cut = window_event_listener(ev::cut, move |ev| {
+        if in_text_field(ev.target()) || ctx.editor.with_untracked(|e| e.selection.is_empty()) {
+            return;
+        }
+        let mut text = None;
+        ctx.editor.update(|e| text = e.cut());
+        if let (Some(text), Some(data)) = (text, clipboard_data(&ev)) {
+            let _ = data.set_data("text/plain", &text);
+            ev.prevent_default();
+            ctx.status.set("Cut".into());
+        }
+    });
+    let paste = window_event_listener(ev::paste, move |ev| {
+        if in_text_field(ev.target()) {
+            return;
+        }
+        let Some(text) = clipboard_data(&ev).and_then(|d| d.get_data("text/plain").ok()) else { return };
+        ev.prevent_default();
+        let mut result = Ok(());
+        ctx.editor.update(|e| result = e.paste(&text));
+        match result {
+            Ok(()) => ctx.status.set("Pasted".into()),
+            Err(e) => ctx.status.set(e.to_string()),
+        }
+    });
+    on_cleanup(move || {
+        resize.remove();
+        keys.remove();
+        keys_up.remove();
+        copy.remove();
+        cut.remove();
+        paste.remove();
+    });
 
     view! {
         <div class="app">
@@ -245,7 +286,19 @@ pub fn App() -> impl IntoView {
             <div class="workspace">
                 <Palette />
                 <BoardView />
-                <Inspector />
+                <aside class="side" aria-label="Details">
+                    <div class="tabs" role="tablist">
+                        <button role="tab" data-action="tab-inspector" class:active=move || ctx.tab.get() == Tab::Inspector
+                            on:click=move |_| ctx.tab.set(Tab::Inspector)>"Inspector"</button>
+                        <button role="tab" data-action="tab-hazards" class:active=move || ctx.tab.get() == Tab::Hazards
+                            on:click=move |_| ctx.tab.set(Tab::Hazards)>
+                            "Hazards " <HazardCount />
+                        </button>
+                    </div>
+                    <Show when=move || ctx.tab.get() == Tab::Inspector fallback=|| view! { <HazardsPanel /> }>
+                        <Inspector />
+                    </Show>
+                </aside>
             </div>
             <footer class="statusbar" role="status" data-status>{move || ctx.status.get()}</footer>
             <Legend />
@@ -254,22 +307,18 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Deletes what is selected, as one undoable step.
-pub fn delete_selection(ctx: Ctx) {
-    let edit = match ctx.selection.get_untracked() {
-        Selection::None => return,
-        Selection::Note(id) => Edit::RemoveNote { id },
-        Selection::Link(id) => Edit::RemoveLink { id },
-        Selection::Frame(id) => Edit::RemoveFrame { id },
-    };
-    if ctx.apply(edit) {
-        ctx.selection.set(Selection::None);
-        ctx.status.set("Deleted".into());
+/// The number of warnings and errors, on the hazards tab.
+#[component]
+fn HazardCount() -> impl IntoView {
+    let findings = super::hazards::use_findings();
+    move || {
+        let n = findings.with(|f| f.iter().filter(|f| f.severity.fails_check()).count());
+        (n > 0).then(|| view! { <span class="count" data-hazard-count>{n}</span> })
     }
 }
 
 fn save_file(ctx: Ctx) {
-    let (name, text) = ctx.doc.with_untracked(|d| (storage::file_name(d.board.name.as_deref()), save(&d.board)));
+    let (name, text) = ctx.editor.with_untracked(|e| (storage::file_name(e.doc.board.name.as_deref()), save(&e.doc.board)));
     match storage::download(&name, &text) {
         Ok(()) => ctx.status.set(format!("Saved {name}")),
         Err(e) => ctx.status.set(e),
@@ -292,7 +341,7 @@ fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
         match load(&text) {
             Ok(board) => {
                 let n = board.notes.len();
-                ctx.replace_board(board, format!("Opened {name}: {n} notes"));
+                ctx.open_board(board, format!("Opened {name}: {n} notes"));
             }
             Err(e) => {
                 ctx.status.set(format!("{name} was not opened: {} problems", e.problems.len()));
@@ -309,16 +358,17 @@ fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
 fn Toolbar() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let file_input = NodeRef::<leptos::html::Input>::new();
-    let can_undo = move || ctx.doc.with(|d| d.history.can_undo());
-    let can_redo = move || ctx.doc.with(|d| d.history.can_redo());
-    let title = move || ctx.doc.with(|d| d.board.name.clone().unwrap_or_else(|| "Untitled board".into()));
+    let can_undo = move || ctx.editor.with(|e| e.doc.history.can_undo());
+    let can_redo = move || ctx.editor.with(|e| e.doc.history.can_redo());
+    let title = move || ctx.editor.with(|e| e.doc.board.name.clone().unwrap_or_else(|| "Untitled board".into()));
+    let zoom = Memo::new(move |_| ctx.editor.with(|e| e.camera.percent()));
     view! {
         <header class="toolbar" role="toolbar" aria-label="Board">
             <span class="brand">"Flowstorm"</span>
             <span class="board-title" data-board-title>{title}</span>
             <div class="group">
                 <button data-action="new" title="New empty board"
-                    on:click=move |_| ctx.replace_board(Board { name: Some("Untitled board".into()), ..Board::default() }, "New board".into())>
+                    on:click=move |_| ctx.open_board(Board { name: Some("Untitled board".into()), ..Board::default() }, "New board".into())>
                     "New"
                 </button>
                 <button data-action="open" title="Open a board file (.json)"
@@ -329,20 +379,29 @@ fn Toolbar() -> impl IntoView {
                     on:change=move |_| { if let Some(input) = file_input.get() { open_file(ctx, input); } } />
                 <button data-action="save" title="Save the board as a file (Ctrl+S)" on:click=move |_| save_file(ctx)>"Save"</button>
                 <button data-action="sample" title="Open the point-of-sale sample"
-                    on:click=move |_| ctx.replace_board(sample(), "Opened the sample board".into())>
+                    on:click=move |_| ctx.open_board(sample(), "Opened the sample board".into())>
                     "Sample"
                 </button>
             </div>
             <div class="group">
-                <button data-action="undo" title="Undo (Ctrl+Z)" prop:disabled=move || !can_undo() on:click=move |_| ctx.undo()>"Undo"</button>
-                <button data-action="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || !can_redo() on:click=move |_| ctx.redo()>"Redo"</button>
+                <button data-action="undo" title="Undo (Ctrl+Z)" prop:disabled=move || !can_undo() on:click=move |_| { ctx.run(|e| e.undo()); }>"Undo"</button>
+                <button data-action="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || !can_redo() on:click=move |_| { ctx.run(|e| e.redo()); }>"Redo"</button>
+                <button data-action="tidy" title="Lay the board out left to right in causal order" on:click=move |_| { ctx.run(|e| e.tidy()); }>"Tidy"</button>
             </div>
             <div class="group">
-                <button data-action="zoom-fit" title="Show the whole board"
-                    on:click=move |_| { let (w, h) = viewport_size(); ctx.view.set(ctx.doc.with_untracked(|d| View::fit(&d.board, w, h))); }>
-                    "Fit"
+                <button data-action="zoom-out" title="Zoom out (−)" aria-label="Zoom out"
+                    on:click=move |_| { ctx.sync_viewport(); ctx.run(|e| e.key_down("-", Modifiers::NONE)); }>"−"</button>
+                <span class="zoom" data-zoom>{move || format!("{}%", zoom.get())}</span>
+                <button data-action="zoom-in" title="Zoom in (+)" aria-label="Zoom in"
+                    on:click=move |_| { ctx.sync_viewport(); ctx.run(|e| e.key_down("+", Modifiers::NONE)); }>"+"</button>
+                <button data-action="zoom-fit" title="Show the whole board (Shift+1)"
+                    on:click=move |_| { ctx.sync_viewport(); ctx.editor.update(|e| e.fit_board()); }>"Fit"</button>
+            </div>
+            <div class="group end">
+                <button data-action="theme" title="Switch between light and dark" aria-pressed=move || ctx.dark.get().to_string()
+                    on:click=move |_| ctx.dark.update(|d| *d = !*d)>
+                    {move || if ctx.dark.get() { "Light" } else { "Dark" }}
                 </button>
-                <span class="zoom" data-zoom>{move || format!("{:.0}%", ctx.view.get().zoom * 100.0)}</span>
             </div>
         </header>
     }
@@ -358,14 +417,33 @@ fn Palette() -> impl IntoView {
                 .map(|kind| {
                     view! {
                         <button class=format!("swatch kind-{}", kind.as_str()) data-action=format!("add-{}", kind.as_str())
-                            title=format!("Add a {} ({})", kind.label().to_lowercase(), kind.shortcut())
-                            on:click=move |_| ctx.add_note(kind)>
+                            title=format!("Add a {} ({}); or drag it onto the board", kind.label().to_lowercase(), kind.shortcut())
+                            draggable="true"
+                            on:dragstart=move |ev: ev::DragEvent| {
+                                if let Some(data) = ev.data_transfer() { let _ = data.set_data("application/x-flowstorm-kind", kind.as_str()); }
+                            }
+                            on:click=move |_| ctx.add_note_at_centre(kind)>
                             <span class="chip" style=format!("background:{}", kind.colour())></span>
                             <span>{kind.label()}</span>
+                            <kbd>{kind.shortcut().to_string()}</kbd>
                         </button>
                     }
                 })
                 .collect_view()}
+            <button class="swatch" data-action="add-frame" title="Add a bounded context (F)"
+                on:click=move |_| {
+                    ctx.sync_viewport();
+                    let mut result = Ok(());
+                    ctx.editor.update(|e| {
+                        let centre = e.camera.to_board(e.viewport.center());
+                        result = e.create_frame(crate::model::Point::new(centre.x - 320.0, centre.y - 200.0)).map(|_| ());
+                    });
+                    if let Err(e) = result { ctx.status.set(e.to_string()); }
+                }>
+                <span class="chip frame-chip"></span>
+                <span>"Context"</span>
+                <kbd>"F"</kbd>
+            </button>
         </nav>
     }
 }

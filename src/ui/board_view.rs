@@ -1,38 +1,40 @@
-//! The board: frames, links and notes drawn in board coordinates under one view transform.
+//! The board canvas: frames, links and notes in board coordinates under one camera transform.
+//! Every pointer and wheel event goes to the DOM-free `Editor`; this file only draws its state.
 
-use super::app::{Ctx, Selection};
-use crate::model::{Edit, FrameId, LinkId, NoteId, NoteKind, Point, Rect};
-use leptos::{ev, prelude::*};
+use super::{
+    app::{modifiers, Ctx},
+    hazards::use_badges,
+};
+use crate::{
+    analysis::Severity,
+    editor::{hit::connect_handle, Axis, Button, Hit, ToolState, Viewport},
+    model::{FrameId, LinkId, NoteId, NoteKind, Point, Rect},
+};
+use leptos::{ev, html, prelude::*};
 
-/// What a note looks like; two equal views render the same element.
+/// What a note looks like; two equal looks render the same element.
 #[derive(Clone, Debug, PartialEq)]
 struct NoteLook {
     id: NoteId,
     kind: NoteKind,
     text: String,
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
+    rect: Rect,
 }
 
 /// A note's render key: it changes only when the note's look does.
 fn note_key(n: &NoteLook) -> (NoteId, String, [u64; 4]) {
-    (n.id.clone(), n.text.clone(), [n.x.to_bits(), n.y.to_bits(), n.w.to_bits(), n.h.to_bits()])
+    (n.id.clone(), n.text.clone(), [n.rect.x.to_bits(), n.rect.y.to_bits(), n.rect.w.to_bits(), n.rect.h.to_bits()])
 }
 
 #[derive(Clone, Debug, PartialEq)]
 struct FrameLook {
     id: FrameId,
     name: String,
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
+    rect: Rect,
 }
 
 fn frame_key(f: &FrameLook) -> (FrameId, String, [u64; 4]) {
-    (f.id.clone(), f.name.clone(), [f.x.to_bits(), f.y.to_bits(), f.w.to_bits(), f.h.to_bits()])
+    (f.id.clone(), f.name.clone(), [f.rect.x.to_bits(), f.rect.y.to_bits(), f.rect.w.to_bits(), f.rect.h.to_bits()])
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -60,49 +62,63 @@ fn link_path(a: Rect, b: Rect) -> String {
     }
 }
 
-/// An ongoing pointer gesture on the board.
-#[derive(Clone, Debug)]
-enum Gesture {
-    /// Moving the view.
-    Pan { start: (f64, f64), origin: (f64, f64) },
-    /// Moving a note: previewed on each move, one undo step on release.
-    MoveNote { id: NoteId, start: (f64, f64), origin: (f64, f64), undo: Option<Edit> },
+/// The part of the board worth drawing: the view and a margin of half a view around it, so a
+/// short pan shows notes already in place. An unmeasured canvas draws everything.
+fn drawn_area(camera: &crate::editor::Camera, viewport: Viewport) -> Option<Rect> {
+    if viewport.w < 100.0 || viewport.h < 100.0 {
+        return None;
+    }
+    let v = camera.visible_rect(viewport);
+    Some(Rect::new(v.x - v.w / 2.0, v.y - v.h / 2.0, v.w * 2.0, v.h * 2.0))
 }
 
-/// The board viewport.
+const MINIMAP: Viewport = Viewport { w: 200.0, h: 130.0 };
+
+/// The board canvas.
 #[component]
 pub fn BoardView() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let gesture = StoredValue::new(None::<Gesture>);
+    let editor = ctx.editor;
+    let canvas = NodeRef::<html::Main>::new();
+    let badges = use_badges();
 
-    let notes = move || {
-        ctx.doc.with(|d| {
-            d.board
+    let camera = Memo::new(move |_| editor.with(|e| e.camera));
+    let selection = Memo::new(move |_| editor.with(|e| e.selection.clone()));
+    let area = Memo::new(move |_| editor.with(|e| drawn_area(&e.camera, e.viewport)));
+    let notes = Memo::new(move |_| {
+        let area = area.get();
+        editor.with(|e| {
+            e.doc
+                .board
                 .notes
                 .iter()
-                .map(|n| NoteLook { id: n.id.clone(), kind: n.kind, text: n.text.clone(), x: n.x, y: n.y, w: n.width(), h: n.height() })
+                .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
+                .map(|n| NoteLook { id: n.id.clone(), kind: n.kind, text: n.text.clone(), rect: n.rect() })
                 .collect::<Vec<_>>()
         })
-    };
-    let frames = move || {
-        ctx.doc.with(|d| {
-            d.board
-                .frames
-                .iter()
-                .map(|f| FrameLook { id: f.id.clone(), name: f.name.clone(), x: f.x, y: f.y, w: f.width(), h: f.height() })
-                .collect::<Vec<_>>()
+    });
+    let frames = Memo::new(move |_| {
+        editor.with(|e| {
+            e.doc.board.frames.iter().map(|f| FrameLook { id: f.id.clone(), name: f.name.clone(), rect: f.rect() }).collect::<Vec<_>>()
         })
-    };
-    let links = move || {
-        ctx.doc.with(|d| {
+    });
+    let links = Memo::new(move |_| {
+        let area = area.get();
+        editor.with(|e| {
             let rects: std::collections::HashMap<&NoteId, (Rect, NoteKind)> =
-                d.board.notes.iter().map(|n| (&n.id, (n.rect(), n.kind))).collect();
-            d.board
+                e.doc.board.notes.iter().map(|n| (&n.id, (n.rect(), n.kind))).collect();
+            e.doc
+                .board
                 .links
                 .iter()
                 .filter_map(|l| {
                     let (a, ka) = rects.get(&l.from)?;
                     let (b, kb) = rects.get(&l.to)?;
+                    if let Some(area) = area {
+                        if !a.union(b).intersects(&area) {
+                            return None;
+                        }
+                    }
                     Some(LinkLook {
                         id: l.id.clone(),
                         path: link_path(*a, *b),
@@ -111,143 +127,358 @@ pub fn BoardView() -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
+    });
+    let state = Memo::new(move |_| editor.with(|e| e.state.clone()));
+    let hover = Memo::new(move |_| editor.with(|e| e.hover.clone()));
+    let cursor = Memo::new(move |_| editor.with(|e| e.cursor()));
+    let message = Memo::new(move |_| editor.with(|e| e.message().map(str::to_string)));
+
+    let screen_point = move |x: i32, y: i32| -> Point {
+        let origin = canvas.get_untracked().map(|c| {
+            let r = c.get_bounding_client_rect();
+            (r.left(), r.top())
+        });
+        let (left, top) = origin.unwrap_or((0.0, 0.0));
+        Point::new(x as f64 - left, y as f64 - top)
+    };
+    let from_text_field = |target: Option<web_sys::EventTarget>| {
+        use wasm_bindgen::JsCast;
+        target
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "BUTTON"))
     };
 
     let on_pointer_down = move |ev: ev::PointerEvent| {
-        if ev.button() == 0 || ev.button() == 1 {
-            ctx.selection.set(Selection::None);
-            let v = ctx.view.get_untracked();
-            gesture.set_value(Some(Gesture::Pan { start: (ev.client_x() as f64, ev.client_y() as f64), origin: (v.x, v.y) }));
+        if from_text_field(ev.target()) {
+            return;
+        }
+        if let Some(c) = canvas.get_untracked() {
+            let _ = c.set_pointer_capture(ev.pointer_id());
+            let _ = c.focus();
+        }
+        ctx.sync_viewport();
+        let p = screen_point(ev.client_x(), ev.client_y());
+        let mods = modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key());
+        if ctx.run(|e| e.pointer_down(p, Button::from_dom(ev.button()), mods)).is_some() {
+            ev.prevent_default();
         }
     };
-
-    let moves = window_event_listener(ev::pointermove, move |ev| {
-        let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
-        gesture.update_value(|g| match g {
-            Some(Gesture::Pan { start, origin }) => {
-                ctx.view.update(|v| {
-                    v.x = origin.0 + cx - start.0;
-                    v.y = origin.1 + cy - start.1;
-                });
-            }
-            Some(Gesture::MoveNote { id, start, origin, undo }) => {
-                let zoom = ctx.view.get_untracked().zoom;
-                let x = (origin.0 + (cx - start.0) / zoom).round();
-                let y = (origin.1 + (cy - start.1) / zoom).round();
-                let mut result = None;
-                ctx.doc.update(|d| result = d.preview(Edit::MoveNote { id: id.clone(), x, y }).ok());
-                if undo.is_none() {
-                    *undo = result;
-                }
-            }
-            None => {}
+    let on_pointer_move = move |ev: ev::PointerEvent| {
+        let p = screen_point(ev.client_x(), ev.client_y());
+        let mods = modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key());
+        // Hover changes only matter when they change what is drawn; the editor decides.
+        let before = editor.with_untracked(|e| (e.hover.clone(), e.state.clone()));
+        let mut changed = false;
+        editor.update_untracked(|e| {
+            let out = e.pointer_move(p, mods);
+            changed = out.is_some() || (e.hover.clone(), e.state.clone()) != before;
         });
-    });
-    let ups = window_event_listener(ev::pointerup, move |_| {
-        if let Some(Gesture::MoveNote { undo: Some(undo), .. }) = gesture.get_value() {
-            ctx.doc.update(|d| d.record(undo));
-            ctx.status.set("Moved".into());
+        if changed {
+            editor.notify();
         }
-        gesture.set_value(None);
-    });
-    on_cleanup(move || {
-        moves.remove();
-        ups.remove();
-    });
-
+    };
+    let on_pointer_up = move |ev: ev::PointerEvent| {
+        let p = screen_point(ev.client_x(), ev.client_y());
+        let mods = modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key());
+        ctx.run(|e| e.pointer_up(p, mods));
+    };
+    let on_double_click = move |ev: ev::MouseEvent| {
+        if from_text_field(ev.target()) {
+            return;
+        }
+        let p = screen_point(ev.client_x(), ev.client_y());
+        let mods = modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key());
+        ctx.run(|e| e.double_click(p, mods));
+    };
     let on_wheel = move |ev: ev::WheelEvent| {
         ev.prevent_default();
-        let target = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
-        let (left, top) = target.map(|e| {
-            let r = e.get_bounding_client_rect();
-            (r.left(), r.top())
-        }).unwrap_or((0.0, 0.0));
-        let (sx, sy) = (ev.client_x() as f64 - left, ev.client_y() as f64 - top);
-        ctx.view.update(|v| {
-            if ev.ctrl_key() || ev.meta_key() {
-                let anchor = v.to_board(sx, sy);
-                let zoom = (v.zoom * (-ev.delta_y() * 0.002).exp()).clamp(0.1, 4.0);
-                v.zoom = zoom;
-                v.x = sx - anchor.x * zoom;
-                v.y = sy - anchor.y * zoom;
-            } else {
-                v.x -= ev.delta_x();
-                v.y -= ev.delta_y();
-            }
+        ctx.sync_viewport();
+        let p = screen_point(ev.client_x(), ev.client_y());
+        // Line and page deltas (some mice) become pixels.
+        let scale = match ev.delta_mode() {
+            1 => 16.0,
+            2 => 400.0,
+            _ => 1.0,
+        };
+        ctx.run(|e| e.wheel(p, ev.delta_x() * scale, ev.delta_y() * scale, ev.ctrl_key() || ev.meta_key()));
+    };
+    let on_drop = move |ev: ev::DragEvent| {
+        let Some(kind) = ev.data_transfer().and_then(|d| d.get_data("application/x-flowstorm-kind").ok()).and_then(|k| NoteKind::parse(&k))
+        else {
+            return;
+        };
+        ev.prevent_default();
+        ctx.sync_viewport();
+        let p = screen_point(ev.client_x(), ev.client_y());
+        let mut result = Ok(());
+        editor.update(|e| {
+            let at = e.camera.to_board(p);
+            let (w, h) = kind.default_size();
+            result = e.create_note(kind, Point::new(at.x - w / 2.0, at.y - h / 2.0)).map(|_| ());
         });
-    };
-
-    let start_note_drag = move |id: NoteId, ev: &ev::PointerEvent| {
-        let origin = ctx.doc.with_untracked(|d| d.board.note(&id).map(|n| (n.x, n.y)));
-        if let Some(origin) = origin {
-            gesture.set_value(Some(Gesture::MoveNote { id, start: (ev.client_x() as f64, ev.client_y() as f64), origin, undo: None }));
+        if let Err(e) = result {
+            ctx.status.set(e.to_string());
         }
-    };
-
-    let transform = move || {
-        let v = ctx.view.get();
-        format!("translate({}px, {}px) scale({})", v.x, v.y, v.zoom)
     };
 
     view! {
-        <main class="viewport" data-board-viewport aria-label="Board" on:pointerdown=on_pointer_down on:wheel=on_wheel>
-            <div class="world" style:transform=transform>
-                <For each=frames key=frame_key children=move |f: FrameLook| {
+        <main class="viewport" data-board-viewport aria-label="Board" tabindex="-1" node_ref=canvas
+            style:cursor=move || cursor.get()
+            on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up
+            on:pointercancel=on_pointer_up on:dblclick=on_double_click on:wheel=on_wheel
+            on:dragover=|ev: ev::DragEvent| ev.prevent_default() on:drop=on_drop
+            on:contextmenu=|ev: ev::MouseEvent| ev.prevent_default()>
+            <div class="world" style:transform=move || camera.get().css_transform()>
+                <For each=move || frames.get() key=frame_key children=move |f: FrameLook| {
                     let id = f.id.clone();
-                    let selected = { let id = id.clone(); move || ctx.selection.with(|s| *s == Selection::Frame(id.clone())) };
+                    let selected = { let id = id.clone(); move || selection.with(|s| s.has_frame(&id)) };
+                    let renaming = { let id = id.clone(); move || matches!(state.get(), ToolState::RenamingFrame { id: ref r, .. } if *r == id) };
+                    let name = f.name.clone();
                     view! {
-                        <section class="frame" class:selected=selected data-frame-id=f.id.0.clone() aria-label=format!("Bounded context {}", f.name)
-                            style=format!("left:{}px;top:{}px;width:{}px;height:{}px", f.x, f.y, f.w, f.h)>
-                            <header class="frame-name"
-                                on:pointerdown=move |ev: ev::PointerEvent| { ev.stop_propagation(); ctx.selection.set(Selection::Frame(id.clone())); }>
-                                {f.name.clone()}
+                        <section class="frame" class:selected=selected data-frame-id=f.id.0.clone()
+                            aria-label=format!("Bounded context {}", f.name)
+                            style=format!("left:{}px;top:{}px;width:{}px;height:{}px", f.rect.x, f.rect.y, f.rect.w, f.rect.h)>
+                            <header class="frame-name">
+                                <Show when=renaming fallback=move || name.clone()>
+                                    <FrameNameInput />
+                                </Show>
                             </header>
                         </section>
                     }
                 } />
-                <svg class="links" aria-hidden="false">
+                <svg class="links">
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
                         </marker>
                     </defs>
-                    <For each=links key=link_key children=move |l: LinkLook| {
+                    <For each=move || links.get() key=link_key children=move |l: LinkLook| {
                         let id = l.id.clone();
-                        let selected = { let id = id.clone(); move || ctx.selection.with(|s| *s == Selection::Link(id.clone())) };
-                        let d = l.path.clone();
+                        let selected = move || selection.with(|s| s.has_link(&id));
                         view! {
-                            <g class="link" class:selected=selected class:annotation=l.annotation data-link-id=l.id.0.clone()
-                                on:pointerdown=move |ev: ev::PointerEvent| { ev.stop_propagation(); ctx.selection.set(Selection::Link(id.clone())); }>
-                                <path class="hit" d=d.clone() />
-                                <path class="line" d=d marker-end="url(#arrow)" />
+                            <g class="link" class:selected=selected class:annotation=l.annotation data-link-id=l.id.0.clone()>
+                                <path class="line" d=l.path marker-end="url(#arrow)" />
                             </g>
                         }
                     } />
                 </svg>
-                <For each=notes key=note_key children=move |n: NoteLook| {
+                <For each=move || notes.get() key=note_key children=move |n: NoteLook| {
                     let id = n.id.clone();
-                    let selected = { let id = id.clone(); move || ctx.selection.with(|s| *s == Selection::Note(id.clone())) };
+                    let selected = { let id = id.clone(); move || selection.with(|s| s.has_note(&id)) };
+                    let badge = { let id = id.clone(); move || badges.with(|b| b.get(&id).copied()) };
                     let label = format!("{}: {}", n.kind.label(), if n.text.is_empty() { "(empty)" } else { &n.text });
                     let empty = n.text.is_empty();
                     view! {
                         <div class=format!("note kind-{}", n.kind.as_str()) class:selected=selected
-                            data-note-id=n.id.0.clone() data-kind=n.kind.as_str() role="button" tabindex="0" aria-label=label
-                            style=format!("left:{}px;top:{}px;width:{}px;height:{}px;background:{}", n.x, n.y, n.w, n.h, n.kind.colour())
-                            on:pointerdown=move |ev: ev::PointerEvent| {
-                                ev.stop_propagation();
-                                if ev.button() == 0 {
-                                    ctx.selection.set(Selection::Note(id.clone()));
-                                    start_note_drag(id.clone(), &ev);
-                                }
-                            }
-                            on:focus={ let id = n.id.clone(); move |_| ctx.selection.set(Selection::Note(id.clone())) }>
+                            data-note-id=n.id.0.clone() data-kind=n.kind.as_str() role="button" tabindex="-1" aria-label=label
+                            style=format!("left:{}px;top:{}px;width:{}px;height:{}px;background:{}", n.rect.x, n.rect.y, n.rect.w, n.rect.h, n.kind.colour())>
                             <div class="note-text" class:placeholder=empty>
                                 {if empty { n.kind.label().to_string() } else { n.text.clone() }}
                             </div>
+                            {move || badge().map(|(severity, count)| view! {
+                                <span class=format!("badge {}", severity.as_str()) data-badge=severity.as_str()
+                                    title=format!("{count} hazard{} on this note: see the Hazards tab", if count == 1 { "" } else { "s" })>
+                                    {if severity == Severity::Info { "i".to_string() } else { "!".to_string() }}
+                                </span>
+                            })}
                         </div>
                     }
                 } />
+                <Overlays selection hover state />
             </div>
+            <Chooser state camera />
+            <Minimap />
+            {move || message.get().map(|m| view! { <div class="toast" role="alert" data-message>{m}</div> })}
         </main>
+    }
+}
+
+/// Things drawn above the notes: handles, guides, the marquee, the link being drawn, the text box.
+#[component]
+fn Overlays(
+    selection: Memo<crate::editor::Selection>,
+    hover: Memo<Hit>,
+    state: Memo<ToolState>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let editor = ctx.editor;
+    let zoom = Memo::new(move |_| editor.with(|e| e.camera.zoom));
+    let handles = Memo::new(move |_| {
+        let sel = selection.get();
+        editor.with(|e| {
+            let b = &e.doc.board;
+            let mut out: Vec<Rect> = sel.notes().filter_map(|id| b.note(id).map(|n| n.rect())).collect();
+            out.extend(sel.frames().filter_map(|id| b.frame(id).map(|f| f.rect())));
+            out
+        })
+    });
+    let connect = Memo::new(move |_| {
+        let note = match hover.get() {
+            Hit::Note(id) | Hit::ConnectHandle(id) | Hit::NoteResize(id) => Some(id),
+            _ => None,
+        };
+        let idle = matches!(state.get(), ToolState::Idle);
+        note.filter(|_| idle).and_then(|id| editor.with(|e| e.doc.board.note(&id).map(|n| connect_handle(n.rect()))))
+    });
+    let guides = Memo::new(move |_| editor.with(|e| e.guides.clone()));
+    let marquee = Memo::new(move |_| editor.with(|e| e.marquee_rect()));
+    let connecting = Memo::new(move |_| editor.with(|e| e.connecting_line()));
+    let editing = Memo::new(move |_| match state.get() {
+        ToolState::EditingText { id, .. } => editor.with(|e| e.doc.board.note(&id).map(|n| (id.clone(), n.rect(), n.kind))),
+        _ => None,
+    });
+    let px = move |n: f64| n / zoom.get();
+    view! {
+        <svg class="overlay">
+            {move || handles.get().into_iter().map(|r| {
+                let s = px(10.0);
+                view! { <rect class="resize-handle" x=r.right() - s / 2.0 y=r.bottom() - s / 2.0 width=s height=s /> }
+            }).collect_view()}
+            {move || connect.get().map(|c| view! { <circle class="connect-handle" data-connect-handle cx=c.x cy=c.y r=px(7.0) /> })}
+            {move || guides.get().into_iter().map(|g| {
+                let (x1, y1, x2, y2) = match g.axis {
+                    Axis::Vertical => (g.pos, g.from, g.pos, g.to),
+                    Axis::Horizontal => (g.from, g.pos, g.to, g.pos),
+                };
+                view! { <line class="guide" x1=x1 y1=y1 x2=x2 y2=y2 stroke-width=px(1.0) /> }
+            }).collect_view()}
+            {move || marquee.get().map(|r| view! {
+                <rect class="marquee" data-marquee x=r.x y=r.y width=r.w height=r.h stroke-width=px(1.0) />
+            })}
+            {move || connecting.get().map(|(a, b, valid)| view! {
+                <line class="connecting" class:invalid=!valid x1=a.x y1=a.y x2=b.x y2=b.y stroke-width=px(2.0) marker-end="url(#arrow)" />
+            })}
+        </svg>
+        {move || editing.get().map(|(id, rect, kind)| view! { <TextEditor id rect kind /> })}
+    }
+}
+
+/// The in-place text box of the note being edited: Enter commits, Shift+Enter is a new line,
+/// Escape cancels, leaving the box commits.
+#[component]
+fn TextEditor(id: NoteId, rect: Rect, kind: NoteKind) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let editor = ctx.editor;
+    let area = NodeRef::<html::Textarea>::new();
+    let initial = editor.with_untracked(|e| match &e.state {
+        ToolState::EditingText { draft, .. } => draft.clone(),
+        _ => String::new(),
+    });
+    let hint = Memo::new(move |_| editor.with(|e| e.hint()));
+    Effect::new(move |_| {
+        if let Some(el) = area.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let key = ev.key();
+        let plain_enter = key == "Enter" && !ev.shift_key();
+        if plain_enter || key == "Escape" {
+            ev.prevent_default();
+            let mods = modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key());
+            ctx.run(|e| e.key_down(&key, mods));
+        }
+        ev.stop_propagation();
+    };
+    let on_blur = move |_| {
+        let still_editing = editor.with_untracked(|e| matches!(&e.state, ToolState::EditingText { id: current, .. } if *current == id));
+        if still_editing {
+            ctx.run(|e| e.commit_text());
+        }
+    };
+    view! {
+        <div class="text-editor" style=format!("left:{}px;top:{}px;width:{}px;min-height:{}px;background:{}", rect.x, rect.y, rect.w, rect.h, kind.colour())>
+            <textarea node_ref=area data-field="note-text" aria-label=format!("Text of the {}", kind.label().to_lowercase())
+                prop:value=initial
+                on:input=move |ev| { let v = event_target_value(&ev); editor.update(|e| e.set_draft(&v)); }
+                on:keydown=on_key on:blur=on_blur></textarea>
+            {move || hint.get().map(|h| view! { <p class="tense-hint" data-hint>{h}</p> })}
+        </div>
+    }
+}
+
+/// The input that renames a frame in place.
+#[component]
+fn FrameNameInput() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let editor = ctx.editor;
+    let input = NodeRef::<html::Input>::new();
+    let initial = editor.with_untracked(|e| match &e.state {
+        ToolState::RenamingFrame { draft, .. } => draft.clone(),
+        _ => String::new(),
+    });
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    view! {
+        <input node_ref=input class="frame-name-input" data-field="frame-name" prop:value=initial
+            on:input=move |ev| { let v = event_target_value(&ev); editor.update(|e| e.set_draft(&v)); }
+            on:keydown=move |ev: ev::KeyboardEvent| {
+                let key = ev.key();
+                if key == "Enter" || key == "Escape" {
+                    ev.prevent_default();
+                    ctx.run(|e| e.key_down(&key, Default::default()));
+                }
+                ev.stop_propagation();
+            }
+            on:blur=move |_| { if editor.with_untracked(|e| matches!(e.state, ToolState::RenamingFrame { .. })) { ctx.run(|e| e.commit_text()); } } />
+    }
+}
+
+/// The kind chooser a double-click on empty board opens.
+#[component]
+fn Chooser(state: Memo<ToolState>, camera: Memo<crate::editor::Camera>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || match state.get() {
+        ToolState::Choosing { at } => {
+            let p = camera.get().to_screen(at);
+            Some(view! {
+                <div class="chooser" role="menu" aria-label="Add a note here" data-chooser style=format!("left:{}px;top:{}px", p.x, p.y)
+                    on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()>
+                    {NoteKind::ALL.into_iter().map(|kind| view! {
+                        <button role="menuitem" data-action=format!("choose-{}", kind.as_str())
+                            on:click=move |_| { ctx.run(|e| e.choose(kind)); }>
+                            <span class="chip" style=format!("background:{}", kind.colour())></span>{kind.label()}
+                        </button>
+                    }).collect_view()}
+                </div>
+            })
+        }
+        _ => None,
+    }
+}
+
+/// An overview of the whole board with the visible part outlined; click to go there.
+#[component]
+fn Minimap() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let editor = ctx.editor;
+    let view_model = Memo::new(move |_| editor.with(|e| e.minimap(MINIMAP)));
+    let big_enough = Memo::new(move |_| editor.with(|e| e.doc.board.notes.len() >= 2));
+    let on_click = move |ev: ev::PointerEvent| {
+        ev.stop_propagation();
+        let p = Point::new(ev.offset_x() as f64, ev.offset_y() as f64);
+        ctx.run(|e| e.minimap_click(p, MINIMAP));
+    };
+    view! {
+        <Show when=move || big_enough.get()>
+            <svg class="minimap" data-minimap width=MINIMAP.w height=MINIMAP.h aria-label="Minimap" on:pointerdown=on_click>
+                {move || view_model.with(|m| {
+                    // The view model is in minimap pixels already.
+                    let frames = m.frames.iter().map(|(_, r)| view! {
+                        <rect class="mini-frame" x=r.x y=r.y width=r.w height=r.h />
+                    }).collect_view();
+                    let notes = m.notes.iter().map(|(_, kind, r)| view! {
+                        <rect x=r.x y=r.y width=r.w.max(1.0) height=r.h.max(1.0) fill=kind.colour() />
+                    }).collect_view();
+                    let v = m.viewport;
+                    view! { {frames} {notes} <rect class="mini-view" x=v.x y=v.y width=v.w height=v.h /> }
+                })}
+            </svg>
+        </Show>
     }
 }

@@ -1,6 +1,7 @@
 //! The inspector: text, props and frame of the selected element, or the board's own settings.
 
-use super::app::{delete_selection, Ctx, Selection};
+use super::app::Ctx;
+use crate::editor::Item;
 use crate::model::{
     link_meaning,
     props::{default_value, specs, PropType},
@@ -47,13 +48,24 @@ fn show_value(value: &Value) -> String {
 #[component]
 pub fn Inspector() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let selected = Memo::new(move |_| ctx.editor.with(|e| e.selection.items().to_vec()));
     view! {
         <aside class="inspector" aria-label="Inspector">
-            {move || match ctx.selection.get() {
-                Selection::Note(id) => view! { <NoteInspector id /> }.into_any(),
-                Selection::Frame(id) => view! { <FrameInspector id /> }.into_any(),
-                Selection::Link(id) => view! { <LinkInspector id /> }.into_any(),
-                Selection::None => view! { <BoardInspector /> }.into_any(),
+            {move || match selected.get().as_slice() {
+                [Item::Note(id)] => view! { <NoteInspector id=id.clone() /> }.into_any(),
+                [Item::Frame(id)] => view! { <FrameInspector id=id.clone() /> }.into_any(),
+                [Item::Link(id)] => view! { <LinkInspector id=id.clone() /> }.into_any(),
+                [] => view! { <BoardInspector /> }.into_any(),
+                many => {
+                    let n = many.len();
+                    view! {
+                        <div class="inspect" data-inspect="many">
+                            <h2>{format!("{n} selected")}</h2>
+                            <p class="muted">"Drag to move them together; Delete removes them; Ctrl+D duplicates."</p>
+                            <button class="danger" data-action="delete" on:click=move |_| { ctx.run(|e| e.delete_selection()); }>"Delete all"</button>
+                        </div>
+                    }.into_any()
+                }
             }}
         </aside>
     }
@@ -62,14 +74,14 @@ pub fn Inspector() -> impl IntoView {
 #[component]
 fn NoteInspector(id: NoteId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let Some(note) = ctx.doc.with_untracked(|d| d.board.note(&id).cloned()) else {
+    let Some(note) = ctx.editor.with_untracked(|e| e.doc.board.note(&id).cloned()) else {
         return view! { <p>"Nothing selected"</p> }.into_any();
     };
     let kind = note.kind;
-    let frame_name = note.frame.as_ref().and_then(|f| ctx.doc.with_untracked(|d| d.board.frame(f).map(|f| f.name.clone())));
+    let frame_name = note.frame.as_ref().and_then(|f| ctx.editor.with_untracked(|e| e.doc.board.frame(f).map(|f| f.name.clone())));
     let text = {
         let id = id.clone();
-        move || ctx.doc.with(|d| d.board.note(&id).map(|n| n.text.clone()).unwrap_or_default())
+        move || ctx.editor.with(|e| e.doc.board.note(&id).map(|n| n.text.clone()).unwrap_or_default())
     };
     let rows = specs(kind)
         .into_iter()
@@ -78,7 +90,7 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
             let name = spec.name;
             let current = {
                 let id = id.clone();
-                move || ctx.doc.with(|d| d.board.note(&id).and_then(|n| n.props.get(name).cloned()))
+                move || ctx.editor.with(|e| e.doc.board.note(&id).and_then(|n| n.props.get(name).cloned()))
             };
             let default = default_value(&note, name).map(|v| show_value(&v)).unwrap_or_else(|| spec.default.to_string());
             let ty = spec.ty;
@@ -130,8 +142,8 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
     let unknown = {
         let id = id.clone();
         move || {
-            ctx.doc.with(|d| {
-                d.board
+            ctx.editor.with(|e| {
+                e.doc.board
                     .note(&id)
                     .map(|n| {
                         n.props
@@ -170,7 +182,7 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
                     {let unknown = unknown.clone(); move || unknown().into_iter().map(|(k, v)| view! { <li><code>{k}</code>": "{v}</li> }).collect_view()}
                 </ul>
             </Show>
-            <button class="danger" data-action="delete" on:click=move |_| delete_selection(ctx)>"Delete note"</button>
+            <button class="danger" data-action="delete" on:click=move |_| { ctx.run(|e| e.delete_selection()); }>"Delete note"</button>
         </div>
     }
     .into_any()
@@ -181,11 +193,11 @@ fn FrameInspector(id: FrameId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let name = {
         let id = id.clone();
-        move || ctx.doc.with(|d| d.board.frame(&id).map(|f| f.name.clone()).unwrap_or_default())
+        move || ctx.editor.with(|e| e.doc.board.frame(&id).map(|f| f.name.clone()).unwrap_or_default())
     };
     let count = {
         let id = id.clone();
-        move || ctx.doc.with(|d| d.board.notes.iter().filter(|n| n.frame.as_ref() == Some(&id)).count())
+        move || ctx.editor.with(|e| e.doc.board.notes.iter().filter(|n| n.frame.as_ref() == Some(&id)).count())
     };
     view! {
         <div class="inspect" data-inspect="frame">
@@ -195,7 +207,7 @@ fn FrameInspector(id: FrameId) -> impl IntoView {
                     on:change=move |ev| { ctx.apply(Edit::RenameFrame { id: id.clone(), name: event_target_value(&ev) }); } />
             </label>
             <p class="muted">{move || format!("{} notes inside", count())}</p>
-            <button class="danger" data-action="delete" on:click=move |_| delete_selection(ctx)>"Delete frame (keeps its notes)"</button>
+            <button class="danger" data-action="delete" on:click=move |_| { ctx.run(|e| e.delete_selection()); }>"Delete frame (keeps its notes)"</button>
         </div>
     }
 }
@@ -204,10 +216,10 @@ fn FrameInspector(id: FrameId) -> impl IntoView {
 fn LinkInspector(id: LinkId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let describe = move || {
-        ctx.doc.with(|d| {
-            let link = d.board.link(&id)?;
-            let from = d.board.note(&link.from)?;
-            let to = d.board.note(&link.to)?;
+        ctx.editor.with(|e| {
+            let link = e.doc.board.link(&id)?;
+            let from = e.doc.board.note(&link.from)?;
+            let to = e.doc.board.note(&link.to)?;
             let meaning = link_meaning(from.kind, to.kind).map(|m| format!("{m:?}").to_lowercase()).unwrap_or_default();
             Some(format!("{} → {} ({meaning})", from.text, to.text))
         })
@@ -216,7 +228,7 @@ fn LinkInspector(id: LinkId) -> impl IntoView {
         <div class="inspect" data-inspect="link">
             <h2>"Link"</h2>
             <p>{move || describe().unwrap_or_default()}</p>
-            <button class="danger" data-action="delete" on:click=move |_| delete_selection(ctx)>"Delete link"</button>
+            <button class="danger" data-action="delete" on:click=move |_| { ctx.run(|e| e.delete_selection()); }>"Delete link"</button>
         </div>
     }
 }
@@ -224,9 +236,9 @@ fn LinkInspector(id: LinkId) -> impl IntoView {
 #[component]
 fn BoardInspector() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let name = move || ctx.doc.with(|d| d.board.name.clone().unwrap_or_default());
-    let counts = move || ctx.doc.with(|d| format!("{} notes · {} links · {} frames", d.board.notes.len(), d.board.links.len(), d.board.frames.len()));
-    let topics = move || ctx.doc.with(|d| d.board.topics.clone());
+    let name = move || ctx.editor.with(|e| e.doc.board.name.clone().unwrap_or_default());
+    let counts = move || ctx.editor.with(|e| format!("{} notes · {} links · {} frames", e.doc.board.notes.len(), e.doc.board.links.len(), e.doc.board.frames.len()));
+    let topics = move || ctx.editor.with(|e| e.doc.board.topics.clone());
     let set_topic = move |topic: Topic| {
         let name = topic.name.clone();
         ctx.apply(Edit::SetTopic { name, topic: Some(topic), index: None });

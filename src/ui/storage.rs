@@ -6,6 +6,8 @@ use wasm_bindgen::JsCast;
 pub const AUTOSAVE_KEY: &str = "flowstorm.board";
 /// Where an autosave that no longer loads is kept, so nothing is lost.
 pub const BROKEN_KEY: &str = "flowstorm.board.unreadable";
+/// The localStorage key of the chosen theme.
+pub const THEME_KEY: &str = "flowstorm.theme";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

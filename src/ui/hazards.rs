@@ -1,0 +1,151 @@
+//! The hazards panel and the badges on notes: the static rules, re-run as the board changes.
+
+use super::app::Ctx;
+use crate::{
+    analysis::{check, Finding, Severity},
+    editor::{Item, ToolState},
+    model::{Edit, Link, LinkId, Note, NoteId, NoteKind, Rect},
+};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// The findings on the board now, and the badge each affected note wears.
+#[derive(Clone, Copy)]
+pub struct Hazards {
+    /// Every finding, errors first.
+    pub findings: Memo<Vec<Finding>>,
+    /// For each affected note: the worst severity and how many findings name it.
+    pub badges: Memo<HashMap<NoteId, (Severity, usize)>>,
+}
+
+impl Hazards {
+    /// Derives findings from the editor's board; a drag in progress keeps the last findings.
+    pub fn new(ctx: Ctx) -> Hazards {
+        let findings = Memo::new(move |prev: Option<&Vec<Finding>>| {
+            ctx.editor.with(|e| match (&e.state, prev) {
+                (ToolState::Dragging { .. } | ToolState::Resizing { .. }, Some(prev)) => prev.clone(),
+                _ => check(&e.doc.board),
+            })
+        });
+        let badges = Memo::new(move |_| {
+            findings.with(|all| {
+                let mut map: HashMap<NoteId, (Severity, usize)> = HashMap::new();
+                for f in all {
+                    for id in &f.notes {
+                        let entry = map.entry(id.clone()).or_insert((f.severity, 0));
+                        entry.0 = entry.0.max(f.severity);
+                        entry.1 += 1;
+                    }
+                }
+                map
+            })
+        });
+        Hazards { findings, badges }
+    }
+}
+
+/// The current findings.
+pub fn use_findings() -> Memo<Vec<Finding>> {
+    expect_context::<Hazards>().findings
+}
+
+/// The badges of affected notes.
+pub fn use_badges() -> Memo<HashMap<NoteId, (Severity, usize)>> {
+    expect_context::<Hazards>().badges
+}
+
+/// Selects a finding's notes and zooms to them.
+fn show(ctx: Ctx, finding: &Finding) {
+    ctx.sync_viewport();
+    ctx.editor.update(|e| {
+        e.selection.clear();
+        let mut bounds: Option<Rect> = None;
+        for id in &finding.notes {
+            if let Some(n) = e.doc.board.note(id) {
+                e.selection.add(Item::Note(id.clone()));
+                bounds = Some(bounds.map_or(n.rect(), |b| b.union(&n.rect())));
+            }
+        }
+        if let Some(b) = bounds {
+            let (w, h) = (e.viewport.w, e.viewport.h);
+            e.camera.fit(b, w, h, 120.0);
+            e.camera.zoom = e.camera.zoom.min(1.5);
+            let centre = b.center();
+            let viewport = e.viewport;
+            e.camera.center_on(centre, viewport);
+        }
+    });
+}
+
+/// Places a hotspot with the finding's message next to its first note, linked to it: one undo step.
+fn add_hotspot(ctx: Ctx, finding: &Finding) {
+    let edit = ctx.editor.with_untracked(|e| {
+        let board = &e.doc.board;
+        let anchor = finding.notes.iter().find_map(|id| board.note(id))?;
+        let id = board.fresh_id("hotspot-");
+        let mut note = Note::new(
+            id.clone(),
+            NoteKind::Hotspot,
+            format!("{}: {}", finding.code.as_str(), finding.message),
+            anchor.x + anchor.width() + 30.0,
+            anchor.y - 130.0,
+        );
+        note.w = Some(220.0);
+        note.h = Some(120.0);
+        note.frame = anchor.frame.clone();
+        let link = Link { id: LinkId(format!("{id}-link")), from: NoteId(id), to: anchor.id.clone() };
+        Some(Edit::Batch(vec![Edit::AddNote { note, index: None }, Edit::AddLink { link, index: None }]))
+    });
+    match edit {
+        Some(edit) => {
+            if ctx.apply(edit) {
+                ctx.status.set(format!("Added a hotspot for {}", finding.code.as_str()));
+            }
+        }
+        None => ctx.status.set("The finding's notes are gone".into()),
+    }
+}
+
+/// The list of findings, by severity.
+#[component]
+pub fn HazardsPanel() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let findings = use_findings();
+    let summary = move || findings.with(|f| crate::analysis::summary(f));
+    view! {
+        <div class="hazards" data-hazards>
+            <h2>"Hazards"</h2>
+            <p class="muted" data-hazard-summary>{summary}</p>
+            <ol class="findings">
+                {move || findings.get().into_iter().enumerate().map(|(i, f)| {
+                    let (f1, f2) = (f.clone(), f.clone());
+                    let fix = f.fix_action.clone();
+                    let names = ctx.editor.with_untracked(|e| f.notes.iter().filter_map(|id| e.doc.board.note(id)).map(|n| n.text.clone()).collect::<Vec<_>>().join(" · "));
+                    view! {
+                        <li class=format!("finding {}", f.severity.as_str()) data-finding=f.code.as_str() data-finding-index=i>
+                            <button class="finding-head" data-action="show-finding" title="Select and zoom to its notes"
+                                on:click=move |_| show(ctx, &f1)>
+                                <span class=format!("sev {}", f.severity.as_str())>{f.severity.as_str()}</span>
+                                <strong>{f.code.as_str()}</strong>" "{f.code.title()}
+                            </button>
+                            <p class="on-notes">{names}</p>
+                            <p>{f.message.clone()}</p>
+                            <p class="fix"><em>"Fix: "</em>{f.fix.clone()}</p>
+                            <div class="finding-actions">
+                                {fix.map(|action| {
+                                    let label = action.label.clone();
+                                    view! {
+                                        <button data-action="apply-fix" on:click=move |_| {
+                                            if ctx.apply(action.batch()) { ctx.status.set(format!("{} (undo with Ctrl+Z)", action.label)); }
+                                        }>{label}</button>
+                                    }
+                                })}
+                                <button data-action="add-hotspot" on:click=move |_| add_hotspot(ctx, &f2)>"Add as hotspot"</button>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </div>
+    }
+}
