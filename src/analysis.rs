@@ -80,6 +80,12 @@ pub fn route_of_event(board: &Board, event: &NoteId) -> Option<EventRoute> {
     ix.position(event.as_str()).and_then(|i| ix.event_route(i))
 }
 
+/// The routes of every event on the board, in board order (one index build for all of them).
+pub fn event_routes(board: &Board) -> Vec<(NoteId, EventRoute)> {
+    let ix = Index::new(board);
+    (0..ix.len()).filter_map(|i| ix.event_route(i).map(|r| (ix.id(i), r))).collect()
+}
+
 /// True if any finding is a warning or an error (what makes `flowstorm check` exit 1).
 pub fn fails_check(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity.fails_check())
