@@ -15,6 +15,7 @@
 
 mod consistency;
 mod delivery;
+pub mod dynamic;
 pub mod finding;
 mod flow;
 mod index;

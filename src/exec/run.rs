@@ -664,7 +664,9 @@ impl Run {
             self.msgs[msg as usize].corr = msg;
         }
         self.commands += 1;
-        self.counters[origin as usize].handled += 1;
+        if from_source {
+            self.counters[origin as usize].handled += 1;
+        }
         self.hop(link, origin, cmd, msg, self.now, self.now);
         self.log(ExecEventKind::CommandIssued, cmd, origin, cmd, msg, None);
         let Some(plan) = self.plan.commands[cmd as usize].as_ref() else { return };
@@ -928,10 +930,13 @@ impl Run {
         let gp = &self.plan.groups[g as usize];
         let (note, failure_rate, processing, own, calls) = (gp.ix, gp.props.failure_rate, gp.props.processing_ms, gp.own_latency_ms, gp.calls.clone());
         let m = self.msgs[msg as usize];
+        let Some(&(_, link)) = gp.subscriptions.iter().find(|s| s.0 == m.note) else {
+            // Another event on a shared topic: the consumer skips it at once.
+            let _ = self.cluster.ack_processed(DeliveryId(delivery));
+            return;
+        };
         if attempt == 1 {
-            if let Some(&(_, link)) = gp.subscriptions.iter().find(|s| s.0 == m.note) {
-                self.hop(link, m.note, note, msg, m.at, self.now);
-            }
+            self.hop(link, m.note, note, msg, m.at, self.now);
         }
         let t = self.topic_of_broker.get(topic as usize).copied().unwrap_or(NONE);
         let place = (t != NONE).then_some((t as usize, partition, offset));
