@@ -402,7 +402,7 @@ pub enum Fault {
     CrashConsumer {
         /// The consuming note.
         note: NoteId,
-        /// Instance index (order of joining, from 0).
+        /// Index among the running instances (order of joining, from 0).
         instance: u32,
         /// Restart delay, if it comes back.
         restart_after_ms: Option<u64>,
@@ -416,7 +416,7 @@ pub enum Fault {
     SlowConsumer {
         /// The consuming note.
         note: NoteId,
-        /// Instance index.
+        /// Index among the running instances.
         instance: u32,
         /// Added time per message.
         extra_ms: u64,

@@ -298,11 +298,15 @@ impl Run {
     /// Advances simulated time to `t` (ms), running everything due on the way.
     pub fn step_until(&mut self, t: u64) {
         loop {
-            let next = self.timers.peek().map(|t| t.0.at);
-            let bound = next.map_or(t, |n| n.min(t));
-            while let Some(entry) = self.cluster.step_until(bound) {
-                self.on_broker(entry);
+            // Broker actions first, up to the next timer (handling them may add earlier timers).
+            loop {
+                let bound = self.timers.peek().map_or(t, |n| n.0.at.min(t));
+                match self.cluster.step_until(bound) {
+                    Some(entry) => self.on_broker(entry),
+                    None => break,
+                }
             }
+            let next = self.timers.peek().map(|t| t.0.at);
             match next {
                 Some(at) if at <= t => {
                     let Some(Reverse(timer)) = self.timers.pop() else { break };
@@ -572,15 +576,16 @@ impl Run {
         });
     }
 
-    fn hop(&mut self, link: u32, from: u32, to: u32, msg: u64, start: u64, end: u64) {
+    fn hop(&mut self, link: u32, _from: u32, _to: u32, msg: u64, start: u64, end: u64) {
         if !self.config.record_events || link == NONE {
             return;
         }
+        let Some(l) = self.board.links.get(link as usize) else { return };
         self.longest_hop = self.longest_hop.max(end - start);
         let hop = Hop {
-            link: self.plan.links[link as usize].clone(),
-            from: self.plan.ids[from as usize].clone(),
-            to: self.plan.ids[to as usize].clone(),
+            link: l.id.clone(),
+            from: l.from.clone(),
+            to: l.to.clone(),
             message: MessageId(msg),
             start,
             end,
@@ -1226,7 +1231,7 @@ impl Run {
 
     fn member(&self, note: &NoteId, instance: u32) -> Result<MemberId, FaultError> {
         let g = self.consumer(note)?;
-        let members = self.cluster.members(&self.plan.groups[g as usize].name).map_err(FaultError::Broker)?;
+        let members = self.cluster.live_members(&self.plan.groups[g as usize].name).map_err(FaultError::Broker)?;
         members.get(instance as usize).copied().ok_or(FaultError::NoSuchInstance { note: note.clone(), instance })
     }
 
@@ -1270,6 +1275,9 @@ impl Run {
             Fault::CrashConsumer { note, instance, restart_after_ms } => {
                 let m = self.member(note, *instance)?;
                 self.cluster.crash(m).map_err(FaultError::Broker)?;
+                if let Some(g) = self.cluster.member_group(m) {
+                    self.on_crash(g, m);
+                }
                 if let Some(after) = restart_after_ms {
                     let g = self.consumer(note)?;
                     self.schedule(self.now + after, Action::Join { group: g });
