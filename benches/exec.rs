@@ -20,21 +20,38 @@ fn main() {
             c.props.insert("processing_ms".into(), json!(0));
         }
     }
-    let config = RunConfig { seed: 1, duration_ms: 10_000, record_events: false, commit_ms: 0, ..RunConfig::default() };
+    let config = RunConfig {
+        seed: 1,
+        duration_ms: 10_000,
+        record_events: false,
+        commit_ms: 0,
+        ..RunConfig::default()
+    };
     let start = Instant::now();
     let mut run = Run::new(&board, config).expect("the sample board runs");
     run.run_to_end(2_000);
     let secs = start.elapsed().as_secs_f64();
     let commands = run.commands_issued();
-    let summary = run.counters(&NoteId::from("order-summary")).map_or(0, |c| c.handled);
-    let placed = run.counters(&NoteId::from("order-placed")).map_or(0, |c| c.handled);
+    let summary = run
+        .counters(&NoteId::from("order-summary"))
+        .map_or(0, |c| c.handled);
+    let placed = run
+        .counters(&NoteId::from("order-placed"))
+        .map_or(0, |c| c.handled);
     assert_eq!(summary, placed, "every event reached the read model");
-    println!("exec_commands_per_s {:.0} commands/s", commands as f64 / secs);
+    println!(
+        "exec_commands_per_s {:.0} commands/s",
+        commands as f64 / secs
+    );
     println!("exec_commands_run {commands} commands");
 
     // Scrubbing: the state at random moments of a 60 s run of the sample board.
     let board = sample();
-    let config = RunConfig { seed: 42, duration_ms: 60_000, ..RunConfig::default() };
+    let config = RunConfig {
+        seed: 42,
+        duration_ms: 60_000,
+        ..RunConfig::default()
+    };
     let mut run = Run::new(&board, config).expect("the sample board runs");
     run.run_to_end(0);
     let mut worst = 0f64;

@@ -165,12 +165,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error that stops the run.
     pub fn error(notes: Vec<NoteId>, problem: Problem) -> Diagnostic {
-        Diagnostic { level: Level::Error, notes, problem }
+        Diagnostic {
+            level: Level::Error,
+            notes,
+            problem,
+        }
     }
 
     /// A warning; the run goes on.
     pub fn warning(notes: Vec<NoteId>, problem: Problem) -> Diagnostic {
-        Diagnostic { level: Level::Warning, notes, problem }
+        Diagnostic {
+            level: Level::Warning,
+            notes,
+            problem,
+        }
     }
 
     /// True for errors.
@@ -188,11 +196,20 @@ impl fmt::Display for Diagnostic {
         let notes: Vec<&str> = self.notes.iter().map(NoteId::as_str).collect();
         write!(f, "{level} [{}]: ", notes.join(", "))?;
         match &self.problem {
-            Problem::CommandGoesNowhere => write!(f, "no aggregate handles this command and it publishes no event"),
-            Problem::SharedGroup { group } => write!(f, "two consumers use the consumer group \"{group}\""),
+            Problem::CommandGoesNowhere => write!(
+                f,
+                "no aggregate handles this command and it publishes no event"
+            ),
+            Problem::SharedGroup { group } => {
+                write!(f, "two consumers use the consumer group \"{group}\"")
+            }
             Problem::RateCapped { asked, cap } => write!(f, "rate {asked}/s lowered to {cap}/s"),
-            Problem::EntitiesCapped { asked, cap } => write!(f, "{asked} entities lowered to {cap}"),
-            Problem::InstancesCapped { asked, cap } => write!(f, "{asked} instances lowered to {cap}"),
+            Problem::EntitiesCapped { asked, cap } => {
+                write!(f, "{asked} entities lowered to {cap}")
+            }
+            Problem::InstancesCapped { asked, cap } => {
+                write!(f, "{asked} instances lowered to {cap}")
+            }
             Problem::Broker { reason } => write!(f, "the broker refused: {reason}"),
         }
     }
@@ -480,10 +497,14 @@ impl fmt::Display for FaultError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FaultError::UnknownNote(n) => write!(f, "no note \"{n}\""),
-            FaultError::NotAConsumer(n) => write!(f, "\"{n}\" is not a consumer that receives events"),
+            FaultError::NotAConsumer(n) => {
+                write!(f, "\"{n}\" is not a consumer that receives events")
+            }
             FaultError::NotASystem(n) => write!(f, "\"{n}\" is not an external system"),
             FaultError::NotAnAggregate(n) => write!(f, "\"{n}\" is not an aggregate"),
-            FaultError::NoSuchInstance { note, instance } => write!(f, "\"{note}\" has no instance {instance}"),
+            FaultError::NoSuchInstance { note, instance } => {
+                write!(f, "\"{note}\" has no instance {instance}")
+            }
             FaultError::UnknownTopic(t) => write!(f, "no topic \"{t}\""),
             FaultError::Broker(e) => write!(f, "{e}"),
         }

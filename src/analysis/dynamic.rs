@@ -26,7 +26,11 @@ pub fn finding(sign: &Sign) -> Finding {
     let names = sign.notes.iter().map(|n| n.as_str()).collect::<Vec<_>>();
     let first = names.first().copied().unwrap_or("?");
     let second = names.get(1).copied().unwrap_or("?");
-    let times = if sign.count == 1 { "once".to_string() } else { format!("{} times", sign.count) };
+    let times = if sign.count == 1 {
+        "once".to_string()
+    } else {
+        format!("{} times", sign.count)
+    };
     let (severity, message, fix) = match sign.kind {
         SignKind::StaleRead => (
             Severity::Warning,
@@ -89,7 +93,15 @@ pub fn finding(sign: &Sign) -> Finding {
             format!("Add instances (and partitions) to {first}, or make it faster"),
         ),
     };
-    Finding { code: code_of(sign.kind), severity, notes: sign.notes.clone(), message, fix, source: Source::Dynamic, fix_action: None }
+    Finding {
+        code: code_of(sign.kind),
+        severity,
+        notes: sign.notes.clone(),
+        message,
+        fix,
+        source: Source::Dynamic,
+        fix_action: None,
+    }
 }
 
 /// Every dynamic finding of a run so far, in report order.

@@ -17,7 +17,7 @@ use crate::{
     model::{
         kind::link_meaning,
         props::{ConsumerProps, Delivery, PropsExt},
-        Board, LinkId, LinkMeaning, NoteId, NoteKind,
+        Board, LinkMeaning, NoteId, NoteKind,
     },
 };
 use std::collections::BTreeMap;
@@ -124,7 +124,6 @@ pub struct Plan {
     pub(crate) ids: Vec<NoteId>,
     pub(crate) kinds: Vec<NoteKind>,
     pub(crate) frames: Vec<Option<String>>,
-    pub(crate) links: Vec<LinkId>,
     pub(crate) commands: Vec<Option<CommandPlan>>,
     pub(crate) events: Vec<Option<EventPlan>>,
     pub(crate) aggregates: Vec<Option<AggregatePlan>>,
@@ -161,7 +160,13 @@ impl Plan {
 fn broker_name(name: &str, used: &mut BTreeMap<String, u32>) -> String {
     let mut s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(200)
         .collect();
     if s.is_empty() || s == "." || s == ".." {
@@ -195,11 +200,16 @@ pub fn compile(board: &Board) -> Plan {
     let mut out: Vec<Vec<(LinkMeaning, u32, u32)>> = vec![Vec::new(); n];
     let mut inn: Vec<Vec<(LinkMeaning, u32, u32)>> = vec![Vec::new(); n];
     for (li, link) in board.links.iter().enumerate() {
-        let (Some(&a), Some(&b)) = (by_id.get(link.from.as_str()), by_id.get(link.to.as_str())) else { continue };
+        let (Some(&a), Some(&b)) = (by_id.get(link.from.as_str()), by_id.get(link.to.as_str()))
+        else {
+            continue;
+        };
         if a == b {
             continue;
         }
-        let Some(m) = link_meaning(kinds[a as usize], kinds[b as usize]) else { continue };
+        let Some(m) = link_meaning(kinds[a as usize], kinds[b as usize]) else {
+            continue;
+        };
         if out[a as usize].iter().any(|&(_, x, _)| x == b) {
             continue;
         }
@@ -207,10 +217,18 @@ pub fn compile(board: &Board) -> Plan {
         inn[b as usize].push((m, a, li as u32));
     }
     let succ = |i: u32, m: LinkMeaning| -> Vec<(u32, u32)> {
-        out[i as usize].iter().filter(|e| e.0 == m).map(|e| (e.1, e.2)).collect()
+        out[i as usize]
+            .iter()
+            .filter(|e| e.0 == m)
+            .map(|e| (e.1, e.2))
+            .collect()
     };
     let pred = |i: u32, m: LinkMeaning| -> Vec<(u32, u32)> {
-        inn[i as usize].iter().filter(|e| e.0 == m).map(|e| (e.1, e.2)).collect()
+        inn[i as usize]
+            .iter()
+            .filter(|e| e.0 == m)
+            .map(|e| (e.1, e.2))
+            .collect()
     };
     let note = |i: u32| &board.notes[i as usize];
     let id = |i: u32| note(i).id.clone();
@@ -227,7 +245,9 @@ pub fn compile(board: &Board) -> Plan {
         topics.push(TopicPlan {
             name: name.to_string(),
             broker_name: broker_name(name, &mut used),
-            partitions: declared.map_or(partitions, |t| t.partitions).clamp(1, 10_000),
+            partitions: declared
+                .map_or(partitions, |t| t.partitions)
+                .clamp(1, 10_000),
             key: declared.and_then(|t| t.key.clone()),
             retention_ms: declared.and_then(|t| t.retention_ms),
         });
@@ -236,10 +256,21 @@ pub fn compile(board: &Board) -> Plan {
     };
     let mut events: Vec<Option<EventPlan>> = vec![None; n];
     for (eid, route) in event_routes(board) {
-        let Some(&e) = by_id.get(eid.as_str()) else { continue };
+        let Some(&e) = by_id.get(eid.as_str()) else {
+            continue;
+        };
         let t = add_topic(&route.topic, route.partitions, &mut topics);
-        let agg = route.aggregate.as_ref().and_then(|a| by_id.get(a.as_str()).copied());
-        let id_field = agg.map(|a| note(a).props.text("id_field").filter(|s| !s.trim().is_empty()).unwrap_or("id"));
+        let agg = route
+            .aggregate
+            .as_ref()
+            .and_then(|a| by_id.get(a.as_str()).copied());
+        let id_field = agg.map(|a| {
+            note(a)
+                .props
+                .text("id_field")
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or("id")
+        });
         let by_entity = match (&route.key, id_field) {
             (Some(k), Some(f)) => k == f,
             (Some(_), None) => true,
@@ -273,13 +304,21 @@ pub fn compile(board: &Board) -> Plan {
         }
         let mut props = ConsumerProps::of(note(i));
         if props.instances > MAX_INSTANCES {
-            diagnostics.push(Diagnostic::warning(vec![id(i)], Problem::InstancesCapped { asked: props.instances, cap: MAX_INSTANCES }));
+            diagnostics.push(Diagnostic::warning(
+                vec![id(i)],
+                Problem::InstancesCapped {
+                    asked: props.instances,
+                    cap: MAX_INSTANCES,
+                },
+            ));
             props.instances = MAX_INSTANCES;
         }
         if let Some(&other) = group_names.get(&props.group) {
             diagnostics.push(Diagnostic::error(
                 vec![id(i), id(other)],
-                Problem::SharedGroup { group: props.group.clone() },
+                Problem::SharedGroup {
+                    group: props.group.clone(),
+                },
             ));
             continue;
         }
@@ -300,7 +339,10 @@ pub fn compile(board: &Board) -> Plan {
         }
         group_of[i as usize] = g;
         let own_latency_ms = if kinds[i as usize] == NoteKind::ExternalSystem {
-            note(i).props.number("latency_ms", 50.0).clamp(0.0, 3_600_000.0) as u64
+            note(i)
+                .props
+                .number("latency_ms", 50.0)
+                .clamp(0.0, 3_600_000.0) as u64
         } else {
             0
         };
@@ -328,7 +370,8 @@ pub fn compile(board: &Board) -> Plan {
             NoteKind::ExternalSystem => {
                 pred(i, LinkMeaning::Calls).is_empty()
                     && pred(i, LinkMeaning::Subscribes).is_empty()
-                    && !(succ(i, LinkMeaning::Issues).is_empty() && succ(i, LinkMeaning::Publishes).is_empty())
+                    && !(succ(i, LinkMeaning::Issues).is_empty()
+                        && succ(i, LinkMeaning::Publishes).is_empty())
             }
             _ => false,
         };
@@ -338,16 +381,32 @@ pub fn compile(board: &Board) -> Plan {
         let p = &note(i).props;
         let mut rate = p.number("rate", 1.0).max(0.0);
         if rate > MAX_RATE {
-            diagnostics.push(Diagnostic::warning(vec![id(i)], Problem::RateCapped { asked: rate, cap: MAX_RATE }));
+            diagnostics.push(Diagnostic::warning(
+                vec![id(i)],
+                Problem::RateCapped {
+                    asked: rate,
+                    cap: MAX_RATE,
+                },
+            ));
             rate = MAX_RATE;
         }
         let mut entities = p.int("entities", 100).max(1);
         if entities > MAX_ENTITIES {
-            diagnostics.push(Diagnostic::warning(vec![id(i)], Problem::EntitiesCapped { asked: entities, cap: MAX_ENTITIES }));
+            diagnostics.push(Diagnostic::warning(
+                vec![id(i)],
+                Problem::EntitiesCapped {
+                    asked: entities,
+                    cap: MAX_ENTITIES,
+                },
+            ));
             entities = MAX_ENTITIES;
         }
         let issues = succ(i, LinkMeaning::Issues);
-        let publishes = if kind == NoteKind::ExternalSystem { succ(i, LinkMeaning::Publishes) } else { Vec::new() };
+        let publishes = if kind == NoteKind::ExternalSystem {
+            succ(i, LinkMeaning::Publishes)
+        } else {
+            Vec::new()
+        };
         sources.push(SourcePlan {
             note: id(i),
             rate,
@@ -387,7 +446,9 @@ pub fn compile(board: &Board) -> Plan {
                 let candidates = if !direct.is_empty() {
                     direct
                 } else {
-                    aggregate.map(|(a, _)| succ(a, LinkMeaning::Publishes)).unwrap_or_default()
+                    aggregate
+                        .map(|(a, _)| succ(a, LinkMeaning::Publishes))
+                        .unwrap_or_default()
                 };
                 let mine = words(&format!("{} {}", note(i).id, note(i).text));
                 let score = |e: u32| {
@@ -410,9 +471,18 @@ pub fn compile(board: &Board) -> Plan {
                 }
                 let handled = aggregate.is_some() || success.is_some();
                 if !handled && !pred(i, LinkMeaning::Issues).is_empty() {
-                    diagnostics.push(Diagnostic::warning(vec![id(i)], Problem::CommandGoesNowhere));
+                    diagnostics.push(Diagnostic::warning(
+                        vec![id(i)],
+                        Problem::CommandGoesNowhere,
+                    ));
                 }
-                commands[i as usize] = Some(CommandPlan { aggregate, success, failure, calls, handled });
+                commands[i as usize] = Some(CommandPlan {
+                    aggregate,
+                    success,
+                    failure,
+                    calls,
+                    handled,
+                });
             }
             _ => {}
         }
@@ -424,15 +494,26 @@ pub fn compile(board: &Board) -> Plan {
         diagnostics,
         ids: board.notes.iter().map(|n| n.id.clone()).collect(),
         kinds,
-        frames: board.notes.iter().map(|n| n.frame.as_ref().map(|f| f.0.clone())).collect(),
-        links: board.links.iter().map(|l| l.id.clone()).collect(),
+        frames: board
+            .notes
+            .iter()
+            .map(|n| n.frame.as_ref().map(|f| f.0.clone()))
+            .collect(),
         commands,
         events,
         aggregates,
         systems,
         group_of,
-        compensates: board.notes.iter().map(|n| n.props.flag("compensates", false)).collect(),
-        version_token: board.notes.iter().map(|n| n.props.flag("version_token", false)).collect(),
+        compensates: board
+            .notes
+            .iter()
+            .map(|n| n.props.flag("compensates", false))
+            .collect(),
+        version_token: board
+            .notes
+            .iter()
+            .map(|n| n.props.flag("version_token", false))
+            .collect(),
     }
 }
 
@@ -451,7 +532,10 @@ mod tests {
 
     #[test]
     fn words_keep_stems_of_three_letters_or_more() {
-        assert_eq!(words("reserve-stock Out of stock"), vec!["rese", "stoc", "out", "stoc"]);
+        assert_eq!(
+            words("reserve-stock Out of stock"),
+            vec!["rese", "stoc", "out", "stoc"]
+        );
     }
 
     #[test]

@@ -3,8 +3,9 @@
 
 use super::{
     compile::{compile, delivery_mode, Plan, NONE},
-    CausalStep, Diagnostic, ExecEvent, ExecEventKind, Fault, FaultError, Hop, InstanceState, LagSample, MessageId,
-    MessageKind, NoteCounters, Problem, Rejection, RunConfig, Sign, SignKind, Snapshot,
+    CausalStep, Diagnostic, ExecEvent, ExecEventKind, Fault, FaultError, Hop, InstanceState,
+    LagSample, MessageId, MessageKind, NoteCounters, Problem, Rejection, RunConfig, Sign, SignKind,
+    Snapshot,
 };
 use crate::{
     broker::{
@@ -35,16 +36,41 @@ struct Msg {
 
 #[derive(Clone, Debug)]
 enum Action {
-    SourceTick { source: u32 },
-    CommandDone { msg: u64, calls_ok: bool },
-    ConsumerDone { delivery: u64 },
-    Ack { delivery: u64 },
-    Read { reader: u32, rm: u32, agg: u32, entity: u64, version: u64, written: u64, msg: u64, tries: u32 },
+    SourceTick {
+        source: u32,
+    },
+    CommandDone {
+        msg: u64,
+        calls_ok: bool,
+    },
+    ConsumerDone {
+        delivery: u64,
+    },
+    Ack {
+        delivery: u64,
+    },
+    Read {
+        reader: u32,
+        rm: u32,
+        agg: u32,
+        entity: u64,
+        version: u64,
+        written: u64,
+        msg: u64,
+        tries: u32,
+    },
     Sample,
     Fault(Fault),
-    SystemUp { system: u32 },
-    Join { group: u32 },
-    Relay { event: u32, msg: u64 },
+    SystemUp {
+        system: u32,
+    },
+    Join {
+        group: u32,
+    },
+    Relay {
+        event: u32,
+        msg: u64,
+    },
 }
 
 struct Timer {
@@ -146,13 +172,24 @@ impl Run {
     pub fn new(board: &Board, config: RunConfig) -> Result<Run, Vec<Diagnostic>> {
         let mut plan = compile(board);
         if !plan.runnable() {
-            return Err(plan.diagnostics.into_iter().filter(Diagnostic::is_error).collect());
+            return Err(plan
+                .diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect());
         }
-        let mut cluster = Cluster::new(ClusterConfig { seed: config.seed ^ 0x5eed, keep_trace: false, ..ClusterConfig::default() });
+        let mut cluster = Cluster::new(ClusterConfig {
+            seed: config.seed ^ 0x5eed,
+            keep_trace: false,
+            ..ClusterConfig::default()
+        });
         let mut errors = Vec::new();
         let mut topic_of_broker = Vec::new();
         for (i, t) in plan.topics.iter().enumerate() {
-            let cfg = TopicConfig { retention_ms: t.retention_ms, ..TopicConfig::new(t.partitions) };
+            let cfg = TopicConfig {
+                retention_ms: t.retention_ms,
+                ..TopicConfig::new(t.partitions)
+            };
             match cluster.create_topic_with(&t.broker_name, cfg) {
                 Ok(id) => {
                     if topic_of_broker.len() <= id.0 as usize {
@@ -160,12 +197,21 @@ impl Run {
                     }
                     topic_of_broker[id.0 as usize] = i as u32;
                 }
-                Err(e) => errors.push(Diagnostic::error(Vec::new(), Problem::Broker { reason: e.to_string() })),
+                Err(e) => errors.push(Diagnostic::error(
+                    Vec::new(),
+                    Problem::Broker {
+                        reason: e.to_string(),
+                    },
+                )),
             }
         }
         let mut group_of_broker = Vec::new();
         for (gi, g) in plan.groups.iter().enumerate() {
-            let topics: Vec<&str> = g.topics.iter().map(|&t| plan.topics[t].broker_name.as_str()).collect();
+            let topics: Vec<&str> = g
+                .topics
+                .iter()
+                .map(|&t| plan.topics[t].broker_name.as_str())
+                .collect();
             let mut gc = GroupConfig::new(&g.name, &topics);
             gc.auto_ack = false;
             gc.instances = g.props.instances as u32;
@@ -174,11 +220,19 @@ impl Run {
             gc.session_timeout_ms = config.session_timeout_ms;
             let backoff = config.retry_backoff_ms;
             gc.retry = RetryPolicy {
-                max_attempts: if g.props.dlq { (g.props.retries.min(1_000) as u32) + 1 } else { u32::MAX },
-                mode: if g.props.retry_topic && g.props.retries > 0 {
-                    RetryMode::RetryTopic { backoff_ms: backoff }
+                max_attempts: if g.props.dlq {
+                    (g.props.retries.min(1_000) as u32) + 1
                 } else {
-                    RetryMode::Blocking { backoff_ms: backoff }
+                    u32::MAX
+                },
+                mode: if g.props.retry_topic && g.props.retries > 0 {
+                    RetryMode::RetryTopic {
+                        backoff_ms: backoff,
+                    }
+                } else {
+                    RetryMode::Blocking {
+                        backoff_ms: backoff,
+                    }
                 },
                 dead_letter: g.props.dlq,
             };
@@ -192,7 +246,12 @@ impl Run {
                     }
                     group_of_broker[id.0 as usize] = gi as u32;
                 }
-                Err(e) => errors.push(Diagnostic::error(vec![g.note.clone()], Problem::Broker { reason: e.to_string() })),
+                Err(e) => errors.push(Diagnostic::error(
+                    vec![g.note.clone()],
+                    Problem::Broker {
+                        reason: e.to_string(),
+                    },
+                )),
             }
         }
         if !errors.is_empty() {
@@ -207,14 +266,30 @@ impl Run {
             }
         }
         let n = board.notes.len();
-        let offsets = plan.topics.iter().map(|t| vec![Vec::new(); t.partitions as usize]).collect();
-        let traffic = plan.topics.iter().map(|t| vec![0; t.partitions as usize]).collect();
+        let offsets = plan
+            .topics
+            .iter()
+            .map(|t| vec![Vec::new(); t.partitions as usize])
+            .collect();
+        let traffic = plan
+            .topics
+            .iter()
+            .map(|t| vec![0; t.partitions as usize])
+            .collect();
         let groups = plan
             .groups
             .iter()
             .map(|g| {
-                let parts: usize = g.topics.iter().map(|&t| plan.topics[t].partitions as usize).sum();
-                GroupState { progress: vec![(None, 0, 0); parts], stuck: vec![false; parts], ..GroupState::default() }
+                let parts: usize = g
+                    .topics
+                    .iter()
+                    .map(|&t| plan.topics[t].partitions as usize)
+                    .sum();
+                GroupState {
+                    progress: vec![(None, 0, 0); parts],
+                    stuck: vec![false; parts],
+                    ..GroupState::default()
+                }
             })
             .collect();
         let sources = plan.sources.len();
@@ -258,7 +333,10 @@ impl Run {
             commands: 0,
         };
         for s in 0..sources {
-            if run.plan.sources[s].rate > 0.0 && !(run.plan.sources[s].issues.is_empty() && run.plan.sources[s].publishes.is_empty()) {
+            if run.plan.sources[s].rate > 0.0
+                && !(run.plan.sources[s].issues.is_empty()
+                    && run.plan.sources[s].publishes.is_empty())
+            {
                 run.schedule(0, Action::SourceTick { source: s as u32 });
             }
         }
@@ -292,7 +370,10 @@ impl Run {
 
     /// True when nothing is left to happen (sources done, broker idle).
     pub fn is_idle(&self) -> bool {
-        self.timers.iter().all(|t| matches!(t.0.action, Action::Sample)) && self.cluster.next_time().is_none()
+        self.timers
+            .iter()
+            .all(|t| matches!(t.0.action, Action::Sample))
+            && self.cluster.next_time().is_none()
     }
 
     /// Advances simulated time to `t` (ms), running everything due on the way.
@@ -309,7 +390,9 @@ impl Run {
             let next = self.timers.peek().map(|t| t.0.at);
             match next {
                 Some(at) if at <= t => {
-                    let Some(Reverse(timer)) = self.timers.pop() else { break };
+                    let Some(Reverse(timer)) = self.timers.pop() else {
+                        break;
+                    };
                     self.cluster.run_until(at);
                     self.now = self.now.max(at);
                     self.execute(timer.action);
@@ -340,12 +423,19 @@ impl Run {
 
     /// Counters of every note, in board order.
     pub fn all_counters(&self) -> Vec<(NoteId, NoteCounters)> {
-        self.plan.ids.iter().cloned().zip(self.counters.iter().cloned()).collect()
+        self.plan
+            .ids
+            .iter()
+            .cloned()
+            .zip(self.counters.iter().cloned())
+            .collect()
     }
 
     /// The instances of a consumer's group, with their assigned partitions (board topic names).
     pub fn instances(&self, note: &NoteId) -> Vec<InstanceState> {
-        let Some(g) = self.plan.group_of(note) else { return Vec::new() };
+        let Some(g) = self.plan.group_of(note) else {
+            return Vec::new();
+        };
         let live = self.cluster.live_members(&g.name).unwrap_or_default();
         self.cluster
             .members(&g.name)
@@ -360,7 +450,8 @@ impl Run {
                     .unwrap_or_default()
                     .into_iter()
                     .map(|mut tp| {
-                        if let Some(t) = self.plan.topics.iter().find(|t| t.broker_name == tp.topic) {
+                        if let Some(t) = self.plan.topics.iter().find(|t| t.broker_name == tp.topic)
+                        {
                             tp.topic = t.name.clone();
                         }
                         tp
@@ -372,7 +463,10 @@ impl Run {
 
     /// Lag samples of a consumer's group over time (every `sample_ms`).
     pub fn lag_series(&self, note: &NoteId) -> &[LagSample] {
-        let g = self.plan.ix(note).map_or(NONE, |i| self.plan.group_of[i as usize]);
+        let g = self
+            .plan
+            .ix(note)
+            .map_or(NONE, |i| self.plan.group_of[i as usize]);
         self.groups.get(g as usize).map_or(&[], |s| &s.lag)
     }
 
@@ -432,7 +526,11 @@ impl Run {
         while let Some(msg) = self.msgs.get(m as usize) {
             out.push(CausalStep {
                 message: MessageId(m),
-                kind: if msg.event { MessageKind::Event } else { MessageKind::Command },
+                kind: if msg.event {
+                    MessageKind::Event
+                } else {
+                    MessageKind::Command
+                },
                 note: self.plan.ids[msg.note as usize].clone(),
                 origin: self.plan.ids.get(msg.origin as usize).cloned(),
                 at: msg.at,
@@ -462,21 +560,33 @@ impl Run {
     /// Applies a fault now.
     pub fn apply_fault(&mut self, fault: Fault) -> Result<(), FaultError> {
         self.validate(&fault)?;
-        self.journal.push(Journal::Apply { at: self.now, fault: fault.clone() });
+        self.journal.push(Journal::Apply {
+            at: self.now,
+            fault: fault.clone(),
+        });
         self.fire(fault)
     }
 
     /// Schedules a fault at time `at` (ms; now if already past).
     pub fn schedule_fault(&mut self, at: u64, fault: Fault) -> Result<(), FaultError> {
         self.validate(&fault)?;
-        self.journal.push(Journal::Schedule { at: self.now, when: at, fault: fault.clone() });
+        self.journal.push(Journal::Schedule {
+            at: self.now,
+            when: at,
+            fault: fault.clone(),
+        });
         self.schedule(at.max(self.now), Action::Fault(fault));
         Ok(())
     }
 
     /// A plain picture of the run now.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot { at: self.now, counters: self.all_counters(), tokens: self.tokens_in_flight(self.now), signs: self.signs() }
+        Snapshot {
+            at: self.now,
+            counters: self.all_counters(),
+            tokens: self.tokens_in_flight(self.now),
+            signs: self.signs(),
+        }
     }
 
     /// The run as it was (or will be) at time `t`: a deterministic re-run from the seed with the
@@ -505,7 +615,11 @@ impl Run {
 
     fn schedule(&mut self, at: u64, action: Action) {
         self.seq += 1;
-        self.timers.push(Reverse(Timer { at, seq: self.seq, action }));
+        self.timers.push(Reverse(Timer {
+            at,
+            seq: self.seq,
+            action,
+        }));
     }
 
     fn execute(&mut self, action: Action) {
@@ -518,9 +632,16 @@ impl Run {
                     let _ = self.cluster.ack_processed(DeliveryId(delivery));
                 }
             }
-            Action::Read { reader, rm, agg, entity, version, written, msg, tries } => {
-                self.read(reader, rm, agg, entity, version, written, msg, tries)
-            }
+            Action::Read {
+                reader,
+                rm,
+                agg,
+                entity,
+                version,
+                written,
+                msg,
+                tries,
+            } => self.read(reader, rm, agg, entity, version, written, msg, tries),
             Action::Sample => self.sample(),
             Action::Fault(f) => {
                 let _ = self.fire(f);
@@ -536,7 +657,15 @@ impl Run {
         }
     }
 
-    fn log(&mut self, kind: ExecEventKind, note: u32, from: u32, to: u32, msg: u64, place: Option<(usize, u32, u64)>) {
+    fn log(
+        &mut self,
+        kind: ExecEventKind,
+        note: u32,
+        from: u32,
+        to: u32,
+        msg: u64,
+        place: Option<(usize, u32, u64)>,
+    ) {
         let tag = match &kind {
             ExecEventKind::CommandIssued => 1,
             ExecEventKind::CommandHandled => 2,
@@ -556,7 +685,10 @@ impl Run {
             ExecEventKind::Fault { .. } => 16,
             ExecEventKind::Rebalanced { .. } => 17,
         };
-        self.hash = mix(mix(mix(self.hash, self.now), tag), (u64::from(note) << 32) ^ msg);
+        self.hash = mix(
+            mix(mix(self.hash, self.now), tag),
+            (u64::from(note) << 32) ^ msg,
+        );
         if !self.config.record_events {
             return;
         }
@@ -580,7 +712,9 @@ impl Run {
         if !self.config.record_events || link == NONE {
             return;
         }
-        let Some(l) = self.board.links.get(link as usize) else { return };
+        let Some(l) = self.board.links.get(link as usize) else {
+            return;
+        };
         self.longest_hop = self.longest_hop.max(end - start);
         let hop = Hop {
             link: l.id.clone(),
@@ -598,7 +732,10 @@ impl Run {
 
     fn sign(&mut self, kind: SignKind, notes: Vec<u32>, worst: u64, example: u64) {
         let now = self.now;
-        let ids: Vec<NoteId> = notes.iter().filter_map(|&i| self.plan.ids.get(i as usize).cloned()).collect();
+        let ids: Vec<NoteId> = notes
+            .iter()
+            .filter_map(|&i| self.plan.ids.get(i as usize).cloned())
+            .collect();
         let s = self.signs.entry((kind, notes)).or_insert(Sign {
             kind,
             notes: ids,
@@ -634,21 +771,39 @@ impl Run {
     fn source_tick(&mut self, source: u32) {
         let s = &self.plan.sources[source as usize];
         let (rate, entities, ix) = (s.rate, s.entities, s.ix);
-        let interval = if rate >= 1000.0 { 1 } else { ((1000.0 / rate).round() as u64).max(1) };
+        let interval = if rate >= 1000.0 {
+            1
+        } else {
+            ((1000.0 / rate).round() as u64).max(1)
+        };
         let due = ((rate * self.now as f64 / 1000.0).floor() as u64).saturating_add(1);
         let n = due.saturating_sub(self.issued[source as usize]);
         self.issued[source as usize] = self.issued[source as usize].max(due);
         let choices = s.issues.len() + s.publishes.len();
         for _ in 0..n {
             let entity = self.rng.below(entities);
-            let pick = if choices > 1 { self.rng.below(choices as u64) as usize } else { 0 };
+            let pick = if choices > 1 {
+                self.rng.below(choices as u64) as usize
+            } else {
+                0
+            };
             let s = &self.plan.sources[source as usize];
             if pick < s.issues.len() {
                 let (cmd, link) = s.issues[pick];
                 self.issue(cmd, entity, NO_MSG, NO_MSG, ix, link, true);
             } else {
                 let (event, link) = s.publishes[pick - s.issues.len()];
-                let msg = self.new_msg(Msg { event: true, note: event, origin: ix, entity, corr: 0, cause: NO_MSG, at: self.now, agg: NONE, version: 0 });
+                let msg = self.new_msg(Msg {
+                    event: true,
+                    note: event,
+                    origin: ix,
+                    entity,
+                    corr: 0,
+                    cause: NO_MSG,
+                    at: self.now,
+                    agg: NONE,
+                    version: 0,
+                });
                 self.msgs[msg as usize].corr = msg;
                 self.counters[ix as usize].handled += 1;
                 self.hop(link, ix, event, msg, self.now, self.now);
@@ -663,8 +818,27 @@ impl Run {
 
     /// A command issued by `origin` (a source when `from_source`, else a policy or system).
     #[allow(clippy::too_many_arguments)]
-    fn issue(&mut self, cmd: u32, entity: u64, corr: u64, cause: u64, origin: u32, link: u32, from_source: bool) {
-        let msg = self.new_msg(Msg { event: false, note: cmd, origin, entity, corr, cause, at: self.now, agg: NONE, version: if from_source { 1 } else { 0 } });
+    fn issue(
+        &mut self,
+        cmd: u32,
+        entity: u64,
+        corr: u64,
+        cause: u64,
+        origin: u32,
+        link: u32,
+        from_source: bool,
+    ) {
+        let msg = self.new_msg(Msg {
+            event: false,
+            note: cmd,
+            origin,
+            entity,
+            corr,
+            cause,
+            at: self.now,
+            agg: NONE,
+            version: if from_source { 1 } else { 0 },
+        });
         if corr == NO_MSG {
             self.msgs[msg as usize].corr = msg;
         }
@@ -674,21 +848,44 @@ impl Run {
         }
         self.hop(link, origin, cmd, msg, self.now, self.now);
         self.log(ExecEventKind::CommandIssued, cmd, origin, cmd, msg, None);
-        let Some(plan) = self.plan.commands[cmd as usize].as_ref() else { return };
+        let Some(plan) = self.plan.commands[cmd as usize].as_ref() else {
+            return;
+        };
         let (handled, aggregate, calls) = (plan.handled, plan.aggregate, plan.calls.clone());
         if !handled {
             self.counters[cmd as usize].failed += 1;
-            self.log(ExecEventKind::CommandRejected { reason: Rejection::NoHandler }, cmd, NONE, NONE, msg, None);
+            self.log(
+                ExecEventKind::CommandRejected {
+                    reason: Rejection::NoHandler,
+                },
+                cmd,
+                NONE,
+                NONE,
+                msg,
+                None,
+            );
             return;
         }
         if let Some((agg, _)) = aggregate {
             if self.agg_down_until[agg as usize] > self.now {
                 self.counters[cmd as usize].failed += 1;
-                self.log(ExecEventKind::CommandRejected { reason: Rejection::AggregateDown }, cmd, NONE, agg, msg, None);
+                self.log(
+                    ExecEventKind::CommandRejected {
+                        reason: Rejection::AggregateDown,
+                    },
+                    cmd,
+                    NONE,
+                    agg,
+                    msg,
+                    None,
+                );
                 return;
             }
             // An aggregate deciding on a view: stale when the view lags its own writes.
-            let reads = self.plan.aggregates[agg as usize].as_ref().map(|a| a.reads.clone()).unwrap_or_default();
+            let reads = self.plan.aggregates[agg as usize]
+                .as_ref()
+                .map(|a| a.reads.clone())
+                .unwrap_or_default();
             let own = self.agg_versions.get(&(agg, entity)).copied().unwrap_or(0);
             for (rm, rlink) in reads {
                 self.hop(rlink, rm, agg, msg, self.now, self.now);
@@ -703,7 +900,10 @@ impl Run {
         if latency == 0 {
             self.finish_command(msg, ok);
         } else {
-            self.schedule(self.now + latency, Action::CommandDone { msg, calls_ok: ok });
+            self.schedule(
+                self.now + latency,
+                Action::CommandDone { msg, calls_ok: ok },
+            );
         }
     }
 
@@ -711,22 +911,47 @@ impl Run {
     fn call_all(&mut self, calls: &[(u32, u32)], caller: u32, msg: u64) -> (u64, bool) {
         let mut latency = 0u64;
         for &(sys, link) in calls {
-            let Some((ms, availability)) = self.plan.systems[sys as usize] else { continue };
+            let Some((ms, availability)) = self.plan.systems[sys as usize] else {
+                continue;
+            };
             let down = self.system_down[sys as usize];
             let (took, ok) = if down {
                 (self.config.call_timeout_ms, false)
             } else {
-                (ms, availability >= 1.0 || (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= availability)
+                (
+                    ms,
+                    availability >= 1.0
+                        || (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= availability,
+                )
             };
-            self.hop(link, caller, sys, msg, self.now + latency, self.now + latency + took);
+            self.hop(
+                link,
+                caller,
+                sys,
+                msg,
+                self.now + latency,
+                self.now + latency + took,
+            );
             latency += took;
             if ok {
                 self.counters[sys as usize].handled += 1;
             } else {
                 self.counters[sys as usize].failed += 1;
-                self.log(ExecEventKind::CallFailed { down }, caller, caller, sys, msg, None);
+                self.log(
+                    ExecEventKind::CallFailed { down },
+                    caller,
+                    caller,
+                    sys,
+                    msg,
+                    None,
+                );
                 let blocked = took;
-                self.sign(SignKind::BlockedCallers, vec![caller, sys], blocked, if down { msg } else { NO_MSG });
+                self.sign(
+                    SignKind::BlockedCallers,
+                    vec![caller, sys],
+                    blocked,
+                    if down { msg } else { NO_MSG },
+                );
                 if !down {
                     // Only outages and bursts count as a sign; single failures are background.
                     self.forgive_single_failure(caller, sys);
@@ -762,14 +987,33 @@ impl Run {
     fn finish_command(&mut self, msg: u64, calls_ok: bool) {
         let m = self.msgs[msg as usize];
         let cmd = m.note;
-        self.counters[cmd as usize].in_flight = self.counters[cmd as usize].in_flight.saturating_sub(1);
-        let Some(plan) = self.plan.commands[cmd as usize].as_ref() else { return };
+        self.counters[cmd as usize].in_flight =
+            self.counters[cmd as usize].in_flight.saturating_sub(1);
+        let Some(plan) = self.plan.commands[cmd as usize].as_ref() else {
+            return;
+        };
         let (aggregate, success, failure) = (plan.aggregate, plan.success, plan.failure);
-        let random_failure = calls_ok && failure.is_some() && success != failure && self.chance(self.config.failure_event_rate);
-        let chosen = if !calls_ok || random_failure { failure } else { success };
+        let random_failure = calls_ok
+            && failure.is_some()
+            && success != failure
+            && self.chance(self.config.failure_event_rate);
+        let chosen = if !calls_ok || random_failure {
+            failure
+        } else {
+            success
+        };
         let Some((event, elink)) = chosen else {
             self.counters[cmd as usize].failed += 1;
-            self.log(ExecEventKind::CommandRejected { reason: Rejection::CallFailed }, cmd, NONE, NONE, msg, None);
+            self.log(
+                ExecEventKind::CommandRejected {
+                    reason: Rejection::CallFailed,
+                },
+                cmd,
+                NONE,
+                NONE,
+                msg,
+                None,
+            );
             return;
         };
         self.counters[cmd as usize].handled += 1;
@@ -788,7 +1032,17 @@ impl Run {
         } else {
             0
         };
-        let ev = self.new_msg(Msg { event: true, note: event, origin: emitter, entity: m.entity, corr: m.corr, cause: msg, at: self.now, agg, version });
+        let ev = self.new_msg(Msg {
+            event: true,
+            note: event,
+            origin: emitter,
+            entity: m.entity,
+            corr: m.corr,
+            cause: msg,
+            at: self.now,
+            agg,
+            version,
+        });
         self.hop(elink, emitter, event, ev, self.now, self.now);
         if agg != NONE && self.agg_crash_armed[agg as usize] {
             // Crash between save and publish.
@@ -810,14 +1064,28 @@ impl Run {
         // The source reads its views after its own write.
         if m.version == 1 && m.origin != NONE {
             if let Some(s) = self.plan.sources.iter().position(|s| s.ix == m.origin) {
-                let (reads, delay) = (self.plan.sources[s].reads.clone(), self.plan.sources[s].read_delay_ms);
+                let (reads, delay) = (
+                    self.plan.sources[s].reads.clone(),
+                    self.plan.sources[s].read_delay_ms,
+                );
                 for (rm, _) in reads {
                     let g = self.plan.group_of[rm as usize];
-                    let feeds = self.plan.events[event as usize].as_ref().is_some_and(|e| e.subscribers.contains(&g));
+                    let feeds = self.plan.events[event as usize]
+                        .as_ref()
+                        .is_some_and(|e| e.subscribers.contains(&g));
                     if feeds && agg != NONE {
                         self.schedule(
                             self.now + delay,
-                            Action::Read { reader: m.origin, rm, agg, entity: m.entity, version, written: self.now, msg: ev, tries: 0 },
+                            Action::Read {
+                                reader: m.origin,
+                                rm,
+                                agg,
+                                entity: m.entity,
+                                version,
+                                written: self.now,
+                                msg: ev,
+                                tries: 0,
+                            },
                         );
                     }
                 }
@@ -830,7 +1098,9 @@ impl Run {
     }
 
     fn produce(&mut self, event: u32, msg: u64, _in_delivery: Option<u64>) {
-        let Some(ep) = self.plan.events[event as usize].as_ref() else { return };
+        let Some(ep) = self.plan.events[event as usize].as_ref() else {
+            return;
+        };
         let (t, keyed, by_entity) = (ep.topic, ep.keyed, ep.by_entity);
         let m = self.msgs[msg as usize];
         let key = if !keyed {
@@ -842,8 +1112,15 @@ impl Run {
             Some(self.key(e))
         };
         let corr = m.corr.to_string();
-        let cause = if m.cause == NO_MSG { String::new() } else { m.cause.to_string() };
-        let headers = [("correlation-id", corr.as_str()), ("causation-id", cause.as_str())];
+        let cause = if m.cause == NO_MSG {
+            String::new()
+        } else {
+            m.cause.to_string()
+        };
+        let headers = [
+            ("correlation-id", corr.as_str()),
+            ("causation-id", cause.as_str()),
+        ];
         let value = msg.to_le_bytes();
         let name = &self.plan.topics[t].broker_name;
         let mut p = Produce::new(name, &value).headers(&headers);
@@ -864,10 +1141,20 @@ impl Run {
                     *c += 1;
                 }
                 self.counters[event as usize].handled += 1;
-                if self.plan.events[event as usize].as_ref().is_some_and(|e| e.failure) {
+                if self.plan.events[event as usize]
+                    .as_ref()
+                    .is_some_and(|e| e.failure)
+                {
                     self.failures_published(msg);
                 }
-                self.log(ExecEventKind::EventPublished, event, m.origin, event, msg, Some((t, meta.partition, meta.offset)));
+                self.log(
+                    ExecEventKind::EventPublished,
+                    event,
+                    m.origin,
+                    event,
+                    msg,
+                    Some((t, meta.partition, meta.offset)),
+                );
             }
             Err(_) => {
                 self.counters[event as usize].failed += 1;
@@ -883,41 +1170,88 @@ impl Run {
     // ----- consumers ----------------------------------------------------------------------------
 
     fn message_at(&self, topic: u32, partition: u32, offset: u64) -> u64 {
-        let t = self.topic_of_broker.get(topic as usize).copied().unwrap_or(NONE);
+        let t = self
+            .topic_of_broker
+            .get(topic as usize)
+            .copied()
+            .unwrap_or(NONE);
         if t != NONE {
-            return self.offsets[t as usize].get(partition as usize).and_then(|p| p.get(offset as usize)).copied().unwrap_or(NO_MSG);
+            return self.offsets[t as usize]
+                .get(partition as usize)
+                .and_then(|p| p.get(offset as usize))
+                .copied()
+                .unwrap_or(NO_MSG);
         }
         // Retry and dead-letter topics: the broker copied the record, value and all.
-        let name = self.cluster.topic_name(crate::broker::TopicId(topic)).unwrap_or_default().to_string();
+        let name = self
+            .cluster
+            .topic_name(crate::broker::TopicId(topic))
+            .unwrap_or_default()
+            .to_string();
         self.cluster
             .record(&name, partition, offset)
             .ok()
-            .and_then(|r| r.value.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes))
+            .and_then(|r| {
+                r.value
+                    .get(..8)
+                    .and_then(|b| b.try_into().ok())
+                    .map(u64::from_le_bytes)
+            })
             .unwrap_or(NO_MSG)
     }
 
     fn on_broker(&mut self, entry: TraceEntry) {
         self.now = self.now.max(entry.at);
         match entry.event {
-            TraceEvent::Delivered { group, member, topic, partition, offset, attempt, delivery } => {
-                self.on_delivered(group, member, topic.0, partition, offset, attempt, delivery.0)
-            }
+            TraceEvent::Delivered {
+                group,
+                member,
+                topic,
+                partition,
+                offset,
+                attempt,
+                delivery,
+            } => self.on_delivered(
+                group, member, topic.0, partition, offset, attempt, delivery.0,
+            ),
             TraceEvent::Crashed { group, member } => self.on_crash(group, member),
-            TraceEvent::Processed { group, topic, partition, offset, outcome, .. } => {
-                if outcome == Outcome::DeadLettered {
-                    let g = self.group_of_broker.get(group.0 as usize).copied().unwrap_or(NONE);
-                    if g != NONE {
-                        let msg = self.message_at(topic.0, partition, offset);
-                        let note = self.plan.groups[g as usize].ix;
-                        self.log(ExecEventKind::DeadLettered, note, note, NONE, msg, None);
-                    }
+            TraceEvent::Processed {
+                group,
+                topic,
+                partition,
+                offset,
+                outcome: Outcome::DeadLettered,
+                ..
+            } => {
+                let g = self
+                    .group_of_broker
+                    .get(group.0 as usize)
+                    .copied()
+                    .unwrap_or(NONE);
+                if g != NONE {
+                    let msg = self.message_at(topic.0, partition, offset);
+                    let note = self.plan.groups[g as usize].ix;
+                    self.log(ExecEventKind::DeadLettered, note, note, NONE, msg, None);
                 }
             }
-            TraceEvent::RebalanceCompleted { group, generation, .. } => {
-                let g = self.group_of_broker.get(group.0 as usize).copied().unwrap_or(NONE);
+            TraceEvent::RebalanceCompleted {
+                group, generation, ..
+            } => {
+                let g = self
+                    .group_of_broker
+                    .get(group.0 as usize)
+                    .copied()
+                    .unwrap_or(NONE);
                 if g != NONE {
                     let note = self.plan.groups[g as usize].ix;
-                    self.log(ExecEventKind::Rebalanced { generation }, note, NONE, NONE, NO_MSG, None);
+                    self.log(
+                        ExecEventKind::Rebalanced { generation },
+                        note,
+                        NONE,
+                        NONE,
+                        NO_MSG,
+                        None,
+                    );
                 }
             }
             _ => {}
@@ -925,15 +1259,34 @@ impl Run {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn on_delivered(&mut self, group: GroupId, member: MemberId, topic: u32, partition: u32, offset: u64, attempt: u32, delivery: u64) {
-        let g = self.group_of_broker.get(group.0 as usize).copied().unwrap_or(NONE);
+    fn on_delivered(
+        &mut self,
+        group: GroupId,
+        member: MemberId,
+        topic: u32,
+        partition: u32,
+        offset: u64,
+        attempt: u32,
+        delivery: u64,
+    ) {
+        let g = self
+            .group_of_broker
+            .get(group.0 as usize)
+            .copied()
+            .unwrap_or(NONE);
         let msg = self.message_at(topic, partition, offset);
         if g == NONE || msg == NO_MSG {
             let _ = self.cluster.ack_processed(DeliveryId(delivery));
             return;
         }
         let gp = &self.plan.groups[g as usize];
-        let (note, failure_rate, processing, own, calls) = (gp.ix, gp.props.failure_rate, gp.props.processing_ms, gp.own_latency_ms, gp.calls.clone());
+        let (note, failure_rate, processing, own, calls) = (
+            gp.ix,
+            gp.props.failure_rate,
+            gp.props.processing_ms,
+            gp.own_latency_ms,
+            gp.calls.clone(),
+        );
         let m = self.msgs[msg as usize];
         let Some(&(_, link)) = gp.subscriptions.iter().find(|s| s.0 == m.note) else {
             // Another event on a shared topic: the consumer skips it at once.
@@ -943,21 +1296,45 @@ impl Run {
         if attempt == 1 {
             self.hop(link, m.note, note, msg, m.at, self.now);
         }
-        let t = self.topic_of_broker.get(topic as usize).copied().unwrap_or(NONE);
+        let t = self
+            .topic_of_broker
+            .get(topic as usize)
+            .copied()
+            .unwrap_or(NONE);
         let place = (t != NONE).then_some((t as usize, partition, offset));
-        self.log(ExecEventKind::Delivered { attempt }, note, m.note, note, msg, place);
+        self.log(
+            ExecEventKind::Delivered { attempt },
+            note,
+            m.note,
+            note,
+            msg,
+            place,
+        );
         let poisoned = self.cluster_poisoned(topic, partition, offset);
         let mut fail = poisoned || self.chance(failure_rate);
         let extra = self.extra.get(&member.0).copied().unwrap_or(0);
-        let mut duration = (processing.max(0.0).min(3_600_000.0) as u64).saturating_add(extra).saturating_add(own);
+        let mut duration = (processing.clamp(0.0, 3_600_000.0) as u64)
+            .saturating_add(extra)
+            .saturating_add(own);
         if !fail {
             let (latency, ok) = self.call_all(&calls, note, msg);
             duration = duration.saturating_add(latency);
             fail = !ok;
         }
         self.counters[note as usize].in_flight += 1;
-        self.pending.insert(delivery, Pending { group: g, member, msg, fail });
-        self.schedule(self.now.saturating_add(duration), Action::ConsumerDone { delivery });
+        self.pending.insert(
+            delivery,
+            Pending {
+                group: g,
+                member,
+                msg,
+                fail,
+            },
+        );
+        self.schedule(
+            self.now.saturating_add(duration),
+            Action::ConsumerDone { delivery },
+        );
     }
 
     fn cluster_poisoned(&self, topic: u32, partition: u32, offset: u64) -> bool {
@@ -965,13 +1342,28 @@ impl Run {
     }
 
     fn on_crash(&mut self, group: GroupId, member: MemberId) {
-        let g = self.group_of_broker.get(group.0 as usize).copied().unwrap_or(NONE);
-        let lost: Vec<u64> = self.pending.iter().filter(|(_, p)| p.member == member).map(|(d, _)| *d).collect();
+        let g = self
+            .group_of_broker
+            .get(group.0 as usize)
+            .copied()
+            .unwrap_or(NONE);
+        let lost: Vec<u64> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.member == member)
+            .map(|(d, _)| *d)
+            .collect();
         for d in lost {
-            let Some(p) = self.pending.remove(&d) else { continue };
+            let Some(p) = self.pending.remove(&d) else {
+                continue;
+            };
             let note = self.plan.groups[p.group as usize].ix;
-            self.counters[note as usize].in_flight = self.counters[note as usize].in_flight.saturating_sub(1);
-            if g != NONE && self.plan.groups[g as usize].props.delivery == crate::model::props::Delivery::AtMostOnce {
+            self.counters[note as usize].in_flight =
+                self.counters[note as usize].in_flight.saturating_sub(1);
+            if g != NONE
+                && self.plan.groups[g as usize].props.delivery
+                    == crate::model::props::Delivery::AtMostOnce
+            {
                 self.log(ExecEventKind::LostOnCrash, note, NONE, NONE, p.msg, None);
                 self.sign(SignKind::LostOnCrash, vec![note], 1, p.msg);
             }
@@ -980,14 +1372,24 @@ impl Run {
     }
 
     fn consumer_done(&mut self, delivery: u64) {
-        let Some(p) = self.pending.remove(&delivery) else { return };
+        let Some(p) = self.pending.remove(&delivery) else {
+            return;
+        };
         let gp = &self.plan.groups[p.group as usize];
         let note = gp.ix;
         let exactly_once = gp.props.delivery == crate::model::props::Delivery::ExactlyOnce;
-        self.counters[note as usize].in_flight = self.counters[note as usize].in_flight.saturating_sub(1);
+        self.counters[note as usize].in_flight =
+            self.counters[note as usize].in_flight.saturating_sub(1);
         if p.fail {
             self.counters[note as usize].failed += 1;
-            self.log(ExecEventKind::ProcessingFailed, note, NONE, NONE, p.msg, None);
+            self.log(
+                ExecEventKind::ProcessingFailed,
+                note,
+                NONE,
+                NONE,
+                p.msg,
+                None,
+            );
             let _ = self.cluster.fail_processing(DeliveryId(delivery));
             return;
         }
@@ -1004,7 +1406,12 @@ impl Run {
     /// The consumer's effect.
     fn apply(&mut self, g: u32, msg: u64) {
         let gp = &self.plan.groups[g as usize];
-        let (note, idempotent, ordered, kind) = (gp.ix, gp.props.idempotent, gp.props.ordered, self.plan.kinds[gp.ix as usize]);
+        let (note, idempotent, ordered, kind) = (
+            gp.ix,
+            gp.props.idempotent,
+            gp.props.ordered,
+            self.plan.kinds[gp.ix as usize],
+        );
         let m = self.msgs[msg as usize];
         let st = &mut self.groups[g as usize];
         let word = (msg / 64) as usize;
@@ -1021,10 +1428,28 @@ impl Run {
             self.sign(SignKind::DuplicateApply, vec![note], 2, msg);
         }
         if m.agg != NONE && m.version > 0 {
-            let last = self.groups[g as usize].versions.insert((m.agg, m.entity), m.version).unwrap_or(0);
+            let last = self.groups[g as usize]
+                .versions
+                .insert((m.agg, m.entity), m.version)
+                .unwrap_or(0);
             if m.version < last && ordered {
-                self.log(ExecEventKind::OutOfOrder { version: m.version, after: last }, note, NONE, NONE, msg, None);
-                self.sign(SignKind::OutOfOrder, vec![note, m.agg], last - m.version, msg);
+                self.log(
+                    ExecEventKind::OutOfOrder {
+                        version: m.version,
+                        after: last,
+                    },
+                    note,
+                    NONE,
+                    NONE,
+                    msg,
+                    None,
+                );
+                self.sign(
+                    SignKind::OutOfOrder,
+                    vec![note, m.agg],
+                    last - m.version,
+                    msg,
+                );
             }
         }
         if self.plan.compensates[note as usize] {
@@ -1035,7 +1460,8 @@ impl Run {
             return;
         }
         let gp = &self.plan.groups[g as usize];
-        let (issues, publishes, reads) = (gp.issues.clone(), gp.publishes.clone(), gp.reads.clone());
+        let (issues, publishes, reads) =
+            (gp.issues.clone(), gp.publishes.clone(), gp.reads.clone());
         for (rm, _) in reads {
             if m.agg != NONE {
                 self.check_read(note, rm, m.agg, m.entity, m.version, m.at, msg);
@@ -1046,8 +1472,20 @@ impl Run {
             *passes += 1;
             let passes = *passes;
             if passes > self.config.loop_limit {
-                self.log(ExecEventKind::LoopCut { passes }, note, NONE, NONE, msg, None);
-                self.sign(SignKind::EventLoop, vec![note, m.note], u64::from(passes), msg);
+                self.log(
+                    ExecEventKind::LoopCut { passes },
+                    note,
+                    NONE,
+                    NONE,
+                    msg,
+                    None,
+                );
+                self.sign(
+                    SignKind::EventLoop,
+                    vec![note, m.note],
+                    u64::from(passes),
+                    msg,
+                );
                 return;
             }
         }
@@ -1055,7 +1493,17 @@ impl Run {
             self.issue(cmd, m.entity, m.corr, msg, note, link, false);
         }
         for (event, link) in publishes {
-            let ev = self.new_msg(Msg { event: true, note: event, origin: note, entity: m.entity, corr: m.corr, cause: msg, at: self.now, agg: NONE, version: 0 });
+            let ev = self.new_msg(Msg {
+                event: true,
+                note: event,
+                origin: note,
+                entity: m.entity,
+                corr: m.corr,
+                cause: msg,
+                at: self.now,
+                agg: NONE,
+                version: 0,
+            });
             self.hop(link, note, event, ev, self.now, self.now);
             self.produce(event, ev, None);
         }
@@ -1063,15 +1511,38 @@ impl Run {
 
     /// A read of view `rm` by `reader` for a key whose writer version is `version`.
     #[allow(clippy::too_many_arguments)]
-    fn check_read(&mut self, reader: u32, rm: u32, agg: u32, entity: u64, version: u64, written: u64, msg: u64) -> bool {
+    fn check_read(
+        &mut self,
+        reader: u32,
+        rm: u32,
+        agg: u32,
+        entity: u64,
+        version: u64,
+        written: u64,
+        msg: u64,
+    ) -> bool {
         let g = self.plan.group_of[rm as usize];
         if g == NONE || version == 0 {
             return true;
         }
-        let applied = self.groups[g as usize].versions.get(&(agg, entity)).copied().unwrap_or(0);
+        let applied = self.groups[g as usize]
+            .versions
+            .get(&(agg, entity))
+            .copied()
+            .unwrap_or(0);
         let fresh = applied >= version;
         let lag = self.now.saturating_sub(written);
-        self.log(ExecEventKind::Read { stale: !fresh, lag_ms: lag }, reader, reader, rm, msg, None);
+        self.log(
+            ExecEventKind::Read {
+                stale: !fresh,
+                lag_ms: lag,
+            },
+            reader,
+            reader,
+            rm,
+            msg,
+            None,
+        );
         if !fresh && !self.plan.version_token[rm as usize] {
             self.sign(SignKind::StaleRead, vec![reader, rm], lag, msg);
         }
@@ -1079,15 +1550,41 @@ impl Run {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn read(&mut self, reader: u32, rm: u32, agg: u32, entity: u64, version: u64, written: u64, msg: u64, tries: u32) {
+    fn read(
+        &mut self,
+        reader: u32,
+        rm: u32,
+        agg: u32,
+        entity: u64,
+        version: u64,
+        written: u64,
+        msg: u64,
+        tries: u32,
+    ) {
         let g = self.plan.group_of[rm as usize];
         if g == NONE {
             return;
         }
-        let applied = self.groups[g as usize].versions.get(&(agg, entity)).copied().unwrap_or(0);
+        let applied = self.groups[g as usize]
+            .versions
+            .get(&(agg, entity))
+            .copied()
+            .unwrap_or(0);
         if applied < version && self.plan.version_token[rm as usize] && tries < 200 {
             // The reader holds the writer's version and waits for the view to reach it.
-            self.schedule(self.now + 5, Action::Read { reader, rm, agg, entity, version, written, msg, tries: tries + 1 });
+            self.schedule(
+                self.now + 5,
+                Action::Read {
+                    reader,
+                    rm,
+                    agg,
+                    entity,
+                    version,
+                    written,
+                    msg,
+                    tries: tries + 1,
+                },
+            );
             return;
         }
         self.check_read(reader, rm, agg, entity, version, written, msg);
@@ -1100,12 +1597,22 @@ impl Run {
         for gi in 0..self.plan.groups.len() {
             let name = self.plan.groups[gi].name.clone();
             let note = self.plan.groups[gi].ix;
-            let Ok(lag) = self.cluster.lag(&name) else { continue };
+            let Ok(lag) = self.cluster.lag(&name) else {
+                continue;
+            };
             let st = &mut self.groups[gi];
-            st.lag.push(LagSample { at: now, lag: lag.total, lag_ms: lag.max_lag_ms });
+            st.lag.push(LagSample {
+                at: now,
+                lag: lag.total,
+                lag_ms: lag.max_lag_ms,
+            });
             self.counters[note as usize].lag = Some(lag.total);
             self.counters[note as usize].lag_ms = Some(lag.max_lag_ms);
-            let base: Vec<_> = lag.partitions.iter().filter(|p| !p.topic.ends_with("-retry")).collect();
+            let base: Vec<_> = lag
+                .partitions
+                .iter()
+                .filter(|p| !p.topic.ends_with("-retry"))
+                .collect();
             let mut stuck = Vec::new();
             for (i, p) in base.iter().enumerate() {
                 let st = &mut self.groups[gi];
@@ -1117,7 +1624,10 @@ impl Run {
                 if committed != p.committed || p.lag == 0 {
                     st.progress[i] = (p.committed, p.end_offset, now);
                     st.stuck[i] = false;
-                } else if now.saturating_sub(since) >= self.config.stuck_ms && p.end_offset > st.progress[i].1 && !st.stuck[i] {
+                } else if now.saturating_sub(since) >= self.config.stuck_ms
+                    && p.end_offset > st.progress[i].1
+                    && !st.stuck[i]
+                {
                     st.stuck[i] = true;
                     stuck.push(p.lag_ms);
                 }
@@ -1128,14 +1638,27 @@ impl Run {
             // Idle instances: live, the group settled, no partition.
             if !self.cluster.is_rebalancing(&name).unwrap_or(true) {
                 let live = self.cluster.live_members(&name).unwrap_or_default();
-                let idle = live.iter().filter(|&&m| self.cluster.assignment(m).map_or(false, |a| a.is_empty())).count();
-                if idle > 0 && !self.signs.contains_key(&(SignKind::IdleConsumer, vec![note])) {
+                let idle = live
+                    .iter()
+                    .filter(|&&m| self.cluster.assignment(m).is_ok_and(|a| a.is_empty()))
+                    .count();
+                if idle > 0
+                    && !self
+                        .signs
+                        .contains_key(&(SignKind::IdleConsumer, vec![note]))
+                {
                     self.sign(SignKind::IdleConsumer, vec![note], idle as u64, NO_MSG);
                 }
             }
         }
         let next = now + self.config.sample_ms.max(1);
-        if next <= self.config.duration_ms.saturating_add(self.config.sample_ms.max(1) * 50) || !self.pending.is_empty() {
+        if next
+            <= self
+                .config
+                .duration_ms
+                .saturating_add(self.config.sample_ms.max(1) * 50)
+            || !self.pending.is_empty()
+        {
             self.schedule(next, Action::Sample);
         }
     }
@@ -1155,12 +1678,27 @@ impl Run {
                 continue;
             }
             let events: Vec<u32> = (0..self.plan.events.len() as u32)
-                .filter(|&e| self.plan.events[e as usize].as_ref().is_some_and(|p| p.topic == t) && self.counters[e as usize].handled > 0)
+                .filter(|&e| {
+                    self.plan.events[e as usize]
+                        .as_ref()
+                        .is_some_and(|p| p.topic == t)
+                        && self.counters[e as usize].handled > 0
+                })
                 .collect();
-            let ids = events.iter().map(|&e| self.plan.ids[e as usize].clone()).collect();
+            let ids = events
+                .iter()
+                .map(|&e| self.plan.ids[e as usize].clone())
+                .collect();
             out.insert(
                 (SignKind::HotPartition, events),
-                Sign { kind: SignKind::HotPartition, notes: ids, count: max, first_at: 0, worst: max * 1000 / total, example: None },
+                Sign {
+                    kind: SignKind::HotPartition,
+                    notes: ids,
+                    count: max,
+                    first_at: 0,
+                    worst: max * 1000 / total,
+                    example: None,
+                },
             );
         }
     }
@@ -1180,21 +1718,27 @@ impl Run {
             if !crosses {
                 continue;
             }
-            let s = out.entry((SignKind::SagaHalfDone, vec![m.note])).or_insert(Sign {
-                kind: SignKind::SagaHalfDone,
-                notes: vec![self.plan.ids[m.note as usize].clone()],
-                count: 0,
-                first_at: at,
-                worst: 0,
-                example: Some(MessageId(msg)),
-            });
+            let s = out
+                .entry((SignKind::SagaHalfDone, vec![m.note]))
+                .or_insert(Sign {
+                    kind: SignKind::SagaHalfDone,
+                    notes: vec![self.plan.ids[m.note as usize].clone()],
+                    count: 0,
+                    first_at: at,
+                    worst: 0,
+                    example: Some(MessageId(msg)),
+                });
             s.count += 1;
         }
     }
 
     fn growing_lag(&self, out: &mut BTreeMap<(SignKind, Vec<u32>), Sign>) {
         for (gi, st) in self.groups.iter().enumerate() {
-            let s: Vec<&LagSample> = st.lag.iter().filter(|s| s.at <= self.config.duration_ms).collect();
+            let s: Vec<&LagSample> = st
+                .lag
+                .iter()
+                .filter(|s| s.at <= self.config.duration_ms)
+                .collect();
             if s.len() < 8 {
                 continue;
             }
@@ -1221,7 +1765,10 @@ impl Run {
     // ----- faults --------------------------------------------------------------------------------------
 
     fn consumer(&self, note: &NoteId) -> Result<u32, FaultError> {
-        let i = self.plan.ix(note).ok_or_else(|| FaultError::UnknownNote(note.clone()))?;
+        let i = self
+            .plan
+            .ix(note)
+            .ok_or_else(|| FaultError::UnknownNote(note.clone()))?;
         let g = self.plan.group_of[i as usize];
         if g == NONE {
             return Err(FaultError::NotAConsumer(note.clone()));
@@ -1231,12 +1778,24 @@ impl Run {
 
     fn member(&self, note: &NoteId, instance: u32) -> Result<MemberId, FaultError> {
         let g = self.consumer(note)?;
-        let members = self.cluster.live_members(&self.plan.groups[g as usize].name).map_err(FaultError::Broker)?;
-        members.get(instance as usize).copied().ok_or(FaultError::NoSuchInstance { note: note.clone(), instance })
+        let members = self
+            .cluster
+            .live_members(&self.plan.groups[g as usize].name)
+            .map_err(FaultError::Broker)?;
+        members
+            .get(instance as usize)
+            .copied()
+            .ok_or(FaultError::NoSuchInstance {
+                note: note.clone(),
+                instance,
+            })
     }
 
     fn kind_of(&self, note: &NoteId, kind: NoteKind) -> Result<u32, FaultError> {
-        let i = self.plan.ix(note).ok_or_else(|| FaultError::UnknownNote(note.clone()))?;
+        let i = self
+            .plan
+            .ix(note)
+            .ok_or_else(|| FaultError::UnknownNote(note.clone()))?;
         if self.plan.kinds[i as usize] != kind {
             return Err(match kind {
                 NoteKind::Aggregate => FaultError::NotAnAggregate(note.clone()),
@@ -1248,15 +1807,22 @@ impl Run {
 
     fn validate(&self, fault: &Fault) -> Result<(), FaultError> {
         match fault {
-            Fault::CrashConsumer { note, instance, .. } | Fault::SlowConsumer { note, instance, .. } => {
+            Fault::CrashConsumer { note, instance, .. }
+            | Fault::SlowConsumer { note, instance, .. } => {
                 self.member(note, *instance).map(|_| ())
             }
-            Fault::RestartConsumer { note } | Fault::Poison { note } => self.consumer(note).map(|_| ()),
-            Fault::SystemDown { note, .. } | Fault::SystemUp { note } => self.kind_of(note, NoteKind::ExternalSystem).map(|_| ()),
-            Fault::CrashAggregate { note } => self.kind_of(note, NoteKind::Aggregate).map(|_| ()),
-            Fault::AddPartitions { topic, .. } => {
-                self.plan.topic(topic).map(|_| ()).ok_or_else(|| FaultError::UnknownTopic(topic.clone()))
+            Fault::RestartConsumer { note } | Fault::Poison { note } => {
+                self.consumer(note).map(|_| ())
             }
+            Fault::SystemDown { note, .. } | Fault::SystemUp { note } => {
+                self.kind_of(note, NoteKind::ExternalSystem).map(|_| ())
+            }
+            Fault::CrashAggregate { note } => self.kind_of(note, NoteKind::Aggregate).map(|_| ()),
+            Fault::AddPartitions { topic, .. } => self
+                .plan
+                .topic(topic)
+                .map(|_| ())
+                .ok_or_else(|| FaultError::UnknownTopic(topic.clone())),
         }
     }
 
@@ -1272,7 +1838,11 @@ impl Run {
             Fault::AddPartitions { .. } => NONE,
         };
         match &fault {
-            Fault::CrashConsumer { note, instance, restart_after_ms } => {
+            Fault::CrashConsumer {
+                note,
+                instance,
+                restart_after_ms,
+            } => {
                 let m = self.member(note, *instance)?;
                 self.cluster.crash(m).map_err(FaultError::Broker)?;
                 if let Some(g) = self.cluster.member_group(m) {
@@ -1285,11 +1855,19 @@ impl Run {
             }
             Fault::RestartConsumer { note } => {
                 let g = self.consumer(note)?;
-                self.cluster.join(&self.plan.groups[g as usize].name).map_err(FaultError::Broker)?;
+                self.cluster
+                    .join(&self.plan.groups[g as usize].name)
+                    .map_err(FaultError::Broker)?;
             }
-            Fault::SlowConsumer { note, instance, extra_ms } => {
+            Fault::SlowConsumer {
+                note,
+                instance,
+                extra_ms,
+            } => {
                 let m = self.member(note, *instance)?;
-                self.cluster.slow_down(m, *extra_ms).map_err(FaultError::Broker)?;
+                self.cluster
+                    .slow_down(m, *extra_ms)
+                    .map_err(FaultError::Broker)?;
                 self.extra.insert(m.0, *extra_ms);
             }
             Fault::SystemDown { note, for_ms } => {
@@ -1310,43 +1888,82 @@ impl Run {
             Fault::Poison { note } => {
                 let g = self.consumer(note)?;
                 let gp = &self.plan.groups[g as usize];
-                let Some(&(event, _)) = gp.subscriptions.iter().find(|s| self.plan.events[s.0 as usize].is_some()) else {
+                let Some(&(event, _)) = gp
+                    .subscriptions
+                    .iter()
+                    .find(|s| self.plan.events[s.0 as usize].is_some())
+                else {
                     return Err(FaultError::NotAConsumer(note.clone()));
                 };
                 let entity = self.rng.below(100);
-                let agg = self.plan.events[event as usize].as_ref().map_or(NONE, |e| e.aggregate);
-                let msg = self.new_msg(Msg { event: true, note: event, origin: NONE, entity, corr: 0, cause: NO_MSG, at: self.now, agg: NONE, version: 0 });
+                let agg = self.plan.events[event as usize]
+                    .as_ref()
+                    .map_or(NONE, |e| e.aggregate);
+                let msg = self.new_msg(Msg {
+                    event: true,
+                    note: event,
+                    origin: NONE,
+                    entity,
+                    corr: 0,
+                    cause: NO_MSG,
+                    at: self.now,
+                    agg: NONE,
+                    version: 0,
+                });
                 self.msgs[msg as usize].corr = msg;
                 let _ = agg;
-                let t = self.plan.events[event as usize].as_ref().map_or(0, |e| e.topic);
+                let t = self.plan.events[event as usize]
+                    .as_ref()
+                    .map_or(0, |e| e.topic);
                 let before: Vec<u64> = self.traffic[t].clone();
                 self.produce(event, msg, None);
-                let part = self.traffic[t].iter().zip(&before).position(|(a, b)| a != b);
+                let part = self.traffic[t]
+                    .iter()
+                    .zip(&before)
+                    .position(|(a, b)| a != b);
                 if let Some(p) = part {
                     let offset = (self.offsets[t][p].len() - 1) as u64;
                     let name = self.plan.topics[t].broker_name.clone();
-                    self.cluster.poison(&name, p as u32, offset).map_err(FaultError::Broker)?;
+                    self.cluster
+                        .poison(&name, p as u32, offset)
+                        .map_err(FaultError::Broker)?;
                     let tid = self.cluster.topic_id(&name).map_err(FaultError::Broker)?;
                     self.poisoned.insert((tid.0, p as u32, offset));
                 }
             }
             Fault::AddPartitions { topic, total } => {
-                let t = self.plan.topics.iter().position(|x| &x.name == topic).ok_or_else(|| FaultError::UnknownTopic(topic.clone()))?;
+                let t = self
+                    .plan
+                    .topics
+                    .iter()
+                    .position(|x| &x.name == topic)
+                    .ok_or_else(|| FaultError::UnknownTopic(topic.clone()))?;
                 let name = self.plan.topics[t].broker_name.clone();
-                self.cluster.add_partitions(&name, *total).map_err(FaultError::Broker)?;
+                self.cluster
+                    .add_partitions(&name, *total)
+                    .map_err(FaultError::Broker)?;
                 self.plan.topics[t].partitions = *total;
                 self.offsets[t].resize(*total as usize, Vec::new());
                 self.traffic[t].resize(*total as usize, 0);
             }
         }
-        self.log(ExecEventKind::Fault { fault }, at_note, NONE, NONE, NO_MSG, None);
+        self.log(
+            ExecEventKind::Fault { fault },
+            at_note,
+            NONE,
+            NONE,
+            NO_MSG,
+            None,
+        );
         Ok(())
     }
 }
 
-
 impl std::fmt::Debug for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Run").field("now", &self.now).field("messages", &self.msgs.len()).finish()
+        f.debug_struct("Run")
+            .field("now", &self.now)
+            .field("messages", &self.msgs.len())
+            .finish()
     }
 }
