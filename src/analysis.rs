@@ -15,6 +15,7 @@
 
 mod consistency;
 mod delivery;
+pub mod dynamic;
 pub mod finding;
 mod flow;
 mod index;
@@ -78,6 +79,12 @@ fn run_rule(ix: &Index, code: HazardCode, out: &mut Vec<Finding>) {
 pub fn route_of_event(board: &Board, event: &NoteId) -> Option<EventRoute> {
     let ix = Index::new(board);
     ix.position(event.as_str()).and_then(|i| ix.event_route(i))
+}
+
+/// The routes of every event on the board, in board order (one index build for all of them).
+pub fn event_routes(board: &Board) -> Vec<(NoteId, EventRoute)> {
+    let ix = Index::new(board);
+    (0..ix.len()).filter_map(|i| ix.event_route(i).map(|r| (ix.id(i), r))).collect()
 }
 
 /// True if any finding is a warning or an error (what makes `flowstorm check` exit 1).

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod broker;
 pub mod editor;
+pub mod exec;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]

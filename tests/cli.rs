@@ -149,3 +149,54 @@ fn check_exits_2_when_the_board_does_not_load() {
     assert_eq!(flowstorm(&["check"]).status.code(), Some(2));
     assert_eq!(flowstorm(&["check", "/nonexistent/board.json"]).status.code(), Some(2));
 }
+
+#[test]
+fn simulate_prints_counts_lag_and_hazards_the_same_way_every_time() {
+    let sample = format!("{}/src/model/sample.json", env!("CARGO_MANIFEST_DIR"));
+    let a = flowstorm(&["simulate", &sample, "--seed", "7", "--duration", "3000"]);
+    assert_eq!(a.status.code(), Some(0), "{}", String::from_utf8_lossy(&a.stderr));
+    let b = flowstorm(&["simulate", &sample, "--seed", "7", "--duration", "3000"]);
+    assert_eq!(a.stdout, b.stdout, "same seed, same output byte for byte");
+    let text = String::from_utf8_lossy(&a.stdout);
+    assert!(text.contains("cashier (actor): 15 handled"), "{text}");
+    assert!(text.contains("order-summary (1 instances): lag"), "{text}");
+    assert!(text.contains("FS001"), "the sample's stale read is seen: {text}");
+    let other = flowstorm(&["simulate", &sample, "--seed", "8", "--duration", "3000"]);
+    assert_ne!(a.stdout, other.stdout);
+
+    let json = flowstorm(&["simulate", &sample, "--duration", "2000", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["duration_ms"], 2000);
+    assert_eq!(v["seed"], 42, "the board's scenario seed");
+    let cashier = v["counters"].as_array().unwrap().iter().find(|c| c["note"] == "cashier").unwrap();
+    assert_eq!(cashier["handled"], 10);
+    assert!(v["groups"].as_array().unwrap().iter().any(|g| g["note"] == "reserve-stock-policy"));
+    assert!(v["hazards"].as_array().unwrap().iter().all(|h| h["source"] == "dynamic"));
+}
+
+#[test]
+fn simulate_of_the_hardened_board_sees_no_hazard() {
+    let out = flowstorm(&["simulate", &fixture("hazards/hardened-pos.json"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hazards"], serde_json::json!([]));
+}
+
+#[test]
+fn simulate_exits_2_when_the_board_cannot_load_or_run() {
+    let broken = broken_file();
+    assert_eq!(flowstorm(&["simulate", broken.path()]).status.code(), Some(2));
+    let shared = tempfile_path::TempFile::new(
+        "shared-group.json",
+        r#"{"format":"flowstorm-board","version":1,
+            "notes":[{"id":"e","kind":"event","x":0,"y":0},
+                     {"id":"p","kind":"policy","x":0,"y":0,"props":{"group":"g"}},
+                     {"id":"r","kind":"read_model","x":0,"y":0,"props":{"group":"g"}}],
+            "links":[{"id":"l1","from":"e","to":"p"},{"id":"l2","from":"e","to":"r"}]}"#,
+    );
+    let out = flowstorm(&["simulate", shared.path()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("consumer group \"g\""));
+    assert_eq!(flowstorm(&["simulate", &fixture("hazards/hardened-pos.json"), "--seed", "x"]).status.code(), Some(2));
+}

@@ -1,7 +1,8 @@
-//! The native command-line tool: `flowstorm validate|check FILE [--format text|json]`.
+//! The native command-line tool: `flowstorm validate|check|simulate FILE [--format text|json]`.
 
 use flowstorm::{
     analysis::{self, Finding},
+    exec::{Run, RunConfig},
     model::{self, Board, LoadError},
 };
 use std::{fmt, process::ExitCode};
@@ -11,8 +12,11 @@ const USAGE: &str = "usage: flowstorm <command> FILE [options]
 commands:
   validate FILE [--format text|json]   check that FILE is a well-formed Flowstorm board
   check FILE [--format text|json]      find eventual-consistency hazards (FS001–FS012) on the board
+  simulate FILE [--seed N] [--duration MS] [--format text|json]
+                                       run the board headless; print counts, lag and the hazards seen
 
-exit codes: 0 ok, 1 findings (check), 2 the file cannot be loaded or bad usage";
+exit codes: 0 ok, 1 findings (check), 2 the file cannot be loaded or run, or bad usage
+(simulate reports the hazards it sees but exits 0: they describe the run, they do not fail it)";
 
 /// Output format of a command.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,11 +39,19 @@ impl fmt::Display for UsageError {
 struct Args {
     file: String,
     format: Format,
+    seed: Option<u64>,
+    duration: Option<u64>,
+}
+
+fn number(flag: &str, value: Option<&String>) -> Result<u64, UsageError> {
+    let v = value.ok_or_else(|| UsageError(format!("{flag} needs a value")))?;
+    v.parse().map_err(|_| UsageError(format!("{flag} needs a whole number, not \"{v}\"")))
 }
 
 fn parse_args(rest: &[String]) -> Result<Args, UsageError> {
     let mut file = None;
     let mut format = Format::Text;
+    let (mut seed, mut duration) = (None, None);
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -51,13 +63,15 @@ fn parse_args(rest: &[String]) -> Result<Args, UsageError> {
                     None => return Err(UsageError("--format needs a value (text or json)".into())),
                 }
             }
+            "--seed" => seed = Some(number("--seed", it.next())?),
+            "--duration" => duration = Some(number("--duration", it.next())?.min(3_600_000)),
             flag if flag.starts_with("--") => return Err(UsageError(format!("unknown option {flag}"))),
             path if file.is_none() => file = Some(path.to_string()),
             extra => return Err(UsageError(format!("unexpected argument \"{extra}\""))),
         }
     }
     let file = file.ok_or_else(|| UsageError("missing FILE".into()))?;
-    Ok(Args { file, format })
+    Ok(Args { file, format, seed, duration })
 }
 
 /// Reads and loads a board, printing every problem to stderr when it fails.
@@ -159,6 +173,86 @@ fn render_text(board: &Board, findings: &[Finding]) -> String {
     out
 }
 
+/// Runs the board headless from its scenario (or the flags) and reports what happened.
+fn simulate(args: &Args) -> ExitCode {
+    let board = match load_board(args) {
+        Ok(board) => board,
+        Err(code) => return code,
+    };
+    let mut config = RunConfig::for_board(&board);
+    config.seed = args.seed.unwrap_or(config.seed);
+    config.duration_ms = args.duration.unwrap_or(config.duration_ms);
+    let mut run = match Run::new(&board, config.clone()) {
+        Ok(run) => run,
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                eprintln!("{}: {d}", args.file);
+            }
+            return ExitCode::from(2);
+        }
+    };
+    run.run_to_end(1_000);
+    let findings = analysis::dynamic::findings(&run);
+    let kind = |id: &model::NoteId| board.note(id).map_or("", |n| n.kind.as_str());
+    let groups: Vec<serde_json::Value> = run
+        .plan()
+        .groups
+        .iter()
+        .map(|g| {
+            let series = run.lag_series(&g.note);
+            let last = series.last().copied();
+            let max = series.iter().map(|s| s.lag).max().unwrap_or(0);
+            let max_ms = series.iter().map(|s| s.lag_ms).max().unwrap_or(0);
+            serde_json::json!({
+                "note": g.note, "group": g.name, "instances": run.instances(&g.note).len(),
+                "lag": last.map_or(0, |s| s.lag), "lag_ms": last.map_or(0, |s| s.lag_ms),
+                "max_lag": max, "max_lag_ms": max_ms,
+            })
+        })
+        .collect();
+    match args.format {
+        Format::Json => {
+            let counters: Vec<serde_json::Value> = run
+                .all_counters()
+                .into_iter()
+                .map(|(id, c)| serde_json::json!({"note": id, "kind": kind(&id), "handled": c.handled, "failed": c.failed, "in_flight": c.in_flight}))
+                .collect();
+            println!(
+                "{}",
+                serde_json::json!({
+                    "file": args.file, "seed": config.seed, "duration_ms": config.duration_ms,
+                    "commands": run.commands_issued(), "messages": run.message_count(),
+                    "trace_hash": format!("{:016x}", run.trace_hash()),
+                    "counters": counters, "groups": groups, "hazards": findings,
+                    "diagnostics": run.diagnostics(),
+                })
+            );
+        }
+        Format::Text => {
+            println!("{}: seed {}, {} ms, {} commands, {} messages, trace {:016x}", args.file, config.seed, config.duration_ms, run.commands_issued(), run.message_count(), run.trace_hash());
+            for d in run.diagnostics() {
+                println!("  {d}");
+            }
+            println!("\nnotes:");
+            for (id, c) in run.all_counters() {
+                if c.handled + c.failed + c.in_flight > 0 {
+                    println!("  {id} ({}): {} handled, {} failed, {} in flight", kind(&id), c.handled, c.failed, c.in_flight);
+                }
+            }
+            println!("\ngroups:");
+            for g in &groups {
+                println!(
+                    "  {} ({} instances): lag {} ({} ms) at the end, at most {} ({} ms)",
+                    g["note"].as_str().unwrap_or(""), g["instances"], g["lag"], g["lag_ms"], g["max_lag"], g["max_lag_ms"]
+                );
+            }
+            println!("\nhazards seen:");
+            print!("{}", render_text(&board, &findings));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
@@ -168,6 +262,7 @@ fn main() -> ExitCode {
     let run = match command.as_str() {
         "validate" => validate,
         "check" => check,
+        "simulate" => simulate,
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

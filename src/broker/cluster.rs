@@ -342,6 +342,25 @@ impl Cluster {
         }
     }
 
+    /// Like [`Cluster::step`], but runs only actions due at or before `t` (the clock stays put
+    /// otherwise); `None` when nothing is left up to `t`. Lets a driver interleave its own
+    /// timers with the broker's in time order.
+    pub fn step_until(&mut self, t: u64) -> Option<TraceEntry> {
+        loop {
+            if let Some(e) = self.outbox.pop_front() {
+                return Some(e);
+            }
+            self.skip_stale();
+            if self.sched.peek_time()? > t {
+                return None;
+            }
+            let (_, action) = self.sched.pop()?;
+            self.collecting = true;
+            self.execute(action);
+            self.collecting = false;
+        }
+    }
+
     /// Runs every action due at or before `t`, then moves the clock to `t`; returns the
     /// number of events emitted (read them from [`Cluster::trace`]).
     pub fn run_until(&mut self, t: u64) -> u64 {
