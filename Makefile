@@ -37,6 +37,7 @@ bench-native:
 	@cargo bench -q --bench model 2>/dev/null
 	@cargo bench -q --bench broker 2>/dev/null
 	@cargo bench -q --bench analysis 2>/dev/null
+	@cargo bench -q --bench exec 2>/dev/null
 
 bench-browser: build
 	@scripts/wasm-size.sh

@@ -1,6 +1,7 @@
 //! The browser app: Leptos components, rendering and persistence. Only this module touches the DOM.
 
 mod app;
+mod bench;
 mod board_view;
 mod hazards;
 mod inspector;

@@ -67,6 +67,29 @@ fn removing_a_frame_keeps_its_notes() {
 }
 
 #[test]
+fn every_change_moves_the_revision_and_refusals_do_not() {
+    let mut doc = Document::new(sample());
+    let mut last = doc.revision();
+    let mut moved = |doc: &Document| {
+        let changed = doc.revision() != last;
+        last = doc.revision();
+        changed
+    };
+    doc.apply(Edit::SetText { id: NoteId::from("cashier"), text: "Till".into() }).unwrap();
+    assert!(moved(&doc));
+    assert!(doc.apply(Edit::RemoveNote { id: NoteId::from("nobody") }).is_err());
+    assert!(!moved(&doc));
+    doc.preview(Edit::MoveNote { id: NoteId::from("cashier"), x: 5.0, y: 5.0 }).unwrap();
+    assert!(moved(&doc));
+    doc.undo();
+    assert!(moved(&doc));
+    doc.redo();
+    assert!(moved(&doc));
+    doc.replace(Board::default());
+    assert!(moved(&doc));
+}
+
+#[test]
 fn a_new_edit_clears_redo() {
     let mut doc = Document::new(sample());
     doc.apply(Edit::SetText { id: NoteId::from("cashier"), text: "Waiter".into() }).unwrap();

@@ -417,31 +417,41 @@ impl History {
     }
 }
 
-/// A board with its history: every change goes through [`Document::apply`].
+/// A board with its history: every change goes through [`Document::apply`] (or a preview,
+/// undo, redo or replace), and each one moves [`Document::revision`] on.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
-    /// The board as it is now.
+    /// The board as it is now (read it freely; change it only through the methods below).
     pub board: Board,
     /// Undo and redo steps.
     pub history: History,
+    revision: u64,
 }
 
 impl Document {
     /// A document for `board` with an empty history.
     pub fn new(board: Board) -> Document {
-        Document { board, history: History::default() }
+        Document { board, history: History::default(), revision: 0 }
+    }
+
+    /// A number that changes whenever the board may have changed: a cheap test for views.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Applies an edit as one undoable step.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         let inverse = edit.apply(&mut self.board)?;
+        self.revision += 1;
         self.record(inverse);
         Ok(())
     }
 
     /// Applies an edit outside history (a preview, e.g. while dragging); returns the inverse.
     pub fn preview(&mut self, edit: Edit) -> Result<Edit, EditError> {
-        edit.apply(&mut self.board)
+        let inverse = edit.apply(&mut self.board)?;
+        self.revision += 1;
+        Ok(inverse)
     }
 
     /// Records a step whose effect is already on the board, given the edit that undoes it.
@@ -456,6 +466,7 @@ impl Document {
     /// Undoes the last step; false if there was none.
     pub fn undo(&mut self) -> bool {
         let Some(inverse) = self.history.undo.pop() else { return false };
+        self.revision += 1;
         match inverse.apply(&mut self.board) {
             Ok(redo) => {
                 self.history.redo.push(redo);
@@ -468,6 +479,7 @@ impl Document {
     /// Redoes the last undone step; false if there was none.
     pub fn redo(&mut self) -> bool {
         let Some(edit) = self.history.redo.pop() else { return false };
+        self.revision += 1;
         match edit.apply(&mut self.board) {
             Ok(undo) => {
                 self.history.undo.push(undo);
@@ -480,6 +492,7 @@ impl Document {
     /// Replaces the whole board (open, new, sample) as one undoable step.
     pub fn replace(&mut self, board: Board) {
         let old = std::mem::replace(&mut self.board, board);
+        self.revision += 1;
         self.record(Edit::Replace(Box::new(old)));
     }
 }

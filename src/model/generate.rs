@@ -39,39 +39,46 @@ const UNIT_LINKS: [(usize, usize); 15] = [
     (8, 4),
 ];
 
-/// A valid board of about `notes` notes and 1.5 links per note, in flows of ten,
-/// ten flows to a bounded context; the same arguments give the same board.
+/// Space between notes, board units.
+const GAP: f64 = 16.0;
+/// Height of one flow's row.
+const ROW: f64 = 170.0;
+
+/// A valid board of about `notes` notes and 1.5 links per note, in flows of ten laid out in
+/// rows, ten flows to a bounded context, contexts in a grid about 3:2 wide as a screen is;
+/// the same arguments give the same board.
 pub fn generate(notes: usize) -> Board {
     let flows = notes.div_ceil(UNIT.len());
+    let contexts = flows.div_ceil(10).max(1);
+    let columns = ((contexts as f64 * 1.5).sqrt().ceil() as usize).max(1);
+    let flow_width: f64 = UNIT.iter().map(|k| k.default_size().0 + GAP).sum();
+    let (context_w, context_h) = (flow_width + 2.0 * GAP, 10.0 * ROW + 2.0 * GAP);
     let mut board = Board { name: Some(format!("Generated {notes}")), ..Board::default() };
     for f in 0..flows {
         let context = f / 10;
-        let (row, col) = ((f % 10) as f64, context as f64);
+        let (cx, cy) = ((context % columns) as f64 * (context_w + 80.0), (context / columns) as f64 * (context_h + 80.0));
         let frame_id = FrameId(format!("ctx{context}"));
         if f % 10 == 0 {
             board.frames.push(Frame {
                 id: frame_id.clone(),
                 kind: FrameKind::Context,
                 name: format!("Context {context}"),
-                x: col * 2400.0,
-                y: 0.0,
-                w: Some(2300.0),
-                h: Some(10.0 * 260.0),
+                x: cx,
+                y: cy,
+                w: Some(context_w),
+                h: Some(context_h),
             });
             board.topics.push(Topic { name: format!("topic-{context}"), partitions: 1 + (context % 6) as u32, key: Some("id".into()), retention_ms: None });
         }
         let base = f * UNIT.len();
+        let mut x = cx + GAP;
+        let y = cy + GAP + (f % 10) as f64 * ROW;
         for (i, kind) in UNIT.into_iter().enumerate() {
             if board.notes.len() == notes {
                 break;
             }
-            let mut note = Note::new(
-                format!("n{}", base + i),
-                kind,
-                format!("{} {}", kind.label(), base + i),
-                col * 2400.0 + 40.0 + i as f64 * 225.0,
-                row * 260.0 + 40.0,
-            );
+            let mut note = Note::new(format!("n{}", base + i), kind, format!("{} {}", kind.label(), base + i), x, y);
+            x += kind.default_size().0 + GAP;
             note.frame = Some(frame_id.clone());
             match kind {
                 NoteKind::Event => {
@@ -113,6 +120,13 @@ mod tests {
         assert_eq!(board.links.len(), 1500);
         assert_eq!(load(&save(&board)).unwrap(), board);
         assert_eq!(generate(7).notes.len(), 7);
+        for (i, a) in board.notes.iter().enumerate() {
+            let frame = board.frame(a.frame.as_ref().unwrap()).unwrap();
+            assert!(frame.rect().contains_rect(&a.rect()), "{} lies in its context", a.id);
+            for b in &board.notes[i + 1..] {
+                assert!(!a.rect().intersects(&b.rect()), "{} and {} overlap", a.id, b.id);
+            }
+        }
         assert_eq!(generate(0).notes.len(), 0);
     }
 }

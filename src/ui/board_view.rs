@@ -62,14 +62,18 @@ fn link_path(a: Rect, b: Rect) -> String {
     }
 }
 
-/// The part of the board worth drawing: the view and a margin of half a view around it, so a
-/// short pan shows notes already in place. An unmeasured canvas draws everything.
+/// The part of the board worth drawing: the view and a margin of one view around it, snapped
+/// to a grid of view-sized tiles, so that panning within it changes nothing but the transform.
+/// An unmeasured canvas draws everything.
 fn drawn_area(camera: &crate::editor::Camera, viewport: Viewport) -> Option<Rect> {
     if viewport.w < 100.0 || viewport.h < 100.0 {
         return None;
     }
     let v = camera.visible_rect(viewport);
-    Some(Rect::new(v.x - v.w / 2.0, v.y - v.h / 2.0, v.w * 2.0, v.h * 2.0))
+    let (tw, th) = (v.w, v.h);
+    let x0 = ((v.x / tw).floor() - 1.0) * tw;
+    let y0 = ((v.y / th).floor() - 1.0) * th;
+    Some(Rect::new(x0, y0, tw * 3.0, th * 3.0))
 }
 
 const MINIMAP: Viewport = Viewport { w: 200.0, h: 130.0 };
@@ -87,7 +91,8 @@ pub fn BoardView() -> impl IntoView {
     let area = Memo::new(move |_| editor.with(|e| drawn_area(&e.camera, e.viewport)));
     let notes = Memo::new(move |_| {
         let area = area.get();
-        editor.with(|e| {
+        ctx.rev.track();
+        editor.with_untracked(|e| {
             e.doc
                 .board
                 .notes
@@ -98,13 +103,15 @@ pub fn BoardView() -> impl IntoView {
         })
     });
     let frames = Memo::new(move |_| {
-        editor.with(|e| {
+        ctx.rev.track();
+        editor.with_untracked(|e| {
             e.doc.board.frames.iter().map(|f| FrameLook { id: f.id.clone(), name: f.name.clone(), rect: f.rect() }).collect::<Vec<_>>()
         })
     });
     let links = Memo::new(move |_| {
         let area = area.get();
-        editor.with(|e| {
+        ctx.rev.track();
+        editor.with_untracked(|e| {
             let rects: std::collections::HashMap<&NoteId, (Rect, NoteKind)> =
                 e.doc.board.notes.iter().map(|n| (&n.id, (n.rect(), n.kind))).collect();
             e.doc
@@ -305,7 +312,8 @@ fn Overlays(
     let zoom = Memo::new(move |_| editor.with(|e| e.camera.zoom));
     let handles = Memo::new(move |_| {
         let sel = selection.get();
-        editor.with(|e| {
+        ctx.rev.track();
+        editor.with_untracked(|e| {
             let b = &e.doc.board;
             let mut out: Vec<Rect> = sel.notes().filter_map(|id| b.note(id).map(|n| n.rect())).collect();
             out.extend(sel.frames().filter_map(|id| b.frame(id).map(|f| f.rect())));
@@ -458,7 +466,9 @@ fn Minimap() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let editor = ctx.editor;
     let view_model = Memo::new(move |_| editor.with(|e| e.minimap(MINIMAP)));
-    let big_enough = Memo::new(move |_| editor.with(|e| e.doc.board.notes.len() >= 2));
+    let shapes = Memo::new(move |_| view_model.with(|m| (m.frames.clone(), m.notes.clone())));
+    let seen = Memo::new(move |_| view_model.with(|m| m.viewport));
+    let big_enough = Memo::new(move |_| ctx.board(|b| b.notes.len() >= 2));
     let on_click = move |ev: ev::PointerEvent| {
         ev.stop_propagation();
         let p = Point::new(ev.offset_x() as f64, ev.offset_y() as f64);
@@ -467,17 +477,18 @@ fn Minimap() -> impl IntoView {
     view! {
         <Show when=move || big_enough.get()>
             <svg class="minimap" data-minimap width=MINIMAP.w height=MINIMAP.h aria-label="Minimap" on:pointerdown=on_click>
-                {move || view_model.with(|m| {
-                    // The view model is in minimap pixels already.
-                    let frames = m.frames.iter().map(|(_, r)| view! {
+                // The view model is in minimap pixels already. The notes are redrawn only when
+                // they move in the minimap, not on every pan.
+                {move || shapes.with(|(frames, notes)| {
+                    let frames = frames.iter().map(|(_, r)| view! {
                         <rect class="mini-frame" x=r.x y=r.y width=r.w height=r.h />
                     }).collect_view();
-                    let notes = m.notes.iter().map(|(_, kind, r)| view! {
+                    let notes = notes.iter().map(|(_, kind, r)| view! {
                         <rect x=r.x y=r.y width=r.w.max(1.0) height=r.h.max(1.0) fill=kind.colour() />
                     }).collect_view();
-                    let v = m.viewport;
-                    view! { {frames} {notes} <rect class="mini-view" x=v.x y=v.y width=v.w height=v.h /> }
+                    view! { {frames} {notes} }
                 })}
+                {move || { let v = seen.get(); view! { <rect class="mini-view" x=v.x y=v.y width=v.w height=v.h /> } }}
             </svg>
         </Show>
     }

@@ -3,7 +3,7 @@
 use super::app::Ctx;
 use crate::{
     analysis::{check, Finding, Severity},
-    editor::{Item, ToolState},
+    editor::Item,
     model::{Edit, Link, LinkId, Note, NoteId, NoteKind, Rect},
 };
 use leptos::prelude::*;
@@ -21,11 +21,9 @@ pub struct Hazards {
 impl Hazards {
     /// Derives findings from the editor's board; a drag in progress keeps the last findings.
     pub fn new(ctx: Ctx) -> Hazards {
-        let findings = Memo::new(move |prev: Option<&Vec<Finding>>| {
-            ctx.editor.with(|e| match (&e.state, prev) {
-                (ToolState::Dragging { .. } | ToolState::Resizing { .. }, Some(prev)) => prev.clone(),
-                _ => check(&e.doc.board),
-            })
+        let findings = Memo::new(move |prev: Option<&Vec<Finding>>| match (ctx.previewing.get(), prev) {
+            (true, Some(prev)) => prev.clone(),
+            _ => ctx.board(check),
         });
         let badges = Memo::new(move |_| {
             findings.with(|all| {

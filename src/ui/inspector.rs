@@ -81,7 +81,7 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
     let frame_name = note.frame.as_ref().and_then(|f| ctx.editor.with_untracked(|e| e.doc.board.frame(f).map(|f| f.name.clone())));
     let text = {
         let id = id.clone();
-        move || ctx.editor.with(|e| e.doc.board.note(&id).map(|n| n.text.clone()).unwrap_or_default())
+        move || ctx.board(|b| b.note(&id).map(|n| n.text.clone()).unwrap_or_default())
     };
     let rows = specs(kind)
         .into_iter()
@@ -90,7 +90,7 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
             let name = spec.name;
             let current = {
                 let id = id.clone();
-                move || ctx.editor.with(|e| e.doc.board.note(&id).and_then(|n| n.props.get(name).cloned()))
+                move || ctx.board(|b| b.note(&id).and_then(|n| n.props.get(name).cloned()))
             };
             let default = default_value(&note, name).map(|v| show_value(&v)).unwrap_or_else(|| spec.default.to_string());
             let ty = spec.ty;
@@ -142,8 +142,8 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
     let unknown = {
         let id = id.clone();
         move || {
-            ctx.editor.with(|e| {
-                e.doc.board
+            ctx.board(|b| {
+                b
                     .note(&id)
                     .map(|n| {
                         n.props
@@ -193,11 +193,11 @@ fn FrameInspector(id: FrameId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let name = {
         let id = id.clone();
-        move || ctx.editor.with(|e| e.doc.board.frame(&id).map(|f| f.name.clone()).unwrap_or_default())
+        move || ctx.board(|b| b.frame(&id).map(|f| f.name.clone()).unwrap_or_default())
     };
     let count = {
         let id = id.clone();
-        move || ctx.editor.with(|e| e.doc.board.notes.iter().filter(|n| n.frame.as_ref() == Some(&id)).count())
+        move || ctx.board(|b| b.notes.iter().filter(|n| n.frame.as_ref() == Some(&id)).count())
     };
     view! {
         <div class="inspect" data-inspect="frame">
@@ -216,10 +216,10 @@ fn FrameInspector(id: FrameId) -> impl IntoView {
 fn LinkInspector(id: LinkId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let describe = move || {
-        ctx.editor.with(|e| {
-            let link = e.doc.board.link(&id)?;
-            let from = e.doc.board.note(&link.from)?;
-            let to = e.doc.board.note(&link.to)?;
+        ctx.board(|b| {
+            let link = b.link(&id)?;
+            let from = b.note(&link.from)?;
+            let to = b.note(&link.to)?;
             let meaning = link_meaning(from.kind, to.kind).map(|m| format!("{m:?}").to_lowercase()).unwrap_or_default();
             Some(format!("{} → {} ({meaning})", from.text, to.text))
         })
@@ -236,9 +236,9 @@ fn LinkInspector(id: LinkId) -> impl IntoView {
 #[component]
 fn BoardInspector() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let name = move || ctx.editor.with(|e| e.doc.board.name.clone().unwrap_or_default());
-    let counts = move || ctx.editor.with(|e| format!("{} notes · {} links · {} frames", e.doc.board.notes.len(), e.doc.board.links.len(), e.doc.board.frames.len()));
-    let topics = move || ctx.editor.with(|e| e.doc.board.topics.clone());
+    let name = move || ctx.board(|b| b.name.clone().unwrap_or_default());
+    let counts = move || ctx.board(|b| format!("{} notes · {} links · {} frames", b.notes.len(), b.links.len(), b.frames.len()));
+    let topics = move || ctx.board(|b| b.topics.clone());
     let set_topic = move |topic: Topic| {
         let name = topic.name.clone();
         ctx.apply(Edit::SetTopic { name, topic: Some(topic), index: None });

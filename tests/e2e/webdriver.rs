@@ -175,6 +175,17 @@ impl Session {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Runs an asynchronous script (it calls its last argument with the result) and returns the result.
+    pub fn js_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.call("POST", "/execute/async", Some(json!({"script": script, "args": args})))
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Sets how long scripts may run.
+    pub fn script_timeout(&self, ms: u64) {
+        self.call("POST", "/timeouts", Some(json!({"script": ms}))).expect("timeouts");
+    }
+
     /// Every element matching a CSS selector.
     pub fn find_all(&self, css: &str) -> Vec<Element> {
         self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css})))

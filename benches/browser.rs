@@ -1,0 +1,94 @@
+//! Figures measured in headless Chromium on the release build in dist/ (`make bench` builds it).
+//! Prints `name value unit` lines.
+//!
+//! Frame figures are the main-thread time of one frame's work: the input event, the app's
+//! update, and the style and layout it causes (forced), medians over many frames. Paint and
+//! compositing run off the main thread for the transformed board layer and are not included.
+
+#[path = "../tests/e2e/webdriver.rs"]
+#[allow(dead_code)]
+mod webdriver;
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// Drives `frames` frames, each dispatching the event `make(i)` builds on the canvas, and
+/// returns the median time per frame in ms.
+const FRAME_LOOP: &str = r#"
+const [kind, frames, startX, startY, dx, dy] = arguments;
+const done = arguments[arguments.length - 1];
+const vp = document.querySelector('[data-board-viewport]');
+const settle = async () => { await Promise.resolve(); await Promise.resolve(); await new Promise(r => queueMicrotask(r)); document.body.getBoundingClientRect(); };
+const fire = (type, x, y, extra) => vp.dispatchEvent(new (type === 'wheel' ? WheelEvent : PointerEvent)(type,
+    Object.assign({clientX: x, clientY: y, bubbles: true, cancelable: true, pointerId: 1, button: 0, buttons: 1, isPrimary: true}, extra)));
+const times = [];
+(async () => {
+  if (kind === 'drag') { fire('pointerdown', startX, startY, {}); await settle(); }
+  for (let i = 1; i <= frames; i++) {
+    await new Promise(r => requestAnimationFrame(r));
+    const t0 = performance.now();
+    if (kind === 'pan') fire('wheel', startX, startY, {deltaX: dx, deltaY: dy, deltaMode: 0});
+    else fire('pointermove', startX + dx * i, startY + dy * i, {});
+    await settle();
+    times.push(performance.now() - t0);
+  }
+  if (kind === 'drag') { fire('pointerup', startX + dx * frames, startY + dy * frames, {buttons: 0}); await settle(); }
+  times.sort((a, b) => a - b);
+  done(times[Math.floor(times.length / 2)]);
+})();
+"#;
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dist = std::env::var("FLOWSTORM_DIST").map(PathBuf::from).unwrap_or_else(|_| root.join("dist"));
+    assert!(dist.join("index.html").exists(), "no app build in {}: run `make build`", dist.display());
+    let port = webdriver::serve(dist);
+    let driver = webdriver::Driver::start();
+    let base = format!("http://127.0.0.1:{port}/");
+
+    // Broker throughput inside the browser.
+    let s = driver.session(1920, 1080);
+    s.script_timeout(300_000);
+    s.goto(&base);
+    s.find("[data-note-id]");
+    let records = 1_000_000;
+    let per_s = s.js(&format!("return window.wasmBindings.bench_broker_records_per_s({records})"), vec![]);
+    println!("broker_records_per_s_wasm {:.0} records/s", per_s.as_f64().unwrap_or(0.0));
+    drop(s);
+
+    // A generated 2,000-note, 3,000-link board: first paint, then panning and dragging.
+    let mut first_paint = Vec::new();
+    for _ in 0..3 {
+        let s = driver.session(1920, 1080);
+        s.goto(&format!("{base}?generate=2000"));
+        let ms = s.wait_for("the first paint", || s.js("return window.flowstormFirstPaint || null", vec![]).as_f64());
+        let notes = s.find_all("[data-note-id]").len();
+        assert!(notes >= 1900, "the fitted board shows every note ({notes})");
+        first_paint.push(ms);
+    }
+    first_paint.sort_by(f64::total_cmp);
+    println!("first_paint_ms_2000 {:.0} ms", first_paint[1]);
+
+    let s = driver.session(1920, 1080);
+    s.script_timeout(120_000);
+    s.goto(&format!("{base}?generate=2000"));
+    s.wait_for("the first paint", || s.js("return window.flowstormFirstPaint || null", vec![]).as_f64());
+    // Work at a readable zoom, as a facilitator would.
+    let vp = s.js("const r = document.querySelector('[data-board-viewport]').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];", vec![]);
+    let (cx, cy) = (vp[0].as_f64().unwrap_or(500.0), vp[1].as_f64().unwrap_or(400.0));
+    for _ in 0..8 {
+        s.js("document.querySelector(\"[data-action='zoom-in']\").click()", vec![]);
+    }
+    let pan: Value = s.js_async(FRAME_LOOP, vec![json!("pan"), json!(120), json!(cx), json!(cy), json!(6), json!(4)]);
+    println!("pan_frame_ms_2000 {:.2} ms", pan.as_f64().unwrap_or(f64::NAN));
+    let target = s.js(
+        "const vp = document.querySelector('[data-board-viewport]').getBoundingClientRect();
+         const n = [...document.querySelectorAll('[data-note-id]')].map(e => e.getBoundingClientRect())
+           .find(r => r.x > vp.x + 50 && r.y > vp.y + 50 && r.right < vp.right - 300 && r.bottom < vp.bottom - 200);
+         return n ? [n.x + n.width / 2, n.y + n.height / 2] : null;",
+        vec![],
+    );
+    let (tx, ty) = (target[0].as_f64().unwrap_or(cx), target[1].as_f64().unwrap_or(cy));
+    let drag: Value = s.js_async(FRAME_LOOP, vec![json!("drag"), json!(120), json!(tx), json!(ty), json!(2), json!(1)]);
+    println!("drag_frame_ms_2000 {:.2} ms", drag.as_f64().unwrap_or(f64::NAN));
+}

@@ -1,0 +1,21 @@
+//! Entry points the browser benchmarks call through `window.wasmBindings` (see benches/browser.rs).
+
+use wasm_bindgen::prelude::*;
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Runs the broker's throughput workload on `records` records here, in the browser, and returns
+/// records produced and consumed per second.
+#[wasm_bindgen]
+pub fn bench_broker_records_per_s(records: f64) -> f64 {
+    let records = records.clamp(1.0, 1.0e8) as u64;
+    let start = now_ms();
+    let summary = crate::broker::workload::throughput_workload(records);
+    let seconds = ((now_ms() - start) / 1000.0).max(1e-9);
+    if summary.consumed < records {
+        return 0.0;
+    }
+    records as f64 / seconds
+}
