@@ -6,6 +6,7 @@ mod board_view;
 mod hazards;
 mod inspector;
 mod panels;
+mod run;
 mod storage;
 
 pub use app::App;

@@ -447,3 +447,54 @@ fn stale_read_shows_a_badge_a_finding_a_hotspot_and_a_one_click_fix() {
     s.click(&s.find(&format!("{fs001} [data-action='show-finding']")));
     s.wait_for("the finding's notes selected", || (count(&s, ".note.selected") >= 2).then_some(()));
 }
+
+// ---- running the board ------------------------------------------------------------------------
+
+/// The numbers on a note's counter (handled first), or nothing if it has none yet.
+fn counter(s: &Session, note: &str) -> Option<u64> {
+    let v = s.js(
+        "const c = document.querySelector(`[data-counter-for='${arguments[0]}']`); return c ? c.textContent : null;",
+        vec![json!(note)],
+    );
+    let text = v.as_str()?;
+    text.split('✓').nth(1)?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    // Fast enough to see a lot in a short test.
+    s.js("const sel = document.querySelector(\"[data-action='speed']\"); sel.value = '5'; sel.dispatchEvent(new Event('change'));", vec![]);
+    s.click(&s.find("[data-action='play']"));
+    s.wait_for("tokens on the links", || {
+        s.js("const t = document.querySelector('[data-tokens]'); return t ? Number(t.dataset.tokens) : 0", vec![])
+            .as_u64()
+            .filter(|n| *n > 0)
+    });
+    let first = s.wait_for("the cashier's counter", || counter(&s, "cashier").filter(|n| *n > 0));
+    let later = s.wait_for("the counter rising", || counter(&s, "cashier").filter(|n| *n > first));
+    s.screenshot(&artifact("run-playing.png"));
+    // Pause: the clock stands still; Step moves it by 100 ms.
+    s.click(&s.find("[data-action='pause']"));
+    let clock = s.text(&s.find("[data-clock]"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(s.text(&s.find("[data-clock]")), clock, "paused");
+    s.click(&s.find("[data-action='step']"));
+    s.wait_for("a step", || (s.text(&s.find("[data-clock]")) != clock).then_some(()));
+    // Scrub back to the start: the counters go back.
+    s.js("const r = document.querySelector(\"[data-action='scrub']\"); r.value = '500'; r.dispatchEvent(new Event('input'));", vec![]);
+    s.wait_for("counters back at 0.5 s", || counter(&s, "cashier").filter(|n| *n < later));
+    // Crash the policy's only instance: lag rises while it is down, then the restarted instance catches up.
+    s.click(&s.find("[data-note-id='reserve-stock-policy']"));
+    s.click(&s.find("[data-action='tab-run']"));
+    s.click(&s.find("[data-action='fault-crash']"));
+    s.click(&s.find("[data-action='play']"));
+    let peak = |s: &Session| s.js("return Number(document.querySelector('[data-lag-chart]').dataset.peakLag)", vec![]).as_u64().unwrap_or(0);
+    let last = |s: &Session| s.js("return Number(document.querySelector('[data-lag-chart]').dataset.lastLag)", vec![]).as_u64().unwrap_or(0);
+    s.wait_for("lag to rise after the crash", || (peak(&s) >= 5).then_some(()));
+    s.screenshot(&artifact("run-crash.png"));
+    s.wait_for("lag to recover", || (last(&s) + 2 < peak(&s) && last(&s) <= 2).then_some(()));
+    assert!(s.find_all("[data-event]").len() > 10, "the event log lists what happened");
+}

@@ -36,6 +36,8 @@ pub enum Tab {
     Inspector,
     /// The hazards found on the board.
     Hazards,
+    /// The run: faults, broker, lag, event log.
+    Run,
 }
 
 /// State shared by every component.
@@ -195,7 +197,19 @@ pub fn App() -> impl IntoView {
         previewing: Memo::new(move |_| editor.with(|e| matches!(e.state, ToolState::Dragging { .. } | ToolState::Resizing { .. }))),
     };
     provide_context(ctx);
-    provide_context(super::hazards::Hazards::new(ctx));
+    let run = super::run::RunCtl::new(&ctx.editor.with_untracked(|e| e.doc.board.clone()));
+    provide_context(run);
+    provide_context(super::hazards::Hazards::new(ctx, run));
+
+    // A run is compiled from the board: when the board changes, the run starts again.
+    Effect::new(move |prev: Option<u64>| {
+        let rev = ctx.rev.get();
+        if prev.is_some_and(|p| p != rev) && run.active.get_untracked() {
+            run.reset();
+            ctx.status.set("The board changed: the run starts again from the beginning".into());
+        }
+        rev
+    });
 
     // Autosave every change of the board, but not the previews of a drag in progress.
     Effect::new(move |_| {
@@ -312,10 +326,14 @@ pub fn App() -> impl IntoView {
                             on:click=move |_| ctx.tab.set(Tab::Hazards)>
                             "Hazards " <HazardCount />
                         </button>
+                        <button role="tab" data-action="tab-run" class:active=move || ctx.tab.get() == Tab::Run
+                            on:click=move |_| ctx.tab.set(Tab::Run)>"Run"</button>
                     </div>
-                    <Show when=move || ctx.tab.get() == Tab::Inspector fallback=|| view! { <HazardsPanel /> }>
-                        <Inspector />
-                    </Show>
+                    {move || match ctx.tab.get() {
+                        Tab::Inspector => view! { <Inspector /> }.into_any(),
+                        Tab::Hazards => view! { <HazardsPanel /> }.into_any(),
+                        Tab::Run => view! { <super::run::RunPanel /> }.into_any(),
+                    }}
                 </aside>
             </div>
             <footer class="statusbar" role="status" data-status>{move || ctx.status.get()}</footer>

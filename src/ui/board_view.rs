@@ -85,6 +85,7 @@ pub fn BoardView() -> impl IntoView {
     let editor = ctx.editor;
     let canvas = NodeRef::<html::Main>::new();
     let badges = use_badges();
+    let run = expect_context::<super::run::RunCtl>();
 
     let camera = Memo::new(move |_| editor.with(|e| e.camera));
     let selection = Memo::new(move |_| editor.with(|e| e.selection.clone()));
@@ -273,10 +274,11 @@ pub fn BoardView() -> impl IntoView {
                     let id = n.id.clone();
                     let selected = { let id = id.clone(); move || selection.with(|s| s.has_note(&id)) };
                     let badge = { let id = id.clone(); move || badges.with(|b| b.get(&id).copied()) };
+                    let in_chain = { let id = id.clone(); move || run.chain.with(|c| c.contains(&id)) };
                     let label = format!("{}: {}", n.kind.label(), if n.text.is_empty() { "(empty)" } else { &n.text });
                     let empty = n.text.is_empty();
                     view! {
-                        <div class=format!("note kind-{}", n.kind.as_str()) class:selected=selected
+                        <div class=format!("note kind-{}", n.kind.as_str()) class:selected=selected class:in-chain=in_chain
                             data-note-id=n.id.0.clone() data-kind=n.kind.as_str() role="button" tabindex="-1" aria-label=label
                             style=format!("left:{}px;top:{}px;width:{}px;height:{}px;background:{}", n.rect.x, n.rect.y, n.rect.w, n.rect.h, n.kind.colour())>
                             <div class="note-text" class:placeholder=empty>
@@ -291,8 +293,10 @@ pub fn BoardView() -> impl IntoView {
                         </div>
                     }
                 } />
+                <super::run::RunLayer />
                 <Overlays selection hover state />
             </div>
+            <super::run::RunBar />
             <Chooser state camera />
             <Minimap />
             {move || message.get().map(|m| view! { <div class="toast" role="alert" data-message>{m}</div> })}

@@ -1,6 +1,6 @@
 //! The hazards panel and the badges on notes: the static rules, re-run as the board changes.
 
-use super::app::Ctx;
+use super::{app::Ctx, run::RunCtl};
 use crate::{
     analysis::{check, Finding, Severity},
     editor::Item,
@@ -19,11 +19,18 @@ pub struct Hazards {
 }
 
 impl Hazards {
-    /// Derives findings from the editor's board; a drag in progress keeps the last findings.
-    pub fn new(ctx: Ctx) -> Hazards {
-        let findings = Memo::new(move |prev: Option<&Vec<Finding>>| match (ctx.previewing.get(), prev) {
+    /// Derives findings from the editor's board (a drag in progress keeps the last ones) and from
+/// the run, when there is one.
+    pub fn new(ctx: Ctx, run: RunCtl) -> Hazards {
+        let statics = Memo::new(move |prev: Option<&Vec<Finding>>| match (ctx.previewing.get(), prev) {
             (true, Some(prev)) => prev.clone(),
             _ => ctx.board(check),
+        });
+        // What the board says, then what the run has shown.
+        let findings = Memo::new(move |_| {
+            let mut all = statics.get();
+            all.extend(run.dynamic.get());
+            all
         });
         let badges = Memo::new(move |_| {
             findings.with(|all| {
@@ -120,11 +127,13 @@ pub fn HazardsPanel() -> impl IntoView {
                     let fix = f.fix_action.clone();
                     let names = ctx.editor.with_untracked(|e| f.notes.iter().filter_map(|id| e.doc.board.note(id)).map(|n| n.text.clone()).collect::<Vec<_>>().join(" · "));
                     view! {
-                        <li class=format!("finding {}", f.severity.as_str()) data-finding=f.code.as_str() data-finding-index=i>
+                        <li class=format!("finding {}", f.severity.as_str()) data-finding=f.code.as_str() data-finding-index=i
+                            data-source=if f.source == crate::analysis::Source::Dynamic { "dynamic" } else { "static" }>
                             <button class="finding-head" data-action="show-finding" title="Select and zoom to its notes"
                                 on:click=move |_| show(ctx, &f1)>
                                 <span class=format!("sev {}", f.severity.as_str())>{f.severity.as_str()}</span>
                                 <strong>{f.code.as_str()}</strong>" "{f.code.title()}
+                                {(f.source == crate::analysis::Source::Dynamic).then(|| view! { <span class="seen" data-seen-in-run>"seen in the run"</span> })}
                             </button>
                             <p class="on-notes">{names}</p>
                             <p>{f.message.clone()}</p>
