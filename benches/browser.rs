@@ -38,6 +38,9 @@ const times = [];
 })();
 "#;
 
+/// Commands per second of each of the 30 actors of the 300-note board: about 500 tokens in flight.
+const ANIM_RATE: u32 = 12;
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dist = std::env::var("FLOWSTORM_DIST").map(PathBuf::from).unwrap_or_else(|_| root.join("dist"));
@@ -91,4 +94,28 @@ fn main() {
     let (tx, ty) = (target[0].as_f64().unwrap_or(cx), target[1].as_f64().unwrap_or(cy));
     let drag: Value = s.js_async(FRAME_LOOP, vec![json!("drag"), json!(120), json!(tx), json!(ty), json!(2), json!(1)]);
     println!("drag_frame_ms_2000 {:.2} ms", drag.as_f64().unwrap_or(f64::NAN));
+    drop(s);
+
+    // Playing a 300-note board loaded so that about 500 tokens are in flight.
+    let s = driver.session(1920, 1080);
+    s.script_timeout(120_000);
+    s.goto(&format!("{base}?generate=300&rate={ANIM_RATE}"));
+    s.wait_for("the first paint", || s.js("return window.flowstormFirstPaint || null", vec![]).as_f64());
+    s.js("document.querySelector(\"[data-action='play']\").click()", vec![]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let anim: Value = s.js_async(
+        "const done = arguments[arguments.length - 1];
+         window.flowstormFrameTimes = []; window.flowstormMeasure = true;
+         const tokens = [];
+         const sample = setInterval(() => tokens.push(Number(document.querySelector('[data-tokens]').dataset.tokens)), 100);
+         setTimeout(() => {
+           clearInterval(sample); window.flowstormMeasure = false;
+           const t = window.flowstormFrameTimes.slice().sort((a, b) => a - b);
+           tokens.sort((a, b) => a - b);
+           done([t[t.length >> 1], tokens[tokens.length >> 1], t.length]);
+         }, 3000);",
+        vec![],
+    );
+    println!("anim_frame_ms_500 {:.2} ms", anim[0].as_f64().unwrap_or(f64::NAN));
+    println!("anim_tokens_in_flight {} tokens", anim[1].as_u64().unwrap_or(0));
 }

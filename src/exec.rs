@@ -25,6 +25,7 @@
 //! - a policy passing one correlation id more than `loop_limit` times drops the command (the
 //!   loop is cut and reported), so cycles cannot run away.
 
+pub mod compare;
 pub mod compile;
 mod run;
 
@@ -445,7 +446,16 @@ pub enum Fault {
         /// How long, if it comes back by itself.
         for_ms: Option<u64>,
     },
-    /// An external system answers again.
+    /// An external system answers every call `extra_ms` later, for a while or until `SystemUp`.
+    SlowSystem {
+        /// The external system.
+        note: NoteId,
+        /// Added time per call.
+        extra_ms: u64,
+        /// How long, if it recovers by itself.
+        for_ms: Option<u64>,
+    },
+    /// An external system answers again, at its usual speed.
     SystemUp {
         /// The external system.
         note: NoteId,

@@ -3,6 +3,7 @@
 mod app;
 mod bench;
 mod board_view;
+mod compare;
 mod hazards;
 mod inspector;
 mod panels;

@@ -497,4 +497,50 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
     s.screenshot(&artifact("run-crash.png"));
     s.wait_for("lag to recover", || (last(&s) + 2 < peak(&s) && last(&s) <= 2).then_some(()));
     assert!(s.find_all("[data-event]").len() > 10, "the event log lists what happened");
+    // Click a published event of the policy's flow: its causal chain lights up back to the cashier.
+    s.click(&s.find("[data-action='pause']"));
+    let filter = s.find("[data-action='log-filter']");
+    s.js("arguments[0].value = 'events'; arguments[0].dispatchEvent(new Event('change'));", vec![filter.arg()]);
+    let row = s.wait_for("a stock-reserved event in the log", || {
+        s.find_all("[data-action='show-chain']").into_iter().find(|r| s.text(r).contains("Stock reserved"))
+    });
+    s.click(&row);
+    s.wait_for("the chain on the board", || (count(&s, ".note.in-chain") >= 5).then_some(()));
+    for note in ["cashier", "place-order", "order-placed", "reserve-stock-policy", "stock-reserved"] {
+        assert_eq!(count(&s, &format!("[data-note-id='{note}'].in-chain")), 1, "{note} is in the chain");
+    }
+    assert_eq!(count(&s, "[data-note-id='order-summary'].in-chain"), 0, "a side branch is not");
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn compare_mode_shows_a_cascade_against_buffered_lag_and_consumers_clear_it() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    s.click(&s.find("[data-action='compare']"));
+    let number = |css: &str, attr: &str| -> u64 {
+        s.js("return Number(document.querySelector(arguments[0]).getAttribute(arguments[1]))", vec![json!(css), json!(attr)])
+            .as_u64()
+            .unwrap_or(0)
+    };
+    s.find("[data-compare] [data-side='request']");
+    // Logistics down: orders fail in the chain, none on the event side, which lags instead.
+    assert!(number("[data-side='request']", "data-failed") > 0, "the request chain cascades");
+    assert_eq!(number("[data-side='event']", "data-failed"), 0, "events take every order");
+    assert!(number("[data-side='event']", "data-peak") > 0, "the event side lags");
+    s.screenshot(&artifact("compare-down.png"));
+    // Logistics slow: the chain's customers wait; one consumer falls behind; more consumers clear it.
+    s.click(&s.find("[data-action='compare-slow']"));
+    s.wait_for("the slow case", || (number("[data-side='request']", "data-failed") == 0).then_some(()));
+    assert!(number("[data-side='request']", "data-worst-wait") >= 800);
+    let one = number("[data-side='event']", "data-peak");
+    for _ in 0..5 {
+        s.click(&s.find("[data-action='compare-add-consumer']"));
+    }
+    s.wait_for(&format!("six consumers ({})", s.text(&s.find("[data-consumers]"))), || s.text(&s.find("[data-consumers]")).contains("6 of").then_some(()));
+    let six = number("[data-side='event']", "data-peak");
+    assert!(six * 3 < one, "more consumers clear the lag: {one} with one, {six} with six");
+    s.screenshot(&artifact("compare-slow-six-consumers.png"));
+    s.click(&s.find("[data-action='close-compare']"));
+    s.wait_for("the comparison to close", || s.find_all("[data-compare]").is_empty().then_some(()));
 }

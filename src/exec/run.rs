@@ -144,6 +144,7 @@ pub struct Run {
     agg_crash_armed: Vec<bool>,
     agg_down_until: Vec<u64>,
     system_down: Vec<bool>,
+    system_extra_ms: Vec<u64>,
     issued: Vec<u64>,
     loops: HashMap<(u64, u32), u32>,
     keys: Vec<String>,
@@ -317,6 +318,7 @@ impl Run {
             agg_crash_armed: vec![false; n],
             agg_down_until: vec![0; n],
             system_down: vec![false; n],
+            system_extra_ms: vec![0; n],
             issued: vec![0; sources],
             loops: HashMap::new(),
             keys: Vec::new(),
@@ -648,6 +650,7 @@ impl Run {
             }
             Action::SystemUp { system } => {
                 self.system_down[system as usize] = false;
+                self.system_extra_ms[system as usize] = 0;
             }
             Action::Join { group } => {
                 let name = self.plan.groups[group as usize].name.clone();
@@ -919,7 +922,7 @@ impl Run {
                 (self.config.call_timeout_ms, false)
             } else {
                 (
-                    ms,
+                    ms.saturating_add(self.system_extra_ms[sys as usize]),
                     availability >= 1.0
                         || (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= availability,
                 )
@@ -1814,7 +1817,7 @@ impl Run {
             Fault::RestartConsumer { note } | Fault::Poison { note } => {
                 self.consumer(note).map(|_| ())
             }
-            Fault::SystemDown { note, .. } | Fault::SystemUp { note } => {
+            Fault::SystemDown { note, .. } | Fault::SlowSystem { note, .. } | Fault::SystemUp { note } => {
                 self.kind_of(note, NoteKind::ExternalSystem).map(|_| ())
             }
             Fault::CrashAggregate { note } => self.kind_of(note, NoteKind::Aggregate).map(|_| ()),
@@ -1832,6 +1835,7 @@ impl Run {
             | Fault::RestartConsumer { note }
             | Fault::SlowConsumer { note, .. }
             | Fault::SystemDown { note, .. }
+            | Fault::SlowSystem { note, .. }
             | Fault::SystemUp { note }
             | Fault::CrashAggregate { note }
             | Fault::Poison { note } => self.plan.ix(note).unwrap_or(NONE),
@@ -1877,9 +1881,17 @@ impl Run {
                     self.schedule(self.now + ms, Action::SystemUp { system: s });
                 }
             }
+            Fault::SlowSystem { note, extra_ms, for_ms } => {
+                let s = self.kind_of(note, NoteKind::ExternalSystem)?;
+                self.system_extra_ms[s as usize] = *extra_ms;
+                if let Some(ms) = for_ms {
+                    self.schedule(self.now + ms, Action::SystemUp { system: s });
+                }
+            }
             Fault::SystemUp { note } => {
                 let s = self.kind_of(note, NoteKind::ExternalSystem)?;
                 self.system_down[s as usize] = false;
+                self.system_extra_ms[s as usize] = 0;
             }
             Fault::CrashAggregate { note } => {
                 let a = self.kind_of(note, NoteKind::Aggregate)?;

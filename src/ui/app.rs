@@ -146,10 +146,16 @@ pub fn modifiers(shift: bool, ctrl: bool, alt: bool, meta: bool) -> Modifiers {
 /// An unreadable autosave is kept aside and reported, never overwritten.
 fn initial_board() -> (Board, Option<ProblemReport>) {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    if let Some(n) = web_sys::UrlSearchParams::new_with_str(&query).ok().and_then(|p| p.get("generate")) {
-        if let Ok(n) = n.parse::<usize>() {
-            return (generate(n.min(50_000)), None);
+    let params = web_sys::UrlSearchParams::new_with_str(&query).ok();
+    if let Some(n) = params.as_ref().and_then(|p| p.get("generate")).and_then(|n| n.parse::<usize>().ok()) {
+        let mut board = generate(n.min(50_000));
+        // `&rate=R`: every actor issues R commands a second (load for the animation benchmark).
+        if let Some(rate) = params.as_ref().and_then(|p| p.get("rate")).and_then(|r| r.parse::<f64>().ok()) {
+            for note in board.notes.iter_mut().filter(|n| n.kind == NoteKind::Actor) {
+                note.props.insert("rate".into(), serde_json::json!(rate.clamp(0.0, 10_000.0)));
+            }
         }
+        return (board, None);
     }
     match storage::read(storage::AUTOSAVE_KEY) {
         None => (sample(), None),
@@ -199,6 +205,7 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     let run = super::run::RunCtl::new(&ctx.editor.with_untracked(|e| e.doc.board.clone()));
     provide_context(run);
+    provide_context(super::compare::CompareOpen(RwSignal::new(false)));
     provide_context(super::hazards::Hazards::new(ctx, run));
 
     // A run is compiled from the board: when the board changes, the run starts again.
@@ -339,6 +346,7 @@ pub fn App() -> impl IntoView {
             <footer class="statusbar" role="status" data-status>{move || ctx.status.get()}</footer>
             <Legend />
             <ProblemsPanel />
+            <super::compare::CompareView />
         </div>
     }
 }
@@ -398,6 +406,7 @@ fn Toolbar() -> impl IntoView {
     let can_redo = move || ctx.editor.with(|e| e.doc.history.can_redo());
     let title = move || ctx.board(|b| b.name.clone().unwrap_or_else(|| "Untitled board".into()));
     let zoom = Memo::new(move |_| ctx.editor.with(|e| e.camera.percent()));
+    let compare_open = expect_context::<super::compare::CompareOpen>().0;
     view! {
         <header class="toolbar" role="toolbar" aria-label="Board">
             <span class="brand">"Flowstorm"</span>
@@ -432,6 +441,10 @@ fn Toolbar() -> impl IntoView {
                     on:click=move |_| { ctx.sync_viewport(); ctx.run(|e| e.key_down("+", Modifiers::NONE)); }>"+"</button>
                 <button data-action="zoom-fit" title="Show the whole board (Shift+1)"
                     on:click=move |_| { ctx.sync_viewport(); ctx.editor.update(|e| e.fit_board()); }>"Fit"</button>
+            </div>
+            <div class="group">
+                <button data-action="compare" title="The same domain as a request chain and as events, under the same fault"
+                    on:click=move |_| compare_open.set(true)>"Compare"</button>
             </div>
             <div class="group end">
                 <button data-action="theme" title="Switch between light and dark" aria-pressed=move || ctx.dark.get().to_string()

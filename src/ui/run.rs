@@ -187,6 +187,7 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
             }
         });
         ctl.now.set(t);
+        measure_frame(now);
         if frames % 15 == 0 {
             ctl.refresh_findings();
         }
@@ -197,6 +198,37 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
             return;
         }
         frame(ctl, ctx, now, frames + 1);
+    });
+}
+
+/// When the page sets `window.flowstormMeasure`, records how long this frame's work took,
+/// rendering and layout included, in `window.flowstormFrameTimes` (read by the benchmarks).
+fn measure_frame(start: f64) {
+    let Some(window) = web_sys::window() else { return };
+    let measuring = js_sys::Reflect::get(&window, &"flowstormMeasure".into()).is_ok_and(|v| v.is_truthy());
+    if !measuring {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        // Let the reactive updates of this frame run, then lay the page out.
+        for _ in 0..3 {
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL)).await;
+        }
+        let Some(window) = web_sys::window() else { return };
+        if let Some(body) = window.document().and_then(|d| d.body()) {
+            let _ = body.get_bounding_client_rect();
+        }
+        let took = performance_now() - start;
+        let key = wasm_bindgen::JsValue::from_str("flowstormFrameTimes");
+        let list = js_sys::Reflect::get(&window, &key)
+            .ok()
+            .and_then(|v| wasm_bindgen::JsCast::dyn_into::<js_sys::Array>(v).ok())
+            .unwrap_or_else(|| {
+                let a = js_sys::Array::new();
+                let _ = js_sys::Reflect::set(&window, &key, &a);
+                a
+            });
+        list.push(&took.into());
     });
 }
 
@@ -376,6 +408,7 @@ fn fault_name(fault: &Fault) -> &'static str {
         Fault::RestartConsumer { .. } => "instance added",
         Fault::SlowConsumer { .. } => "slowed down",
         Fault::SystemDown { .. } => "system down",
+        Fault::SlowSystem { .. } => "system slowed down",
         Fault::SystemUp { .. } => "system back",
         Fault::CrashAggregate { .. } => "crash between save and publish",
         Fault::Poison { .. } => "poison message",
@@ -449,7 +482,8 @@ pub fn RunPanel() -> impl IntoView {
         }
         if kind == NoteKind::ExternalSystem {
             buttons.push(("fault-down", "Take it down", Fault::SystemDown { note: id.clone(), for_ms: None }));
-            buttons.push(("fault-up", "Bring it back", Fault::SystemUp { note: id.clone() }));
+            buttons.push(("fault-slow-system", "Slow its answers (+500 ms a call)", Fault::SlowSystem { note: id.clone(), extra_ms: 500, for_ms: None }));
+            buttons.push(("fault-up", "Bring it back to normal", Fault::SystemUp { note: id.clone() }));
         }
         if kind == NoteKind::Aggregate {
             buttons.push(("fault-crash-aggregate", "Crash between save and publish", Fault::CrashAggregate { note: id.clone() }));
