@@ -39,7 +39,7 @@ const times = [];
 "#;
 
 /// Commands per second of each of the 30 actors of the 300-note board: about 500 tokens in flight.
-const ANIM_RATE: u32 = 12;
+const ANIM_RATE: u32 = 10;
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -101,21 +101,34 @@ fn main() {
     s.script_timeout(120_000);
     s.goto(&format!("{base}?generate=300&rate={ANIM_RATE}"));
     s.wait_for("the first paint", || s.js("return window.flowstormFirstPaint || null", vec![]).as_f64());
+    let idle: Value = s.js_async(
+        "const done = arguments[arguments.length - 1]; const iv = []; let last = performance.now();
+         const tick = t => { iv.push(t - last); last = t; if (iv.length < 60) requestAnimationFrame(tick); else { iv.sort((a, b) => a - b); done(iv[30]); } };
+         requestAnimationFrame(tick);",
+        vec![],
+    );
+    println!("idle_frame_interval_ms_300 {:.1} ms", idle.as_f64().unwrap_or(f64::NAN));
     s.js("document.querySelector(\"[data-action='play']\").click()", vec![]);
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let anim: Value = s.js_async(
         "const done = arguments[arguments.length - 1];
          window.flowstormFrameTimes = []; window.flowstormMeasure = true;
          const tokens = [];
+         const intervals = [];
+         let last = performance.now();
+         const tick = t => { intervals.push(t - last); last = t; if (window.flowstormMeasure) requestAnimationFrame(tick); };
+         requestAnimationFrame(tick);
          const sample = setInterval(() => tokens.push(Number(document.querySelector('[data-tokens]').dataset.tokens)), 100);
          setTimeout(() => {
            clearInterval(sample); window.flowstormMeasure = false;
            const t = window.flowstormFrameTimes.slice().sort((a, b) => a - b);
            tokens.sort((a, b) => a - b);
-           done([t[t.length >> 1], tokens[tokens.length >> 1], t.length]);
+           intervals.sort((a, b) => a - b);
+           done([t[t.length >> 1], tokens[tokens.length >> 1], t.length, intervals[intervals.length >> 1]]);
          }, 3000);",
         vec![],
     );
     println!("anim_frame_ms_500 {:.2} ms", anim[0].as_f64().unwrap_or(f64::NAN));
     println!("anim_tokens_in_flight {} tokens", anim[1].as_u64().unwrap_or(0));
+    println!("anim_frame_interval_ms_500 {:.1} ms", anim[3].as_f64().unwrap_or(f64::NAN));
 }

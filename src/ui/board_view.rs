@@ -296,6 +296,7 @@ pub fn BoardView() -> impl IntoView {
                 <super::run::RunLayer />
                 <Overlays selection hover state />
             </div>
+            <super::run::TokenCanvas />
             <super::run::RunBar />
             <Chooser state camera />
             <Minimap />
