@@ -70,6 +70,6 @@ fn main() {
         worst = worst.max(ms);
         total += ms;
     }
-    println!("scrub_ms {:.2} ms", total / n as f64);
-    println!("scrub_worst_ms {worst:.2} ms");
+    println!("scrub_native_ms {:.2} ms", total / n as f64);
+    println!("scrub_native_worst_ms {worst:.2} ms");
 }

@@ -2,6 +2,7 @@
 //! `make test` builds the app and runs these (`cargo test --test e2e -- --ignored`).
 
 #[path = "e2e/webdriver.rs"]
+#[allow(dead_code)] // shared with benches/browser.rs, which uses all of it
 mod webdriver;
 
 use flowstorm::model::sample::sample;
@@ -184,13 +185,10 @@ fn press(s: &Session, chords: &[&[&str]]) {
 
 /// Types text, one character at a time.
 fn type_text(s: &Session, text: &str) {
-    let chords: Vec<Vec<String>> = text.chars().map(|c| vec![c.to_string()]).collect();
-    let mut actions = Vec::new();
-    for chord in &chords {
-        actions.push(json!({"type": "keyDown", "value": chord[0]}));
-        actions.push(json!({"type": "keyUp", "value": chord[0]}));
-    }
-    s.actions(json!([{"type": "key", "id": "keyboard", "actions": actions}]));
+    let keys: Vec<String> = text.chars().map(String::from).collect();
+    let chords: Vec<[&str; 1]> = keys.iter().map(|k| [k.as_str()]).collect();
+    let chords: Vec<&[&str]> = chords.iter().map(|c| &c[..]).collect();
+    press(s, &chords);
 }
 
 /// The page-space rectangle (x, y, w, h) of the first element matching `css`.
