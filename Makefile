@@ -39,7 +39,8 @@ bench-native:
 	@cargo bench -q --bench analysis 2>/dev/null
 	@cargo bench -q --bench exec 2>/dev/null
 
-bench-browser: build
+bench-browser: setup
+	@$(WASM) trunk build --release --offline > target/bench-build.log 2>&1 || (cat target/bench-build.log >&2; exit 1)
 	@scripts/wasm-size.sh
 	@cargo bench -q --bench browser 2>/dev/null
 

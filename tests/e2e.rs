@@ -294,6 +294,14 @@ fn connect_two_notes_and_refuse_an_impossible_link() {
     let message = s.text(&s.find("[data-message]"));
     assert!(message.contains("policy"), "the refusal says why: {message}");
     assert_eq!(count(&s, "[data-link-id]"), links + 1);
+    // Tab walks the notes by keyboard; Delete removes the one reached, and undo restores it.
+    press(&s, &[&[ESCAPE]]);
+    let spot = empty_spot(&s);
+    s.actions(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+        {"type": "pointerMove", "origin": "viewport", "x": spot.0.round() as i64, "y": spot.1.round() as i64},
+        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]));
+    press(&s, &[&["\u{E004}"], &["\u{E004}"]]);
+    assert_eq!(count(&s, "[data-note-id='place-order'].selected"), 1, "the second note is selected");
     // Undo removes the link, redo brings it back.
     press(&s, &[&[CONTROL, "z"]]);
     wait_count(&s, "[data-link-id]", links);

@@ -266,6 +266,12 @@ pub fn App() -> impl IntoView {
             return;
         }
         ctx.sync_viewport();
+        if key == "Tab" && !mods.command() {
+            // Tab walks the notes in board order (Shift+Tab backwards), showing each one.
+            ev.prevent_default();
+            select_next_note(ctx, !mods.shift);
+            return;
+        }
         if ctx.run(|e| e.key_down(&key, mods)).is_some() {
             ev.prevent_default();
         }
@@ -359,6 +365,31 @@ fn HazardCount() -> impl IntoView {
         let n = findings.with(|f| f.iter().filter(|f| f.severity.fails_check()).count());
         (n > 0).then(|| view! { <span class="count" data-hazard-count>{n}</span> })
     }
+}
+
+/// Selects the note after (or before) the selected one, and brings it into view.
+fn select_next_note(ctx: Ctx, forward: bool) {
+    ctx.editor.update(|e| {
+        let notes = &e.doc.board.notes;
+        if notes.is_empty() {
+            return;
+        }
+        let current = e.selection.notes().next().and_then(|id| notes.iter().position(|n| &n.id == id));
+        let n = notes.len();
+        let next = match (current, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        };
+        let (id, rect, label) = (notes[next].id.clone(), notes[next].rect(), format!("{}: {}", notes[next].kind.label(), notes[next].text));
+        e.selection.select_only(crate::editor::Item::Note(id));
+        if !e.camera.visible_rect(e.viewport).contains_rect(&rect) {
+            let viewport = e.viewport;
+            e.camera.center_on(rect.center(), viewport);
+        }
+        ctx.status.set(label);
+    });
 }
 
 fn save_file(ctx: Ctx) {
