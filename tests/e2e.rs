@@ -332,27 +332,23 @@ fn double_click_edits_text_in_place_and_escape_cancels() {
     let h = harness().lock().unwrap_or_else(|e| e.into_inner());
     let s = open_app(&h);
     let target = "[data-note-id='place-order']";
-    let (x, y) = centre_of(&s, target);
-    s.actions(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
-        {"type": "pointerMove", "origin": "viewport", "x": x.round() as i64, "y": y.round() as i64},
-        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0},
-        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}
-    ]}]));
-    s.find("textarea[data-field='note-text']");
-    press(&s, &[&[CONTROL, "a"]]);
-    type_text(&s, "Ring up sale");
-    press(&s, &[&[ESCAPE]]);
+    // Double-click the note, replace its text, and finish with `key`.
+    let retype = |key: &str| {
+        let (x, y) = centre_of(&s, target);
+        s.actions(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+            {"type": "pointerMove", "origin": "viewport", "x": x.round() as i64, "y": y.round() as i64},
+            {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0},
+            {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}
+        ]}]));
+        s.find("textarea[data-field='note-text']");
+        press(&s, &[&[CONTROL, "a"]]);
+        type_text(&s, "Ring up sale");
+        press(&s, &[&[key]]);
+    };
+    retype(ESCAPE);
     s.wait_for("the editor to close", || (count(&s, "textarea[data-field='note-text']") == 0).then_some(()));
     assert_eq!(s.text(&s.find(target)), "Place order", "Escape keeps the old text");
-    s.actions(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
-        {"type": "pointerMove", "origin": "viewport", "x": x.round() as i64, "y": y.round() as i64},
-        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0},
-        {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}
-    ]}]));
-    s.find("textarea[data-field='note-text']");
-    press(&s, &[&[CONTROL, "a"]]);
-    type_text(&s, "Ring up sale");
-    press(&s, &[&[ENTER]]);
+    retype(ENTER);
     s.wait_for("the new text", || (s.text(&s.find(target)) == "Ring up sale").then_some(()));
     press(&s, &[&[CONTROL, "z"]]);
     s.wait_for("undo of the text", || (s.text(&s.find(target)) == "Place order").then_some(()));
