@@ -82,8 +82,7 @@ impl Ctx {
         let mut result = Ok(());
         self.editor.update(|e| {
             result = e.doc.apply(edit);
-            let board = e.doc.board.clone();
-            e.selection.retain_existing(&board);
+            e.selection.retain_existing(&e.doc.board);
         });
         match result {
             Ok(()) => true,
@@ -203,7 +202,7 @@ pub fn App() -> impl IntoView {
         previewing: Memo::new(move |_| editor.with(|e| matches!(e.state, ToolState::Dragging { .. } | ToolState::Resizing { .. }))),
     };
     provide_context(ctx);
-    let run = super::run::RunCtl::new(&ctx.editor.with_untracked(|e| e.doc.board.clone()));
+    let run = super::run::RunCtl::new(ctx);
     provide_context(run);
     provide_context(super::compare::CompareOpen(RwSignal::new(false)));
     provide_context(super::hazards::Hazards::new(ctx, run));

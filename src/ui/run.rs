@@ -41,22 +41,26 @@ pub struct RunCtl {
     pub dynamic: RwSignal<Vec<Finding>>,
     /// Why the board cannot run, when it cannot.
     pub problems: RwSignal<Vec<String>>,
+    /// Each note's rectangle and kind, for drawing tokens and counters.
+    geometry: Memo<HashMap<NoteId, (Rect, NoteKind)>>,
 }
 
 impl RunCtl {
-    /// A controller with no run yet.
-    pub fn new(board: &Board) -> RunCtl {
+    /// A controller with no run yet, for the editor's board.
+    pub fn new(ctx: Ctx) -> RunCtl {
+        let seed = ctx.editor.with_untracked(|e| RunConfig::for_board(&e.doc.board).seed);
         RunCtl {
             run: StoredValue::new_local(None),
             now: RwSignal::new(0),
             readable_now: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(1.0),
-            seed: RwSignal::new(RunConfig::for_board(board).seed),
+            seed: RwSignal::new(seed),
             active: RwSignal::new(false),
             chain: RwSignal::new(Vec::new()),
             dynamic: RwSignal::new(Vec::new()),
             problems: RwSignal::new(Vec::new()),
+            geometry: Memo::new(move |_| ctx.board(rects)),
         }
     }
 
@@ -337,7 +341,7 @@ pub fn TokenCanvas() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let ctl = expect_context::<RunCtl>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let geometry = Memo::new(move |_| ctx.board(rects));
+    let geometry = ctl.geometry;
     Effect::new(move |_| {
         let t = ctl.now.get();
         let active = ctl.active.get();
@@ -379,7 +383,7 @@ pub fn TokenCanvas() -> impl IntoView {
 pub fn RunLayer() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let ctl = expect_context::<RunCtl>();
-    let geometry = Memo::new(move |_| ctx.board(rects));
+    let geometry = ctl.geometry;
     // Counters keep their size on screen whatever the zoom.
     let zoom = Memo::new(move |_| ctx.editor.with(|e| e.camera.zoom));
     // Counters: one chip per busy note, keyed by note so that a frame only rewrites its text.
