@@ -10,7 +10,10 @@ use super::{
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::{collections::HashMap, fmt};
+use std::{
+    collections::{HashMap, HashSet},
+    fmt,
+};
 
 /// The `format` value every board file carries.
 pub const FORMAT: &str = "flowstorm-board";
@@ -313,24 +316,24 @@ impl Validator {
                 board.frames.push(frame);
             }
         }
-        let mut topic_names: HashMap<String, ()> = HashMap::new();
+        let mut topic_names: HashSet<String> = HashSet::new();
         for (i, item) in self.array(&mut root, "topics", "$").into_iter().enumerate() {
             let path = format!("$.topics[{i}]");
             if let Some(topic) = self.topic(item, &path) {
-                if topic_names.insert(topic.name.clone(), ()).is_some() {
+                if !topic_names.insert(topic.name.clone()) {
                     self.report(format!("{path}.name"), ProblemKind::DuplicateTopic { name: topic.name.clone() });
                 }
                 board.topics.push(topic);
             }
         }
-        let frame_ids: HashMap<&str, ()> = board.frames.iter().map(|f| (f.id.as_str(), ())).collect();
+        let frame_ids: HashSet<&str> = board.frames.iter().map(|f| f.id.as_str()).collect();
         let mut notes = Vec::new();
         for (i, item) in self.array(&mut root, "notes", "$").into_iter().enumerate() {
             let path = format!("$.notes[{i}]");
             if let Some(note) = self.note(item, &path) {
                 self.claim_id(&mut ids, note.id.as_str(), &path);
                 if let Some(frame) = &note.frame {
-                    if !frame_ids.contains_key(frame.as_str()) {
+                    if !frame_ids.contains(frame.as_str()) {
                         self.report(format!("{path}.frame"), ProblemKind::MissingFrame { frame: frame.0.clone() });
                     }
                 }
