@@ -467,8 +467,7 @@ fn counter(s: &Session, note: &str) -> Option<u64> {
 fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
     let h = harness().lock().unwrap_or_else(|e| e.into_inner());
     let s = open_app(&h);
-    // Fast enough to see a lot in a short test.
-    s.js("const sel = document.querySelector(\"[data-action='speed']\"); sel.value = '5'; sel.dispatchEvent(new Event('change'));", vec![]);
+    // At 1× the 13-second run cannot end while the test looks at it, however slow the machine.
     s.click(&s.find("[data-action='play']"));
     s.wait_for("tokens on the links", || {
         s.js("const t = document.querySelector('[data-tokens]'); return t ? Number(t.dataset.tokens) : 0", vec![])
@@ -476,7 +475,7 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
             .filter(|n| *n > 0)
     });
     let first = s.wait_for("the cashier's counter", || counter(&s, "cashier").filter(|n| *n > 0));
-    let later = s.wait_for("the counter rising", || counter(&s, "cashier").filter(|n| *n > first));
+    let later = s.wait_for("the counter rising", || counter(&s, "cashier").filter(|n| *n >= first + 3));
     s.screenshot(&artifact("run-playing.png"));
     // Pause: the clock stands still; Step moves it by 100 ms.
     s.click(&s.find("[data-action='pause']"));
@@ -486,12 +485,14 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
     s.click(&s.find("[data-action='step']"));
     s.wait_for("a step", || (s.text(&s.find("[data-clock]")) != clock).then_some(()));
     // Scrub back to the start: the counters go back.
-    s.js("const r = document.querySelector(\"[data-action='scrub']\"); r.value = '500'; r.dispatchEvent(new Event('input'));", vec![]);
-    s.wait_for("counters back at 0.5 s", || counter(&s, "cashier").filter(|n| *n < later));
+    s.js("const r = document.querySelector(\"[data-action='scrub']\"); r.value = '300'; r.dispatchEvent(new Event('input'));", vec![]);
+    s.wait_for("counters back at 0.3 s", || counter(&s, "cashier").filter(|n| *n < later));
     // Crash the policy's only instance: lag rises while it is down, then the restarted instance catches up.
     s.click(&s.find("[data-note-id='reserve-stock-policy']"));
     s.click(&s.find("[data-action='tab-run']"));
     s.click(&s.find("[data-action='fault-crash']"));
+    // Faster now, to see the crash, the rebalance and the catch-up in a short test.
+    s.js("const sel = document.querySelector(\"[data-action='speed']\"); sel.value = '5'; sel.dispatchEvent(new Event('change'));", vec![]);
     s.click(&s.find("[data-action='play']"));
     let peak = |s: &Session| s.js("return Number(document.querySelector('[data-lag-chart]').dataset.peakLag)", vec![]).as_u64().unwrap_or(0);
     let last = |s: &Session| s.js("return Number(document.querySelector('[data-lag-chart]').dataset.lastLag)", vec![]).as_u64().unwrap_or(0);
@@ -500,7 +501,8 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
     s.wait_for("lag to recover", || (last(&s) + 2 < peak(&s) && last(&s) <= 2).then_some(()));
     assert!(s.find_all("[data-event]").len() > 10, "the event log lists what happened");
     // Click a published event of the policy's flow: its causal chain lights up back to the cashier.
-    s.click(&s.find("[data-action='pause']"));
+    // (The run may have reached its end by now on a slow machine: pause only if it plays.)
+    s.js("const p = document.querySelector(\"[data-action='pause']\"); if (p) p.click();", vec![]);
     let filter = s.find("[data-action='log-filter']");
     s.js("arguments[0].value = 'events'; arguments[0].dispatchEvent(new Event('change'));", vec![filter.arg()]);
     let row = s.wait_for("a stock-reserved event in the log", || {
