@@ -13,7 +13,8 @@ use super::types::{
     ProducerId, Record, RecordMetadata, TopicId, TopicPartition,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use super::sorted::{SortedMap, SortedSet};
+use std::collections::VecDeque;
 
 /// Largest partition count a topic may have.
 pub const MAX_PARTITIONS: u32 = 10_000;
@@ -127,7 +128,7 @@ pub(crate) struct Topic {
 #[derive(Debug)]
 pub(crate) struct TxnProducer {
     pub open: bool,
-    pub partitions: BTreeSet<(TopicId, u32)>,
+    pub partitions: SortedSet<(TopicId, u32)>,
 }
 
 /// Scheduled work.
@@ -217,14 +218,14 @@ fn is_stale(members: &[Member], action: &Action) -> bool {
 pub struct Cluster {
     pub(crate) config: ClusterConfig,
     pub(crate) topics: Vec<Topic>,
-    pub(crate) topic_ids: BTreeMap<String, TopicId>,
+    pub(crate) topic_ids: SortedMap<String, TopicId>,
     pub(crate) header_names: Vec<String>,
-    pub(crate) header_ids: BTreeMap<String, u32>,
+    pub(crate) header_ids: SortedMap<String, u32>,
     pub(crate) groups: Vec<Group>,
-    pub(crate) group_ids: BTreeMap<String, GroupId>,
+    pub(crate) group_ids: SortedMap<String, GroupId>,
     pub(crate) members: Vec<Member>,
     pub(crate) producers: Vec<TxnProducer>,
-    pub(crate) producer_ids: BTreeMap<String, ProducerId>,
+    pub(crate) producer_ids: SortedMap<String, ProducerId>,
     pub(crate) sched: Scheduler<Action>,
     pub(crate) trace: Vec<TraceEntry>,
     pub(crate) hasher: TraceHasher,
@@ -232,7 +233,7 @@ pub struct Cluster {
     pub(crate) collecting: bool,
     pub(crate) rng: SplitMix64,
     pub(crate) next_delivery: u64,
-    pub(crate) poison: BTreeSet<(TopicId, u32, u64)>,
+    pub(crate) poison: SortedSet<(TopicId, u32, u64)>,
     pub(crate) stats: Stats,
     pub(crate) retention_scheduled: bool,
 }
@@ -243,14 +244,14 @@ impl Cluster {
         Cluster {
             config,
             topics: Vec::new(),
-            topic_ids: BTreeMap::new(),
+            topic_ids: SortedMap::new(),
             header_names: Vec::new(),
-            header_ids: BTreeMap::new(),
+            header_ids: SortedMap::new(),
             groups: Vec::new(),
-            group_ids: BTreeMap::new(),
+            group_ids: SortedMap::new(),
             members: Vec::new(),
             producers: Vec::new(),
-            producer_ids: BTreeMap::new(),
+            producer_ids: SortedMap::new(),
             sched: Scheduler::new(),
             trace: Vec::new(),
             hasher: TraceHasher::default(),
@@ -258,7 +259,7 @@ impl Cluster {
             collecting: false,
             rng: SplitMix64::new(config.seed),
             next_delivery: 0,
-            poison: BTreeSet::new(),
+            poison: SortedSet::new(),
             stats: Stats::default(),
             retention_scheduled: false,
         }
@@ -845,7 +846,7 @@ impl Cluster {
         let pid = ProducerId(self.producers.len() as u32);
         self.producers.push(TxnProducer {
             open: false,
-            partitions: BTreeSet::new(),
+            partitions: SortedSet::new(),
         });
         self.producer_ids.insert(transactional_id.to_string(), pid);
         pid

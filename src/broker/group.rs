@@ -4,7 +4,8 @@ use super::assignor::AssignorKind;
 use super::log::Isolation;
 use super::types::{DeliveryId, GroupId, MemberId, ProducerId, TopicId};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use super::sorted::{SortedMap, SortedSet};
+use std::collections::{BTreeMap, VecDeque};
 
 /// When offsets are committed relative to processing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,7 +186,7 @@ pub(crate) struct Member {
     /// Bumped whenever scheduled actions of this member must be ignored.
     pub epoch: u32,
     pub owned: Vec<(TopicId, u32)>,
-    pub positions: BTreeMap<(TopicId, u32), u64>,
+    pub positions: SortedMap<(TopicId, u32), u64>,
     pub buffer: VecDeque<(TopicId, u32, u64)>,
     pub fetch_cursor: usize,
     pub last_auto_commit: u64,
@@ -193,7 +194,7 @@ pub(crate) struct Member {
     pub leaving: bool,
     pub in_flight: Option<InFlight>,
     /// Failed attempts of records under blocking retry.
-    pub attempts: BTreeMap<(TopicId, u32, u64), u32>,
+    pub attempts: SortedMap<(TopicId, u32, u64), u32>,
     /// Transactional producer used in exactly-once mode.
     pub producer: Option<ProducerId>,
 }
@@ -207,14 +208,14 @@ impl Member {
             phase: Phase::Scheduled,
             epoch: 0,
             owned: Vec::new(),
-            positions: BTreeMap::new(),
+            positions: SortedMap::new(),
             buffer: VecDeque::new(),
             fetch_cursor: 0,
             last_auto_commit: now,
             extra_ms: 0,
             leaving: false,
             in_flight: None,
-            attempts: BTreeMap::new(),
+            attempts: SortedMap::new(),
             producer: None,
         }
     }
@@ -230,9 +231,9 @@ pub(crate) struct Group {
     pub members: Vec<MemberId>,
     pub generation: u32,
     pub rebalancing: bool,
-    pub joined: BTreeSet<MemberId>,
-    pub committed: BTreeMap<(TopicId, u32), u64>,
-    pub owner: BTreeMap<(TopicId, u32), MemberId>,
+    pub joined: SortedSet<MemberId>,
+    pub committed: SortedMap<(TopicId, u32), u64>,
+    pub owner: SortedMap<(TopicId, u32), MemberId>,
     /// The last assignment handed out (the eager sticky assignor's memory of ownership).
     pub last_assignment: BTreeMap<MemberId, Vec<(TopicId, u32)>>,
     pub isolation: Isolation,
@@ -248,9 +249,9 @@ impl Group {
             members: Vec::new(),
             generation: 0,
             rebalancing: false,
-            joined: BTreeSet::new(),
-            committed: BTreeMap::new(),
-            owner: BTreeMap::new(),
+            joined: SortedSet::new(),
+            committed: SortedMap::new(),
+            owner: SortedMap::new(),
             last_assignment: BTreeMap::new(),
             isolation,
             next_instance: 0,

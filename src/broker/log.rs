@@ -6,7 +6,8 @@
 //! Sealed segments are shrunk to fit, so a small record costs its payload plus a dozen bytes.
 //! Retention drops whole sealed segments (advancing the log-start offset), as Kafka does.
 
-use std::collections::{BTreeMap, VecDeque};
+use super::sorted::SortedMap;
+use std::collections::VecDeque;
 
 /// Largest encoded record accepted (Kafka's default `message.max.bytes` is about 1 MiB).
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
@@ -158,8 +159,8 @@ pub struct PartitionLog {
     log_start: u64,
     next_offset: u64,
     segment_records: usize,
-    open_txns: BTreeMap<u32, u64>,
-    aborted: BTreeMap<(u32, u64), u64>,
+    open_txns: SortedMap<u32, u64>,
+    aborted: SortedMap<(u32, u64), u64>,
     bytes: u64,
 }
 
@@ -171,8 +172,8 @@ impl PartitionLog {
             log_start: 0,
             next_offset: 0,
             segment_records: segment_records.max(1) as usize,
-            open_txns: BTreeMap::new(),
-            aborted: BTreeMap::new(),
+            open_txns: SortedMap::new(),
+            aborted: SortedMap::new(),
             bytes: 0,
         }
     }

@@ -14,6 +14,7 @@ use crate::{
     },
     model::{Board, NoteId, NoteKind},
 };
+use crate::broker::sorted::{SortedMap, SortedSet};
 use std::{
     cmp::Reverse,
     collections::{BTreeMap, BinaryHeap, HashMap},
@@ -138,7 +139,7 @@ pub struct Run {
     groups: Vec<GroupState>,
     pending: BTreeMap<u64, Pending>,
     acking: BTreeMap<u64, MemberId>,
-    extra: BTreeMap<u32, u64>,
+    extra: SortedMap<u32, u64>,
     counters: Vec<NoteCounters>,
     agg_versions: HashMap<(u32, u64), u64>,
     agg_crash_armed: Vec<bool>,
@@ -151,10 +152,10 @@ pub struct Run {
     events: Vec<ExecEvent>,
     hops: Vec<Hop>,
     longest_hop: u64,
-    signs: BTreeMap<(SignKind, Vec<u32>), Sign>,
+    signs: SortedMap<(SignKind, Vec<u32>), Sign>,
     call_failures: Vec<(u64, u32)>,
     failure_events: Vec<(u64, u64)>,
-    poisoned: std::collections::BTreeSet<(u32, u32, u64)>,
+    poisoned: SortedSet<(u32, u32, u64)>,
     compensated: std::collections::HashSet<u64>,
     journal: Vec<Journal>,
     hash: u64,
@@ -312,7 +313,7 @@ impl Run {
             groups,
             pending: BTreeMap::new(),
             acking: BTreeMap::new(),
-            extra: BTreeMap::new(),
+            extra: SortedMap::new(),
             counters: vec![NoteCounters::default(); n],
             agg_versions: HashMap::new(),
             agg_crash_armed: vec![false; n],
@@ -325,7 +326,7 @@ impl Run {
             events: Vec::new(),
             hops: Vec::new(),
             longest_hop: 0,
-            signs: BTreeMap::new(),
+            signs: SortedMap::new(),
             call_failures: Vec::new(),
             failure_events: Vec::new(),
             poisoned: Default::default(),
@@ -1668,7 +1669,7 @@ impl Run {
 
     // ----- signs judged over the run -----------------------------------------------------------------
 
-    fn hot_partitions(&self, out: &mut BTreeMap<(SignKind, Vec<u32>), Sign>) {
+    fn hot_partitions(&self, out: &mut SortedMap<(SignKind, Vec<u32>), Sign>) {
         for (t, counts) in self.traffic.iter().enumerate() {
             let n = counts.len() as u64;
             let total: u64 = counts.iter().sum();
@@ -1706,7 +1707,7 @@ impl Run {
         }
     }
 
-    fn half_done_sagas(&self, out: &mut BTreeMap<(SignKind, Vec<u32>), Sign>) {
+    fn half_done_sagas(&self, out: &mut SortedMap<(SignKind, Vec<u32>), Sign>) {
         for &(at, msg) in &self.failure_events {
             if at.saturating_add(1_000) > self.now || self.compensated.contains(&msg) {
                 continue;
@@ -1735,7 +1736,7 @@ impl Run {
         }
     }
 
-    fn growing_lag(&self, out: &mut BTreeMap<(SignKind, Vec<u32>), Sign>) {
+    fn growing_lag(&self, out: &mut SortedMap<(SignKind, Vec<u32>), Sign>) {
         for (gi, st) in self.groups.iter().enumerate() {
             let s: Vec<&LagSample> = st
                 .lag
