@@ -13,7 +13,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
 fi
-for p in chromium chromium-driver; do
+for p in chromium chromium-driver binaryen; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
