@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM := scripts/wasm
 
-.PHONY: setup build serve test test-native test-web test-e2e bench bench-native bench-browser clean
+.PHONY: setup build serve test lint test-native test-web test-e2e bench bench-native bench-browser clean
 
 setup:
 	@scripts/setup.sh
@@ -17,8 +17,15 @@ build: setup
 serve: setup
 	$(WASM) trunk serve --release --offline
 
-# Every test: native (model, broker, analysis, editor, CLI), components in Chromium, end to end.
-test: setup test-native test-web test-e2e
+# Every test: formatting and lints, native (model, broker, analysis, editor, CLI), components in
+# Chromium, end to end.
+test: setup lint test-native test-web test-e2e
+
+# rustfmt, and clippy with warnings as errors: native code and tests, then the browser app (wasm32).
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	$(WASM) cargo clippy --target wasm32-unknown-unknown --lib --bin flowstorm-web -- -D warnings
 
 test-native:
 	cargo test

@@ -9,7 +9,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 # wasm32 through rustup when it has the target; otherwise Debian's web toolchain and build-std.
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-  for p in rustc-web cargo-web rust-web-src rust-web-llvm lld-22; do
+  for p in rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy lld-22; do
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
 fi
