@@ -1165,12 +1165,19 @@ fn a_delivery_read_after_its_member_was_fenced_cannot_be_acknowledged() {
     // Regression: the test driver acknowledged a delivery whose member had been fenced between
     // the delivery and its event being read, and failed on the broker's (correct) refusal.
     use Fault::*;
+    #[rustfmt::skip]
     let faults = [
         Join, None, None, Crash(0), None, Join, None, None, None, None, None, None, None, None, None, None,
         Expire(2), None, None, Expire(3), None, None, Crash(1), None, Crash(0), None, None, None, None, None,
         None, None, None, Crash(2),
     ];
-    let c = faulty_run(DeliveryMode::AtMostOnce, AssignorKind::CooperativeSticky, true, 6, &faults);
+    let c = faulty_run(
+        DeliveryMode::AtMostOnce,
+        AssignorKind::CooperativeSticky,
+        true,
+        6,
+        &faults,
+    );
     let r = check_trace(c.trace());
     assert!(r.duplicates.is_empty(), "{:?}", r.duplicates);
     assert_revocation_precedes_assignment(c.trace());
