@@ -1148,7 +1148,7 @@ mod tests {
     fn cluster(mode: DeliveryMode, auto_ack: bool, instances: u32) -> Cluster {
         let mut c = Cluster::with_seed(1);
         c.create_topic("t", 1).expect("topic");
-        let mut g = GroupConfig::new("g", &["t"]);
+        let mut g = GroupConfig::new("g", &["t"]).earliest();
         g.mode = mode;
         g.auto_ack = auto_ack;
         g.instances = instances;
