@@ -439,6 +439,44 @@ fn eager_rebalance_revokes_everything_first() {
     assert!(check_trace(c.trace()).is_clean());
 }
 
+#[test]
+fn topic_names_differing_only_by_dot_and_underscore_collide() {
+    let mut c = Cluster::with_seed(1);
+    c.create_topic("orders.v1", 1).unwrap();
+    let err = c.create_topic("orders_v1", 1).unwrap_err();
+    assert_eq!(
+        err,
+        BrokerError::TopicCollision {
+            topic: "orders_v1".into(),
+            existing: "orders.v1".into(),
+        }
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("orders_v1") && text.contains("orders.v1"),
+        "{text}"
+    );
+    assert_eq!(c.topic_names(), vec!["orders.v1".to_string()]);
+    c.create_topic("orders-v1", 1).unwrap();
+
+    // A derived retry topic that would collide fails the group, naming both topics.
+    c.create_topic("a_b-retry", 1).unwrap();
+    c.create_topic("a.b", 1).unwrap();
+    let mut g = group("g", &["a.b"], DeliveryMode::AtLeastOnce, 1);
+    g.retry = RetryPolicy {
+        max_attempts: 2,
+        mode: RetryMode::RetryTopic { backoff_ms: 1 },
+        dead_letter: false,
+    };
+    assert_eq!(
+        c.create_group(g),
+        Err(BrokerError::TopicCollision {
+            topic: "a.b-retry".into(),
+            existing: "a_b-retry".into(),
+        })
+    );
+}
+
 // ----- delivery modes and crashes --------------------------------------------------------------
 
 fn manual_group(mode: DeliveryMode) -> Cluster {
