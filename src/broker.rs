@@ -11,7 +11,7 @@
 //!
 //! let mut cluster = Cluster::with_seed(42);
 //! cluster.create_topic("orders", 3).unwrap();
-//! let mut group = GroupConfig::new("billing", &["orders"]);
+//! let mut group = GroupConfig::new("billing", &["orders"]).earliest().at_least_once();
 //! group.auto_ack = false;
 //! cluster.create_group(group).unwrap();
 //! let headers = [("correlation-id", "c-1"), ("causation-id", "c-0")];

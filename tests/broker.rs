@@ -96,11 +96,67 @@ fn assert_revocation_precedes_assignment(trace: &[TraceEntry]) {
     }
 }
 
+/// A group with `mode` and `instances` members that starts at the log start (these tests read
+/// records produced before the group joined).
 fn group(name: &str, topics: &[&str], mode: DeliveryMode, instances: u32) -> GroupConfig {
-    let mut g = GroupConfig::new(name, topics);
+    let mut g = GroupConfig::new(name, topics).earliest();
     g.mode = mode;
     g.instances = instances;
     g
+}
+
+// ----- Kafka's consumer defaults --------------------------------------------------------------
+
+#[test]
+fn a_new_group_starts_at_the_log_end_by_default() {
+    let mut c = Cluster::with_seed(1);
+    c.create_topic("t", 1).unwrap();
+    produce_n(&mut c, "t", 3, 0);
+    c.create_group(GroupConfig::new("g", &["t"])).unwrap();
+    c.run_until(1_000);
+    let m = c.members("g").unwrap()[0];
+    assert_eq!(c.position(m, "t", 0).unwrap(), Some(3));
+    assert!(
+        !c.trace()
+            .iter()
+            .any(|e| matches!(e.event, TraceEvent::Delivered { .. })),
+        "records produced before the group joined are not delivered"
+    );
+    c.produce(Produce::new("t", b"new"), 1_000).unwrap();
+    c.run_until_idle(10_000);
+    let delivered: Vec<u64> = c
+        .trace()
+        .iter()
+        .filter_map(|e| match e.event {
+            TraceEvent::Delivered { offset, .. } => Some(offset),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(delivered, vec![3]);
+}
+
+#[test]
+fn auto_commit_commits_on_the_five_second_interval_by_default() {
+    let mut c = Cluster::with_seed(1);
+    c.create_topic("t", 1).unwrap();
+    c.create_group(GroupConfig::new("g", &["t"])).unwrap();
+    c.run_until(1_000);
+    produce_n(&mut c, "t", 3, 1_000);
+    c.run_until(4_999);
+    assert_eq!(c.stats().handled, 3);
+    assert_eq!(c.committed("g", "t", 0).unwrap(), None, "not before 5 s");
+    c.run_until(6_000);
+    produce_n(&mut c, "t", 2, 6_000);
+    c.run_until_idle(10_000);
+    let commits: Vec<(u64, u64)> = c
+        .trace()
+        .iter()
+        .filter_map(|e| match e.event {
+            TraceEvent::Committed { offset, .. } => Some((e.at, offset)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(commits, vec![(5_000, 3), (10_000, 5)]);
 }
 
 // ----- partitioning --------------------------------------------------------------------------
@@ -381,6 +437,44 @@ fn eager_rebalance_revokes_everything_first() {
     assert!(last_revoke < first_assign);
     assert_revocation_precedes_assignment(c.trace());
     assert!(check_trace(c.trace()).is_clean());
+}
+
+#[test]
+fn topic_names_differing_only_by_dot_and_underscore_collide() {
+    let mut c = Cluster::with_seed(1);
+    c.create_topic("orders.v1", 1).unwrap();
+    let err = c.create_topic("orders_v1", 1).unwrap_err();
+    assert_eq!(
+        err,
+        BrokerError::TopicCollision {
+            topic: "orders_v1".into(),
+            existing: "orders.v1".into(),
+        }
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("orders_v1") && text.contains("orders.v1"),
+        "{text}"
+    );
+    assert_eq!(c.topic_names(), vec!["orders.v1".to_string()]);
+    c.create_topic("orders-v1", 1).unwrap();
+
+    // A derived retry topic that would collide fails the group, naming both topics.
+    c.create_topic("a_b-retry", 1).unwrap();
+    c.create_topic("a.b", 1).unwrap();
+    let mut g = group("g", &["a.b"], DeliveryMode::AtLeastOnce, 1);
+    g.retry = RetryPolicy {
+        max_attempts: 2,
+        mode: RetryMode::RetryTopic { backoff_ms: 1 },
+        dead_letter: false,
+    };
+    assert_eq!(
+        c.create_group(g),
+        Err(BrokerError::TopicCollision {
+            topic: "a.b-retry".into(),
+            existing: "a_b-retry".into(),
+        })
+    );
 }
 
 // ----- delivery modes and crashes --------------------------------------------------------------
@@ -1165,12 +1259,19 @@ fn a_delivery_read_after_its_member_was_fenced_cannot_be_acknowledged() {
     // Regression: the test driver acknowledged a delivery whose member had been fenced between
     // the delivery and its event being read, and failed on the broker's (correct) refusal.
     use Fault::*;
+    #[rustfmt::skip]
     let faults = [
         Join, None, None, Crash(0), None, Join, None, None, None, None, None, None, None, None, None, None,
         Expire(2), None, None, Expire(3), None, None, Crash(1), None, Crash(0), None, None, None, None, None,
         None, None, None, Crash(2),
     ];
-    let c = faulty_run(DeliveryMode::AtMostOnce, AssignorKind::CooperativeSticky, true, 6, &faults);
+    let c = faulty_run(
+        DeliveryMode::AtMostOnce,
+        AssignorKind::CooperativeSticky,
+        true,
+        6,
+        &faults,
+    );
     let r = check_trace(c.trace());
     assert!(r.duplicates.is_empty(), "{:?}", r.duplicates);
     assert_revocation_precedes_assignment(c.trace());
@@ -1415,7 +1516,7 @@ fn apply(c: &mut Cluster, op: &Op, deliveries: &mut Vec<DeliveryId>) {
         } => {
             let names: Vec<String> = topics.iter().map(|t| name(*t)).collect();
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let mut cfg = GroupConfig::new(&name(*g), &refs);
+            let mut cfg = GroupConfig::new(&name(*g), &refs).earliest();
             cfg.mode = [
                 DeliveryMode::AtMostOnce,
                 DeliveryMode::AtLeastOnce,

@@ -42,6 +42,13 @@ pub struct MemberSubscription<M, T> {
 pub type Assignment<M, T> = BTreeMap<M, Vec<(T, u32)>>;
 
 /// Computes an assignment of the partitions of `topics` (name -> partition count).
+///
+/// The eager assignors return the final assignment: under the eager protocol every member has
+/// revoked everything before the assignment is handed out. Cooperative-sticky returns one round
+/// of Kafka's cooperative protocol instead: a partition that the sticky assignment moves from
+/// member A to member B is taken from A but not yet given to B, because A owns it until it has
+/// revoked it. A then rejoins, and in that follow-up round (A no longer lists it as owned) B
+/// gets it.
 pub fn assign<M: Ord + Clone, T: Ord + Clone>(
     kind: AssignorKind,
     members: &[MemberSubscription<M, T>],
@@ -50,8 +57,28 @@ pub fn assign<M: Ord + Clone, T: Ord + Clone>(
     match kind {
         AssignorKind::Range => range(members, topics),
         AssignorKind::RoundRobin => round_robin(members, topics),
-        AssignorKind::Sticky | AssignorKind::CooperativeSticky => sticky(members, topics),
+        AssignorKind::Sticky => sticky(members, topics),
+        AssignorKind::CooperativeSticky => {
+            withhold_owned_elsewhere(members, sticky(members, topics))
+        }
     }
+}
+
+/// The cooperative rule: a member is not given a partition that another member still owns.
+fn withhold_owned_elsewhere<M: Ord + Clone, T: Ord + Clone>(
+    members: &[MemberSubscription<M, T>],
+    mut target: Assignment<M, T>,
+) -> Assignment<M, T> {
+    let mut owners: BTreeMap<&(T, u32), BTreeSet<&M>> = BTreeMap::new();
+    for s in members {
+        for tp in &s.owned {
+            owners.entry(tp).or_default().insert(&s.member);
+        }
+    }
+    for (m, list) in target.iter_mut() {
+        list.retain(|tp| owners.get(tp).is_none_or(|o| o.contains(m)));
+    }
+    target
 }
 
 fn empty<M: Ord + Clone, T>(members: &[MemberSubscription<M, T>]) -> Assignment<M, T> {
@@ -418,5 +445,75 @@ mod sticky_javadoc {
         );
         assert_eq!(b["C1"], vec![("t1", 0), ("t1", 1), ("t0", 0)]);
         assert_eq!(b["C2"], vec![("t2", 0), ("t2", 1), ("t2", 2)]);
+    }
+}
+
+/// Kafka's cooperative protocol (`ConsumerPartitionAssignor.RebalanceProtocol.COOPERATIVE`):
+/// an owned partition is never handed to another member in the same round; its owner revokes
+/// it, and it is reassigned in the next rebalance. The scenario is the sticky javadoc's first
+/// example (consumers C0..C2, topics t0..t3 with two partitions each).
+#[cfg(test)]
+mod cooperative_protocol {
+    use super::*;
+
+    type Sub = MemberSubscription<&'static str, &'static str>;
+
+    const ALL: [&str; 4] = ["t0", "t1", "t2", "t3"];
+
+    fn owning(m: &'static str, owned: &[(&'static str, u32)]) -> Sub {
+        MemberSubscription {
+            member: m,
+            topics: ALL.to_vec(),
+            owned: owned.to_vec(),
+        }
+    }
+
+    fn topics() -> BTreeMap<&'static str, u32> {
+        ALL.iter().map(|n| (*n, 2u32)).collect()
+    }
+
+    #[test]
+    fn a_rejoining_member_gets_moved_partitions_only_in_the_follow_up_round() {
+        // Where example one ends: C1 has left, C0 and C2 own four partitions each.
+        let c0 = [("t0", 0), ("t1", 1), ("t3", 0), ("t2", 0)];
+        let c2 = [("t1", 0), ("t2", 1), ("t0", 1), ("t3", 1)];
+        let round_one = [owning("C0", &c0), owning("C1", &[]), owning("C2", &c2)];
+        let eager = assign(AssignorKind::Sticky, &round_one, &topics());
+        assert_eq!(eager["C1"], vec![("t2", 0), ("t3", 1)]);
+
+        // Round one: t2-0 and t3-1 leave C0 and C2, but C1 does not get them yet.
+        let first = assign(AssignorKind::CooperativeSticky, &round_one, &topics());
+        assert_eq!(first["C0"], vec![("t0", 0), ("t1", 1), ("t3", 0)]);
+        assert_eq!(first["C1"], Vec::new());
+        assert_eq!(first["C2"], vec![("t1", 0), ("t2", 1), ("t0", 1)]);
+
+        // Follow-up round: C0 and C2 revoked them, so C1 gets them; nothing else moves.
+        let round_two = [
+            owning("C0", &first["C0"]),
+            owning("C1", &first["C1"]),
+            owning("C2", &first["C2"]),
+        ];
+        let second = assign(AssignorKind::CooperativeSticky, &round_two, &topics());
+        assert_eq!(second, eager);
+    }
+
+    #[test]
+    fn partitions_of_a_member_that_left_are_assigned_at_once() {
+        // Example one's second step: nobody present owns C1's old partitions.
+        let c0 = [("t0", 0), ("t1", 1), ("t3", 0)];
+        let c2 = [("t1", 0), ("t2", 1)];
+        let subs = [owning("C0", &c0), owning("C2", &c2)];
+        let a = assign(AssignorKind::CooperativeSticky, &subs, &topics());
+        assert_eq!(a, assign(AssignorKind::Sticky, &subs, &topics()));
+        assert_eq!(a["C0"], vec![("t0", 0), ("t1", 1), ("t3", 0), ("t2", 0)]);
+        assert_eq!(a["C2"], vec![("t1", 0), ("t2", 1), ("t0", 1), ("t3", 1)]);
+    }
+
+    #[test]
+    fn a_partition_claimed_twice_stays_with_the_member_keeping_it() {
+        let subs = [owning("C0", &[("t0", 0)]), owning("C1", &[("t0", 0)])];
+        let a = assign(AssignorKind::CooperativeSticky, &subs, &topics());
+        assert!(a["C0"].contains(&("t0", 0)));
+        assert!(!a["C1"].contains(&("t0", 0)));
     }
 }

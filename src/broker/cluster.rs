@@ -7,13 +7,13 @@ use super::group::{Group, GroupConfig, Member, Phase, RetryMode, Status};
 use super::log::{Isolation, PartitionLog, MAX_RECORD_BYTES};
 use super::murmur2::partition_for_key;
 use super::scheduler::{Scheduler, SplitMix64};
+use super::sorted::{SortedMap, SortedSet};
 use super::trace::{TraceEntry, TraceEvent, TraceHasher};
 use super::types::{
-    validate_name, BrokerError, DeliveryId, GroupId, Header, MemberId, Produce, ProduceRequest,
-    ProducerId, Record, RecordMetadata, TopicId, TopicPartition,
+    topic_names_collide, validate_name, BrokerError, DeliveryId, GroupId, Header, MemberId,
+    Produce, ProduceRequest, ProducerId, Record, RecordMetadata, TopicId, TopicPartition,
 };
 use serde::{Deserialize, Serialize};
-use super::sorted::{SortedMap, SortedSet};
 use std::collections::VecDeque;
 
 /// Largest partition count a topic may have.
@@ -467,7 +467,8 @@ impl Cluster {
         self.create_topic_with(name, TopicConfig::new(partitions))
     }
 
-    /// Creates a topic with explicit settings.
+    /// Creates a topic with explicit settings. A name equal to an existing topic's but for
+    /// `.` versus `_` is rejected, as Kafka does.
     pub fn create_topic_with(
         &mut self,
         name: &str,
@@ -477,6 +478,16 @@ impl Cluster {
         if self.topic_ids.contains_key(name) {
             return Err(BrokerError::TopicExists {
                 topic: name.to_string(),
+            });
+        }
+        if let Some(existing) = self
+            .topics
+            .iter()
+            .find(|t| topic_names_collide(&t.name, name))
+        {
+            return Err(BrokerError::TopicCollision {
+                topic: name.to_string(),
+                existing: existing.name.clone(),
             });
         }
         if config.partitions == 0 || config.partitions > MAX_PARTITIONS {

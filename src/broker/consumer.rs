@@ -322,7 +322,8 @@ impl Cluster {
             })
             .collect();
 
-        let previous_owner = self.groups[g.0 as usize].owner.clone();
+        // Cooperative protocol: members revoke only what moved; the assignor withheld those
+        // partitions from their new owners, and the revoking members rejoin to hand them over.
         let mut follow_up = false;
         if cooperative {
             for m in &members {
@@ -343,16 +344,12 @@ impl Cluster {
                     self.commit_positions(*m, &moved);
                 }
                 self.revoke(*m, Some(&moved));
+                follow_up = true;
             }
         }
         for m in &members {
             for tp in target.get(m).cloned().unwrap_or_default() {
                 if self.members[m.0 as usize].owned.contains(&tp) {
-                    continue;
-                }
-                if cooperative && previous_owner.get(&tp).is_some_and(|o| o != m) {
-                    // Owned by another member until it has revoked it: assign in round two.
-                    follow_up = true;
                     continue;
                 }
                 self.members[m.0 as usize].owned.push(tp);
@@ -1148,7 +1145,7 @@ mod tests {
     fn cluster(mode: DeliveryMode, auto_ack: bool, instances: u32) -> Cluster {
         let mut c = Cluster::with_seed(1);
         c.create_topic("t", 1).expect("topic");
-        let mut g = GroupConfig::new("g", &["t"]);
+        let mut g = GroupConfig::new("g", &["t"]).earliest();
         g.mode = mode;
         g.auto_ack = auto_ack;
         g.instances = instances;

@@ -2,9 +2,9 @@
 
 use super::assignor::AssignorKind;
 use super::log::Isolation;
+use super::sorted::{SortedMap, SortedSet};
 use super::types::{DeliveryId, GroupId, MemberId, ProducerId, TopicId};
 use serde::{Deserialize, Serialize};
-use super::sorted::{SortedMap, SortedSet};
 use std::collections::{BTreeMap, VecDeque};
 
 /// When offsets are committed relative to processing.
@@ -71,6 +71,38 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Kafka's `auto.commit.interval.ms` default: an auto-committing consumer commits its
+/// positions at a poll at least this long after its previous auto-commit.
+pub const DEFAULT_AUTO_COMMIT_INTERVAL_MS: u64 = 5_000;
+
+/// Kafka's `enable.auto.commit=true` default, committing every
+/// [`DEFAULT_AUTO_COMMIT_INTERVAL_MS`].
+pub const DEFAULT_DELIVERY_MODE: DeliveryMode = DeliveryMode::AutoCommit {
+    interval_ms: DEFAULT_AUTO_COMMIT_INTERVAL_MS,
+};
+
+/// Kafka's `auto.offset.reset` default, `latest`: a new group reads only records produced
+/// after its members got their partitions.
+pub const DEFAULT_OFFSET_RESET: OffsetReset = OffsetReset::Latest;
+
+/// Kafka's `isolation.level` default, `read_uncommitted`.
+pub const DEFAULT_ISOLATION: Isolation = Isolation::ReadUncommitted;
+
+/// Kafka's `partition.assignment.strategy` default is the list `[RangeAssignor,
+/// CooperativeStickyAssignor]` (since 3.0); a group whose members all keep that list uses its
+/// first entry, the range assignor (with the eager protocol).
+pub const DEFAULT_ASSIGNOR: AssignorKind = AssignorKind::Range;
+
+/// Kafka's `session.timeout.ms` default (since 3.0): how long a silent member keeps its
+/// partitions.
+pub const DEFAULT_SESSION_TIMEOUT_MS: u64 = 45_000;
+
+/// Kafka's `max.poll.interval.ms` default: a member busier than this between polls is removed.
+pub const DEFAULT_MAX_POLL_INTERVAL_MS: u64 = 300_000;
+
+/// Kafka's `max.poll.records` default: records returned by one fetch.
+pub const DEFAULT_MAX_POLL_RECORDS: u32 = 500;
+
 /// Everything needed to create a consumer group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupConfig {
@@ -106,25 +138,40 @@ pub struct GroupConfig {
 }
 
 impl GroupConfig {
-    /// A group with Kafka-like defaults: range assignor, at-least-once, earliest, one member,
-    /// automatic acknowledgement, no failures, no retries.
+    /// A group with Kafka's consumer defaults: auto-commit every 5 s, `latest`, read_uncommitted,
+    /// range assignor, the Kafka session, poll-interval and poll-record limits; plus simulation
+    /// settings: one member, automatic acknowledgement, instant processing, no failures, no
+    /// retries. Callers that want another commit order or starting point say so
+    /// (for example `GroupConfig::new(..).earliest().at_least_once()`).
     pub fn new(name: &str, topics: &[&str]) -> Self {
         GroupConfig {
             name: name.to_string(),
             topics: topics.iter().map(|t| t.to_string()).collect(),
-            assignor: AssignorKind::Range,
-            mode: DeliveryMode::AtLeastOnce,
-            isolation: Isolation::ReadUncommitted,
-            offset_reset: OffsetReset::Earliest,
+            assignor: DEFAULT_ASSIGNOR,
+            mode: DEFAULT_DELIVERY_MODE,
+            isolation: DEFAULT_ISOLATION,
+            offset_reset: DEFAULT_OFFSET_RESET,
             instances: 1,
             processing_time_ms: 0,
             failure_per_million: 0,
             auto_ack: true,
             retry: RetryPolicy::default(),
-            session_timeout_ms: 45_000,
-            max_poll_interval_ms: 300_000,
-            max_poll_records: 500,
+            session_timeout_ms: DEFAULT_SESSION_TIMEOUT_MS,
+            max_poll_interval_ms: DEFAULT_MAX_POLL_INTERVAL_MS,
+            max_poll_records: DEFAULT_MAX_POLL_RECORDS,
         }
+    }
+
+    /// `auto.offset.reset=earliest`: without a committed offset, start at the log start.
+    pub fn earliest(mut self) -> Self {
+        self.offset_reset = OffsetReset::Earliest;
+        self
+    }
+
+    /// Commit each record after processing it (at-least-once) instead of auto-committing.
+    pub fn at_least_once(mut self) -> Self {
+        self.mode = DeliveryMode::AtLeastOnce;
+        self
     }
 
     /// The isolation level the group's members actually fetch with.
@@ -262,6 +309,21 @@ impl Group {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_are_kafkas() {
+        let c = GroupConfig::new("g", &["t"]);
+        assert_eq!(c.mode, DeliveryMode::AutoCommit { interval_ms: 5_000 });
+        assert_eq!(c.offset_reset, OffsetReset::Latest);
+        assert_eq!(c.isolation, Isolation::ReadUncommitted);
+        assert_eq!(c.assignor, AssignorKind::Range);
+        assert_eq!(c.session_timeout_ms, 45_000);
+        assert_eq!(c.max_poll_interval_ms, 300_000);
+        assert_eq!(c.max_poll_records, 500);
+        let old = c.earliest().at_least_once();
+        assert_eq!(old.mode, DeliveryMode::AtLeastOnce);
+        assert_eq!(old.offset_reset, OffsetReset::Earliest);
+    }
 
     #[test]
     fn exactly_once_reads_committed() {

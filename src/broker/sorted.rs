@@ -19,14 +19,18 @@ pub struct SortedMap<K, V> {
 
 impl<K, V> Default for SortedMap<K, V> {
     fn default() -> Self {
-        SortedMap { entries: Vec::new() }
+        SortedMap {
+            entries: Vec::new(),
+        }
     }
 }
 
 impl<K: Ord, V> SortedMap<K, V> {
     /// An empty map.
     pub const fn new() -> Self {
-        SortedMap { entries: Vec::new() }
+        SortedMap {
+            entries: Vec::new(),
+        }
     }
 
     fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
@@ -137,7 +141,9 @@ impl<K: Ord, V> SortedMap<K, V> {
             Bound::Excluded(k) => self.entries.partition_point(|(e, _)| e < k),
             Bound::Unbounded => self.entries.len(),
         };
-        self.entries[start..end.max(start)].iter().map(|(k, v)| (k, v))
+        self.entries[start..end.max(start)]
+            .iter()
+            .map(|(k, v)| (k, v))
     }
 }
 
@@ -216,14 +222,18 @@ pub struct SortedSet<K> {
 
 impl<K> Default for SortedSet<K> {
     fn default() -> Self {
-        SortedSet { map: SortedMap::default() }
+        SortedSet {
+            map: SortedMap::default(),
+        }
     }
 }
 
 impl<K: Ord> SortedSet<K> {
     /// An empty set.
     pub const fn new() -> Self {
-        SortedSet { map: SortedMap::new() }
+        SortedSet {
+            map: SortedMap::new(),
+        }
     }
 
     /// Number of members.
@@ -317,7 +327,9 @@ mod tests {
 
     /// A little deterministic generator, so the comparison below covers many operation mixes.
     fn lcg(state: &mut u64) -> u64 {
-        *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         *state >> 33
     }
 
@@ -358,10 +370,22 @@ mod tests {
         let probes = [(0u32, 0u64), (0, 5), (1, 3), (1, 4), (3, 0)];
         for a in probes {
             for b in probes.iter().copied().filter(|b| *b >= a) {
-                assert!(ours.range(a..b).map(|(k, _)| *k).eq(model.range(a..b).map(|(k, _)| *k)));
-                assert!(ours.range(a..=b).map(|(k, _)| *k).eq(model.range(a..=b).map(|(k, _)| *k)));
-                assert!(ours.range(..b).map(|(k, _)| *k).eq(model.range(..b).map(|(k, _)| *k)));
-                assert!(ours.range(a..).map(|(k, _)| *k).eq(model.range(a..).map(|(k, _)| *k)));
+                assert!(ours
+                    .range(a..b)
+                    .map(|(k, _)| *k)
+                    .eq(model.range(a..b).map(|(k, _)| *k)));
+                assert!(ours
+                    .range(a..=b)
+                    .map(|(k, _)| *k)
+                    .eq(model.range(a..=b).map(|(k, _)| *k)));
+                assert!(ours
+                    .range(..b)
+                    .map(|(k, _)| *k)
+                    .eq(model.range(..b).map(|(k, _)| *k)));
+                assert!(ours
+                    .range(a..)
+                    .map(|(k, _)| *k)
+                    .eq(model.range(a..).map(|(k, _)| *k)));
             }
         }
     }
@@ -380,7 +404,9 @@ mod tests {
         ours.retain(|v| v % 3 != 0);
         model.retain(|v| v % 3 != 0);
         assert!(ours.iter().eq(model.iter()));
-        let names: SortedMap<String, u32> = [("b".to_string(), 2), ("a".to_string(), 1)].into_iter().collect();
+        let names: SortedMap<String, u32> = [("b".to_string(), 2), ("a".to_string(), 1)]
+            .into_iter()
+            .collect();
         assert_eq!(names.get("a"), Some(&1));
         assert_eq!(names.keys().cloned().collect::<Vec<_>>(), ["a", "b"]);
     }

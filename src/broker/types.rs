@@ -175,6 +175,14 @@ pub enum BrokerError {
         /// The requested name.
         topic: String,
     },
+    /// The name differs from an existing topic's only by `.` versus `_`; Kafka rejects it
+    /// (InvalidTopicException) because the two would share metric names.
+    TopicCollision {
+        /// The requested name.
+        topic: String,
+        /// The existing topic it collides with.
+        existing: String,
+    },
     /// Names must be 1..=249 characters of `[A-Za-z0-9._-]` and not `.` or `..`.
     InvalidName {
         /// The rejected name.
@@ -273,6 +281,11 @@ impl fmt::Display for BrokerError {
         match self {
             BrokerError::UnknownTopic { topic } => write!(f, "unknown topic {topic:?}"),
             BrokerError::TopicExists { topic } => write!(f, "topic {topic:?} already exists"),
+            BrokerError::TopicCollision { topic, existing } => write!(
+                f,
+                "topic {topic:?} collides with existing topic {existing:?} \
+                 ('.' and '_' are the same in topic metric names)"
+            ),
             BrokerError::InvalidName { name } => write!(f, "invalid name {name:?}"),
             BrokerError::InvalidPartitionCount { topic, partitions } => {
                 write!(
@@ -347,6 +360,15 @@ pub fn validate_name(name: &str) -> Result<(), BrokerError> {
     }
 }
 
+/// Kafka's topic collision rule: two names collide when they are equal once every `.` is
+/// read as `_` (metric names use `_` for both).
+pub fn topic_names_collide(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || matches!((x, y), (b'.', b'_') | (b'_', b'.')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +385,16 @@ mod tests {
             );
         }
         assert!(validate_name(&"x".repeat(249)).is_ok());
+    }
+
+    #[test]
+    fn dot_and_underscore_collide() {
+        assert!(topic_names_collide("orders.v1", "orders_v1"));
+        assert!(topic_names_collide("a_b.c", "a.b_c"));
+        assert!(topic_names_collide("same", "same"));
+        assert!(!topic_names_collide("orders-v1", "orders_v1"));
+        assert!(!topic_names_collide("orders.v1", "orders.v2"));
+        assert!(!topic_names_collide("orders.v1", "orders.v1x"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Deterministic workloads, timed by the benchmark natively and usable in a browser.
 
 use super::cluster::{Cluster, ClusterConfig};
-use super::group::{DeliveryMode, GroupConfig};
+use super::group::GroupConfig;
 use super::types::Produce;
 use serde::{Deserialize, Serialize};
 
@@ -42,8 +42,9 @@ pub fn throughput_workload(records: u64) -> WorkloadSummary {
         ..ClusterConfig::default()
     });
     let _ = c.create_topic("orders", 8);
-    let mut g = GroupConfig::new("billing", &["orders"]);
-    g.mode = DeliveryMode::AtLeastOnce;
+    let mut g = GroupConfig::new("billing", &["orders"])
+        .earliest()
+        .at_least_once();
     g.instances = 4;
     let _ = c.create_group(g);
     let mut key_buf = [0u8; 20];

@@ -214,7 +214,7 @@ impl Run {
                 .iter()
                 .map(|&t| plan.topics[t].broker_name.as_str())
                 .collect();
-            let mut gc = GroupConfig::new(&g.name, &topics);
+            let mut gc = GroupConfig::new(&g.name, &topics).earliest();
             gc.auto_ack = false;
             gc.instances = g.props.instances as u32;
             gc.mode = delivery_mode(g.props.delivery);
