@@ -28,7 +28,13 @@ fn generate(size: usize) -> Board {
     }
     while b.board.notes.len() < size {
         let i = b.board.notes.len();
-        b.note(&format!("q{i}"), NoteKind::Hotspot, "Open question", None, json!({}));
+        b.note(
+            &format!("q{i}"),
+            NoteKind::Hotspot,
+            "Open question",
+            None,
+            json!({}),
+        );
     }
     b.board
 }
@@ -41,7 +47,13 @@ struct Builder {
 impl Builder {
     fn note(&mut self, id: &str, kind: NoteKind, text: &str, frame: Option<&str>, props: Value) {
         let i = self.board.notes.len() as f64;
-        let mut note = Note::new(id, kind, text, (i % 100.0) * 200.0, (i / 100.0).floor() * 200.0);
+        let mut note = Note::new(
+            id,
+            kind,
+            text,
+            (i % 100.0) * 200.0,
+            (i / 100.0).floor() * 200.0,
+        );
         note.frame = frame.map(FrameId::from);
         if let Value::Object(map) = props {
             note.props = map;
@@ -51,7 +63,11 @@ impl Builder {
 
     fn link(&mut self, from: &str, to: &str) {
         let id = format!("l{}", self.board.links.len());
-        self.board.links.push(Link { id: LinkId(id), from: from.into(), to: to.into() });
+        self.board.links.push(Link {
+            id: LinkId(id),
+            from: from.into(),
+            to: to.into(),
+        });
     }
 }
 
@@ -68,22 +84,71 @@ fn context(b: &mut Builder, k: usize) {
         w: None,
         h: None,
     });
-    b.board.topics.push(Topic { name: f.clone(), partitions: 3, key: Some("id".into()), retention_ms: None });
-    b.note(&id("clerk"), NoteKind::Actor, "Clerk", frame, json!({"entities": 500}));
+    b.board.topics.push(Topic {
+        name: f.clone(),
+        partitions: 3,
+        key: Some("id".into()),
+        retention_ms: None,
+    });
+    b.note(
+        &id("clerk"),
+        NoteKind::Actor,
+        "Clerk",
+        frame,
+        json!({"entities": 500}),
+    );
     for j in 0..CHAINS {
-        b.note(&id(&format!("cmd{j}")), NoteKind::Command, &format!("Do step {j}"), frame, json!({}));
-        let store = if j % 2 == 0 { json!({"store": "event_sourced"}) } else { json!({"outbox": j % 3 == 0}) };
-        b.note(&id(&format!("agg{j}")), NoteKind::Aggregate, &format!("Thing {j}"), frame, store);
-        b.note(&id(&format!("evt{j}")), NoteKind::Event, &format!("Step {j} done"), frame, json!({"topic": f}));
+        b.note(
+            &id(&format!("cmd{j}")),
+            NoteKind::Command,
+            &format!("Do step {j}"),
+            frame,
+            json!({}),
+        );
+        let store = if j % 2 == 0 {
+            json!({"store": "event_sourced"})
+        } else {
+            json!({"outbox": j % 3 == 0})
+        };
+        b.note(
+            &id(&format!("agg{j}")),
+            NoteKind::Aggregate,
+            &format!("Thing {j}"),
+            frame,
+            store,
+        );
+        b.note(
+            &id(&format!("evt{j}")),
+            NoteKind::Event,
+            &format!("Step {j} done"),
+            frame,
+            json!({"topic": f}),
+        );
         b.link(&id("clerk"), &id(&format!("cmd{j}")));
         b.link(&id(&format!("cmd{j}")), &id(&format!("agg{j}")));
         b.link(&id(&format!("agg{j}")), &id(&format!("evt{j}")));
     }
-    b.note(&id("failed"), NoteKind::Event, "Step 0 failed", frame, json!({"topic": f, "failure": true}));
+    b.note(
+        &id("failed"),
+        NoteKind::Event,
+        "Step 0 failed",
+        frame,
+        json!({"topic": f, "failure": true}),
+    );
     b.link(&id("agg0"), &id("failed"));
     for v in 0..3 {
-        let props = if v == 0 { json!({"version_token": k.is_multiple_of(2), "idempotent": true}) } else { json!({}) };
-        b.note(&id(&format!("view{v}")), NoteKind::ReadModel, &format!("View {v}"), frame, props);
+        let props = if v == 0 {
+            json!({"version_token": k.is_multiple_of(2), "idempotent": true})
+        } else {
+            json!({})
+        };
+        b.note(
+            &id(&format!("view{v}")),
+            NoteKind::ReadModel,
+            &format!("View {v}"),
+            frame,
+            props,
+        );
         b.link(&id(&format!("evt{}", 2 * v)), &id(&format!("view{v}")));
         b.link(&id(&format!("evt{}", 2 * v + 1)), &id(&format!("view{v}")));
     }
@@ -94,10 +159,22 @@ fn context(b: &mut Builder, k: usize) {
         } else {
             json!({"guard": "once per thing", "idempotent": j.is_multiple_of(2)})
         };
-        b.note(&id(&format!("pol{j}")), NoteKind::Policy, &format!("Whenever step {j} is done, go on"), frame, guard);
+        b.note(
+            &id(&format!("pol{j}")),
+            NoteKind::Policy,
+            &format!("Whenever step {j} is done, go on"),
+            frame,
+            guard,
+        );
         b.link(&id(&format!("evt{j}")), &id(&format!("pol{j}")));
         if j + 1 < CHAINS {
-            b.note(&id(&format!("pcmd{j}")), NoteKind::Command, &format!("Continue to {}", j + 1), frame, json!({}));
+            b.note(
+                &id(&format!("pcmd{j}")),
+                NoteKind::Command,
+                &format!("Continue to {}", j + 1),
+                frame,
+                json!({}),
+            );
             b.link(&id(&format!("pol{j}")), &id(&format!("pcmd{j}")));
             b.link(&id(&format!("pcmd{j}")), &id(&format!("agg{}", j + 1)));
         }
@@ -110,20 +187,44 @@ fn context(b: &mut Builder, k: usize) {
         frame,
         json!({"dlq": true}),
     );
-    b.note(&id("start"), NoteKind::Command, "Start here", frame, json!({}));
+    b.note(
+        &id("start"),
+        NoteKind::Command,
+        "Start here",
+        frame,
+        json!({}),
+    );
     if k > 0 {
         b.link(&format!("k{}-evt{}", k - 1, CHAINS - 1), &id("handover"));
     }
     b.link(&id("handover"), &id("start"));
     b.link(&id("start"), &id("agg0"));
     b.link(&id("view1"), &id("handover"));
-    b.note(&id("bank"), NoteKind::ExternalSystem, "Bank", frame, json!({"availability": 0.995}));
-    b.note(&id("mail"), NoteKind::ExternalSystem, "Mailer", frame, json!({"failure_rate": 0.01}));
+    b.note(
+        &id("bank"),
+        NoteKind::ExternalSystem,
+        "Bank",
+        frame,
+        json!({"availability": 0.995}),
+    );
+    b.note(
+        &id("mail"),
+        NoteKind::ExternalSystem,
+        "Mailer",
+        frame,
+        json!({"failure_rate": 0.01}),
+    );
     b.link(&id("agg1"), &id("bank"));
     b.link(&id("cmd1"), &id("bank"));
     b.link(&id("evt2"), &id("mail"));
     b.link(&id("failed"), &id("mail"));
-    b.note(&id("why"), NoteKind::Hotspot, "Is this step needed?", frame, json!({}));
+    b.note(
+        &id("why"),
+        NoteKind::Hotspot,
+        "Is this step needed?",
+        frame,
+        json!({}),
+    );
     b.link(&id("why"), &id("agg0"));
 }
 
@@ -145,8 +246,14 @@ fn main() {
     let big = generate(10_000);
     assert_eq!(big.notes.len(), 10_000);
     let mut count = 0;
-    let analysis_ms = median_ms(11, || count = black_box(analysis::check(black_box(&big))).len());
-    eprintln!("10k board: {} links, {} frames, {count} findings", big.links.len(), big.frames.len());
+    let analysis_ms = median_ms(11, || {
+        count = black_box(analysis::check(black_box(&big))).len()
+    });
+    eprintln!(
+        "10k board: {} links, {} frames, {count} findings",
+        big.links.len(),
+        big.frames.len()
+    );
 
     let small = generate(500);
     let text = model::save(&small);
@@ -158,7 +265,11 @@ fn main() {
     let binary = env!("CARGO_BIN_EXE_flowstorm");
     let mut code = None;
     let cli_ms = median_ms(11, || {
-        let out = Command::new(binary).arg("check").arg(&path).output().expect("flowstorm runs");
+        let out = Command::new(binary)
+            .arg("check")
+            .arg(&path)
+            .output()
+            .expect("flowstorm runs");
         code = out.status.code();
     });
     eprintln!("500-note board: `flowstorm check` exit code {code:?} ({binary})");

@@ -2,6 +2,7 @@
 //! time to show an arbitrary moment of a 60-second run. Prints `name value unit` lines.
 
 use flowstorm::{
+    analysis,
     exec::{Run, RunConfig},
     model::{sample::sample, NoteId},
 };
@@ -65,7 +66,7 @@ fn main() {
         let t = seed % 60_000;
         let start = Instant::now();
         let state = run.state_at(t).expect("re-runs");
-        black_box(state.snapshot());
+        black_box(analysis::dynamic::snapshot(&state));
         let ms = start.elapsed().as_secs_f64() * 1e3;
         worst = worst.max(ms);
         total += ms;

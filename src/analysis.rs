@@ -5,10 +5,8 @@
 //! library stays inside this module.
 //!
 //! Conventions every rule shares:
-//! - an event's topic is its `topic` prop, else the id of the aggregate that publishes it (the
-//!   first one in board order), else the event's own id ([`route_of_event`]);
-//! - its key is its `key` prop, else the declared topic's `key`, else that aggregate's `id_field`
-//!   ("id"); events published only by commands or external systems may have no key;
+//! - links and event routes (topic, key, partitions, emitting aggregate) are the model's
+//!   ([`crate::model::index`]), the same the run uses;
 //! - a consumer (policy, read model, external system) counts only when some event feeds it;
 //! - an aggregate is one step of the flow: every command it handles may lead to every event it
 //!   publishes (the board does not say which command publishes which event).
@@ -23,21 +21,10 @@ mod partitions;
 
 pub use finding::{summary, Finding, FixAction, HazardCode, PropChange, Severity, Source};
 
-use crate::model::{Board, NoteId};
-use index::Index;
+pub use crate::model::index::{route_of_event, EventRoute};
 
-/// Where an event is published, with DESIGN.md §3 defaults applied.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EventRoute {
-    /// The topic's name.
-    pub topic: String,
-    /// The partitioning key, if any.
-    pub key: Option<String>,
-    /// Partitions of the topic (declared, else 1).
-    pub partitions: u32,
-    /// The aggregate that publishes the event, if one does.
-    pub aggregate: Option<NoteId>,
-}
+use crate::model::Board;
+use index::Index;
 
 /// Runs every static rule and returns the findings in report order.
 pub fn check(board: &Board) -> Vec<Finding> {
@@ -72,19 +59,6 @@ fn run_rule(ix: &Index, code: HazardCode, out: &mut Vec<Finding>) {
         HazardCode::FS011 => flow::dead_end(ix, out),
         HazardCode::FS012 => delivery::poison_message(ix, out),
     }
-}
-
-/// The route (topic, key, partitions, emitting aggregate) of an event; `None` if `event` is not
-/// an event on the board.
-pub fn route_of_event(board: &Board, event: &NoteId) -> Option<EventRoute> {
-    let ix = Index::new(board);
-    ix.position(event.as_str()).and_then(|i| ix.event_route(i))
-}
-
-/// The routes of every event on the board, in board order (one index build for all of them).
-pub fn event_routes(board: &Board) -> Vec<(NoteId, EventRoute)> {
-    let ix = Index::new(board);
-    (0..ix.len()).filter_map(|i| ix.event_route(i).map(|r| (ix.id(i), r))).collect()
 }
 
 /// True if any finding is a warning or an error (what makes `flowstorm check` exit 1).

@@ -27,13 +27,18 @@
 
 pub mod compare;
 pub mod compile;
+mod diagnostic;
+mod fault;
+pub mod ix;
 mod run;
 
 pub use compile::{compile, GroupPlan, Plan, SourcePlan, TopicPlan};
-pub use run::Run;
+pub use diagnostic::{Diagnostic, Level, Problem};
+pub use fault::{Fault, FaultError};
+pub use run::{PublishedFailure, Run};
 
 use crate::{
-    broker::{BrokerError, TopicPartition},
+    broker::TopicPartition,
     model::{LinkId, NoteId},
 };
 use serde::Serialize;
@@ -100,119 +105,6 @@ impl RunConfig {
             c.duration_ms = s.duration_ms;
         }
         c
-    }
-}
-
-/// How serious a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// The run goes on.
-    Warning,
-    /// The board cannot run.
-    Error,
-}
-
-/// What is wrong with a board as a program.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "problem", rename_all = "snake_case")]
-pub enum Problem {
-    /// A command is issued but no aggregate handles it and it publishes nothing.
-    CommandGoesNowhere,
-    /// Two consuming notes name the same consumer group.
-    SharedGroup {
-        /// The group name.
-        group: String,
-    },
-    /// A rate above the cap was lowered.
-    RateCapped {
-        /// The rate on the board.
-        asked: f64,
-        /// The rate used.
-        cap: f64,
-    },
-    /// Too many entities; lowered.
-    EntitiesCapped {
-        /// On the board.
-        asked: u64,
-        /// Used.
-        cap: u64,
-    },
-    /// Too many instances; lowered.
-    InstancesCapped {
-        /// On the board.
-        asked: u64,
-        /// Used.
-        cap: u64,
-    },
-    /// The broker refused part of the compiled board.
-    Broker {
-        /// The broker's reason.
-        reason: String,
-    },
-}
-
-/// A problem that stops (error) or qualifies (warning) a run, pointing at notes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Diagnostic {
-    /// Error or warning.
-    pub level: Level,
-    /// Notes involved; the first is where the badge goes.
-    pub notes: Vec<NoteId>,
-    /// What is wrong.
-    pub problem: Problem,
-}
-
-impl Diagnostic {
-    /// An error that stops the run.
-    pub fn error(notes: Vec<NoteId>, problem: Problem) -> Diagnostic {
-        Diagnostic {
-            level: Level::Error,
-            notes,
-            problem,
-        }
-    }
-
-    /// A warning; the run goes on.
-    pub fn warning(notes: Vec<NoteId>, problem: Problem) -> Diagnostic {
-        Diagnostic {
-            level: Level::Warning,
-            notes,
-            problem,
-        }
-    }
-
-    /// True for errors.
-    pub fn is_error(&self) -> bool {
-        self.level == Level::Error
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
-        let notes: Vec<&str> = self.notes.iter().map(NoteId::as_str).collect();
-        write!(f, "{level} [{}]: ", notes.join(", "))?;
-        match &self.problem {
-            Problem::CommandGoesNowhere => write!(
-                f,
-                "no aggregate handles this command and it publishes no event"
-            ),
-            Problem::SharedGroup { group } => {
-                write!(f, "two consumers use the consumer group \"{group}\"")
-            }
-            Problem::RateCapped { asked, cap } => write!(f, "rate {asked}/s lowered to {cap}/s"),
-            Problem::EntitiesCapped { asked, cap } => {
-                write!(f, "{asked} entities lowered to {cap}")
-            }
-            Problem::InstancesCapped { asked, cap } => {
-                write!(f, "{asked} instances lowered to {cap}")
-            }
-            Problem::Broker { reason } => write!(f, "the broker refused: {reason}"),
-        }
     }
 }
 
@@ -411,118 +303,6 @@ pub struct LagSample {
     pub lag_ms: u64,
 }
 
-/// A fault injected into a run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "fault", rename_all = "snake_case")]
-pub enum Fault {
-    /// A consumer instance dies; it keeps its partitions until its session times out, then a
-    /// rebalance hands them over. With `restart_after_ms` a new instance joins later.
-    CrashConsumer {
-        /// The consuming note.
-        note: NoteId,
-        /// Index among the running instances (order of joining, from 0).
-        instance: u32,
-        /// Restart delay, if it comes back.
-        restart_after_ms: Option<u64>,
-    },
-    /// A new instance joins the consumer's group (a restart).
-    RestartConsumer {
-        /// The consuming note.
-        note: NoteId,
-    },
-    /// An instance processes every later message `extra_ms` slower.
-    SlowConsumer {
-        /// The consuming note.
-        note: NoteId,
-        /// Index among the running instances.
-        instance: u32,
-        /// Added time per message.
-        extra_ms: u64,
-    },
-    /// An external system stops answering (availability 0), for a while or until `SystemUp`.
-    SystemDown {
-        /// The external system.
-        note: NoteId,
-        /// How long, if it comes back by itself.
-        for_ms: Option<u64>,
-    },
-    /// An external system answers every call `extra_ms` later, for a while or until `SystemUp`.
-    SlowSystem {
-        /// The external system.
-        note: NoteId,
-        /// Added time per call.
-        extra_ms: u64,
-        /// How long, if it recovers by itself.
-        for_ms: Option<u64>,
-    },
-    /// An external system answers again, at its usual speed.
-    SystemUp {
-        /// The external system.
-        note: NoteId,
-    },
-    /// The aggregate crashes between saving and publishing on its next command.
-    CrashAggregate {
-        /// The aggregate.
-        note: NoteId,
-    },
-    /// A message that fails every processing attempt is published on the consumer's topic.
-    Poison {
-        /// The consuming note.
-        note: NoteId,
-    },
-    /// Partitions are added to a topic (keys move; groups rebalance).
-    AddPartitions {
-        /// Topic name on the board.
-        topic: String,
-        /// New partition count.
-        total: u32,
-    },
-}
-
-/// Why a fault could not be applied.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FaultError {
-    /// No such note.
-    UnknownNote(NoteId),
-    /// The note is not a running consumer.
-    NotAConsumer(NoteId),
-    /// The note is not an external system.
-    NotASystem(NoteId),
-    /// The note is not an aggregate.
-    NotAnAggregate(NoteId),
-    /// The group has no such instance.
-    NoSuchInstance {
-        /// The consumer.
-        note: NoteId,
-        /// The instance asked for.
-        instance: u32,
-    },
-    /// No such topic.
-    UnknownTopic(String),
-    /// The broker refused.
-    Broker(BrokerError),
-}
-
-impl fmt::Display for FaultError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FaultError::UnknownNote(n) => write!(f, "no note \"{n}\""),
-            FaultError::NotAConsumer(n) => {
-                write!(f, "\"{n}\" is not a consumer that receives events")
-            }
-            FaultError::NotASystem(n) => write!(f, "\"{n}\" is not an external system"),
-            FaultError::NotAnAggregate(n) => write!(f, "\"{n}\" is not an aggregate"),
-            FaultError::NoSuchInstance { note, instance } => {
-                write!(f, "\"{note}\" has no instance {instance}")
-            }
-            FaultError::UnknownTopic(t) => write!(f, "no topic \"{t}\""),
-            FaultError::Broker(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for FaultError {}
-
 /// A hazard sign seen while running (the dynamic column of DESIGN.md §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -571,7 +351,8 @@ pub struct Sign {
     pub example: Option<MessageId>,
 }
 
-/// A plain picture of a run at one moment (what the UI shows when scrubbing).
+/// A plain picture of a run at one moment (what the UI shows when scrubbing); made by
+/// `analysis::dynamic::snapshot`, which adds the signs judged over the whole run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Snapshot {
     /// The moment (ms).

@@ -5,7 +5,9 @@ pub mod edit;
 pub mod format;
 pub mod generate;
 pub mod geometry;
+pub mod index;
 pub mod kind;
+pub mod limits;
 pub mod props;
 pub mod sample;
 

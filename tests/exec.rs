@@ -60,7 +60,7 @@ fn link(board: &mut Board, from: &str, to: &str) {
 }
 
 fn has_sign(r: &Run, kind: SignKind, first: &str) -> bool {
-    r.signs()
+    dynamic::signs(r)
         .iter()
         .any(|s| s.kind == kind && s.notes.first() == Some(&id(first)))
 }
@@ -88,7 +88,7 @@ fn declared_topics_give_partitions_and_consumers_become_groups() {
         summary
             .topics
             .iter()
-            .map(|&t| plan.topics[t].name.as_str())
+            .map(|&t| plan.topics[t.index()].name.as_str())
             .collect::<Vec<_>>(),
         ["orders"]
     );
@@ -273,7 +273,7 @@ fn frame_by_frame_equals_one_jump_and_faults_replay() {
         early.counters(&id("cashier")).unwrap().handled
             < jump.counters(&id("cashier")).unwrap().handled
     );
-    assert_eq!(early.snapshot().at, 500);
+    assert_eq!(dynamic::snapshot(&early).at, 500);
 }
 
 #[test]
@@ -605,7 +605,11 @@ fn hardened_board_shows_no_sign_under_a_plain_run() {
     for seed in [1, 42, 7] {
         let mut r = run(&hazard("hardened-pos"), seed, 30_000);
         r.run_to_end(2_000);
-        assert!(r.signs().is_empty(), "seed {seed}: {:?}", r.signs());
+        assert!(
+            dynamic::signs(&r).is_empty(),
+            "seed {seed}: {:?}",
+            dynamic::signs(&r)
+        );
         assert!(dynamic::findings(&r).is_empty());
     }
 }
@@ -615,8 +619,7 @@ fn stale_read_is_seen_with_its_lag() {
     let mut board = hazard("fs001-stale-read");
     set(&mut board, "cashier", "read_delay_ms", json!(2));
     let r = played(&board, 5_000);
-    let sign = r
-        .signs()
+    let sign = dynamic::signs(&r)
         .into_iter()
         .find(|s| s.kind == SignKind::StaleRead && s.notes[0] == id("cashier"))
         .unwrap();
@@ -640,7 +643,7 @@ fn out_of_order_apply_is_seen_across_topics() {
     assert!(
         has_sign(&r, SignKind::OutOfOrder, "balance"),
         "{:?}",
-        r.signs()
+        dynamic::signs(&r)
     );
     assert!(
         !has_sign(&r, SignKind::OutOfOrder, "audit"),
@@ -678,7 +681,7 @@ fn duplicate_apply_is_seen_after_crashes() {
     assert!(
         has_sign(&r, SignKind::DuplicateApply, "charge-policy"),
         "{:?} {:?}",
-        r.signs(),
+        dynamic::signs(&r),
         r.events()
             .iter()
             .filter(|e| e.note == id("charge-policy")
@@ -702,8 +705,7 @@ fn event_loop_is_seen_and_cut() {
         .push(Note::new("buyer", NoteKind::Actor, "Buyer", 0.0, 0.0));
     link(&mut board, "buyer", "order-stock");
     let r = played(&board, 3_000);
-    let sign = r
-        .signs()
+    let sign = dynamic::signs(&r)
         .into_iter()
         .find(|s| s.kind == SignKind::EventLoop)
         .unwrap();
@@ -741,8 +743,7 @@ fn lost_on_crash_is_seen_at_most_once() {
 #[test]
 fn idle_consumers_are_seen() {
     let r = played(&hazard("fs007-idle-consumers"), 2_000);
-    let sign = r
-        .signs()
+    let sign = dynamic::signs(&r)
         .into_iter()
         .find(|s| s.kind == SignKind::IdleConsumer)
         .unwrap();
@@ -760,7 +761,7 @@ fn hot_partition_is_seen() {
     assert!(
         has_sign(&r, SignKind::HotPartition, "till-opened"),
         "{:?}",
-        r.signs()
+        dynamic::signs(&r)
     );
     assert!(!has_sign(&r, SignKind::HotPartition, "item-added"));
 }
@@ -783,8 +784,7 @@ fn blocked_callers_are_seen_when_a_system_is_down() {
     let mut board = hazard("fs010-synchronous-chain");
     set(&mut board, "cashier", "rate", json!(20));
     let mut plain = played(&board, 5_000);
-    assert!(!plain
-        .signs()
+    assert!(!dynamic::signs(&plain)
         .iter()
         .any(|s| s.kind == SignKind::BlockedCallers));
     plain.step_until(8_000);

@@ -46,7 +46,12 @@ pub(crate) fn stale_read(ix: &Index, out: &mut Vec<Finding>) {
             if caused.is_empty() {
                 continue;
             }
-            let commands: Vec<Ix> = caused.iter().map(|&e| origin[e]).collect::<BTreeSet<_>>().into_iter().collect();
+            let commands: Vec<Ix> = caused
+                .iter()
+                .map(|&e| origin[e])
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
             let who = ix.name(reader);
             out.push(
                 Finding::new(
@@ -74,7 +79,13 @@ pub(crate) fn stale_read(ix: &Index, out: &mut Vec<Finding>) {
 
 /// Searches the flow forward from `starts`; returns the `targets` reached (in board order) and
 /// leaves in `origin` the start each visited note was first reached from.
-fn reach_from(ix: &Index, starts: &[Ix], targets: &[Ix], marks: &mut Marks, origin: &mut [Ix]) -> Vec<Ix> {
+fn reach_from(
+    ix: &Index,
+    starts: &[Ix],
+    targets: &[Ix],
+    marks: &mut Marks,
+    origin: &mut [Ix],
+) -> Vec<Ix> {
     marks.reset();
     let mut queue = VecDeque::new();
     for &s in starts {
@@ -91,14 +102,19 @@ fn reach_from(ix: &Index, starts: &[Ix], targets: &[Ix], marks: &mut Marks, orig
         if targets.contains(&i) {
             remaining -= 1;
         }
-        for &(m, j) in ix.out_edges(i) {
-            if is_flow(m) && marks.mark(j) {
+        for e in ix.out_edges(i) {
+            let j = e.note.index();
+            if is_flow(e.meaning) && marks.mark(j) {
                 origin[j] = origin[i];
                 queue.push_back(j);
             }
         }
     }
-    targets.iter().copied().filter(|&t| marks.is_marked(t)).collect()
+    targets
+        .iter()
+        .copied()
+        .filter(|&t| marks.is_marked(t))
+        .collect()
 }
 
 /// FS002: a state-stored aggregate publishes events without an outbox.
@@ -147,9 +163,11 @@ pub(crate) fn uncompensated_failure(ix: &Index, out: &mut Vec<Finding>) {
             continue;
         }
         // Upstream first: what already happened elsewhere is what needs undoing.
-        let crossing =
-            other_context(ix, event, true, &mut marks).or_else(|| other_context(ix, event, false, &mut marks));
-        let Some((other, reference)) = crossing else { continue };
+        let crossing = other_context(ix, event, true, &mut marks)
+            .or_else(|| other_context(ix, event, false, &mut marks));
+        let Some((other, reference)) = crossing else {
+            continue;
+        };
         let contexts = [reference, ix.frame(other).unwrap_or_default()]
             .iter()
             .map(|f| ix.frame_name(f))
@@ -177,7 +195,12 @@ pub(crate) fn uncompensated_failure(ix: &Index, out: &mut Vec<Finding>) {
 /// Searches the flow from a failure event (upstream or downstream) for a note in another context
 /// than the first framed note met; prefers an aggregate (state to undo) over other notes.
 /// Returns that note and the reference frame.
-fn other_context<'a>(ix: &Index<'a>, start: Ix, upstream: bool, marks: &mut Marks) -> Option<(Ix, &'a str)> {
+fn other_context<'a>(
+    ix: &Index<'a>,
+    start: Ix,
+    upstream: bool,
+    marks: &mut Marks,
+) -> Option<(Ix, &'a str)> {
     marks.reset();
     marks.mark(start);
     let mut reference = ix.frame(start);
@@ -196,9 +219,14 @@ fn other_context<'a>(ix: &Index<'a>, start: Ix, upstream: bool, marks: &mut Mark
                 Some(_) => {}
             }
         }
-        let edges = if upstream { ix.in_edges(i) } else { ix.out_edges(i) };
-        for &(m, j) in edges {
-            if is_flow(m) && marks.mark(j) {
+        let edges = if upstream {
+            ix.in_edges(i)
+        } else {
+            ix.out_edges(i)
+        };
+        for e in edges {
+            let j = e.note.index();
+            if is_flow(e.meaning) && marks.mark(j) {
                 queue.push_back(j);
             }
         }
@@ -216,23 +244,43 @@ pub(crate) fn synchronous_chain(ix: &Index, out: &mut Vec<Finding>) {
         }
         // A handler in another context is a remote, synchronous hop too.
         let home = ix.frame(command);
-        let remote_contexts: BTreeSet<&str> =
-            handlers.iter().filter_map(|&h| ix.frame(h)).filter(|f| home.is_some_and(|h| h != *f)).collect();
+        let remote_contexts: BTreeSet<&str> = handlers
+            .iter()
+            .filter_map(|&h| ix.frame(h))
+            .filter(|f| home.is_some_and(|h| h != *f))
+            .collect();
         if systems.len() + remote_contexts.len() < 2 {
             continue;
         }
         let systems: Vec<Ix> = systems.into_iter().collect();
-        let availability: Vec<f64> =
-            systems.iter().map(|&s| ix.note(s).props.number("availability", 0.999).clamp(0.0, 1.0)).collect();
-        let latency: f64 =
-            systems.iter().map(|&s| ix.note(s).props.number("latency_ms", 50.0).max(0.0)).sum::<f64>().round();
+        let availability: Vec<f64> = systems
+            .iter()
+            .map(|&s| {
+                ix.note(s)
+                    .props
+                    .number("availability", 0.999)
+                    .clamp(0.0, 1.0)
+            })
+            .collect();
+        let latency: f64 = systems
+            .iter()
+            .map(|&s| ix.note(s).props.number("latency_ms", 50.0).max(0.0))
+            .sum::<f64>()
+            .round();
         let mut parties: Vec<String> = systems.iter().map(|&s| ix.name(s)).collect();
-        parties.extend(remote_contexts.iter().map(|f| format!("the {} context", ix.frame_name(f))));
+        parties.extend(
+            remote_contexts
+                .iter()
+                .map(|f| format!("the {} context", ix.frame_name(f))),
+        );
         let product: f64 = availability.iter().product();
         let factors: Vec<String> = availability.iter().map(|a| format!("{a}")).collect();
         let odds = match factors.len() {
             0 => String::new(),
-            1 => format!(": at most {} of them can succeed, and each takes at least {latency} ms", percent(product)),
+            1 => format!(
+                ": at most {} of them can succeed, and each takes at least {latency} ms",
+                percent(product)
+            ),
             _ => format!(
                 ": at most {} = {} of them can succeed, and each takes at least {latency} ms",
                 factors.join(" × "),

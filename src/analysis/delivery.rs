@@ -28,8 +28,8 @@ fn effect(ix: &Index, consumer: Ix) -> Option<Effect> {
             let targets: Vec<Ix> = ix
                 .out_edges(consumer)
                 .iter()
-                .filter(|(m, _)| matches!(m, LinkMeaning::Issues | LinkMeaning::Calls))
-                .map(|&(_, j)| j)
+                .filter(|e| matches!(e.meaning, LinkMeaning::Issues | LinkMeaning::Calls))
+                .map(|e| e.note.index())
                 .collect();
             if targets.is_empty() {
                 return None;
@@ -43,12 +43,19 @@ fn effect(ix: &Index, consumer: Ix) -> Option<Effect> {
             if !calls.is_empty() {
                 acts.push(format!("call {}", ix.names(&calls)));
             }
-            Some(Effect { targets, twice: acts.join(" and ") })
+            Some(Effect {
+                targets,
+                twice: acts.join(" and "),
+            })
         }
-        NoteKind::ExternalSystem => {
-            Some(Effect { targets: Vec::new(), twice: "act on it in the outside system".into() })
-        }
-        NoteKind::ReadModel => Some(Effect { targets: Vec::new(), twice: "apply it to the view".into() }),
+        NoteKind::ExternalSystem => Some(Effect {
+            targets: Vec::new(),
+            twice: "act on it in the outside system".into(),
+        }),
+        NoteKind::ReadModel => Some(Effect {
+            targets: Vec::new(),
+            twice: "apply it to the view".into(),
+        }),
         _ => None,
     }
 }
@@ -61,13 +68,21 @@ fn effect(ix: &Index, consumer: Ix) -> Option<Effect> {
 /// board cannot show; counters and sums are the case worth a look.
 pub(crate) fn duplicate_effect(ix: &Index, out: &mut Vec<Finding>) {
     for c in 0..ix.len() {
-        let Some(props) = ix.consumer(c) else { continue };
+        let Some(props) = ix.consumer(c) else {
+            continue;
+        };
         if props.delivery != Delivery::AtLeastOnce || props.idempotent {
             continue;
         }
-        let Some(effect) = effect(ix, c) else { continue };
+        let Some(effect) = effect(ix, c) else {
+            continue;
+        };
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
-        let severity = if ix.kind(c) == NoteKind::ReadModel { Severity::Info } else { Severity::Warning };
+        let severity = if ix.kind(c) == NoteKind::ReadModel {
+            Severity::Info
+        } else {
+            Severity::Warning
+        };
         let fix = if ix.kind(c) == NoteKind::ReadModel {
             format!("Make {} idempotent: remember the last applied event per key (or write by id) so a redelivery changes nothing", ix.name(c))
         } else {
@@ -97,11 +112,15 @@ pub(crate) fn duplicate_effect(ix: &Index, out: &mut Vec<Finding>) {
 /// FS006: an at-most-once consumer with an effect.
 pub(crate) fn lost_on_crash(ix: &Index, out: &mut Vec<Finding>) {
     for c in 0..ix.len() {
-        let Some(props) = ix.consumer(c) else { continue };
+        let Some(props) = ix.consumer(c) else {
+            continue;
+        };
         if props.delivery != Delivery::AtMostOnce {
             continue;
         }
-        let Some(effect) = effect(ix, c) else { continue };
+        let Some(effect) = effect(ix, c) else {
+            continue;
+        };
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
         let id = ix.id(c);
         out.push(
@@ -131,7 +150,9 @@ pub(crate) fn lost_on_crash(ix: &Index, out: &mut Vec<Finding>) {
 /// FS012: a consumer that fails on some messages and has no dead-letter topic.
 pub(crate) fn poison_message(ix: &Index, out: &mut Vec<Finding>) {
     for c in 0..ix.len() {
-        let Some(props) = ix.consumer(c) else { continue };
+        let Some(props) = ix.consumer(c) else {
+            continue;
+        };
         if props.failure_rate <= 0.0 || props.dlq || !ix.is_active_consumer(c) {
             continue;
         }

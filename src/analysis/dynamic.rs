@@ -1,8 +1,35 @@
 //! Dynamic hazard detection: the signs a run observed, as findings on the same notes as the
 //! static rules (DESIGN.md §5, last column).
+//!
+//! Signs come from two places: those the run tallies as they happen (a stale read, a lost
+//! event, a stuck partition…) and those judged here over the whole run from what it recorded
+//! ([`judge`]: hot partitions, sagas left half done, growing lag).
+
+mod judge;
 
 use super::finding::{sort_findings, Finding, HazardCode, Severity, Source};
-use crate::exec::{Run, Sign, SignKind};
+use crate::exec::{Run, Sign, SignKind, Snapshot};
+
+/// Every sign of a run so far: those seen while running and those judged over the run, in
+/// report order (by kind, then by the notes' board order).
+pub fn signs(run: &Run) -> Vec<Sign> {
+    let mut all = run.signs();
+    // The kinds judged over the run are never tallied while running, so a stable sort by kind
+    // merges the two lists, each already in report order.
+    all.extend(judge::judge(run));
+    all.sort_by_key(|s| s.kind);
+    all
+}
+
+/// A plain picture of a run now (what the UI shows when scrubbing), every sign included.
+pub fn snapshot(run: &Run) -> Snapshot {
+    Snapshot {
+        at: run.now(),
+        counters: run.all_counters(),
+        tokens: run.tokens_in_flight(run.now()),
+        signs: signs(run),
+    }
+}
 
 /// The catalogue code a sign belongs to.
 pub fn code_of(kind: SignKind) -> HazardCode {
@@ -106,7 +133,7 @@ pub fn finding(sign: &Sign) -> Finding {
 
 /// Every dynamic finding of a run so far, in report order.
 pub fn findings(run: &Run) -> Vec<Finding> {
-    let mut out: Vec<Finding> = run.signs().iter().map(finding).collect();
+    let mut out: Vec<Finding> = signs(run).iter().map(finding).collect();
     sort_findings(&mut out);
     out
 }

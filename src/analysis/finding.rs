@@ -172,12 +172,23 @@ pub struct FixAction {
 impl FixAction {
     /// A fix that sets one prop of one note.
     pub fn set(label: impl Into<String>, note: &NoteId, name: &str, value: Value) -> FixAction {
-        FixAction { label: label.into(), changes: vec![PropChange { note: note.clone(), name: name.into(), value }] }
+        FixAction {
+            label: label.into(),
+            changes: vec![PropChange {
+                note: note.clone(),
+                name: name.into(),
+                value,
+            }],
+        }
     }
 
     /// Adds another prop change to the fix.
     pub fn and(mut self, note: &NoteId, name: &str, value: Value) -> FixAction {
-        self.changes.push(PropChange { note: note.clone(), name: name.into(), value });
+        self.changes.push(PropChange {
+            note: note.clone(),
+            name: name.into(),
+            value,
+        });
         self
     }
 
@@ -222,8 +233,22 @@ pub struct Finding {
 
 impl Finding {
     /// A static finding without a one-click fix.
-    pub fn new(code: HazardCode, severity: Severity, notes: Vec<NoteId>, message: String, fix: String) -> Finding {
-        Finding { code, severity, notes, message, fix, source: Source::Static, fix_action: None }
+    pub fn new(
+        code: HazardCode,
+        severity: Severity,
+        notes: Vec<NoteId>,
+        message: String,
+        fix: String,
+    ) -> Finding {
+        Finding {
+            code,
+            severity,
+            notes,
+            message,
+            fix,
+            source: Source::Static,
+            fix_action: None,
+        }
     }
 
     /// Attaches a one-click fix.

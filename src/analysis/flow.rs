@@ -13,7 +13,12 @@ use std::collections::VecDeque;
 
 /// True for a policy whose `guard` says what stops it from looping.
 fn guarded(ix: &Index, i: Ix) -> bool {
-    ix.kind(i) == NoteKind::Policy && ix.note(i).props.text("guard").is_some_and(|g| !g.trim().is_empty())
+    ix.kind(i) == NoteKind::Policy
+        && ix
+            .note(i)
+            .props
+            .text("guard")
+            .is_some_and(|g| !g.trim().is_empty())
 }
 
 /// The edges an event loop can run along: event → policy → command → aggregate → event, plus
@@ -43,7 +48,8 @@ pub(crate) fn event_loop(ix: &Index, out: &mut Vec<Finding>) {
         if guarded(ix, from) {
             continue;
         }
-        for &(m, to) in ix.out_edges(from) {
+        for e in ix.out_edges(from) {
+            let (m, to) = (e.meaning, e.note.index());
             if !guarded(ix, to) && loop_edge(ix, from, m, to) {
                 graph.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
             }
@@ -65,17 +71,30 @@ pub(crate) fn event_loop(ix: &Index, out: &mut Vec<Finding>) {
         for &i in &component {
             members.mark(i);
         }
-        let Some(&policy) = component.iter().find(|&&i| ix.kind(i) == NoteKind::Policy) else { continue };
+        let Some(&policy) = component.iter().find(|&&i| ix.kind(i) == NoteKind::Policy) else {
+            continue;
+        };
         let cycle = cycle_through(&graph, policy, &members);
         let mut notes = cycle.clone();
         notes.extend(component.iter().copied().filter(|i| !cycle.contains(i)));
-        let path: Vec<String> = cycle.iter().chain(cycle.first()).map(|&i| ix.name(i)).collect();
-        let policies: Vec<Ix> = cycle.iter().copied().filter(|&i| ix.kind(i) == NoteKind::Policy).collect();
+        let path: Vec<String> = cycle
+            .iter()
+            .chain(cycle.first())
+            .map(|&i| ix.name(i))
+            .collect();
+        let policies: Vec<Ix> = cycle
+            .iter()
+            .copied()
+            .filter(|&i| ix.kind(i) == NoteKind::Policy)
+            .collect();
         // An aggregate handling several commands and publishing several events may not publish
         // the event on the loop for the command on the loop: then the loop is only possible.
         let doubt = (0..cycle.len()).find_map(|k| {
-            let (before, agg, after) =
-                (cycle[(k + cycle.len() - 1) % cycle.len()], cycle[k], cycle[(k + 1) % cycle.len()]);
+            let (before, agg, after) = (
+                cycle[(k + cycle.len() - 1) % cycle.len()],
+                cycle[k],
+                cycle[(k + 1) % cycle.len()],
+            );
             let ambiguous = ix.kind(agg) == NoteKind::Aggregate
                 && ix.pred(agg, LinkMeaning::Handles).nth(1).is_some()
                 && ix.succ(agg, LinkMeaning::Publishes).nth(1).is_some();
@@ -117,7 +136,10 @@ fn cycle_through(graph: &DiGraph<(), ()>, start: Ix, members: &Marks) -> Vec<Ix>
     let mut parent: std::collections::BTreeMap<Ix, Ix> = std::collections::BTreeMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some(i) = queue.pop_front() {
-        let mut next: Vec<Ix> = graph.neighbors(NodeIndex::new(i)).map(NodeIndex::index).collect();
+        let mut next: Vec<Ix> = graph
+            .neighbors(NodeIndex::new(i))
+            .map(NodeIndex::index)
+            .collect();
         next.sort_unstable();
         for j in next {
             if !members.is_marked(j) {

@@ -1,32 +1,24 @@
-//! The board indexed once for the rules: note positions, adjacency by link meaning, event routes.
+//! The board as the rules read it: the model's [`BoardIndex`] with positions as `usize` (what
+//! the graph library and the visit marks index by) and each consumer's settings read once.
 
-use super::EventRoute;
 use crate::model::{
-    kind::{link_meaning, LinkMeaning, NoteKind},
-    props::{ConsumerProps, PropsExt},
-    Board, Note, NoteId, Topic,
+    index::{BoardIndex, Edge, NoteIx, Route},
+    kind::{LinkMeaning, NoteKind},
+    props::ConsumerProps,
+    Board, Note, NoteId,
 };
-use std::collections::HashMap;
 
 /// A note's position in `board.notes`.
 pub(crate) type Ix = usize;
 
-/// Where an event goes, with the emitting aggregate as a position.
-#[derive(Clone, Debug)]
-pub(crate) struct Route {
-    pub topic: String,
-    pub key: Option<String>,
-    pub partitions: u32,
-    pub aggregate: Option<Ix>,
+fn at(i: Ix) -> NoteIx {
+    NoteIx(i as u32)
 }
 
 /// The board with everything the rules look up more than once precomputed.
 pub(crate) struct Index<'a> {
     pub board: &'a Board,
-    by_id: HashMap<&'a str, Ix>,
-    out: Vec<Vec<(LinkMeaning, Ix)>>,
-    inn: Vec<Vec<(LinkMeaning, Ix)>>,
-    routes: Vec<Option<Route>>,
+    graph: BoardIndex<'a>,
     consumers: Vec<Option<ConsumerProps>>,
 }
 
@@ -42,81 +34,19 @@ pub(crate) fn is_flow(m: LinkMeaning) -> bool {
     )
 }
 
-/// The topic an event goes to: its `topic` prop, else the emitting aggregate's id, else its own id.
-pub(crate) fn topic_name(event: &Note, aggregate: Option<&Note>) -> String {
-    nonblank(event.props.text("topic"))
-        .or_else(|| aggregate.map(|a| a.id.as_str()))
-        .unwrap_or(event.id.as_str())
-        .to_string()
-}
-
-/// An aggregate's `id_field` (default "id").
-pub(crate) fn id_field(aggregate: &Note) -> &str {
-    nonblank(aggregate.props.text("id_field")).unwrap_or("id")
-}
-
-/// Resolves an event's route: topic, key (event `key`, else the topic's `key`, else the
-/// emitting aggregate's `id_field`, else none) and partitions (declared, else 1).
-pub(crate) fn route(event: &Note, aggregate: Option<&Note>, declared: Option<&Topic>) -> (String, Option<String>, u32) {
-    let topic = topic_name(event, aggregate);
-    let key = nonblank(event.props.text("key"))
-        .or_else(|| declared.and_then(|t| nonblank(t.key.as_deref())))
-        .or_else(|| aggregate.map(id_field))
-        .map(str::to_string);
-    let partitions = declared.map_or(1, |t| t.partitions.max(1));
-    (topic, key, partitions)
-}
-
-fn nonblank(s: Option<&str>) -> Option<&str> {
-    s.filter(|s| !s.trim().is_empty())
-}
-
 impl<'a> Index<'a> {
     /// Indexes a board in one pass over its notes and links.
     pub fn new(board: &'a Board) -> Index<'a> {
-        let n = board.notes.len();
-        let mut by_id = HashMap::with_capacity(n);
-        for (i, note) in board.notes.iter().enumerate() {
-            by_id.entry(note.id.as_str()).or_insert(i);
+        let consumers = board
+            .notes
+            .iter()
+            .map(|note| note.kind.is_consumer().then(|| ConsumerProps::of(note)))
+            .collect();
+        Index {
+            board,
+            graph: BoardIndex::new(board),
+            consumers,
         }
-        let mut out: Vec<Vec<(LinkMeaning, Ix)>> = vec![Vec::new(); n];
-        let mut inn: Vec<Vec<(LinkMeaning, Ix)>> = vec![Vec::new(); n];
-        for link in &board.links {
-            let (Some(&from), Some(&to)) = (by_id.get(link.from.as_str()), by_id.get(link.to.as_str())) else {
-                continue;
-            };
-            if from == to {
-                continue;
-            }
-            if let Some(m) = link_meaning(board.notes[from].kind, board.notes[to].kind) {
-                out[from].push((m, to));
-                inn[to].push((m, from));
-            }
-        }
-        // The meaning follows from the two kinds, so the far end alone identifies an edge:
-        // sorting by it gives board order and drops duplicate links.
-        for list in out.iter_mut().chain(inn.iter_mut()) {
-            list.sort_unstable_by_key(|&(_, ix)| ix);
-            list.dedup_by_key(|&mut (_, ix)| ix);
-        }
-        let topics: HashMap<&str, &Topic> = board.topics.iter().rev().map(|t| (t.name.as_str(), t)).collect();
-        let mut index = Index { board, by_id, out, inn, routes: vec![None; n], consumers: vec![None; n] };
-        for i in 0..n {
-            let note = &board.notes[i];
-            match note.kind {
-                NoteKind::Event => {
-                    let aggregate =
-                        index.pred(i, LinkMeaning::Publishes).find(|&p| index.kind(p) == NoteKind::Aggregate);
-                    let topic = topic_name(note, aggregate.map(|a| &board.notes[a]));
-                    let (topic, key, partitions) =
-                        route(note, aggregate.map(|a| &board.notes[a]), topics.get(topic.as_str()).copied());
-                    index.routes[i] = Some(Route { topic, key, partitions, aggregate });
-                }
-                k if k.is_consumer() => index.consumers[i] = Some(ConsumerProps::of(note)),
-                _ => {}
-            }
-        }
-        index
     }
 
     /// Number of notes.
@@ -145,8 +75,9 @@ impl<'a> Index<'a> {
     }
 
     /// The position of a note id.
+    #[cfg(test)]
     pub fn position(&self, id: &str) -> Option<Ix> {
-        self.by_id.get(id).copied()
+        self.graph.position(id).map(NoteIx::index)
     }
 
     /// The note's text as a facilitator reads it, in quotes (its id when the text is blank).
@@ -172,27 +103,34 @@ impl<'a> Index<'a> {
 
     /// The notes this one links to with meaning `m`, in board order.
     pub fn succ(&self, i: Ix, m: LinkMeaning) -> impl Iterator<Item = Ix> + '_ {
-        self.out[i].iter().filter(move |(mm, _)| *mm == m).map(|&(_, j)| j)
+        self.graph.succ(at(i), m).map(NoteIx::index)
     }
 
     /// The notes linking to this one with meaning `m`, in board order.
     pub fn pred(&self, i: Ix, m: LinkMeaning) -> impl Iterator<Item = Ix> + '_ {
-        self.inn[i].iter().filter(move |(mm, _)| *mm == m).map(|&(_, j)| j)
+        self.graph.pred(at(i), m).map(NoteIx::index)
     }
 
-    /// Every outgoing edge with its meaning.
-    pub fn out_edges(&self, i: Ix) -> &[(LinkMeaning, Ix)] {
-        &self.out[i]
+    /// Every outgoing edge, in board order of the far notes.
+    pub fn out_edges(&self, i: Ix) -> &[Edge] {
+        self.graph.out_edges(at(i))
     }
 
-    /// Every incoming edge with its meaning.
-    pub fn in_edges(&self, i: Ix) -> &[(LinkMeaning, Ix)] {
-        &self.inn[i]
+    /// Every incoming edge, in board order of the far notes.
+    pub fn in_edges(&self, i: Ix) -> &[Edge] {
+        self.graph.in_edges(at(i))
     }
 
     /// The route of an event (`None` for other kinds).
     pub fn route(&self, i: Ix) -> Option<&Route> {
-        self.routes[i].as_ref()
+        self.graph.route(at(i))
+    }
+
+    /// The aggregate that publishes an event, if one does.
+    pub fn aggregate_of(&self, event: Ix) -> Option<Ix> {
+        self.route(event)
+            .and_then(|r| r.aggregate)
+            .map(NoteIx::index)
     }
 
     /// The consumer settings of a policy, read model or external system.
@@ -225,16 +163,6 @@ impl<'a> Index<'a> {
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| frame.to_string())
     }
-
-    /// The public form of an event's route.
-    pub fn event_route(&self, i: Ix) -> Option<EventRoute> {
-        self.route(i).map(|r| EventRoute {
-            topic: r.topic.clone(),
-            key: r.key.clone(),
-            partitions: r.partitions,
-            aggregate: r.aggregate.map(|a| self.id(a)),
-        })
-    }
 }
 
 /// Visit marks reusable across many searches without clearing (a generation counter).
@@ -246,7 +174,10 @@ pub(crate) struct Marks {
 impl Marks {
     /// Marks for `n` notes.
     pub fn new(n: usize) -> Marks {
-        Marks { stamp: vec![0; n], generation: 1 }
+        Marks {
+            stamp: vec![0; n],
+            generation: 1,
+        }
     }
 
     /// Starts a new search: every note is unmarked again.

@@ -2,9 +2,10 @@
 
 use super::{
     finding::{Finding, FixAction, HazardCode, Severity},
-    index::{id_field, Index, Ix},
+    index::{Index, Ix},
 };
 use crate::model::{
+    index::id_field,
     kind::{LinkMeaning, NoteKind},
     props::PropsExt,
 };
@@ -14,20 +15,25 @@ use std::collections::{BTreeMap, BTreeSet};
 /// FS003: an ordered consumer that can get one aggregate's events out of order.
 pub(crate) fn out_of_order(ix: &Index, out: &mut Vec<Finding>) {
     for c in 0..ix.len() {
-        let Some(props) = ix.consumer(c) else { continue };
+        let Some(props) = ix.consumer(c) else {
+            continue;
+        };
         if !props.ordered || !ix.is_active_consumer(c) {
             continue;
         }
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
         let mut by_aggregate: BTreeMap<Ix, Vec<Ix>> = BTreeMap::new();
         for &e in &events {
-            if let Some(agg) = ix.route(e).and_then(|r| r.aggregate) {
+            if let Some(agg) = ix.aggregate_of(e) {
                 by_aggregate.entry(agg).or_default().push(e);
             }
         }
         for (&agg, agg_events) in &by_aggregate {
-            let topics: BTreeSet<&str> =
-                agg_events.iter().filter_map(|&e| ix.route(e)).map(|r| r.topic.as_str()).collect();
+            let topics: BTreeSet<&str> = agg_events
+                .iter()
+                .filter_map(|&e| ix.route(e))
+                .map(|r| r.topic.as_str())
+                .collect();
             if topics.len() > 1 {
                 out.push(Finding::new(
                     HazardCode::FS003,
@@ -49,10 +55,15 @@ pub(crate) fn out_of_order(ix: &Index, out: &mut Vec<Finding>) {
             let miskeyed: Vec<Ix> = agg_events
                 .iter()
                 .copied()
-                .filter(|&e| ix.route(e).is_some_and(|r| r.partitions > 1 && r.key.as_deref() != Some(want)))
+                .filter(|&e| {
+                    ix.route(e)
+                        .is_some_and(|r| r.partitions > 1 && r.key.as_deref() != Some(want))
+                })
                 .collect();
             if let Some(&first) = miskeyed.first() {
-                let route = ix.route(first).map(|r| (r.topic.clone(), r.key.clone(), r.partitions));
+                let route = ix
+                    .route(first)
+                    .map(|r| (r.topic.clone(), r.key.clone(), r.partitions));
                 let (topic, key, partitions) = route.unwrap_or_default();
                 out.push(Finding::new(
                     HazardCode::FS003,
@@ -103,18 +114,27 @@ pub(crate) fn out_of_order(ix: &Index, out: &mut Vec<Finding>) {
 /// counted idle are idle under every assignor.
 pub(crate) fn idle_consumers(ix: &Index, out: &mut Vec<Finding>) {
     for c in 0..ix.len() {
-        let Some(props) = ix.consumer(c) else { continue };
+        let Some(props) = ix.consumer(c) else {
+            continue;
+        };
         if !ix.is_active_consumer(c) {
             continue;
         }
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
-        let topics: BTreeMap<&str, u32> =
-            events.iter().filter_map(|&e| ix.route(e)).map(|r| (r.topic.as_str(), r.partitions)).collect();
+        let topics: BTreeMap<&str, u32> = events
+            .iter()
+            .filter_map(|&e| ix.route(e))
+            .map(|r| (r.topic.as_str(), r.partitions))
+            .collect();
         let partitions: u64 = topics.values().map(|&p| u64::from(p)).sum();
         if props.instances <= partitions {
             continue;
         }
-        let names = topics.keys().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ");
+        let names = topics
+            .keys()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(
             Finding::new(
                 HazardCode::FS007,
@@ -148,7 +168,9 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
     for actor in ix.of_kind(NoteKind::Actor) {
         for command in ix.succ(actor, LinkMeaning::Issues) {
             let direct = ix.succ(command, LinkMeaning::Publishes);
-            let handled = ix.succ(command, LinkMeaning::Handles).flat_map(|a| ix.succ(a, LinkMeaning::Publishes));
+            let handled = ix
+                .succ(command, LinkMeaning::Handles)
+                .flat_map(|a| ix.succ(a, LinkMeaning::Publishes));
             for e in direct.chain(handled) {
                 if let Some(r) = ix.route(e) {
                     producers.entry(r.topic.as_str()).or_default().insert(actor);
@@ -158,12 +180,20 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
         }
     }
     for (topic, actors) in &producers {
-        let events: Vec<Ix> = events_of.get(topic).map(|s| s.iter().copied().collect()).unwrap_or_default();
-        let Some(route) = events.first().and_then(|&e| ix.route(e)) else { continue };
+        let events: Vec<Ix> = events_of
+            .get(topic)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default();
+        let Some(route) = events.first().and_then(|&e| ix.route(e)) else {
+            continue;
+        };
         if route.key.is_none() {
             continue;
         }
-        let entities: u64 = actors.iter().map(|&a| ix.note(a).props.int("entities", 100).max(1)).sum();
+        let entities: u64 = actors
+            .iter()
+            .map(|&a| ix.note(a).props.int("entities", 100).max(1))
+            .sum();
         let partitions = u64::from(route.partitions);
         if partitions <= entities {
             continue;
@@ -193,8 +223,10 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
         if route.key.is_some() {
             continue;
         }
-        let ordered: Vec<Ix> =
-            ix.succ(e, LinkMeaning::Subscribes).filter(|&c| ix.consumer(c).is_some_and(|p| p.ordered)).collect();
+        let ordered: Vec<Ix> = ix
+            .succ(e, LinkMeaning::Subscribes)
+            .filter(|&c| ix.consumer(c).is_some_and(|p| p.ordered))
+            .collect();
         if ordered.is_empty() {
             continue;
         }

@@ -3,9 +3,9 @@
 //! seed and Logistics fault, to show a cascade on one side and buffered lag on the other.
 
 use super::{Diagnostic, ExecEventKind, Fault, FaultError, Run, RunConfig};
-use std::fmt;
 use crate::model::{Board, Link, LinkId, Note, NoteId, NoteKind, Scenario, Topic};
 use serde_json::json;
+use std::fmt;
 
 /// What goes wrong with Logistics during the comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +31,12 @@ pub struct CompareSettings {
 
 impl Default for CompareSettings {
     fn default() -> Self {
-        CompareSettings { orders_per_s: 5.0, fault: CompareFault::LogisticsDown, logistics_consumers: 1, seed: 42 }
+        CompareSettings {
+            orders_per_s: 5.0,
+            fault: CompareFault::LogisticsDown,
+            logistics_consumers: 1,
+            seed: 42,
+        }
     }
 }
 
@@ -127,27 +132,86 @@ fn note(id: &str, kind: NoteKind, text: &str, x: f64, y: f64, props: serde_json:
 
 fn links(board: &mut Board, pairs: &[(&str, &str)]) {
     for (i, (from, to)) in pairs.iter().enumerate() {
-        board.links.push(Link { id: LinkId(format!("l{i}")), from: NoteId::from(*from), to: NoteId::from(*to) });
+        board.links.push(Link {
+            id: LinkId(format!("l{i}")),
+            from: NoteId::from(*from),
+            to: NoteId::from(*to),
+        });
     }
 }
 
 fn customer(s: &CompareSettings) -> Note {
-    note("customer", NoteKind::Actor, "Customer", 0.0, 40.0, json!({"rate": s.orders_per_s, "entities": 500}))
+    note(
+        "customer",
+        NoteKind::Actor,
+        "Customer",
+        0.0,
+        40.0,
+        json!({"rate": s.orders_per_s, "entities": 500}),
+    )
 }
 
 /// The request-based side: the order API calls Inventory, Payment and Logistics in turn, and
 /// the customer waits for all three.
 pub fn request_board(s: &CompareSettings) -> Board {
-    let mut b = Board { name: Some("Request-based".into()), ..Board::default() };
-    b.scenario = Some(Scenario { seed: s.seed, duration_ms: DURATION_MS });
+    let mut b = Board {
+        name: Some("Request-based".into()),
+        ..Board::default()
+    };
+    b.scenario = Some(Scenario {
+        seed: s.seed,
+        duration_ms: DURATION_MS,
+    });
     b.notes = vec![
         customer(s),
-        note("place-order", NoteKind::Command, "Place order", 140.0, 40.0, json!({})),
-        note("order-api", NoteKind::Aggregate, "Order API", 300.0, 20.0, json!({"store": "event_sourced"})),
-        note("order-placed", NoteKind::Event, "Order placed", 520.0, 40.0, json!({})),
-        note("inventory", NoteKind::ExternalSystem, "Inventory", 300.0, 220.0, json!({"latency_ms": 20, "availability": 1.0})),
-        note("payment", NoteKind::ExternalSystem, "Payment", 540.0, 220.0, json!({"latency_ms": 40, "availability": 1.0})),
-        note("logistics", NoteKind::ExternalSystem, "Logistics", 780.0, 220.0, json!({"latency_ms": 30, "availability": 1.0})),
+        note(
+            "place-order",
+            NoteKind::Command,
+            "Place order",
+            140.0,
+            40.0,
+            json!({}),
+        ),
+        note(
+            "order-api",
+            NoteKind::Aggregate,
+            "Order API",
+            300.0,
+            20.0,
+            json!({"store": "event_sourced"}),
+        ),
+        note(
+            "order-placed",
+            NoteKind::Event,
+            "Order placed",
+            520.0,
+            40.0,
+            json!({}),
+        ),
+        note(
+            "inventory",
+            NoteKind::ExternalSystem,
+            "Inventory",
+            300.0,
+            220.0,
+            json!({"latency_ms": 20, "availability": 1.0}),
+        ),
+        note(
+            "payment",
+            NoteKind::ExternalSystem,
+            "Payment",
+            540.0,
+            220.0,
+            json!({"latency_ms": 40, "availability": 1.0}),
+        ),
+        note(
+            "logistics",
+            NoteKind::ExternalSystem,
+            "Logistics",
+            780.0,
+            220.0,
+            json!({"latency_ms": 30, "availability": 1.0}),
+        ),
     ];
     links(
         &mut b,
@@ -167,26 +231,98 @@ pub fn request_board(s: &CompareSettings) -> Board {
 /// Payment and Logistics consume it, each in its own group, and retry while a system is out.
 pub fn event_board(s: &CompareSettings) -> Board {
     // Idempotent consumers that keep retrying in place while their system is out.
-    let consumer = |instances: u32| {
-        json!({"instances": instances, "processing_ms": 2, "idempotent": true, "retries": 1000, "retry": "blocking", "dlq": true})
+    let consumer = |instances: u32| json!({"instances": instances, "processing_ms": 2, "idempotent": true, "retries": 1000, "retry": "blocking", "dlq": true});
+    let mut b = Board {
+        name: Some("Event-based".into()),
+        ..Board::default()
     };
-    let mut b = Board { name: Some("Event-based".into()), ..Board::default() };
-    b.scenario = Some(Scenario { seed: s.seed, duration_ms: DURATION_MS });
-    b.topics = vec![Topic { name: "orders".into(), partitions: PARTITIONS, key: Some("orderId".into()), retention_ms: None }];
-    let reserve = note("reserve", NoteKind::Policy, "Reserve stock", 760.0, 0.0, consumer(1));
-    let charge = note("charge", NoteKind::Policy, "Take payment", 760.0, 140.0, consumer(1));
-    let ship = note("ship", NoteKind::Policy, "Ship order", 760.0, 280.0, consumer(s.logistics_consumers.clamp(1, PARTITIONS)));
+    b.scenario = Some(Scenario {
+        seed: s.seed,
+        duration_ms: DURATION_MS,
+    });
+    b.topics = vec![Topic {
+        name: "orders".into(),
+        partitions: PARTITIONS,
+        key: Some("orderId".into()),
+        retention_ms: None,
+    }];
+    let reserve = note(
+        "reserve",
+        NoteKind::Policy,
+        "Reserve stock",
+        760.0,
+        0.0,
+        consumer(1),
+    );
+    let charge = note(
+        "charge",
+        NoteKind::Policy,
+        "Take payment",
+        760.0,
+        140.0,
+        consumer(1),
+    );
+    let ship = note(
+        "ship",
+        NoteKind::Policy,
+        "Ship order",
+        760.0,
+        280.0,
+        consumer(s.logistics_consumers.clamp(1, PARTITIONS)),
+    );
     b.notes = vec![
         customer(s),
-        note("place-order", NoteKind::Command, "Place order", 140.0, 40.0, json!({})),
-        note("order", NoteKind::Aggregate, "Order", 300.0, 20.0, json!({"id_field": "orderId", "outbox": true})),
-        note("order-placed", NoteKind::Event, "Order placed", 520.0, 40.0, json!({"topic": "orders", "key": "orderId"})),
+        note(
+            "place-order",
+            NoteKind::Command,
+            "Place order",
+            140.0,
+            40.0,
+            json!({}),
+        ),
+        note(
+            "order",
+            NoteKind::Aggregate,
+            "Order",
+            300.0,
+            20.0,
+            json!({"id_field": "orderId", "outbox": true}),
+        ),
+        note(
+            "order-placed",
+            NoteKind::Event,
+            "Order placed",
+            520.0,
+            40.0,
+            json!({"topic": "orders", "key": "orderId"}),
+        ),
         reserve,
         charge,
         ship,
-        note("inventory", NoteKind::ExternalSystem, "Inventory", 1000.0, 0.0, json!({"latency_ms": 20, "availability": 1.0})),
-        note("payment", NoteKind::ExternalSystem, "Payment", 1000.0, 140.0, json!({"latency_ms": 40, "availability": 1.0})),
-        note("logistics", NoteKind::ExternalSystem, "Logistics", 1000.0, 280.0, json!({"latency_ms": 30, "availability": 1.0})),
+        note(
+            "inventory",
+            NoteKind::ExternalSystem,
+            "Inventory",
+            1000.0,
+            0.0,
+            json!({"latency_ms": 20, "availability": 1.0}),
+        ),
+        note(
+            "payment",
+            NoteKind::ExternalSystem,
+            "Payment",
+            1000.0,
+            140.0,
+            json!({"latency_ms": 40, "availability": 1.0}),
+        ),
+        note(
+            "logistics",
+            NoteKind::ExternalSystem,
+            "Logistics",
+            1000.0,
+            280.0,
+            json!({"latency_ms": 30, "availability": 1.0}),
+        ),
     ];
     links(
         &mut b,
@@ -208,8 +344,15 @@ pub fn event_board(s: &CompareSettings) -> Board {
 fn fault(s: &CompareSettings) -> Fault {
     let note = NoteId::from("logistics");
     match s.fault {
-        CompareFault::LogisticsSlow => Fault::SlowSystem { note, extra_ms: 800, for_ms: Some(FAULT_MS) },
-        CompareFault::LogisticsDown => Fault::SystemDown { note, for_ms: Some(FAULT_MS) },
+        CompareFault::LogisticsSlow => Fault::SlowSystem {
+            note,
+            extra_ms: 800,
+            for_ms: Some(FAULT_MS),
+        },
+        CompareFault::LogisticsDown => Fault::SystemDown {
+            note,
+            for_ms: Some(FAULT_MS),
+        },
     }
 }
 
@@ -221,7 +364,8 @@ fn start(board: &Board, s: &CompareSettings) -> Result<Run, CompareError> {
     let mut config = RunConfig::for_board(board);
     config.seed = s.seed;
     let mut run = Run::new(board, config).map_err(CompareError::Board)?;
-    run.schedule_fault(FAULT_START_MS, fault(s)).map_err(CompareError::Fault)?;
+    run.schedule_fault(FAULT_START_MS, fault(s))
+        .map_err(CompareError::Fault)?;
     run.step_until(DURATION_MS);
     Ok(run)
 }
@@ -239,8 +383,12 @@ fn request_side(s: &CompareSettings) -> Result<SideResult, CompareError> {
             }
         }
     }
-    let placed = run.counters(&NoteId::from("customer")).map_or(0, |c| c.handled);
-    let shipped = run.counters(&NoteId::from("logistics")).map_or(0, |c| c.handled);
+    let placed = run
+        .counters(&NoteId::from("customer"))
+        .map_or(0, |c| c.handled);
+    let shipped = run
+        .counters(&NoteId::from("logistics"))
+        .map_or(0, |c| c.handled);
     Ok(SideResult {
         accepted: placed.saturating_sub(failed),
         failed,
@@ -260,9 +408,15 @@ fn event_side(s: &CompareSettings) -> Result<SideResult, CompareError> {
             *slot = (*slot).max(sample.lag);
         }
     }
-    let published = run.counters(&NoteId::from("order-placed")).map_or(0, |c| c.handled);
-    let failed = run.counters(&NoteId::from("place-order")).map_or(0, |c| c.failed);
-    let shipped = run.counters(&NoteId::from("logistics")).map_or(0, |c| c.handled);
+    let published = run
+        .counters(&NoteId::from("order-placed"))
+        .map_or(0, |c| c.handled);
+    let failed = run
+        .counters(&NoteId::from("place-order"))
+        .map_or(0, |c| c.failed);
+    let shipped = run
+        .counters(&NoteId::from("logistics"))
+        .map_or(0, |c| c.handled);
     Ok(SideResult {
         accepted: published,
         failed,
@@ -275,7 +429,10 @@ fn event_side(s: &CompareSettings) -> Result<SideResult, CompareError> {
 
 /// Runs both sides under the same settings.
 pub fn compare(s: &CompareSettings) -> Result<Comparison, CompareError> {
-    Ok(Comparison { request: request_side(s)?, event: event_side(s)? })
+    Ok(Comparison {
+        request: request_side(s)?,
+        event: event_side(s)?,
+    })
 }
 
 #[cfg(test)]
@@ -286,7 +443,10 @@ mod tests {
     /// before the end fail a timeout later).
     fn during(series: &[u64]) -> u64 {
         let timeout = RunConfig::default().call_timeout_ms;
-        let (a, b) = ((FAULT_START_MS / BUCKET_MS) as usize, ((FAULT_START_MS + FAULT_MS + timeout) / BUCKET_MS) as usize);
+        let (a, b) = (
+            (FAULT_START_MS / BUCKET_MS) as usize,
+            ((FAULT_START_MS + FAULT_MS + timeout) / BUCKET_MS) as usize,
+        );
         series[a..=b].iter().sum()
     }
 
@@ -302,32 +462,86 @@ mod tests {
     #[test]
     fn logistics_down_cascades_to_the_customer_only_in_the_request_chain() {
         let c = compare(&CompareSettings::default()).unwrap();
-        assert!(c.request.failed > 15, "orders fail while Logistics is down: {:?}", c.request);
-        assert!(during(&c.request.series) == c.request.failed, "and only then");
+        assert!(
+            c.request.failed > 15,
+            "orders fail while Logistics is down: {:?}",
+            c.request
+        );
+        assert!(
+            during(&c.request.series) == c.request.failed,
+            "and only then"
+        );
         assert_eq!(c.event.failed, 0, "the event side takes every order");
-        assert_eq!(c.request.accepted + c.request.failed, c.event.accepted, "the same orders on both sides");
-        assert_eq!(c.request.shipped, c.request.accepted, "the chain ships what it accepted");
-        assert!(c.event.peak > 15, "the event side buffers the work as lag: {:?}", c.event.series);
-        assert!(*c.event.series.last().unwrap() <= 2, "and catches up after: {:?}", c.event.series);
-        assert!(c.event.shipped + 5 >= c.event.accepted, "every order is shipped in the end");
+        assert_eq!(
+            c.request.accepted + c.request.failed,
+            c.event.accepted,
+            "the same orders on both sides"
+        );
+        assert_eq!(
+            c.request.shipped, c.request.accepted,
+            "the chain ships what it accepted"
+        );
+        assert!(
+            c.event.peak > 15,
+            "the event side buffers the work as lag: {:?}",
+            c.event.series
+        );
+        assert!(
+            *c.event.series.last().unwrap() <= 2,
+            "and catches up after: {:?}",
+            c.event.series
+        );
+        assert!(
+            c.event.shipped + 5 >= c.event.accepted,
+            "every order is shipped in the end"
+        );
     }
 
     #[test]
     fn a_slow_logistics_slows_everything_in_the_chain_but_only_lags_the_events() {
-        let s = CompareSettings { fault: CompareFault::LogisticsSlow, ..CompareSettings::default() };
+        let s = CompareSettings {
+            fault: CompareFault::LogisticsSlow,
+            ..CompareSettings::default()
+        };
         let c = compare(&s).unwrap();
         assert_eq!(c.request.failed, 0, "slow is not down: {:?}", c.request);
-        assert!(c.request.worst_wait_ms >= 800, "the customer waits for Logistics: {:?}", c.request);
-        assert!(c.event.worst_wait_ms < 100, "not on the event side: {:?}", c.event);
+        assert!(
+            c.request.worst_wait_ms >= 800,
+            "the customer waits for Logistics: {:?}",
+            c.request
+        );
+        assert!(
+            c.event.worst_wait_ms < 100,
+            "not on the event side: {:?}",
+            c.event
+        );
         assert_eq!(c.event.failed, 0);
-        assert!(c.event.peak > 15, "one slow consumer falls behind: {:?}", c.event.series);
+        assert!(
+            c.event.peak > 15,
+            "one slow consumer falls behind: {:?}",
+            c.event.series
+        );
     }
 
     #[test]
     fn more_logistics_consumers_clear_the_lag_sooner() {
-        let one = compare(&CompareSettings { fault: CompareFault::LogisticsSlow, ..CompareSettings::default() }).unwrap();
-        let six = compare(&CompareSettings { fault: CompareFault::LogisticsSlow, logistics_consumers: 6, ..CompareSettings::default() }).unwrap();
-        assert!(six.event.peak * 3 < one.event.peak, "six consumers: peak {} vs {}", six.event.peak, one.event.peak);
+        let one = compare(&CompareSettings {
+            fault: CompareFault::LogisticsSlow,
+            ..CompareSettings::default()
+        })
+        .unwrap();
+        let six = compare(&CompareSettings {
+            fault: CompareFault::LogisticsSlow,
+            logistics_consumers: 6,
+            ..CompareSettings::default()
+        })
+        .unwrap();
+        assert!(
+            six.event.peak * 3 < one.event.peak,
+            "six consumers: peak {} vs {}",
+            six.event.peak,
+            one.event.peak
+        );
     }
 
     #[test]

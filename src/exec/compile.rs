@@ -1,29 +1,31 @@
 //! Compiling a board onto broker words: topics, consumer groups, sources and command routes.
 //!
 //! Mapping decisions (see also the module docs of [`crate::exec`]):
-//! - every event goes to the topic [`crate::analysis::event_routes`] gives it, so static and
-//!   dynamic analysis agree; declared `topics` add partitions and retention;
+//! - every event goes to the topic its route gives it ([`crate::model::index`]), the same the
+//!   static analysis reads; declared `topics` add partitions and retention;
 //! - one consumer group per consuming note (policy, read model or external system with at
 //!   least one event → note link), subscribed to the topics of those events;
 //! - a command publishes exactly one event per run of it: the best word match among the
 //!   events it may lead to (its own command → event links, else its aggregate's events),
 //!   ties broken by board link order; the best failure event is published instead when a
 //!   synchronous call fails or, with a small seeded probability, at random;
-//! - sources are actors and external systems that nobody calls and nobody feeds.
+//! - sources are actors and external systems that nobody calls and nobody feeds;
+//! - lists of links (calls, issues, publishes, …) are in the order the links were drawn,
+//!   which is the order the run acts on them.
 
-use super::{Diagnostic, Problem};
-use crate::{
-    analysis::event_routes,
-    model::{
-        kind::link_meaning,
-        props::{ConsumerProps, Delivery, PropsExt},
-        Board, LinkMeaning, NoteId, NoteKind,
-    },
+mod notes;
+
+use super::{
+    ix::{Edge, GroupIx, NoteIx, SourceIx, TopicIx},
+    Diagnostic,
+};
+use crate::model::{
+    index::BoardIndex,
+    limits::MAX_PARTITIONS,
+    props::{ConsumerProps, PropsExt},
+    Board, NoteId, NoteKind,
 };
 use std::collections::BTreeMap;
-
-/// Sentinel for "no note".
-pub(crate) const NONE: u32 = u32::MAX;
 
 /// Highest rate an actor or source may have, in commands per second.
 pub const MAX_RATE: f64 = 1_000_000.0;
@@ -31,6 +33,11 @@ pub const MAX_RATE: f64 = 1_000_000.0;
 pub const MAX_ENTITIES: u64 = 1_000_000;
 /// Highest number of instances of one consumer group (the broker's limit).
 pub const MAX_INSTANCES: u64 = 1_000;
+/// Longest latency, delay or processing time a prop may ask for (one hour, in ms).
+pub const MAX_DURATION_MS: f64 = 3_600_000.0;
+/// Longest name given to the broker (its own limit is longer, leaving room for the suffixes
+/// it adds to retry and dead-letter topics).
+const MAX_BROKER_NAME: usize = 200;
 
 /// A topic created on the broker.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,14 +63,21 @@ pub struct GroupPlan {
     pub name: String,
     /// Its settings, defaults applied (instances capped at [`MAX_INSTANCES`]).
     pub props: ConsumerProps,
-    /// Topic indexes (into [`Plan::topics`]) it subscribes to, in board order.
-    pub topics: Vec<usize>,
-    pub(crate) ix: u32,
-    pub(crate) subscriptions: Vec<(u32, u32)>,
-    pub(crate) issues: Vec<(u32, u32)>,
-    pub(crate) publishes: Vec<(u32, u32)>,
-    pub(crate) calls: Vec<(u32, u32)>,
-    pub(crate) reads: Vec<(u32, u32)>,
+    /// Topics (in [`Plan::topics`]) it subscribes to, in the order of its subscriptions.
+    pub topics: Vec<TopicIx>,
+    /// The consuming note's position.
+    pub(crate) ix: NoteIx,
+    /// The events it receives.
+    pub(crate) subscriptions: Vec<Edge>,
+    /// The commands it issues (a policy).
+    pub(crate) issues: Vec<Edge>,
+    /// The events it publishes (an external system).
+    pub(crate) publishes: Vec<Edge>,
+    /// The systems it calls while processing.
+    pub(crate) calls: Vec<Edge>,
+    /// The read models it reads after applying a message.
+    pub(crate) reads: Vec<Edge>,
+    /// An external system's own latency, added to each message it processes (ms).
     pub(crate) own_latency_ms: u64,
 }
 
@@ -78,36 +92,64 @@ pub struct SourcePlan {
     pub entities: u64,
     /// Delay before reading after a write.
     pub read_delay_ms: u64,
-    pub(crate) ix: u32,
-    pub(crate) issues: Vec<(u32, u32)>,
-    pub(crate) publishes: Vec<(u32, u32)>,
-    pub(crate) reads: Vec<(u32, u32)>,
+    /// The note's position.
+    pub(crate) ix: NoteIx,
+    /// The commands it issues.
+    pub(crate) issues: Vec<Edge>,
+    /// The events it publishes (an external system).
+    pub(crate) publishes: Vec<Edge>,
+    /// The read models it reads after its own writes.
+    pub(crate) reads: Vec<Edge>,
 }
 
+/// What running a command does.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CommandPlan {
-    pub aggregate: Option<(u32, u32)>,
-    pub success: Option<(u32, u32)>,
-    pub failure: Option<(u32, u32)>,
-    pub calls: Vec<(u32, u32)>,
+    /// The aggregate that handles it, if any.
+    pub aggregate: Option<Edge>,
+    /// The event it publishes when all goes well.
+    pub success: Option<Edge>,
+    /// The event it publishes when a call fails (or at random).
+    pub failure: Option<Edge>,
+    /// Its synchronous calls, then its aggregate's, in order.
+    pub calls: Vec<Edge>,
+    /// False when nothing handles it and it publishes nothing.
     pub handled: bool,
 }
 
+/// Where an event goes and who receives it.
 #[derive(Clone, Debug)]
 pub(crate) struct EventPlan {
-    pub topic: usize,
+    /// Its topic.
+    pub topic: TopicIx,
+    /// True when the topic's records carry a key.
     pub keyed: bool,
+    /// True when the key is the entity the flow is about (else a key unrelated to it).
     pub by_entity: bool,
-    pub aggregate: u32,
+    /// True for a failure event.
     pub failure: bool,
-    pub subscribers: Vec<u32>,
+    /// The groups subscribed to it.
+    pub subscribers: Vec<GroupIx>,
 }
 
+/// How an aggregate saves and what it reads before deciding.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AggregatePlan {
+    /// Publishes through a transactional outbox.
     pub outbox: bool,
+    /// Saves its state (not events): a crash between save and publish loses the event.
     pub state_store: bool,
-    pub reads: Vec<(u32, u32)>,
+    /// Read models it reads before deciding.
+    pub reads: Vec<Edge>,
+}
+
+/// How an external system answers calls.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SystemPlan {
+    /// Time a call takes (ms).
+    pub latency_ms: u64,
+    /// Share of calls that succeed.
+    pub availability: f64,
 }
 
 /// A board compiled onto broker words.
@@ -121,23 +163,33 @@ pub struct Plan {
     pub sources: Vec<SourcePlan>,
     /// Problems found while compiling (errors stop a run; warnings do not).
     pub diagnostics: Vec<Diagnostic>,
+    /// Per note: its id.
     pub(crate) ids: Vec<NoteId>,
+    /// Per note: its kind.
     pub(crate) kinds: Vec<NoteKind>,
+    /// Per note: its frame (bounded context), if any.
     pub(crate) frames: Vec<Option<String>>,
+    /// Per note: what running it does, for commands.
     pub(crate) commands: Vec<Option<CommandPlan>>,
+    /// Per note: where it goes, for events.
     pub(crate) events: Vec<Option<EventPlan>>,
+    /// Per note: how it saves, for aggregates.
     pub(crate) aggregates: Vec<Option<AggregatePlan>>,
-    pub(crate) systems: Vec<Option<(u64, f64)>>,
-    pub(crate) group_of: Vec<u32>,
+    /// Per note: how it answers, for external systems.
+    pub(crate) systems: Vec<Option<SystemPlan>>,
+    /// Per note: its consumer group, for consuming notes.
+    pub(crate) group_of: Vec<Option<GroupIx>>,
+    /// Per note: true when it compensates failures (`compensates`).
     pub(crate) compensates: Vec<bool>,
+    /// Per note: true when readers wait for their own write (`version_token`).
     pub(crate) version_token: Vec<bool>,
 }
 
 impl Plan {
     /// The group compiled for a consuming note.
     pub fn group_of(&self, note: &NoteId) -> Option<&GroupPlan> {
-        let i = self.ids.iter().position(|n| n == note)?;
-        self.groups.get(*self.group_of.get(i)? as usize)
+        let g = self.group_ix(self.ix(note)?)?;
+        self.groups.get(g.index())
     }
 
     /// The topic with this board name.
@@ -145,9 +197,56 @@ impl Plan {
         self.topics.iter().find(|t| t.name == name)
     }
 
-    /// The index of a note.
-    pub(crate) fn ix(&self, note: &NoteId) -> Option<u32> {
-        self.ids.iter().position(|n| n == note).map(|i| i as u32)
+    /// The position of a note.
+    pub(crate) fn ix(&self, note: &NoteId) -> Option<NoteIx> {
+        self.ids
+            .iter()
+            .position(|n| n == note)
+            .map(|i| NoteIx(i as u32))
+    }
+
+    /// The group of the note at a position, if it consumes.
+    pub(crate) fn group_ix(&self, note: NoteIx) -> Option<GroupIx> {
+        self.group_of.get(note.index()).copied().flatten()
+    }
+
+    /// The id of the note at a position.
+    pub(crate) fn id(&self, note: NoteIx) -> &NoteId {
+        &self.ids[note.index()]
+    }
+
+    /// The plan of a group.
+    pub(crate) fn group(&self, g: GroupIx) -> &GroupPlan {
+        &self.groups[g.index()]
+    }
+
+    /// The plan of a source.
+    pub(crate) fn source(&self, s: SourceIx) -> &SourcePlan {
+        &self.sources[s.index()]
+    }
+
+    /// The plan of a topic.
+    pub(crate) fn topic_at(&self, t: TopicIx) -> &TopicPlan {
+        &self.topics[t.index()]
+    }
+
+    /// The plan of an event note.
+    pub(crate) fn event(&self, note: NoteIx) -> Option<&EventPlan> {
+        self.events[note.index()].as_ref()
+    }
+
+    /// The events published on a topic, in board order.
+    pub(crate) fn events_on(&self, topic: TopicIx) -> impl Iterator<Item = NoteIx> + '_ {
+        self.events
+            .iter()
+            .enumerate()
+            .filter(move |(_, e)| e.as_ref().is_some_and(|e| e.topic == topic))
+            .map(|(i, _)| NoteIx(i as u32))
+    }
+
+    /// The frame (bounded context) of a note, if it has one.
+    pub(crate) fn frame(&self, note: NoteIx) -> Option<&str> {
+        self.frames.get(note.index())?.as_deref()
     }
 
     /// True if no error stops a run.
@@ -156,7 +255,8 @@ impl Plan {
     }
 }
 
-/// A name the broker accepts: letters, digits, `.`, `_`, `-`, at most 200 bytes.
+/// A name the broker accepts: letters, digits, `.`, `_`, `-`, at most [`MAX_BROKER_NAME`]
+/// bytes, made distinct with a `-n` suffix.
 fn broker_name(name: &str, used: &mut BTreeMap<String, u32>) -> String {
     let mut s: String = name
         .chars()
@@ -167,7 +267,7 @@ fn broker_name(name: &str, used: &mut BTreeMap<String, u32>) -> String {
                 '_'
             }
         })
-        .take(200)
+        .take(MAX_BROKER_NAME)
         .collect();
     if s.is_empty() || s == "." || s == ".." {
         s = format!("t{s}");
@@ -180,320 +280,41 @@ fn broker_name(name: &str, used: &mut BTreeMap<String, u32>) -> String {
     s
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
-        .map(|w| w.to_lowercase().chars().take(4).collect())
-        .collect()
-}
-
 /// Compiles a board; never panics, whatever the board.
 pub fn compile(board: &Board) -> Plan {
+    let ix = BoardIndex::new(board);
     let n = board.notes.len();
     let mut diagnostics = Vec::new();
-    let mut by_id: BTreeMap<&str, u32> = BTreeMap::new();
-    for (i, note) in board.notes.iter().enumerate() {
-        by_id.entry(note.id.as_str()).or_insert(i as u32);
-    }
-    let kinds: Vec<NoteKind> = board.notes.iter().map(|n| n.kind).collect();
-    // Adjacency: (meaning, far end, link index), board order, duplicates and self-links dropped.
-    let mut out: Vec<Vec<(LinkMeaning, u32, u32)>> = vec![Vec::new(); n];
-    let mut inn: Vec<Vec<(LinkMeaning, u32, u32)>> = vec![Vec::new(); n];
-    for (li, link) in board.links.iter().enumerate() {
-        let (Some(&a), Some(&b)) = (by_id.get(link.from.as_str()), by_id.get(link.to.as_str()))
-        else {
-            continue;
-        };
-        if a == b {
-            continue;
-        }
-        let Some(m) = link_meaning(kinds[a as usize], kinds[b as usize]) else {
-            continue;
-        };
-        if out[a as usize].iter().any(|&(_, x, _)| x == b) {
-            continue;
-        }
-        out[a as usize].push((m, b, li as u32));
-        inn[b as usize].push((m, a, li as u32));
-    }
-    let succ = |i: u32, m: LinkMeaning| -> Vec<(u32, u32)> {
-        out[i as usize]
-            .iter()
-            .filter(|e| e.0 == m)
-            .map(|e| (e.1, e.2))
-            .collect()
-    };
-    let pred = |i: u32, m: LinkMeaning| -> Vec<(u32, u32)> {
-        inn[i as usize]
-            .iter()
-            .filter(|e| e.0 == m)
-            .map(|e| (e.1, e.2))
-            .collect()
-    };
-    let note = |i: u32| &board.notes[i as usize];
-    let id = |i: u32| note(i).id.clone();
-
-    // Topics: routes of events, then declared topics.
-    let mut topics: Vec<TopicPlan> = Vec::new();
-    let mut used = BTreeMap::new();
-    let mut topic_ix: BTreeMap<String, usize> = BTreeMap::new();
-    let mut add_topic = |name: &str, partitions: u32, topics: &mut Vec<TopicPlan>| -> usize {
-        if let Some(&t) = topic_ix.get(name) {
-            return t;
-        }
-        let declared = board.topic(name);
-        topics.push(TopicPlan {
-            name: name.to_string(),
-            broker_name: broker_name(name, &mut used),
-            partitions: declared
-                .map_or(partitions, |t| t.partitions)
-                .clamp(1, 10_000),
-            key: declared.and_then(|t| t.key.clone()),
-            retention_ms: declared.and_then(|t| t.retention_ms),
-        });
-        topic_ix.insert(name.to_string(), topics.len() - 1);
-        topics.len() - 1
-    };
-    let mut events: Vec<Option<EventPlan>> = vec![None; n];
-    for (eid, route) in event_routes(board) {
-        let Some(&e) = by_id.get(eid.as_str()) else {
-            continue;
-        };
-        let t = add_topic(&route.topic, route.partitions, &mut topics);
-        let agg = route
-            .aggregate
-            .as_ref()
-            .and_then(|a| by_id.get(a.as_str()).copied());
-        let id_field = agg.map(|a| {
-            note(a)
-                .props
-                .text("id_field")
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or("id")
-        });
-        let by_entity = match (&route.key, id_field) {
-            (Some(k), Some(f)) => k == f,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        events[e as usize] = Some(EventPlan {
-            topic: t,
-            keyed: route.key.is_some(),
-            by_entity,
-            aggregate: agg.unwrap_or(NONE),
-            failure: note(e).props.flag("failure", false),
-            subscribers: Vec::new(),
-        });
-    }
-    for t in &board.topics {
-        add_topic(&t.name, t.partitions, &mut topics);
-    }
-
-    // Consumer groups.
-    let mut groups: Vec<GroupPlan> = Vec::new();
-    let mut group_of = vec![NONE; n];
-    let mut group_names: BTreeMap<String, u32> = BTreeMap::new();
-    let mut gused = BTreeMap::new();
-    for i in 0..n as u32 {
-        if !kinds[i as usize].is_consumer() {
-            continue;
-        }
-        let subscriptions = pred(i, LinkMeaning::Subscribes);
-        if subscriptions.is_empty() {
-            continue;
-        }
-        let mut props = ConsumerProps::of(note(i));
-        if props.instances > MAX_INSTANCES {
-            diagnostics.push(Diagnostic::warning(
-                vec![id(i)],
-                Problem::InstancesCapped {
-                    asked: props.instances,
-                    cap: MAX_INSTANCES,
-                },
-            ));
-            props.instances = MAX_INSTANCES;
-        }
-        if let Some(&other) = group_names.get(&props.group) {
-            diagnostics.push(Diagnostic::error(
-                vec![id(i), id(other)],
-                Problem::SharedGroup {
-                    group: props.group.clone(),
-                },
-            ));
-            continue;
-        }
-        group_names.insert(props.group.clone(), i);
-        let mut tl: Vec<usize> = Vec::new();
-        for &(e, _) in &subscriptions {
-            if let Some(ev) = &events[e as usize] {
-                if !tl.contains(&ev.topic) {
-                    tl.push(ev.topic);
-                }
-            }
-        }
-        let g = groups.len() as u32;
-        for &(e, _) in &subscriptions {
-            if let Some(ev) = events[e as usize].as_mut() {
-                ev.subscribers.push(g);
-            }
-        }
-        group_of[i as usize] = g;
-        let own_latency_ms = if kinds[i as usize] == NoteKind::ExternalSystem {
-            note(i)
-                .props
-                .number("latency_ms", 50.0)
-                .clamp(0.0, 3_600_000.0) as u64
-        } else {
-            0
-        };
-        groups.push(GroupPlan {
-            note: id(i),
-            name: broker_name(&props.group, &mut gused),
-            props,
-            topics: tl,
-            ix: i,
-            subscriptions,
-            issues: succ(i, LinkMeaning::Issues),
-            publishes: succ(i, LinkMeaning::Publishes),
-            calls: succ(i, LinkMeaning::Calls),
-            reads: pred(i, LinkMeaning::Reads),
-            own_latency_ms,
-        });
-    }
-
-    // Sources.
-    let mut sources = Vec::new();
-    for i in 0..n as u32 {
-        let kind = kinds[i as usize];
-        let source = match kind {
-            NoteKind::Actor => true,
-            NoteKind::ExternalSystem => {
-                pred(i, LinkMeaning::Calls).is_empty()
-                    && pred(i, LinkMeaning::Subscribes).is_empty()
-                    && !(succ(i, LinkMeaning::Issues).is_empty()
-                        && succ(i, LinkMeaning::Publishes).is_empty())
-            }
-            _ => false,
-        };
-        if !source {
-            continue;
-        }
-        let p = &note(i).props;
-        let mut rate = p.number("rate", 1.0).max(0.0);
-        if rate > MAX_RATE {
-            diagnostics.push(Diagnostic::warning(
-                vec![id(i)],
-                Problem::RateCapped {
-                    asked: rate,
-                    cap: MAX_RATE,
-                },
-            ));
-            rate = MAX_RATE;
-        }
-        let mut entities = p.int("entities", 100).max(1);
-        if entities > MAX_ENTITIES {
-            diagnostics.push(Diagnostic::warning(
-                vec![id(i)],
-                Problem::EntitiesCapped {
-                    asked: entities,
-                    cap: MAX_ENTITIES,
-                },
-            ));
-            entities = MAX_ENTITIES;
-        }
-        let issues = succ(i, LinkMeaning::Issues);
-        let publishes = if kind == NoteKind::ExternalSystem {
-            succ(i, LinkMeaning::Publishes)
-        } else {
-            Vec::new()
-        };
-        sources.push(SourcePlan {
-            note: id(i),
-            rate,
-            entities,
-            read_delay_ms: p.number("read_delay_ms", 0.0).clamp(0.0, 3_600_000.0) as u64,
-            ix: i,
-            issues,
-            publishes,
-            reads: pred(i, LinkMeaning::Reads),
-        });
-    }
-
-    // Commands and aggregates.
+    let (topics, mut events) = topics_and_events(&ix);
+    let (groups, group_of) = notes::groups(&ix, &mut events, &mut diagnostics);
+    let sources = notes::sources(&ix, &mut diagnostics);
     let mut commands: Vec<Option<CommandPlan>> = vec![None; n];
     let mut aggregates: Vec<Option<AggregatePlan>> = vec![None; n];
-    let mut systems: Vec<Option<(u64, f64)>> = vec![None; n];
-    for i in 0..n as u32 {
-        match kinds[i as usize] {
-            NoteKind::Aggregate => {
-                let p = &note(i).props;
-                aggregates[i as usize] = Some(AggregatePlan {
-                    outbox: p.flag("outbox", false),
-                    state_store: p.text("store") != Some("event_sourced"),
-                    reads: pred(i, LinkMeaning::Reads),
-                });
-            }
-            NoteKind::ExternalSystem => {
-                let p = &note(i).props;
-                systems[i as usize] = Some((
-                    p.number("latency_ms", 50.0).clamp(0.0, 3_600_000.0) as u64,
-                    p.number("availability", 0.999).clamp(0.0, 1.0),
-                ));
-            }
+    let mut systems: Vec<Option<SystemPlan>> = vec![None; n];
+    for i in ix.notes() {
+        match ix.kind(i) {
+            NoteKind::Aggregate => aggregates[i.index()] = Some(notes::aggregate(&ix, i)),
+            NoteKind::ExternalSystem => systems[i.index()] = Some(notes::system(&ix, i)),
             NoteKind::Command => {
-                let aggregate = succ(i, LinkMeaning::Handles).into_iter().next();
-                let direct = succ(i, LinkMeaning::Publishes);
-                let candidates = if !direct.is_empty() {
-                    direct
-                } else {
-                    aggregate
-                        .map(|(a, _)| succ(a, LinkMeaning::Publishes))
-                        .unwrap_or_default()
-                };
-                let mine = words(&format!("{} {}", note(i).id, note(i).text));
-                let score = |e: u32| {
-                    let theirs = words(&format!("{} {}", note(e).id, note(e).text));
-                    mine.iter().filter(|w| theirs.contains(w)).count()
-                };
-                let is_failure = |e: u32| note(e).props.flag("failure", false);
-                let best = |failure: bool| {
-                    candidates
-                        .iter()
-                        .filter(|&&(e, _)| is_failure(e) == failure)
-                        .max_by(|a, b| score(a.0).cmp(&score(b.0)).then(b.1.cmp(&a.1)))
-                        .copied()
-                };
-                let failure = best(true);
-                let success = best(false).or(failure);
-                let mut calls = succ(i, LinkMeaning::Calls);
-                if let Some((a, _)) = aggregate {
-                    calls.extend(succ(a, LinkMeaning::Calls));
-                }
-                let handled = aggregate.is_some() || success.is_some();
-                if !handled && !pred(i, LinkMeaning::Issues).is_empty() {
-                    diagnostics.push(Diagnostic::warning(
-                        vec![id(i)],
-                        Problem::CommandGoesNowhere,
-                    ));
-                }
-                commands[i as usize] = Some(CommandPlan {
-                    aggregate,
-                    success,
-                    failure,
-                    calls,
-                    handled,
-                });
+                commands[i.index()] = Some(notes::command(&ix, i, &mut diagnostics))
             }
             _ => {}
         }
     }
+    let flags = |name: &str| {
+        board
+            .notes
+            .iter()
+            .map(|n| n.props.flag(name, false))
+            .collect()
+    };
     Plan {
         topics,
         groups,
         sources,
         diagnostics,
         ids: board.notes.iter().map(|n| n.id.clone()).collect(),
-        kinds,
+        kinds: board.notes.iter().map(|n| n.kind).collect(),
         frames: board
             .notes
             .iter()
@@ -504,39 +325,66 @@ pub fn compile(board: &Board) -> Plan {
         aggregates,
         systems,
         group_of,
-        compensates: board
-            .notes
-            .iter()
-            .map(|n| n.props.flag("compensates", false))
-            .collect(),
-        version_token: board
-            .notes
-            .iter()
-            .map(|n| n.props.flag("version_token", false))
-            .collect(),
+        compensates: flags("compensates"),
+        version_token: flags("version_token"),
     }
 }
 
-/// The board's delivery word as the broker's commit mode.
-pub(crate) fn delivery_mode(d: Delivery) -> crate::broker::DeliveryMode {
-    match d {
-        Delivery::AtLeastOnce => crate::broker::DeliveryMode::AtLeastOnce,
-        Delivery::AtMostOnce => crate::broker::DeliveryMode::AtMostOnce,
-        Delivery::ExactlyOnce => crate::broker::DeliveryMode::ExactlyOnce,
+/// The topics (routes of events in board order, then declared topics) and each event's plan.
+fn topics_and_events(ix: &BoardIndex) -> (Vec<TopicPlan>, Vec<Option<EventPlan>>) {
+    let board = ix.board();
+    let mut topics: Vec<TopicPlan> = Vec::new();
+    let mut used = BTreeMap::new();
+    let mut topic_ix: BTreeMap<String, TopicIx> = BTreeMap::new();
+    let mut add_topic = |name: &str, partitions: u32, topics: &mut Vec<TopicPlan>| -> TopicIx {
+        if let Some(&t) = topic_ix.get(name) {
+            return t;
+        }
+        let declared = board.topic(name);
+        topics.push(TopicPlan {
+            name: name.to_string(),
+            broker_name: broker_name(name, &mut used),
+            partitions: declared
+                .map_or(partitions, |t| t.partitions)
+                .clamp(1, MAX_PARTITIONS),
+            key: declared.and_then(|t| t.key.clone()),
+            retention_ms: declared.and_then(|t| t.retention_ms),
+        });
+        let t = TopicIx::at(topics.len() - 1);
+        topic_ix.insert(name.to_string(), t);
+        t
+    };
+    let mut events: Vec<Option<EventPlan>> = vec![None; board.notes.len()];
+    for e in ix.notes() {
+        let Some(route) = ix.route(e) else {
+            continue;
+        };
+        let topic = add_topic(&route.topic, route.partitions, &mut topics);
+        let id_field = route
+            .aggregate
+            .map(|a| crate::model::index::id_field(ix.note(a)));
+        let by_entity = match (&route.key, id_field) {
+            (Some(k), Some(f)) => k == f,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        events[e.index()] = Some(EventPlan {
+            topic,
+            keyed: route.key.is_some(),
+            by_entity,
+            failure: ix.note(e).props.flag("failure", false),
+            subscribers: Vec::new(),
+        });
     }
+    for t in &board.topics {
+        add_topic(&t.name, t.partitions, &mut topics);
+    }
+    (topics, events)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_keep_stems_of_three_letters_or_more() {
-        assert_eq!(
-            words("reserve-stock Out of stock"),
-            vec!["rese", "stoc", "out", "stoc"]
-        );
-    }
 
     #[test]
     fn broker_names_are_valid_and_distinct() {
@@ -545,5 +393,11 @@ mod tests {
         assert_eq!(broker_name("my_topic", &mut used), "my_topic-2");
         assert_eq!(broker_name("", &mut used), "t");
         assert!(crate::broker::types::validate_name(&broker_name("é/ü", &mut used)).is_ok());
+    }
+
+    #[test]
+    fn the_boards_partition_limit_fits_the_broker() {
+        // Checked when the test compiles: a board may never ask the broker for more.
+        const { assert!(MAX_PARTITIONS <= crate::broker::cluster::MAX_PARTITIONS) };
     }
 }

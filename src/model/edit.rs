@@ -4,6 +4,7 @@ use super::{
     board::{Board, Frame, FrameId, Link, LinkId, Note, NoteId, Topic},
     format::MAX_COORD,
     kind::{link_meaning, link_refusal},
+    limits::MAX_PARTITIONS,
     props::spec_of,
 };
 use serde_json::Value;
@@ -343,8 +344,8 @@ impl Edit {
                     if t.name != name || name.is_empty() {
                         return Err(EditError::BadTopic("a topic needs a name, and keeps it".into()));
                     }
-                    if t.partitions < 1 || t.partitions > 10_000 {
-                        return Err(EditError::BadTopic("partitions must be from 1 to 10000".into()));
+                    if t.partitions < 1 || t.partitions > MAX_PARTITIONS {
+                        return Err(EditError::BadTopic(format!("partitions must be from 1 to {MAX_PARTITIONS}")));
                     }
                 }
                 let index = board.topics.iter().position(|t| t.name == name);

@@ -6,6 +6,7 @@
 use super::{
     board::{Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, Props, Scenario, Topic},
     kind::{link_meaning, link_refusal, NoteKind},
+    limits::MAX_PARTITIONS,
     props::spec_of,
 };
 use serde::Serialize;
@@ -515,8 +516,8 @@ impl Validator {
         let partitions = match obj.remove("partitions") {
             None | Some(Value::Null) => Some(1),
             Some(v) => self.uint(v, &format!("{path}.partitions"), 1).and_then(|n| {
-                if n > 10_000 {
-                    self.report(format!("{path}.partitions"), ProblemKind::OutOfRange { reason: format!("{n} partitions; at most 10000") });
+                if n > u64::from(MAX_PARTITIONS) {
+                    self.report(format!("{path}.partitions"), ProblemKind::OutOfRange { reason: format!("{n} partitions; at most {MAX_PARTITIONS}") });
                     None
                 } else {
                     Some(n as u32)

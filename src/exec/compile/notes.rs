@@ -1,0 +1,274 @@
+//! Compiling the notes that act: consumer groups, sources, commands, aggregates and systems.
+
+use super::{
+    broker_name, AggregatePlan, CommandPlan, EventPlan, GroupPlan, SourcePlan, SystemPlan,
+    MAX_DURATION_MS, MAX_ENTITIES, MAX_INSTANCES, MAX_RATE,
+};
+use crate::{
+    exec::{
+        ix::{Edge, GroupIx, NoteIx},
+        Diagnostic, Problem,
+    },
+    model::{
+        index::BoardIndex,
+        props::{ConsumerProps, PropsExt},
+        LinkMeaning, NoteKind,
+    },
+};
+use std::collections::BTreeMap;
+
+/// An external system's call latency when it names none (ms; the prop's default).
+const DEFAULT_LATENCY_MS: f64 = 50.0;
+/// An external system's availability when it names none (the prop's default).
+const DEFAULT_AVAILABILITY: f64 = 0.999;
+/// A source's rate when it names none (per second; the prop's default).
+const DEFAULT_RATE: f64 = 1.0;
+/// A source's distinct keys when it names none (the prop's default).
+const DEFAULT_ENTITIES: u64 = 100;
+/// Shortest word that counts when matching a command to its events.
+const MIN_WORD_CHARS: usize = 3;
+/// Characters of a word compared (a crude stem: "reserve" and "reserved" match).
+const STEM_CHARS: usize = 4;
+
+/// The stems of the words of a text that count for matching.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= MIN_WORD_CHARS)
+        .map(|w| w.to_lowercase().chars().take(STEM_CHARS).collect())
+        .collect()
+}
+
+/// A duration prop in ms, clamped to [`MAX_DURATION_MS`].
+fn duration_ms(ix: &BoardIndex, i: NoteIx, name: &str, default: f64) -> u64 {
+    ix.note(i)
+        .props
+        .number(name, default)
+        .clamp(0.0, MAX_DURATION_MS) as u64
+}
+
+/// One group per consuming note some event feeds, in board order, with each note's group;
+/// subscribes the groups to their events.
+pub(super) fn groups(
+    ix: &BoardIndex,
+    events: &mut [Option<EventPlan>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<GroupPlan>, Vec<Option<GroupIx>>) {
+    let mut groups: Vec<GroupPlan> = Vec::new();
+    let mut group_of = vec![None; ix.len()];
+    let mut group_names: BTreeMap<String, NoteIx> = BTreeMap::new();
+    let mut used = BTreeMap::new();
+    for i in ix.notes() {
+        if !ix.kind(i).is_consumer() {
+            continue;
+        }
+        let subscriptions = ix.pred_in_link_order(i, LinkMeaning::Subscribes);
+        if subscriptions.is_empty() {
+            continue;
+        }
+        let mut props = ConsumerProps::of(ix.note(i));
+        if props.instances > MAX_INSTANCES {
+            diagnostics.push(Diagnostic::warning(
+                vec![ix.id(i)],
+                Problem::InstancesCapped {
+                    asked: props.instances,
+                    cap: MAX_INSTANCES,
+                },
+            ));
+            props.instances = MAX_INSTANCES;
+        }
+        if let Some(&other) = group_names.get(&props.group) {
+            diagnostics.push(Diagnostic::error(
+                vec![ix.id(i), ix.id(other)],
+                Problem::SharedGroup {
+                    group: props.group.clone(),
+                },
+            ));
+            continue;
+        }
+        group_names.insert(props.group.clone(), i);
+        let mut topics = Vec::new();
+        for s in &subscriptions {
+            if let Some(ev) = &events[s.note.index()] {
+                if !topics.contains(&ev.topic) {
+                    topics.push(ev.topic);
+                }
+            }
+        }
+        let g = GroupIx::at(groups.len());
+        for s in &subscriptions {
+            if let Some(ev) = events[s.note.index()].as_mut() {
+                ev.subscribers.push(g);
+            }
+        }
+        group_of[i.index()] = Some(g);
+        let own_latency_ms = if ix.kind(i) == NoteKind::ExternalSystem {
+            duration_ms(ix, i, "latency_ms", DEFAULT_LATENCY_MS)
+        } else {
+            0
+        };
+        groups.push(GroupPlan {
+            note: ix.id(i),
+            name: broker_name(&props.group, &mut used),
+            props,
+            topics,
+            ix: i,
+            subscriptions,
+            issues: ix.succ_in_link_order(i, LinkMeaning::Issues),
+            publishes: ix.succ_in_link_order(i, LinkMeaning::Publishes),
+            calls: ix.succ_in_link_order(i, LinkMeaning::Calls),
+            reads: ix.pred_in_link_order(i, LinkMeaning::Reads),
+            own_latency_ms,
+        });
+    }
+    (groups, group_of)
+}
+
+/// True for a note that starts flows: an actor, or an external system nobody calls or feeds
+/// that issues or publishes something.
+fn is_source(ix: &BoardIndex, i: NoteIx) -> bool {
+    match ix.kind(i) {
+        NoteKind::Actor => true,
+        NoteKind::ExternalSystem => {
+            ix.pred(i, LinkMeaning::Calls).next().is_none()
+                && ix.pred(i, LinkMeaning::Subscribes).next().is_none()
+                && !(ix.succ(i, LinkMeaning::Issues).next().is_none()
+                    && ix.succ(i, LinkMeaning::Publishes).next().is_none())
+        }
+        _ => false,
+    }
+}
+
+/// The sources, in board order, their rates and entities capped.
+pub(super) fn sources(ix: &BoardIndex, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourcePlan> {
+    let mut sources = Vec::new();
+    for i in ix.notes().filter(|&i| is_source(ix, i)) {
+        let p = &ix.note(i).props;
+        let mut rate = p.number("rate", DEFAULT_RATE).max(0.0);
+        if rate > MAX_RATE {
+            diagnostics.push(Diagnostic::warning(
+                vec![ix.id(i)],
+                Problem::RateCapped {
+                    asked: rate,
+                    cap: MAX_RATE,
+                },
+            ));
+            rate = MAX_RATE;
+        }
+        let mut entities = p.int("entities", DEFAULT_ENTITIES).max(1);
+        if entities > MAX_ENTITIES {
+            diagnostics.push(Diagnostic::warning(
+                vec![ix.id(i)],
+                Problem::EntitiesCapped {
+                    asked: entities,
+                    cap: MAX_ENTITIES,
+                },
+            ));
+            entities = MAX_ENTITIES;
+        }
+        let publishes = if ix.kind(i) == NoteKind::ExternalSystem {
+            ix.succ_in_link_order(i, LinkMeaning::Publishes)
+        } else {
+            Vec::new()
+        };
+        sources.push(SourcePlan {
+            note: ix.id(i),
+            rate,
+            entities,
+            read_delay_ms: duration_ms(ix, i, "read_delay_ms", 0.0),
+            ix: i,
+            issues: ix.succ_in_link_order(i, LinkMeaning::Issues),
+            publishes,
+            reads: ix.pred_in_link_order(i, LinkMeaning::Reads),
+        });
+    }
+    sources
+}
+
+/// How an aggregate saves and what it reads.
+pub(super) fn aggregate(ix: &BoardIndex, i: NoteIx) -> AggregatePlan {
+    let p = &ix.note(i).props;
+    AggregatePlan {
+        outbox: p.flag("outbox", false),
+        state_store: p.text("store") != Some("event_sourced"),
+        reads: ix.pred_in_link_order(i, LinkMeaning::Reads),
+    }
+}
+
+/// How an external system answers.
+pub(super) fn system(ix: &BoardIndex, i: NoteIx) -> SystemPlan {
+    SystemPlan {
+        latency_ms: duration_ms(ix, i, "latency_ms", DEFAULT_LATENCY_MS),
+        availability: ix
+            .note(i)
+            .props
+            .number("availability", DEFAULT_AVAILABILITY)
+            .clamp(0.0, 1.0),
+    }
+}
+
+/// What running a command does: its aggregate, its calls, and which event it publishes.
+pub(super) fn command(
+    ix: &BoardIndex,
+    i: NoteIx,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> CommandPlan {
+    let aggregate = ix
+        .succ_in_link_order(i, LinkMeaning::Handles)
+        .into_iter()
+        .next();
+    let direct = ix.succ_in_link_order(i, LinkMeaning::Publishes);
+    let candidates = if !direct.is_empty() {
+        direct
+    } else {
+        aggregate
+            .map(|a| ix.succ_in_link_order(a.note, LinkMeaning::Publishes))
+            .unwrap_or_default()
+    };
+    let text = |n: NoteIx| format!("{} {}", ix.note(n).id, ix.note(n).text);
+    let mine = words(&text(i));
+    let score = |e: NoteIx| {
+        let theirs = words(&text(e));
+        mine.iter().filter(|w| theirs.contains(w)).count()
+    };
+    let is_failure = |e: NoteIx| ix.note(e).props.flag("failure", false);
+    let best = |failure: bool| -> Option<Edge> {
+        candidates
+            .iter()
+            .filter(|c| is_failure(c.note) == failure)
+            .max_by(|a, b| score(a.note).cmp(&score(b.note)).then(b.link.cmp(&a.link)))
+            .copied()
+    };
+    let failure = best(true);
+    let success = best(false).or(failure);
+    let mut calls = ix.succ_in_link_order(i, LinkMeaning::Calls);
+    if let Some(a) = aggregate {
+        calls.extend(ix.succ_in_link_order(a.note, LinkMeaning::Calls));
+    }
+    let handled = aggregate.is_some() || success.is_some();
+    if !handled && ix.pred(i, LinkMeaning::Issues).next().is_some() {
+        diagnostics.push(Diagnostic::warning(
+            vec![ix.id(i)],
+            Problem::CommandGoesNowhere,
+        ));
+    }
+    CommandPlan {
+        aggregate,
+        success,
+        failure,
+        calls,
+        handled,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_keep_stems_of_three_letters_or_more() {
+        assert_eq!(
+            words("reserve-stock Out of stock"),
+            vec!["rese", "stoc", "out", "stoc"]
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! Faults: checked, journaled (so [`Run::state_at`] can replay them), and applied.
+
+use super::{
+    clock::{Action, Journal},
+    record::Entry,
+    Msg, RecordAt, Run,
+};
+use crate::{
+    broker::MemberId,
+    exec::{
+        ix::{GroupIx, NoteIx, TopicIx},
+        Diagnostic, ExecEventKind, Fault, FaultError,
+    },
+    model::{NoteId, NoteKind},
+};
+
+/// A poison message is about one of this many keys, drawn at random.
+const POISON_ENTITIES: u64 = 100;
+
+impl Run {
+    /// Applies a fault now.
+    pub fn apply_fault(&mut self, fault: Fault) -> Result<(), FaultError> {
+        self.validate(&fault)?;
+        self.journal.push(Journal::Apply {
+            at: self.now,
+            fault: fault.clone(),
+        });
+        self.fire(fault)
+    }
+
+    /// Schedules a fault at time `at` (ms; now if already past).
+    pub fn schedule_fault(&mut self, at: u64, fault: Fault) -> Result<(), FaultError> {
+        self.validate(&fault)?;
+        self.journal.push(Journal::Schedule {
+            at: self.now,
+            when: at,
+            fault: fault.clone(),
+        });
+        self.schedule(at.max(self.now), Action::Fault(fault));
+        Ok(())
+    }
+
+    /// The run as it was (or will be) at time `t`: a deterministic re-run from the seed with the
+    /// same faults at the same moments.
+    pub fn state_at(&self, t: u64) -> Result<Run, Vec<Diagnostic>> {
+        let mut run = Run::new(&self.board, self.config.clone())?;
+        for j in &self.journal {
+            let (at, fault, when) = match j {
+                Journal::Apply { at, fault } => (*at, fault, None),
+                Journal::Schedule { at, when, fault } => (*at, fault, Some(*when)),
+            };
+            if at > t {
+                break;
+            }
+            run.step_until(at);
+            let _ = match when {
+                None => run.apply_fault(fault.clone()),
+                Some(w) => run.schedule_fault(w, fault.clone()),
+            };
+        }
+        run.step_until(t);
+        Ok(run)
+    }
+
+    /// The group of a consuming note.
+    fn consumer(&self, note: &NoteId) -> Result<GroupIx, FaultError> {
+        let i = self
+            .plan
+            .ix(note)
+            .ok_or_else(|| FaultError::UnknownNote(note.clone()))?;
+        self.plan
+            .group_ix(i)
+            .ok_or_else(|| FaultError::NotAConsumer(note.clone()))
+    }
+
+    /// A running instance of a consuming note's group.
+    fn member(&self, note: &NoteId, instance: u32) -> Result<MemberId, FaultError> {
+        let g = self.consumer(note)?;
+        let members = self
+            .cluster
+            .live_members(&self.plan.group(g).name)
+            .map_err(FaultError::Broker)?;
+        members
+            .get(instance as usize)
+            .copied()
+            .ok_or(FaultError::NoSuchInstance {
+                note: note.clone(),
+                instance,
+            })
+    }
+
+    /// The position of a note of a kind (an aggregate or an external system).
+    fn kind_of(&self, note: &NoteId, kind: NoteKind) -> Result<NoteIx, FaultError> {
+        let i = self
+            .plan
+            .ix(note)
+            .ok_or_else(|| FaultError::UnknownNote(note.clone()))?;
+        if self.plan.kinds[i.index()] != kind {
+            return Err(match kind {
+                NoteKind::Aggregate => FaultError::NotAnAggregate(note.clone()),
+                _ => FaultError::NotASystem(note.clone()),
+            });
+        }
+        Ok(i)
+    }
+
+    /// Checks that a fault can be applied to this run.
+    fn validate(&self, fault: &Fault) -> Result<(), FaultError> {
+        match fault {
+            Fault::CrashConsumer { note, instance, .. }
+            | Fault::SlowConsumer { note, instance, .. } => {
+                self.member(note, *instance).map(|_| ())
+            }
+            Fault::RestartConsumer { note } | Fault::Poison { note } => {
+                self.consumer(note).map(|_| ())
+            }
+            Fault::SystemDown { note, .. }
+            | Fault::SlowSystem { note, .. }
+            | Fault::SystemUp { note } => self.kind_of(note, NoteKind::ExternalSystem).map(|_| ()),
+            Fault::CrashAggregate { note } => self.kind_of(note, NoteKind::Aggregate).map(|_| ()),
+            Fault::AddPartitions { topic, .. } => self
+                .plan
+                .topic(topic)
+                .map(|_| ())
+                .ok_or_else(|| FaultError::UnknownTopic(topic.clone())),
+        }
+    }
+
+    /// An external system answers again, at its usual speed.
+    pub(super) fn system_up(&mut self, system: NoteIx) {
+        self.system_down[system.index()] = false;
+        self.system_extra_ms[system.index()] = 0;
+    }
+
+    /// Applies a fault and logs it.
+    pub(super) fn fire(&mut self, fault: Fault) -> Result<(), FaultError> {
+        let at_note = match &fault {
+            Fault::CrashConsumer { note, .. }
+            | Fault::RestartConsumer { note }
+            | Fault::SlowConsumer { note, .. }
+            | Fault::SystemDown { note, .. }
+            | Fault::SlowSystem { note, .. }
+            | Fault::SystemUp { note }
+            | Fault::CrashAggregate { note }
+            | Fault::Poison { note } => self.plan.ix(note),
+            Fault::AddPartitions { .. } => None,
+        };
+        match &fault {
+            Fault::CrashConsumer {
+                note,
+                instance,
+                restart_after_ms,
+            } => {
+                let m = self.member(note, *instance)?;
+                self.cluster.crash(m).map_err(FaultError::Broker)?;
+                if let Some(g) = self.cluster.member_group(m) {
+                    self.on_crash(g, m);
+                }
+                if let Some(after) = restart_after_ms {
+                    let group = self.consumer(note)?;
+                    self.schedule(self.now + after, Action::Join { group });
+                }
+            }
+            Fault::RestartConsumer { note } => {
+                let g = self.consumer(note)?;
+                self.cluster
+                    .join(&self.plan.group(g).name)
+                    .map_err(FaultError::Broker)?;
+            }
+            Fault::SlowConsumer {
+                note,
+                instance,
+                extra_ms,
+            } => {
+                let m = self.member(note, *instance)?;
+                self.cluster
+                    .slow_down(m, *extra_ms)
+                    .map_err(FaultError::Broker)?;
+                self.extra.insert(m, *extra_ms);
+            }
+            Fault::SystemDown { note, for_ms } => {
+                let system = self.kind_of(note, NoteKind::ExternalSystem)?;
+                self.system_down[system.index()] = true;
+                if let Some(ms) = for_ms {
+                    self.schedule(self.now + ms, Action::SystemUp { system });
+                }
+            }
+            Fault::SlowSystem {
+                note,
+                extra_ms,
+                for_ms,
+            } => {
+                let system = self.kind_of(note, NoteKind::ExternalSystem)?;
+                self.system_extra_ms[system.index()] = *extra_ms;
+                if let Some(ms) = for_ms {
+                    self.schedule(self.now + ms, Action::SystemUp { system });
+                }
+            }
+            Fault::SystemUp { note } => {
+                let system = self.kind_of(note, NoteKind::ExternalSystem)?;
+                self.system_up(system);
+            }
+            Fault::CrashAggregate { note } => {
+                let a = self.kind_of(note, NoteKind::Aggregate)?;
+                self.agg_crash_armed[a.index()] = true;
+            }
+            Fault::Poison { note } => self.poison(note)?,
+            Fault::AddPartitions { topic, total } => self.add_partitions(topic, *total)?,
+        }
+        self.log(Entry::new(ExecEventKind::Fault { fault }, at_note));
+        Ok(())
+    }
+
+    /// Publishes a message on a consumer's topic that fails every processing attempt.
+    fn poison(&mut self, note: &NoteId) -> Result<(), FaultError> {
+        let g = self.consumer(note)?;
+        let found = self
+            .plan
+            .group(g)
+            .subscriptions
+            .iter()
+            .find_map(|s| self.plan.event(s.note).map(|e| (s.note, e.topic)));
+        let Some((event, t)) = found else {
+            return Err(FaultError::NotAConsumer(note.clone()));
+        };
+        let entity = self.rng.below(POISON_ENTITIES);
+        let msg = self.new_msg(Msg {
+            event: true,
+            note: event,
+            origin: None,
+            entity,
+            corr: self.next_msg(),
+            cause: None,
+            at: self.now,
+            agg: None,
+            version: 0,
+            from_source: false,
+        });
+        let before: Vec<u64> = self.traffic[t.index()].clone();
+        self.produce(event, msg);
+        let part = self.traffic[t.index()]
+            .iter()
+            .zip(&before)
+            .position(|(a, b)| a != b);
+        if let Some(p) = part {
+            let offset = (self.offsets[t.index()][p].len() - 1) as u64;
+            let name = self.plan.topic_at(t).broker_name.clone();
+            self.cluster
+                .poison(&name, p as u32, offset)
+                .map_err(FaultError::Broker)?;
+            let topic = self.cluster.topic_id(&name).map_err(FaultError::Broker)?;
+            self.poisoned.insert(RecordAt {
+                topic,
+                partition: p as u32,
+                offset,
+            });
+        }
+        Ok(())
+    }
+
+    /// Adds partitions to a topic (keys move; groups rebalance).
+    fn add_partitions(&mut self, topic: &str, total: u32) -> Result<(), FaultError> {
+        let t = self
+            .plan
+            .topics
+            .iter()
+            .position(|x| x.name == topic)
+            .map(TopicIx::at)
+            .ok_or_else(|| FaultError::UnknownTopic(topic.to_string()))?;
+        let name = self.plan.topic_at(t).broker_name.clone();
+        self.cluster
+            .add_partitions(&name, total)
+            .map_err(FaultError::Broker)?;
+        self.plan.topics[t.index()].partitions = total;
+        self.offsets[t.index()].resize(total as usize, Vec::new());
+        self.traffic[t.index()].resize(total as usize, 0);
+        Ok(())
+    }
+}

@@ -1,0 +1,98 @@
+//! Reads of views: a reader compares the version it wrote (or knows) with the version the
+//! view has applied; a stale read is a sign unless the view gives version tokens, in which case
+//! the reader waits for its version.
+
+use super::{clock::Action, record::Entry, Run};
+use crate::exec::{ix::NoteIx, ExecEventKind, MessageId, SignKind};
+
+/// Times a reader holding a version token looks again before reading anyway.
+const VERSION_WAIT_TRIES: u32 = 200;
+/// Time between two looks of a reader waiting for its version (ms).
+const VERSION_POLL_MS: u64 = 5;
+
+/// A read of a view for one entity of one aggregate.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Read {
+    /// Who reads.
+    pub reader: NoteIx,
+    /// The read model read.
+    pub view: NoteIx,
+    /// The aggregate whose entity is read.
+    pub aggregate: NoteIx,
+    /// The entity.
+    pub entity: u64,
+    /// The version of the entity the reader wrote or knows (0: nothing to compare).
+    pub version: u64,
+    /// When that version was written (ms).
+    pub written: u64,
+    /// The message the read belongs to.
+    pub msg: MessageId,
+}
+
+impl Run {
+    /// The version of an entity a view has applied (0 when none, or not a view).
+    fn view_version(&self, view: NoteIx, aggregate: NoteIx, entity: u64) -> Option<u64> {
+        let g = self.plan.group_ix(view)?;
+        Some(
+            self.groups[g.index()]
+                .versions
+                .get(&(aggregate, entity))
+                .copied()
+                .unwrap_or(0),
+        )
+    }
+
+    /// Reads a view now: logged, and a stale read is a sign unless the view gives version
+    /// tokens.
+    pub(super) fn check_read(&mut self, read: Read) {
+        if read.version == 0 {
+            return;
+        }
+        let Some(applied) = self.view_version(read.view, read.aggregate, read.entity) else {
+            return;
+        };
+        let fresh = applied >= read.version;
+        let lag = self.now.saturating_sub(read.written);
+        self.log(
+            Entry::at(
+                ExecEventKind::Read {
+                    stale: !fresh,
+                    lag_ms: lag,
+                },
+                read.reader,
+            )
+            .link(Some(read.reader), Some(read.view))
+            .msg(Some(read.msg)),
+        );
+        if !fresh && !self.plan.version_token[read.view.index()] {
+            self.sign(
+                SignKind::StaleRead,
+                vec![read.reader, read.view],
+                lag,
+                Some(read.msg),
+            );
+        }
+    }
+
+    /// A scheduled read: a reader holding a version token waits for the view to reach its
+    /// version (looking every [`VERSION_POLL_MS`], at most [`VERSION_WAIT_TRIES`] times).
+    pub(super) fn read(&mut self, read: Read, tries: u32) {
+        let Some(applied) = self.view_version(read.view, read.aggregate, read.entity) else {
+            return;
+        };
+        if applied < read.version
+            && self.plan.version_token[read.view.index()]
+            && tries < VERSION_WAIT_TRIES
+        {
+            self.schedule(
+                self.now + VERSION_POLL_MS,
+                Action::Read {
+                    read,
+                    tries: tries + 1,
+                },
+            );
+            return;
+        }
+        self.check_read(read);
+    }
+}

@@ -1,0 +1,90 @@
+//! Sampling every `sample_ms`: each group's lag, the progress of its committed offsets (a
+//! partition that stops committing while it grows is stuck), and instances left idle.
+
+use super::{clock::Action, Progress, Run};
+use crate::exec::{ix::GroupIx, LagSample, SignKind};
+
+/// The suffix the broker gives a topic's retry topic (its progress is not a partition's).
+const RETRY_TOPIC_SUFFIX: &str = "-retry";
+/// After `duration_ms`, sampling goes on for this many periods (and while messages are
+/// being processed), so the drain shows in the lag series.
+const DRAIN_SAMPLES: u64 = 50;
+
+impl Run {
+    /// Takes one sample of every group and schedules the next.
+    pub(super) fn sample(&mut self) {
+        for g in (0..self.plan.groups.len()).map(GroupIx::at) {
+            self.sample_group(g);
+        }
+        let period = self.config.sample_ms.max(1);
+        let next = self.now + period;
+        let until = self
+            .config
+            .duration_ms
+            .saturating_add(period * DRAIN_SAMPLES);
+        if next <= until || !self.pending.is_empty() {
+            self.schedule(next, Action::Sample);
+        }
+    }
+
+    /// Samples one group: lag, stuck partitions, idle instances.
+    fn sample_group(&mut self, g: GroupIx) {
+        let now = self.now;
+        let gp = self.plan.group(g);
+        let (name, note) = (gp.name.clone(), gp.ix);
+        let Ok(lag) = self.cluster.lag(&name) else {
+            return;
+        };
+        self.groups[g.index()].lag.push(LagSample {
+            at: now,
+            lag: lag.total,
+            lag_ms: lag.max_lag_ms,
+        });
+        self.counters[note.index()].lag = Some(lag.total);
+        self.counters[note.index()].lag_ms = Some(lag.max_lag_ms);
+        let base = lag
+            .partitions
+            .iter()
+            .filter(|p| !p.topic.ends_with(RETRY_TOPIC_SUFFIX));
+        let mut stuck = Vec::new();
+        let progress = &mut self.groups[g.index()].progress;
+        for (i, p) in base.enumerate() {
+            if progress.len() <= i {
+                progress.resize(i + 1, Progress::new(now));
+            }
+            let pr = &mut progress[i];
+            if pr.committed != p.committed || p.lag == 0 {
+                *pr = Progress {
+                    committed: p.committed,
+                    end: p.end_offset,
+                    since: now,
+                    stuck: false,
+                };
+            } else if now.saturating_sub(pr.since) >= self.config.stuck_ms
+                && p.end_offset > pr.end
+                && !pr.stuck
+            {
+                pr.stuck = true;
+                stuck.push(p.lag_ms);
+            }
+        }
+        for lag_ms in stuck {
+            self.sign(SignKind::StuckPartition, vec![note], lag_ms, None);
+        }
+        // Idle instances: live, the group settled, no partition.
+        if !self.cluster.is_rebalancing(&name).unwrap_or(true) {
+            let live = self.cluster.live_members(&name).unwrap_or_default();
+            let idle = live
+                .iter()
+                .filter(|&&m| self.cluster.assignment(m).is_ok_and(|a| a.is_empty()))
+                .count();
+            if idle > 0
+                && !self
+                    .signs
+                    .contains_key(&(SignKind::IdleConsumer, vec![note]))
+            {
+                self.sign(SignKind::IdleConsumer, vec![note], idle as u64, None);
+            }
+        }
+    }
+}
