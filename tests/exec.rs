@@ -225,6 +225,18 @@ fn odd_names_and_generated_boards_run() {
     assert!(g.commands_issued() > 0);
 }
 
+#[test]
+fn topics_named_alike_to_kafka_still_run() {
+    // Regression: events on `orders.v1` and `orders_v1` compiled to two broker topics that
+    // Kafka (and the broker) refuse as colliding, so the board could not run.
+    let mut board = sample();
+    set(&mut board, "order-placed", "topic", json!("orders.v1"));
+    set(&mut board, "stock-reserved", "topic", json!("orders_v1"));
+    let r = played(&board, 2_000);
+    assert!(r.counters(&id("order-summary")).unwrap().handled > 0);
+    assert!(r.counters(&id("stock-reserved")).unwrap().handled > 0);
+}
+
 // ----- determinism, stepping, time travel ---------------------------------------------------
 
 #[test]

@@ -25,7 +25,7 @@ use crate::model::{
     props::{ConsumerProps, PropsExt},
     Board, NoteId, NoteKind,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Highest rate an actor or source may have, in commands per second.
 pub const MAX_RATE: f64 = 1_000_000.0;
@@ -256,8 +256,9 @@ impl Plan {
 }
 
 /// A name the broker accepts: letters, digits, `.`, `_`, `-`, at most [`MAX_BROKER_NAME`]
-/// bytes, made distinct with a `-n` suffix.
-fn broker_name(name: &str, used: &mut BTreeMap<String, u32>) -> String {
+/// bytes, made distinct with a `-n` suffix. Distinct means as Kafka compares topic names:
+/// `orders.v1` and `orders_v1` collide, so the second becomes `orders_v1-2`.
+fn broker_name(name: &str, used: &mut BTreeSet<String>) -> String {
     let mut s: String = name
         .chars()
         .map(|c| {
@@ -272,12 +273,13 @@ fn broker_name(name: &str, used: &mut BTreeMap<String, u32>) -> String {
     if s.is_empty() || s == "." || s == ".." {
         s = format!("t{s}");
     }
-    let n = used.entry(s.clone()).or_insert(0);
-    *n += 1;
-    if *n > 1 {
-        s = format!("{s}-{n}");
+    let mut candidate = s.clone();
+    let mut n = 1;
+    while !used.insert(candidate.replace('.', "_")) {
+        n += 1;
+        candidate = format!("{s}-{n}");
     }
-    s
+    candidate
 }
 
 /// Compiles a board; never panics, whatever the board.
@@ -334,7 +336,7 @@ pub fn compile(board: &Board) -> Plan {
 fn topics_and_events(ix: &BoardIndex) -> (Vec<TopicPlan>, Vec<Option<EventPlan>>) {
     let board = ix.board();
     let mut topics: Vec<TopicPlan> = Vec::new();
-    let mut used = BTreeMap::new();
+    let mut used = BTreeSet::new();
     let mut topic_ix: BTreeMap<String, TopicIx> = BTreeMap::new();
     let mut add_topic = |name: &str, partitions: u32, topics: &mut Vec<TopicPlan>| -> TopicIx {
         if let Some(&t) = topic_ix.get(name) {
@@ -388,9 +390,13 @@ mod tests {
 
     #[test]
     fn broker_names_are_valid_and_distinct() {
-        let mut used = BTreeMap::new();
+        let mut used = BTreeSet::new();
         assert_eq!(broker_name("my topic", &mut used), "my_topic");
         assert_eq!(broker_name("my_topic", &mut used), "my_topic-2");
+        // Regression: names that differ only by '.' and '_' collide in Kafka, and a board topic
+        // named like a generated suffix took that very name.
+        assert_eq!(broker_name("my.topic", &mut used), "my.topic-3");
+        assert_eq!(broker_name("my_topic-2", &mut used), "my_topic-2-2");
         assert_eq!(broker_name("", &mut used), "t");
         assert!(crate::broker::types::validate_name(&broker_name("é/ü", &mut used)).is_ok());
     }

@@ -15,7 +15,7 @@ use crate::{
         LinkMeaning, NoteKind,
     },
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// An external system's call latency when it names none (ms; the prop's default).
 const DEFAULT_LATENCY_MS: f64 = 50.0;
@@ -56,7 +56,7 @@ pub(super) fn groups(
     let mut groups: Vec<GroupPlan> = Vec::new();
     let mut group_of = vec![None; ix.len()];
     let mut group_names: BTreeMap<String, NoteIx> = BTreeMap::new();
-    let mut used = BTreeMap::new();
+    let mut used = BTreeSet::new();
     for i in ix.notes() {
         if !ix.kind(i).is_consumer() {
             continue;
