@@ -1,4 +1,4 @@
-//! Hazard analysis: the static rules FS001–FS012 of DESIGN.md §5, read off a board.
+//! Hazard analysis: the static rules FS001–FS012 of docs/HAZARDS.md, read off a board.
 //!
 //! The board is indexed once ([`index`]), then each rule walks adjacency lists, so a check is
 //! close to linear in the size of the board. Findings speak note ids and note texts; the graph

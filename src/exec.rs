@@ -1,7 +1,7 @@
 //! Running a board: compile it onto the broker, play it deterministically with faults, and
 //! keep a trace the UI animates and the dynamic hazard analysis reads.
 //!
-//! Semantics beyond DESIGN.md §4, chosen here:
+//! Semantics beyond the broker's (docs/ARCHITECTURE.md, "Execution semantics"), chosen here:
 //! - one clock: broker actions due at a time run before this module's timers at that time;
 //! - sources (actors, uncalled external systems) issue `rate` commands per second, from time 0
 //!   until `duration_ms`, each to a key drawn from `0..entities`, choosing uniformly among the
@@ -303,7 +303,7 @@ pub struct LagSample {
     pub lag_ms: u64,
 }
 
-/// A hazard sign seen while running (the dynamic column of DESIGN.md §5).
+/// A hazard sign seen while running (the dynamic column of docs/HAZARDS.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignKind {

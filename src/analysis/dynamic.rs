@@ -1,5 +1,5 @@
 //! Dynamic hazard detection: the signs a run observed, as findings on the same notes as the
-//! static rules (DESIGN.md §5, last column).
+//! static rules (docs/HAZARDS.md, last column).
 //!
 //! Signs come from two places: those the run tallies as they happen (a stale read, a lost
 //! event, a stuck partition…) and those judged here over the whole run from what it recorded

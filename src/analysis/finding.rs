@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::{cmp::Ordering, fmt};
 
-/// A hazard of the catalogue (DESIGN.md §5), serialised as "FS001" … "FS012".
+/// A hazard of the catalogue (docs/HAZARDS.md), serialised as "FS001" … "FS012".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HazardCode {
     /// Stale read after write.

@@ -1,4 +1,4 @@
-//! The JSON file format v1 (DESIGN.md §3): load = parse → migrate → validate; save.
+//! The JSON file format v1 (docs/FORMAT.md): load = parse → migrate → validate; save.
 //!
 //! Loading reports every problem at once, each with a JSON path and a reason, and never panics.
 //! Fields the format does not name are ignored; unknown props are kept.
@@ -78,7 +78,7 @@ pub enum ProblemKind {
         /// What the file says.
         found: String,
     },
-    /// A note's kind is not one of DESIGN.md §2.
+    /// A note's kind is not one of the kinds of docs/FORMAT.md.
     UnknownKind {
         /// What the file says.
         kind: String,

@@ -1,4 +1,4 @@
-//! Note kinds (DESIGN.md §2) and which links between them mean something (§3).
+//! Note kinds and which links between them mean something (docs/FORMAT.md).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,4 +1,4 @@
-//! The props that execution and analysis read (DESIGN.md §3), with their types and defaults.
+//! The props that execution and analysis read (docs/FORMAT.md, "Props"), with their types and defaults.
 
 use super::{
     board::{Note, Props},
@@ -241,7 +241,7 @@ pub struct ConsumerProps {
 }
 
 impl ConsumerProps {
-    /// Reads the consumer settings of a note, applying DESIGN.md §3 defaults.
+    /// Reads the consumer settings of a note, applying the defaults of docs/FORMAT.md.
     pub fn of(note: &Note) -> ConsumerProps {
         let p = &note.props;
         ConsumerProps {
