@@ -8,7 +8,12 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn problems(text: &str) -> Vec<(String, ProblemKind)> {
-    load(text).expect_err("the board must be refused").problems.into_iter().map(|p| (p.path, p.kind)).collect()
+    load(text)
+        .expect_err("the board must be refused")
+        .problems
+        .into_iter()
+        .map(|p| (p.path, p.kind))
+        .collect()
 }
 
 fn board_json(notes: Value, links: Value) -> String {
@@ -22,10 +27,19 @@ fn v1_fixture_loads_with_everything_in_it() {
     assert_eq!(board.links.len(), 9);
     assert_eq!(board.frames[1].width(), Frame::DEFAULT_SIZE.0);
     assert_eq!(board.topics[1].partitions, 1, "partitions default to 1");
-    assert_eq!(board.scenario, Some(Scenario { seed: 7, duration_ms: 60000 }));
+    assert_eq!(
+        board.scenario,
+        Some(Scenario {
+            seed: 7,
+            duration_ms: 60000
+        })
+    );
     let clerk = board.note(&NoteId::from("clerk")).unwrap();
     assert_eq!(clerk.props["badge"], json!("vip"), "unknown props are kept");
-    assert_eq!(clerk.props["ui"], json!({"pinned": true, "tags": ["a", 1, null]}));
+    assert_eq!(
+        clerk.props["ui"],
+        json!({"pinned": true, "tags": ["a", 1, null]})
+    );
     let checkout = board.note(&NoteId::from("checkout")).unwrap();
     assert_eq!((checkout.width(), checkout.height()), (160.0, 120.0));
     assert_eq!(checkout.text, "Check out\nthe basket");
@@ -46,15 +60,36 @@ fn optional_sections_may_be_omitted() {
 #[test]
 fn malformed_json_reports_line_and_column() {
     let found = problems("{\n  \"format\": \"flowstorm-board\",\n  \"version\": 1,,\n}");
-    assert!(matches!(found[0].1, ProblemKind::Syntax { line: 3, column: 16, .. }), "{found:?}");
+    assert!(
+        matches!(
+            found[0].1,
+            ProblemKind::Syntax {
+                line: 3,
+                column: 16,
+                ..
+            }
+        ),
+        "{found:?}"
+    );
 }
 
 #[test]
 fn wrong_format_is_refused() {
     let found = problems(r#"{"format":"excalidraw","version":2}"#);
-    assert_eq!(found, vec![("$.format".into(), ProblemKind::WrongFormat { found: "excalidraw".into() })]);
+    assert_eq!(
+        found,
+        vec![(
+            "$.format".into(),
+            ProblemKind::WrongFormat {
+                found: "excalidraw".into()
+            }
+        )]
+    );
     let found = problems(r#"{"version":1}"#);
-    assert_eq!(found, vec![("$".into(), ProblemKind::MissingField { field: "format" })]);
+    assert_eq!(
+        found,
+        vec![("$".into(), ProblemKind::MissingField { field: "format" })]
+    );
     let found = problems("[1, 2]");
     assert!(matches!(found[0].1, ProblemKind::WrongType { .. }));
 }
@@ -62,8 +97,13 @@ fn wrong_format_is_refused() {
 #[test]
 fn newer_version_is_refused_with_a_reason() {
     let found = problems(r#"{"format":"flowstorm-board","version":2,"notes":[{"shape":"new"}]}"#);
-    assert_eq!(found, vec![("$.version".into(), ProblemKind::NewerVersion { found: 2 })]);
-    let message = load(r#"{"format":"flowstorm-board","version":99}"#).unwrap_err().to_string();
+    assert_eq!(
+        found,
+        vec![("$.version".into(), ProblemKind::NewerVersion { found: 2 })]
+    );
+    let message = load(r#"{"format":"flowstorm-board","version":99}"#)
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("newer than this Flowstorm"), "{message}");
     let found = problems(r#"{"format":"flowstorm-board","version":"1"}"#);
     assert!(matches!(found[0].1, ProblemKind::BadVersion { .. }));
@@ -73,10 +113,29 @@ fn newer_version_is_refused_with_a_reason() {
 
 #[test]
 fn unknown_kind_is_named() {
-    let found = problems(&board_json(json!([{"id":"a","kind":"sticky","text":"","x":0,"y":0}]), json!([])));
-    assert_eq!(found, vec![("$.notes[0].kind".into(), ProblemKind::UnknownKind { kind: "sticky".into() })]);
-    let text = load(&board_json(json!([{"id":"a","kind":"sticky","x":0,"y":0}]), json!([]))).unwrap_err().to_string();
-    assert!(text.contains("read_model"), "the message lists the known kinds: {text}");
+    let found = problems(&board_json(
+        json!([{"id":"a","kind":"sticky","text":"","x":0,"y":0}]),
+        json!([]),
+    ));
+    assert_eq!(
+        found,
+        vec![(
+            "$.notes[0].kind".into(),
+            ProblemKind::UnknownKind {
+                kind: "sticky".into()
+            }
+        )]
+    );
+    let text = load(&board_json(
+        json!([{"id":"a","kind":"sticky","x":0,"y":0}]),
+        json!([]),
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        text.contains("read_model"),
+        "the message lists the known kinds: {text}"
+    );
 }
 
 #[test]
@@ -93,9 +152,27 @@ fn duplicate_ids_across_notes_links_and_frames() {
     })
     .to_string();
     let found = problems(&text);
-    assert!(found.contains(&("$.notes[1].id".into(), ProblemKind::DuplicateId { id: "a".into(), first: "$.notes[0]".into() })));
-    assert!(found.contains(&("$.notes[2].id".into(), ProblemKind::DuplicateId { id: "x".into(), first: "$.frames[0]".into() })));
-    assert!(found.contains(&("$.links[0].id".into(), ProblemKind::DuplicateId { id: "a".into(), first: "$.notes[0]".into() })));
+    assert!(found.contains(&(
+        "$.notes[1].id".into(),
+        ProblemKind::DuplicateId {
+            id: "a".into(),
+            first: "$.notes[0]".into()
+        }
+    )));
+    assert!(found.contains(&(
+        "$.notes[2].id".into(),
+        ProblemKind::DuplicateId {
+            id: "x".into(),
+            first: "$.frames[0]".into()
+        }
+    )));
+    assert!(found.contains(&(
+        "$.links[0].id".into(),
+        ProblemKind::DuplicateId {
+            id: "a".into(),
+            first: "$.notes[0]".into()
+        }
+    )));
 }
 
 #[test]
@@ -107,8 +184,16 @@ fn dangling_link_ends_are_reported_each() {
     assert_eq!(
         found,
         vec![
-            ("$.links[0].from".into(), ProblemKind::DanglingLink { id: "ghost".into() }),
-            ("$.links[0].to".into(), ProblemKind::DanglingLink { id: "phantom".into() }),
+            (
+                "$.links[0].from".into(),
+                ProblemKind::DanglingLink { id: "ghost".into() }
+            ),
+            (
+                "$.links[0].to".into(),
+                ProblemKind::DanglingLink {
+                    id: "phantom".into()
+                }
+            ),
         ]
     );
 }
@@ -119,13 +204,33 @@ fn forbidden_link_between_kinds() {
         json!([{"id":"e","kind":"event","x":0,"y":0},{"id":"c","kind":"command","x":0,"y":0}]),
         json!([{"id":"l","from":"e","to":"c"}]),
     ));
-    assert_eq!(found, vec![("$.links[0]".into(), ProblemKind::ForbiddenLink { from: NoteKind::Event, to: NoteKind::Command })]);
+    assert_eq!(
+        found,
+        vec![(
+            "$.links[0]".into(),
+            ProblemKind::ForbiddenLink {
+                from: NoteKind::Event,
+                to: NoteKind::Command
+            }
+        )]
+    );
 }
 
 #[test]
 fn missing_frame_is_reported() {
-    let found = problems(&board_json(json!([{"id":"a","kind":"actor","x":0,"y":0,"frame":"nowhere"}]), json!([])));
-    assert_eq!(found, vec![("$.notes[0].frame".into(), ProblemKind::MissingFrame { frame: "nowhere".into() })]);
+    let found = problems(&board_json(
+        json!([{"id":"a","kind":"actor","x":0,"y":0,"frame":"nowhere"}]),
+        json!([]),
+    ));
+    assert_eq!(
+        found,
+        vec![(
+            "$.notes[0].frame".into(),
+            ProblemKind::MissingFrame {
+                frame: "nowhere".into()
+            }
+        )]
+    );
 }
 
 #[test]
@@ -141,9 +246,17 @@ fn bad_prop_types_and_ranges() {
     let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
         paths,
-        ["$.notes[0].props.rate", "$.notes[0].props.entities", "$.notes[1].props.delivery", "$.notes[1].props.failure_rate", "$.notes[1].props.idempotent"]
+        [
+            "$.notes[0].props.rate",
+            "$.notes[0].props.entities",
+            "$.notes[1].props.delivery",
+            "$.notes[1].props.failure_rate",
+            "$.notes[1].props.idempotent"
+        ]
     );
-    assert!(found.iter().all(|(_, k)| matches!(k, ProblemKind::BadProp { .. })));
+    assert!(found
+        .iter()
+        .all(|(_, k)| matches!(k, ProblemKind::BadProp { .. })));
 }
 
 #[test]
@@ -157,36 +270,72 @@ fn out_of_range_values() {
     .to_string();
     let found = problems(&text);
     let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
-    assert_eq!(paths, ["$.topics[0].partitions", "$.notes[0].x", "$.notes[0].w"]);
-    assert!(found.iter().all(|(_, k)| matches!(k, ProblemKind::OutOfRange { .. })));
+    assert_eq!(
+        paths,
+        ["$.topics[0].partitions", "$.notes[0].x", "$.notes[0].w"]
+    );
+    assert!(found
+        .iter()
+        .all(|(_, k)| matches!(k, ProblemKind::OutOfRange { .. })));
 }
 
 #[test]
 fn missing_fields_and_wrong_types() {
-    let found = problems(&board_json(json!([{"kind":"actor","x":0}, 5]), json!({"not": "a list"})));
+    let found = problems(&board_json(
+        json!([{"kind":"actor","x":0}, 5]),
+        json!({"not": "a list"}),
+    ));
     assert_eq!(
         found,
         vec![
-            ("$.notes[0]".into(), ProblemKind::MissingField { field: "id" }),
-            ("$.notes[0]".into(), ProblemKind::MissingField { field: "y" }),
-            ("$.notes[1]".into(), ProblemKind::WrongType { expected: "an object" }),
-            ("$.links".into(), ProblemKind::WrongType { expected: "an array" }),
+            (
+                "$.notes[0]".into(),
+                ProblemKind::MissingField { field: "id" }
+            ),
+            (
+                "$.notes[0]".into(),
+                ProblemKind::MissingField { field: "y" }
+            ),
+            (
+                "$.notes[1]".into(),
+                ProblemKind::WrongType {
+                    expected: "an object"
+                }
+            ),
+            (
+                "$.links".into(),
+                ProblemKind::WrongType {
+                    expected: "an array"
+                }
+            ),
         ]
     );
 }
 
 #[test]
 fn duplicate_topic_is_reported() {
-    let text = json!({"format":"flowstorm-board","version":1,"topics":[{"name":"t"},{"name":"t"}]}).to_string();
-    assert_eq!(problems(&text), vec![("$.topics[1].name".into(), ProblemKind::DuplicateTopic { name: "t".into() })]);
+    let text = json!({"format":"flowstorm-board","version":1,"topics":[{"name":"t"},{"name":"t"}]})
+        .to_string();
+    assert_eq!(
+        problems(&text),
+        vec![(
+            "$.topics[1].name".into(),
+            ProblemKind::DuplicateTopic { name: "t".into() }
+        )]
+    );
 }
 
 #[test]
 fn all_problems_are_reported_at_once_but_listed_within_a_bound() {
-    let notes: Vec<Value> = (0..2000).map(|i| json!({"id": format!("n{i}"), "kind": "nope", "x": 0, "y": 0})).collect();
+    let notes: Vec<Value> = (0..2000)
+        .map(|i| json!({"id": format!("n{i}"), "kind": "nope", "x": 0, "y": 0}))
+        .collect();
     let found = problems(&board_json(Value::Array(notes), json!([])));
     assert_eq!(found.len(), flowstorm::model::format::MAX_PROBLEMS + 1);
-    assert_eq!(found.last().unwrap().1, ProblemKind::MoreProblems { count: 1500 });
+    assert_eq!(
+        found.last().unwrap().1,
+        ProblemKind::MoreProblems { count: 1500 }
+    );
 }
 
 #[test]
@@ -198,7 +347,10 @@ fn deeply_nested_input_is_refused_not_a_crash() {
         "[".repeat(5000),
         "]".repeat(5000)
     );
-    assert!(matches!(problems(&deep_prop)[0].1, ProblemKind::Syntax { .. }));
+    assert!(matches!(
+        problems(&deep_prop)[0].1,
+        ProblemKind::Syntax { .. }
+    ));
 }
 
 #[test]
@@ -209,7 +361,15 @@ fn huge_input_is_refused_before_parsing() {
 
 #[test]
 fn garbage_never_panics() {
-    for text in ["", "null", "\"x\"", "{", "{\"format\":null}", "\u{0}", "{\"format\":\"flowstorm-board\",\"version\":1e400}"] {
+    for text in [
+        "",
+        "null",
+        "\"x\"",
+        "{",
+        "{\"format\":null}",
+        "\u{0}",
+        "{\"format\":\"flowstorm-board\",\"version\":1e400}",
+    ] {
         assert!(load(text).is_err(), "{text:?}");
     }
 }
@@ -230,7 +390,8 @@ fn json_value() -> impl Strategy<Value = Value> {
     leaf().prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z]{1,6}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -273,14 +434,32 @@ fn arb_board() -> impl Strategy<Value = Board> {
             let pairs = prop::collection::vec((0..notes.max(1), 0..notes.max(1)), 0..40);
             let topics = prop::collection::vec((1u32..12, prop::option::of("[a-z]{1,8}")), 0..3);
             let scenario = prop::option::of((any::<u64>(), 1u64..1_000_000));
-            (frame_list, note_list, pairs, topics, scenario, prop::option::of(".{0,20}"))
+            (
+                frame_list,
+                note_list,
+                pairs,
+                topics,
+                scenario,
+                prop::option::of(".{0,20}"),
+            )
         })
         .prop_map(|(frames, notes, pairs, topics, scenario, name)| {
-            let mut board = Board { name, ..Board::default() };
+            let mut board = Board {
+                name,
+                ..Board::default()
+            };
             board.frames = frames
                 .into_iter()
                 .enumerate()
-                .map(|(i, (x, y, name))| Frame { id: FrameId(format!("f{i}")), kind: FrameKind::Context, name, x, y, w: None, h: Some(300.0) })
+                .map(|(i, (x, y, name))| Frame {
+                    id: FrameId(format!("f{i}")),
+                    kind: FrameKind::Context,
+                    name,
+                    x,
+                    y,
+                    w: None,
+                    h: Some(300.0),
+                })
                 .collect();
             board.notes = notes;
             for (n, (a, b)) in pairs.into_iter().enumerate() {
@@ -289,13 +468,22 @@ fn arb_board() -> impl Strategy<Value = Board> {
                 }
                 let (from, to) = (&board.notes[a], &board.notes[b]);
                 if flowstorm::model::link_meaning(from.kind, to.kind).is_some() {
-                    board.links.push(Link { id: LinkId(format!("l{n}")), from: from.id.clone(), to: to.id.clone() });
+                    board.links.push(Link {
+                        id: LinkId(format!("l{n}")),
+                        from: from.id.clone(),
+                        to: to.id.clone(),
+                    });
                 }
             }
             board.topics = topics
                 .into_iter()
                 .enumerate()
-                .map(|(i, (partitions, key))| Topic { name: format!("t{i}"), partitions, key, retention_ms: None })
+                .map(|(i, (partitions, key))| Topic {
+                    name: format!("t{i}"),
+                    partitions,
+                    key,
+                    retention_ms: None,
+                })
                 .collect();
             board.scenario = scenario.map(|(seed, duration_ms)| Scenario { seed, duration_ms });
             board

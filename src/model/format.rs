@@ -185,7 +185,11 @@ pub struct LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(f, "the board cannot be loaded ({n} problem{})", if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "the board cannot be loaded ({n} problem{})",
+            if n == 1 { "" } else { "s" }
+        )?;
         for p in &self.problems {
             write!(f, "\n  {p}")?;
         }
@@ -197,7 +201,12 @@ impl std::error::Error for LoadError {}
 
 impl LoadError {
     fn one(path: &str, kind: ProblemKind) -> LoadError {
-        LoadError { problems: vec![Problem { path: path.to_string(), kind }] }
+        LoadError {
+            problems: vec![Problem {
+                path: path.to_string(),
+                kind,
+            }],
+        }
     }
 
     /// The problems as JSON objects `{"path", "code", "message"}`.
@@ -238,10 +247,20 @@ impl ProblemKind {
 /// Loads a board from JSON text: parse, migrate to the current version, validate.
 pub fn load(text: &str) -> Result<Board, LoadError> {
     if text.len() > MAX_FILE_BYTES {
-        return Err(LoadError::one("$", ProblemKind::TooLarge { bytes: text.len() }));
+        return Err(LoadError::one(
+            "$",
+            ProblemKind::TooLarge { bytes: text.len() },
+        ));
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        LoadError::one("$", ProblemKind::Syntax { line: e.line(), column: e.column(), message: syntax_message(&e) })
+        LoadError::one(
+            "$",
+            ProblemKind::Syntax {
+                line: e.line(),
+                column: e.column(),
+                message: syntax_message(&e),
+            },
+        )
     })?;
     load_value(value)
 }
@@ -258,24 +277,55 @@ fn syntax_message(e: &serde_json::Error) -> String {
 /// Loads a board from an already parsed JSON value.
 pub fn load_value(value: Value) -> Result<Board, LoadError> {
     let Value::Object(mut root) = value else {
-        return Err(LoadError::one("$", ProblemKind::WrongType { expected: "a JSON object (a board file)" }));
+        return Err(LoadError::one(
+            "$",
+            ProblemKind::WrongType {
+                expected: "a JSON object (a board file)",
+            },
+        ));
     };
     match root.get("format") {
-        None => return Err(LoadError::one("$", ProblemKind::MissingField { field: "format" })),
+        None => {
+            return Err(LoadError::one(
+                "$",
+                ProblemKind::MissingField { field: "format" },
+            ))
+        }
         Some(Value::String(s)) if s == FORMAT => {}
         Some(other) => {
-            let found = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
-            return Err(LoadError::one("$.format", ProblemKind::WrongFormat { found }));
+            let found = other
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| other.to_string());
+            return Err(LoadError::one(
+                "$.format",
+                ProblemKind::WrongFormat { found },
+            ));
         }
     }
     let version = match root.get("version") {
-        None => return Err(LoadError::one("$", ProblemKind::MissingField { field: "version" })),
+        None => {
+            return Err(LoadError::one(
+                "$",
+                ProblemKind::MissingField { field: "version" },
+            ))
+        }
         Some(v) => match v.as_u64() {
             Some(n) if n > CURRENT_VERSION => {
-                return Err(LoadError::one("$.version", ProblemKind::NewerVersion { found: n }))
+                return Err(LoadError::one(
+                    "$.version",
+                    ProblemKind::NewerVersion { found: n },
+                ))
             }
             Some(n) if n >= 1 => n,
-            _ => return Err(LoadError::one("$.version", ProblemKind::BadVersion { found: v.to_string() })),
+            _ => {
+                return Err(LoadError::one(
+                    "$.version",
+                    ProblemKind::BadVersion {
+                        found: v.to_string(),
+                    },
+                ))
+            }
         },
     };
     migrate(&mut root, version);
@@ -299,7 +349,10 @@ struct Validator {
 impl Validator {
     fn report(&mut self, path: impl Into<String>, kind: ProblemKind) {
         if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(Problem { path: path.into(), kind });
+            self.problems.push(Problem {
+                path: path.into(),
+                kind,
+            });
         } else {
             self.dropped += 1;
         }
@@ -322,7 +375,12 @@ impl Validator {
             let path = format!("$.topics[{i}]");
             if let Some(topic) = self.topic(item, &path) {
                 if !topic_names.insert(topic.name.clone()) {
-                    self.report(format!("{path}.name"), ProblemKind::DuplicateTopic { name: topic.name.clone() });
+                    self.report(
+                        format!("{path}.name"),
+                        ProblemKind::DuplicateTopic {
+                            name: topic.name.clone(),
+                        },
+                    );
                 }
                 board.topics.push(topic);
             }
@@ -335,14 +393,23 @@ impl Validator {
                 self.claim_id(&mut ids, note.id.as_str(), &path);
                 if let Some(frame) = &note.frame {
                     if !frame_ids.contains(frame.as_str()) {
-                        self.report(format!("{path}.frame"), ProblemKind::MissingFrame { frame: frame.0.clone() });
+                        self.report(
+                            format!("{path}.frame"),
+                            ProblemKind::MissingFrame {
+                                frame: frame.0.clone(),
+                            },
+                        );
                     }
                 }
                 notes.push(note);
             }
         }
         board.notes = notes;
-        let kinds: HashMap<&str, NoteKind> = board.notes.iter().map(|n| (n.id.as_str(), n.kind)).collect();
+        let kinds: HashMap<&str, NoteKind> = board
+            .notes
+            .iter()
+            .map(|n| (n.id.as_str(), n.kind))
+            .collect();
         let mut links = Vec::new();
         for (i, item) in self.array(&mut root, "links", "$").into_iter().enumerate() {
             let path = format!("$.links[{i}]");
@@ -351,10 +418,20 @@ impl Validator {
                 let from = kinds.get(link.from.as_str()).copied();
                 let to = kinds.get(link.to.as_str()).copied();
                 if from.is_none() {
-                    self.report(format!("{path}.from"), ProblemKind::DanglingLink { id: link.from.0.clone() });
+                    self.report(
+                        format!("{path}.from"),
+                        ProblemKind::DanglingLink {
+                            id: link.from.0.clone(),
+                        },
+                    );
                 }
                 if to.is_none() {
-                    self.report(format!("{path}.to"), ProblemKind::DanglingLink { id: link.to.0.clone() });
+                    self.report(
+                        format!("{path}.to"),
+                        ProblemKind::DanglingLink {
+                            id: link.to.0.clone(),
+                        },
+                    );
                 }
                 if let (Some(from), Some(to)) = (from, to) {
                     if link_meaning(from, to).is_none() {
@@ -373,16 +450,29 @@ impl Validator {
             Ok(board)
         } else {
             if self.dropped > 0 {
-                self.problems.push(Problem { path: "$".into(), kind: ProblemKind::MoreProblems { count: self.dropped } });
+                self.problems.push(Problem {
+                    path: "$".into(),
+                    kind: ProblemKind::MoreProblems {
+                        count: self.dropped,
+                    },
+                });
             }
-            Err(LoadError { problems: self.problems })
+            Err(LoadError {
+                problems: self.problems,
+            })
         }
     }
 
     fn claim_id(&mut self, ids: &mut HashMap<String, String>, id: &str, path: &str) {
         if let Some(first) = ids.get(id) {
             let first = first.clone();
-            self.report(format!("{path}.id"), ProblemKind::DuplicateId { id: id.to_string(), first });
+            self.report(
+                format!("{path}.id"),
+                ProblemKind::DuplicateId {
+                    id: id.to_string(),
+                    first,
+                },
+            );
         } else {
             ids.insert(id.to_string(), path.to_string());
         }
@@ -393,7 +483,12 @@ impl Validator {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => items,
             Some(_) => {
-                self.report(format!("{path}.{field}"), ProblemKind::WrongType { expected: "an array" });
+                self.report(
+                    format!("{path}.{field}"),
+                    ProblemKind::WrongType {
+                        expected: "an array",
+                    },
+                );
                 Vec::new()
             }
         }
@@ -403,24 +498,44 @@ impl Validator {
         match value {
             Value::Object(map) => Some(map),
             _ => {
-                self.report(path, ProblemKind::WrongType { expected: "an object" });
+                self.report(
+                    path,
+                    ProblemKind::WrongType {
+                        expected: "an object",
+                    },
+                );
                 None
             }
         }
     }
 
-    fn opt_string(&mut self, obj: &mut Map<String, Value>, field: &str, path: &str) -> Option<String> {
+    fn opt_string(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        field: &str,
+        path: &str,
+    ) -> Option<String> {
         match obj.remove(field) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s),
             Some(_) => {
-                self.report(format!("{path}.{field}"), ProblemKind::WrongType { expected: "a string" });
+                self.report(
+                    format!("{path}.{field}"),
+                    ProblemKind::WrongType {
+                        expected: "a string",
+                    },
+                );
                 None
             }
         }
     }
 
-    fn id(&mut self, obj: &mut Map<String, Value>, field: &'static str, path: &str) -> Option<String> {
+    fn id(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        field: &'static str,
+        path: &str,
+    ) -> Option<String> {
         match obj.remove(field) {
             None => {
                 self.report(path, ProblemKind::MissingField { field });
@@ -428,13 +543,23 @@ impl Validator {
             }
             Some(Value::String(s)) if !s.is_empty() => Some(s),
             Some(_) => {
-                self.report(format!("{path}.{field}"), ProblemKind::WrongType { expected: "a non-empty string" });
+                self.report(
+                    format!("{path}.{field}"),
+                    ProblemKind::WrongType {
+                        expected: "a non-empty string",
+                    },
+                );
                 None
             }
         }
     }
 
-    fn coord(&mut self, obj: &mut Map<String, Value>, field: &'static str, path: &str) -> Option<f64> {
+    fn coord(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        field: &'static str,
+        path: &str,
+    ) -> Option<f64> {
         match obj.remove(field) {
             None => {
                 self.report(path, ProblemKind::MissingField { field });
@@ -444,13 +569,23 @@ impl Validator {
         }
     }
 
-    fn size(&mut self, obj: &mut Map<String, Value>, field: &'static str, path: &str) -> Option<f64> {
+    fn size(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        field: &'static str,
+        path: &str,
+    ) -> Option<f64> {
         match obj.remove(field) {
             None | Some(Value::Null) => None,
             Some(v) => {
                 let n = self.number_in(v, &format!("{path}.{field}"), 0.0, MAX_COORD)?;
                 if n <= 0.0 {
-                    self.report(format!("{path}.{field}"), ProblemKind::OutOfRange { reason: format!("{field} must be greater than 0") });
+                    self.report(
+                        format!("{path}.{field}"),
+                        ProblemKind::OutOfRange {
+                            reason: format!("{field} must be greater than 0"),
+                        },
+                    );
                     return None;
                 }
                 Some(n)
@@ -462,11 +597,21 @@ impl Validator {
         match value.as_f64() {
             Some(n) if n >= min && n <= max => Some(n),
             Some(n) => {
-                self.report(path, ProblemKind::OutOfRange { reason: format!("{n} is not between {min} and {max}") });
+                self.report(
+                    path,
+                    ProblemKind::OutOfRange {
+                        reason: format!("{n} is not between {min} and {max}"),
+                    },
+                );
                 None
             }
             None => {
-                self.report(path, ProblemKind::WrongType { expected: "a number" });
+                self.report(
+                    path,
+                    ProblemKind::WrongType {
+                        expected: "a number",
+                    },
+                );
                 None
             }
         }
@@ -476,15 +621,30 @@ impl Validator {
         match value.as_u64() {
             Some(n) if n >= min => Some(n),
             Some(n) => {
-                self.report(path, ProblemKind::OutOfRange { reason: format!("{n} is less than {min}") });
+                self.report(
+                    path,
+                    ProblemKind::OutOfRange {
+                        reason: format!("{n} is less than {min}"),
+                    },
+                );
                 None
             }
             None if value.as_f64().is_some_and(|n| n < min as f64) => {
-                self.report(path, ProblemKind::OutOfRange { reason: format!("{value} is less than {min}") });
+                self.report(
+                    path,
+                    ProblemKind::OutOfRange {
+                        reason: format!("{value} is less than {min}"),
+                    },
+                );
                 None
             }
             None => {
-                self.report(path, ProblemKind::WrongType { expected: "a whole number" });
+                self.report(
+                    path,
+                    ProblemKind::WrongType {
+                        expected: "a whole number",
+                    },
+                );
                 None
             }
         }
@@ -497,8 +657,14 @@ impl Validator {
             None => Some(FrameKind::Context),
             Some(Value::String(s)) if s == "context" => Some(FrameKind::Context),
             Some(other) => {
-                let found = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
-                self.report(format!("{path}.kind"), ProblemKind::UnknownKind { kind: found });
+                let found = other
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| other.to_string());
+                self.report(
+                    format!("{path}.kind"),
+                    ProblemKind::UnknownKind { kind: found },
+                );
                 None
             }
         };
@@ -507,7 +673,15 @@ impl Validator {
         let y = self.coord(&mut obj, "y", path);
         let w = self.size(&mut obj, "w", path);
         let h = self.size(&mut obj, "h", path);
-        Some(Frame { id: FrameId(id?), kind: kind?, name, x: x?, y: y?, w, h })
+        Some(Frame {
+            id: FrameId(id?),
+            kind: kind?,
+            name,
+            x: x?,
+            y: y?,
+            w,
+            h,
+        })
     }
 
     fn topic(&mut self, value: Value, path: &str) -> Option<Topic> {
@@ -515,21 +689,33 @@ impl Validator {
         let name = self.id(&mut obj, "name", path);
         let partitions = match obj.remove("partitions") {
             None | Some(Value::Null) => Some(1),
-            Some(v) => self.uint(v, &format!("{path}.partitions"), 1).and_then(|n| {
-                if n > u64::from(MAX_PARTITIONS) {
-                    self.report(format!("{path}.partitions"), ProblemKind::OutOfRange { reason: format!("{n} partitions; at most {MAX_PARTITIONS}") });
-                    None
-                } else {
-                    Some(n as u32)
-                }
-            }),
+            Some(v) => self
+                .uint(v, &format!("{path}.partitions"), 1)
+                .and_then(|n| {
+                    if n > u64::from(MAX_PARTITIONS) {
+                        self.report(
+                            format!("{path}.partitions"),
+                            ProblemKind::OutOfRange {
+                                reason: format!("{n} partitions; at most {MAX_PARTITIONS}"),
+                            },
+                        );
+                        None
+                    } else {
+                        Some(n as u32)
+                    }
+                }),
         };
         let key = self.opt_string(&mut obj, "key", path);
         let retention_ms = match obj.remove("retention_ms") {
             None | Some(Value::Null) => None,
             Some(v) => Some(self.uint(v, &format!("{path}.retention_ms"), 0)?),
         };
-        Some(Topic { name: name?, partitions: partitions?, key, retention_ms })
+        Some(Topic {
+            name: name?,
+            partitions: partitions?,
+            key,
+            retention_ms,
+        })
     }
 
     fn note(&mut self, value: Value, path: &str) -> Option<Note> {
@@ -548,7 +734,12 @@ impl Validator {
                 kind
             }
             Some(_) => {
-                self.report(format!("{path}.kind"), ProblemKind::WrongType { expected: "a string" });
+                self.report(
+                    format!("{path}.kind"),
+                    ProblemKind::WrongType {
+                        expected: "a string",
+                    },
+                );
                 None
             }
         };
@@ -562,7 +753,12 @@ impl Validator {
             None | Some(Value::Null) => Props::new(),
             Some(Value::Object(map)) => map,
             Some(_) => {
-                self.report(format!("{path}.props"), ProblemKind::WrongType { expected: "an object" });
+                self.report(
+                    format!("{path}.props"),
+                    ProblemKind::WrongType {
+                        expected: "an object",
+                    },
+                );
                 Props::new()
             }
         };
@@ -570,12 +766,28 @@ impl Validator {
             for (name, value) in &props {
                 if let Some(spec) = spec_of(kind, name) {
                     if let Err(reason) = spec.ty.check(value) {
-                        self.report(format!("{path}.props.{name}"), ProblemKind::BadProp { name: name.clone(), reason });
+                        self.report(
+                            format!("{path}.props.{name}"),
+                            ProblemKind::BadProp {
+                                name: name.clone(),
+                                reason,
+                            },
+                        );
                     }
                 }
             }
         }
-        Some(Note { id: NoteId(id?), kind: kind?, text, x: x?, y: y?, w, h, frame, props })
+        Some(Note {
+            id: NoteId(id?),
+            kind: kind?,
+            text,
+            x: x?,
+            y: y?,
+            w,
+            h,
+            frame,
+            props,
+        })
     }
 
     fn link(&mut self, value: Value, path: &str) -> Option<Link> {
@@ -583,7 +795,11 @@ impl Validator {
         let id = self.id(&mut obj, "id", path);
         let from = self.id(&mut obj, "from", path);
         let to = self.id(&mut obj, "to", path);
-        Some(Link { id: LinkId(id?), from: NoteId(from?), to: NoteId(to?) })
+        Some(Link {
+            id: LinkId(id?),
+            from: NoteId(from?),
+            to: NoteId(to?),
+        })
     }
 
     fn scenario(&mut self, value: Value, path: &str) -> Option<Scenario> {
@@ -600,7 +816,10 @@ impl Validator {
             None => Some(defaults.duration_ms),
             Some(v) => self.uint(v, &format!("{path}.duration_ms"), 1),
         };
-        Some(Scenario { seed: seed?, duration_ms: duration_ms? })
+        Some(Scenario {
+            seed: seed?,
+            duration_ms: duration_ms?,
+        })
     }
 }
 

@@ -39,7 +39,14 @@ impl PropType {
         match self {
             PropType::Bool => "true or false".into(),
             PropType::Text => "a text".into(),
-            PropType::Choice(options) => format!("one of {}", options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ")),
+            PropType::Choice(options) => format!(
+                "one of {}",
+                options
+                    .iter()
+                    .map(|o| format!("\"{o}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             PropType::Int { min, max } if *max == i64::MAX => format!("a whole number ≥ {min}"),
             PropType::Int { min, max } => format!("a whole number from {min} to {max}"),
             PropType::Number { min, max } if *max == f64::MAX => format!("a number ≥ {min}"),
@@ -56,18 +63,23 @@ impl PropType {
             (PropType::Choice(options), Value::String(s)) => options.contains(&s.as_str()),
             (PropType::Int { min, max }, Value::Number(n)) => {
                 n.as_i64().is_some_and(|v| v >= *min && v <= *max)
-                    || n.as_u64().is_some_and(|v| *max == i64::MAX && v > i64::MAX as u64)
+                    || n.as_u64()
+                        .is_some_and(|v| *max == i64::MAX && v > i64::MAX as u64)
             }
-            (PropType::Number { min, max }, Value::Number(n)) => {
-                n.as_f64().is_some_and(|v| v.is_finite() && v >= *min && v <= *max)
-            }
+            (PropType::Number { min, max }, Value::Number(n)) => n
+                .as_f64()
+                .is_some_and(|v| v.is_finite() && v >= *min && v <= *max),
             (PropType::TextList, Value::Array(items)) => items.iter().all(Value::is_string),
             _ => false,
         };
         if ok {
             Ok(())
         } else {
-            Err(format!("expected {}, found {}", self.describe(), short(value)))
+            Err(format!(
+                "expected {}, found {}",
+                self.describe(),
+                short(value)
+            ))
         }
     }
 }
@@ -97,44 +109,138 @@ pub struct PropSpec {
 const DELIVERY: &[&str] = &["at_least_once", "at_most_once", "exactly_once"];
 const RETRY: &[&str] = &["blocking", "topic"];
 const STORE: &[&str] = &["state", "event_sourced"];
-const NON_NEG: PropType = PropType::Number { min: 0.0, max: f64::MAX };
+const NON_NEG: PropType = PropType::Number {
+    min: 0.0,
+    max: f64::MAX,
+};
 const RATIO: PropType = PropType::Number { min: 0.0, max: 1.0 };
-const POSITIVE_INT: PropType = PropType::Int { min: 1, max: i64::MAX };
-const NON_NEG_INT: PropType = PropType::Int { min: 0, max: i64::MAX };
+const POSITIVE_INT: PropType = PropType::Int {
+    min: 1,
+    max: i64::MAX,
+};
+const NON_NEG_INT: PropType = PropType::Int {
+    min: 0,
+    max: i64::MAX,
+};
 
-const fn spec(name: &'static str, ty: PropType, default: &'static str, help: &'static str) -> PropSpec {
-    PropSpec { name, ty, help, default }
+const fn spec(
+    name: &'static str,
+    ty: PropType,
+    default: &'static str,
+    help: &'static str,
+) -> PropSpec {
+    PropSpec {
+        name,
+        ty,
+        help,
+        default,
+    }
 }
 
 const EVENT: &[PropSpec] = &[
-    spec("topic", PropType::Text, "the emitting aggregate's name", "topic the event is published to"),
-    spec("key", PropType::Text, "the aggregate's id_field", "record field used as partition key"),
-    spec("fields", PropType::TextList, "[]", "fields carried by the event"),
-    spec("failure", PropType::Bool, "false", "marks a failure or rejection event"),
+    spec(
+        "topic",
+        PropType::Text,
+        "the emitting aggregate's name",
+        "topic the event is published to",
+    ),
+    spec(
+        "key",
+        PropType::Text,
+        "the aggregate's id_field",
+        "record field used as partition key",
+    ),
+    spec(
+        "fields",
+        PropType::TextList,
+        "[]",
+        "fields carried by the event",
+    ),
+    spec(
+        "failure",
+        PropType::Bool,
+        "false",
+        "marks a failure or rejection event",
+    ),
 ];
 
 const AGGREGATE: &[PropSpec] = &[
-    spec("id_field", PropType::Text, "id", "field identifying one aggregate instance"),
-    spec("store", PropType::Choice(STORE), "state", "how the aggregate keeps its state"),
-    spec("outbox", PropType::Bool, "false", "events are published through a transactional outbox"),
+    spec(
+        "id_field",
+        PropType::Text,
+        "id",
+        "field identifying one aggregate instance",
+    ),
+    spec(
+        "store",
+        PropType::Choice(STORE),
+        "state",
+        "how the aggregate keeps its state",
+    ),
+    spec(
+        "outbox",
+        PropType::Bool,
+        "false",
+        "events are published through a transactional outbox",
+    ),
 ];
 
 const CONSUMER: &[PropSpec] = &[
     spec("group", PropType::Text, "the note id", "consumer group id"),
     spec("instances", POSITIVE_INT, "1", "consumers in the group"),
     spec("processing_ms", NON_NEG, "5", "time to process one message"),
-    spec("failure_rate", RATIO, "0", "share of messages whose processing fails"),
-    spec("idempotent", PropType::Bool, "false", "processing a message twice has no extra effect"),
-    spec("delivery", PropType::Choice(DELIVERY), "at_least_once", "when offsets are committed"),
+    spec(
+        "failure_rate",
+        RATIO,
+        "0",
+        "share of messages whose processing fails",
+    ),
+    spec(
+        "idempotent",
+        PropType::Bool,
+        "false",
+        "processing a message twice has no extra effect",
+    ),
+    spec(
+        "delivery",
+        PropType::Choice(DELIVERY),
+        "at_least_once",
+        "when offsets are committed",
+    ),
     spec("retries", NON_NEG_INT, "0", "attempts after a failure"),
-    spec("retry", PropType::Choice(RETRY), "blocking", "retry in place or through a retry topic"),
-    spec("dlq", PropType::Bool, "false", "failed messages go to a dead-letter topic"),
-    spec("ordered", PropType::Bool, "true for read models, else false", "relies on per-key order"),
+    spec(
+        "retry",
+        PropType::Choice(RETRY),
+        "blocking",
+        "retry in place or through a retry topic",
+    ),
+    spec(
+        "dlq",
+        PropType::Bool,
+        "false",
+        "failed messages go to a dead-letter topic",
+    ),
+    spec(
+        "ordered",
+        PropType::Bool,
+        "true for read models, else false",
+        "relies on per-key order",
+    ),
 ];
 
 const POLICY: &[PropSpec] = &[
-    spec("guard", PropType::Text, "none", "what stops the policy from looping"),
-    spec("compensates", PropType::Bool, "false", "undoes earlier steps when a failure event arrives"),
+    spec(
+        "guard",
+        PropType::Text,
+        "none",
+        "what stops the policy from looping",
+    ),
+    spec(
+        "compensates",
+        PropType::Bool,
+        "false",
+        "undoes earlier steps when a failure event arrives",
+    ),
 ];
 
 const READ_MODEL: &[PropSpec] = &[spec(
@@ -146,13 +252,28 @@ const READ_MODEL: &[PropSpec] = &[spec(
 
 const ACTOR: &[PropSpec] = &[
     spec("rate", NON_NEG, "1", "commands issued per second"),
-    spec("entities", POSITIVE_INT, "100", "distinct keys the commands address"),
-    spec("read_delay_ms", NON_NEG, "0", "how soon the actor reads after writing"),
+    spec(
+        "entities",
+        POSITIVE_INT,
+        "100",
+        "distinct keys the commands address",
+    ),
+    spec(
+        "read_delay_ms",
+        NON_NEG,
+        "0",
+        "how soon the actor reads after writing",
+    ),
 ];
 
 const EXTERNAL: &[PropSpec] = &[
     spec("latency_ms", NON_NEG, "50", "time a synchronous call takes"),
-    spec("availability", RATIO, "0.999", "share of calls that succeed"),
+    spec(
+        "availability",
+        RATIO,
+        "0.999",
+        "share of calls that succeed",
+    ),
 ];
 
 /// The known props of a kind, in inspector order.
@@ -196,7 +317,10 @@ impl PropsExt for Props {
     }
 
     fn number(&self, name: &str, default: f64) -> f64 {
-        self.get(name).and_then(Value::as_f64).filter(|v| v.is_finite()).unwrap_or(default)
+        self.get(name)
+            .and_then(Value::as_f64)
+            .filter(|v| v.is_finite())
+            .unwrap_or(default)
     }
 
     fn int(&self, name: &str, default: u64) -> u64 {
@@ -245,7 +369,10 @@ impl ConsumerProps {
     pub fn of(note: &Note) -> ConsumerProps {
         let p = &note.props;
         ConsumerProps {
-            group: p.text("group").map(str::to_string).unwrap_or_else(|| note.id.0.clone()),
+            group: p
+                .text("group")
+                .map(str::to_string)
+                .unwrap_or_else(|| note.id.0.clone()),
             instances: p.int("instances", 1).max(1),
             processing_ms: p.number("processing_ms", 5.0),
             failure_rate: p.number("failure_rate", 0.0),
@@ -301,10 +428,16 @@ mod tests {
     #[test]
     fn types_check_values_and_ranges() {
         assert!(RATIO.check(&json!(0.5)).is_ok());
-        assert!(RATIO.check(&json!(1.5)).unwrap_err().contains("from 0 to 1"));
+        assert!(RATIO
+            .check(&json!(1.5))
+            .unwrap_err()
+            .contains("from 0 to 1"));
         assert!(POSITIVE_INT.check(&json!(0)).is_err());
         assert!(POSITIVE_INT.check(&json!(2.5)).is_err());
-        assert!(PropType::Choice(DELIVERY).check(&json!("twice")).unwrap_err().contains("at_least_once"));
+        assert!(PropType::Choice(DELIVERY)
+            .check(&json!("twice"))
+            .unwrap_err()
+            .contains("at_least_once"));
         assert!(PropType::TextList.check(&json!(["a", 1])).is_err());
     }
 
