@@ -4,7 +4,11 @@ use super::{
     finding::{Finding, FixAction, HazardCode, Severity},
     index::{is_flow, Index, Ix, Marks},
 };
-use crate::model::{kind::LinkMeaning, kind::NoteKind, props::PropsExt};
+use crate::model::{
+    kind::LinkMeaning,
+    kind::NoteKind,
+    props::{PropsExt, DEFAULT_AVAILABILITY, DEFAULT_LATENCY_MS},
+};
 use serde_json::json;
 use std::collections::{BTreeSet, VecDeque};
 
@@ -258,13 +262,18 @@ pub(crate) fn synchronous_chain(ix: &Index, out: &mut Vec<Finding>) {
             .map(|&s| {
                 ix.note(s)
                     .props
-                    .number("availability", 0.999)
+                    .number("availability", DEFAULT_AVAILABILITY)
                     .clamp(0.0, 1.0)
             })
             .collect();
         let latency: f64 = systems
             .iter()
-            .map(|&s| ix.note(s).props.number("latency_ms", 50.0).max(0.0))
+            .map(|&s| {
+                ix.note(s)
+                    .props
+                    .number("latency_ms", DEFAULT_LATENCY_MS)
+                    .max(0.0)
+            })
             .sum::<f64>()
             .round();
         let mut parties: Vec<String> = systems.iter().map(|&s| ix.name(s)).collect();

@@ -7,7 +7,7 @@ use super::{
 use crate::model::{
     index::id_field,
     kind::{LinkMeaning, NoteKind},
-    props::PropsExt,
+    props::{PropsExt, DEFAULT_ENTITIES},
 };
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -192,8 +192,8 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
         }
         let entities: u64 = actors
             .iter()
-            .map(|&a| ix.note(a).props.int("entities", 100).max(1))
-            .sum();
+            .map(|&a| ix.note(a).props.int("entities", DEFAULT_ENTITIES).max(1))
+            .fold(0, u64::saturating_add);
         let partitions = u64::from(route.partitions);
         if partitions <= entities {
             continue;

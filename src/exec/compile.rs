@@ -27,14 +27,6 @@ use crate::model::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Highest rate an actor or source may have, in commands per second.
-pub const MAX_RATE: f64 = 1_000_000.0;
-/// Highest number of distinct keys a source addresses.
-pub const MAX_ENTITIES: u64 = 1_000_000;
-/// Highest number of instances of one consumer group (the broker's limit).
-pub const MAX_INSTANCES: u64 = 1_000;
-/// Longest latency, delay or processing time a prop may ask for (one hour, in ms).
-pub const MAX_DURATION_MS: f64 = 3_600_000.0;
 /// Longest name given to the broker (its own limit is longer, leaving room for the suffixes
 /// it adds to retry and dead-letter topics).
 const MAX_BROKER_NAME: usize = 200;
@@ -61,7 +53,8 @@ pub struct GroupPlan {
     pub note: NoteId,
     /// Group name on the broker.
     pub name: String,
-    /// Its settings, defaults applied (instances capped at [`MAX_INSTANCES`]).
+    /// Its settings, defaults applied (instances capped at
+    /// [`MAX_INSTANCES`](crate::model::limits::MAX_INSTANCES) for boards built in code).
     pub props: ConsumerProps,
     /// Topics (in [`Plan::topics`]) it subscribes to, in the order of its subscriptions.
     pub topics: Vec<TopicIx>,

@@ -4,7 +4,7 @@ use super::{
     board::{Board, Frame, FrameId, Link, LinkId, Note, NoteId, Topic},
     format::MAX_COORD,
     kind::{link_meaning, link_refusal},
-    limits::MAX_PARTITIONS,
+    limits::{OverLimit, MAX_PARTITIONS},
     props::spec_of,
 };
 use serde_json::Value;
@@ -344,8 +344,12 @@ impl Edit {
                     if t.name != name || name.is_empty() {
                         return Err(EditError::BadTopic("a topic needs a name, and keeps it".into()));
                     }
-                    if t.partitions < 1 || t.partitions > MAX_PARTITIONS {
+                    if t.partitions < 1 {
                         return Err(EditError::BadTopic(format!("partitions must be from 1 to {MAX_PARTITIONS}")));
+                    }
+                    if t.partitions > MAX_PARTITIONS {
+                        let over = OverLimit { name: "partitions", found: t.partitions.to_string(), max: MAX_PARTITIONS.into(), unit: "partitions" };
+                        return Err(EditError::BadTopic(over.to_string()));
                     }
                 }
                 let index = board.topics.iter().position(|t| t.name == name);

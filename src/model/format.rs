@@ -6,8 +6,8 @@
 use super::{
     board::{Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, Props, Scenario, Topic},
     kind::{link_meaning, link_refusal, NoteKind},
-    limits::MAX_PARTITIONS,
-    props::spec_of,
+    limits::{OverLimit, MAX_PARTITIONS, MAX_SCENARIO_MS},
+    props::{spec_of, PropError},
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -119,6 +119,9 @@ pub enum ProblemKind {
         /// What was expected and found.
         reason: String,
     },
+    /// A number is above the most the model allows (a prop, a topic's partitions, the
+    /// scenario's duration).
+    OverLimit(OverLimit),
     /// A number is outside its allowed range.
     OutOfRange {
         /// What the range is.
@@ -163,6 +166,7 @@ impl fmt::Display for ProblemKind {
             ProblemKind::ForbiddenLink { from, to } => write!(f, "{}", link_refusal(*from, *to)),
             ProblemKind::MissingFrame { frame } => write!(f, "frame \"{frame}\" does not exist"),
             ProblemKind::BadProp { name, reason } => write!(f, "prop \"{name}\": {reason}"),
+            ProblemKind::OverLimit(over) => write!(f, "{over}"),
             ProblemKind::OutOfRange { reason } => write!(f, "out of range: {reason}"),
             ProblemKind::MoreProblems { count } => write!(f, "…and {count} more problems"),
         }
@@ -238,6 +242,7 @@ impl ProblemKind {
             ProblemKind::ForbiddenLink { .. } => "forbidden_link",
             ProblemKind::MissingFrame { .. } => "missing_frame",
             ProblemKind::BadProp { .. } => "bad_prop",
+            ProblemKind::OverLimit(_) => "over_limit",
             ProblemKind::OutOfRange { .. } => "out_of_range",
             ProblemKind::MoreProblems { .. } => "more_problems",
         }
@@ -650,6 +655,28 @@ impl Validator {
         }
     }
 
+    /// `n` if it is at most `max`; else an [`OverLimit`] problem naming `name`, `n` and `max`.
+    fn at_most(
+        &mut self,
+        n: u64,
+        path: &str,
+        name: &'static str,
+        max: u64,
+        unit: &'static str,
+    ) -> Option<u64> {
+        if n <= max {
+            return Some(n);
+        }
+        let over = OverLimit {
+            name,
+            found: n.to_string(),
+            max: max as f64,
+            unit,
+        };
+        self.report(path, ProblemKind::OverLimit(over));
+        None
+    }
+
     fn frame(&mut self, value: Value, path: &str) -> Option<Frame> {
         let mut obj = self.object(value, path)?;
         let id = self.id(&mut obj, "id", path);
@@ -689,21 +716,14 @@ impl Validator {
         let name = self.id(&mut obj, "name", path);
         let partitions = match obj.remove("partitions") {
             None | Some(Value::Null) => Some(1),
-            Some(v) => self
-                .uint(v, &format!("{path}.partitions"), 1)
-                .and_then(|n| {
-                    if n > u64::from(MAX_PARTITIONS) {
-                        self.report(
-                            format!("{path}.partitions"),
-                            ProblemKind::OutOfRange {
-                                reason: format!("{n} partitions; at most {MAX_PARTITIONS}"),
-                            },
-                        );
-                        None
-                    } else {
-                        Some(n as u32)
-                    }
-                }),
+            Some(v) => {
+                let path = format!("{path}.partitions");
+                self.uint(v, &path, 1)
+                    .and_then(|n| {
+                        self.at_most(n, &path, "partitions", MAX_PARTITIONS.into(), "partitions")
+                    })
+                    .map(|n| n as u32)
+            }
         };
         let key = self.opt_string(&mut obj, "key", path);
         let retention_ms = match obj.remove("retention_ms") {
@@ -765,15 +785,15 @@ impl Validator {
         if let Some(kind) = kind {
             for (name, value) in &props {
                 if let Some(spec) = spec_of(kind, name) {
-                    if let Err(reason) = spec.ty.check(value) {
-                        self.report(
-                            format!("{path}.props.{name}"),
-                            ProblemKind::BadProp {
-                                name: name.clone(),
-                                reason,
-                            },
-                        );
-                    }
+                    let problem = match spec.check(value) {
+                        Ok(()) => continue,
+                        Err(PropError::OverLimit(over)) => ProblemKind::OverLimit(over),
+                        Err(PropError::Invalid(reason)) => ProblemKind::BadProp {
+                            name: name.clone(),
+                            reason,
+                        },
+                    };
+                    self.report(format!("{path}.props.{name}"), problem);
                 }
             }
         }
@@ -814,7 +834,11 @@ impl Validator {
         };
         let duration_ms = match obj.remove("duration_ms") {
             None => Some(defaults.duration_ms),
-            Some(v) => self.uint(v, &format!("{path}.duration_ms"), 1),
+            Some(v) => {
+                let path = format!("{path}.duration_ms");
+                self.uint(v, &path, 1)
+                    .and_then(|n| self.at_most(n, &path, "duration_ms", MAX_SCENARIO_MS, "ms"))
+            }
         };
         Some(Scenario {
             seed: seed?,

@@ -2,7 +2,6 @@
 
 use super::{
     broker_name, AggregatePlan, CommandPlan, EventPlan, GroupPlan, SourcePlan, SystemPlan,
-    MAX_DURATION_MS, MAX_ENTITIES, MAX_INSTANCES, MAX_RATE,
 };
 use crate::{
     exec::{
@@ -11,20 +10,16 @@ use crate::{
     },
     model::{
         index::BoardIndex,
-        props::{ConsumerProps, PropsExt},
+        limits::{MAX_ENTITIES, MAX_INSTANCES, MAX_LATENCY_MS, MAX_RATE, MAX_READ_DELAY_MS},
+        props::{
+            ConsumerProps, PropsExt, DEFAULT_AVAILABILITY, DEFAULT_ENTITIES, DEFAULT_LATENCY_MS,
+            DEFAULT_RATE, DEFAULT_READ_DELAY_MS,
+        },
         LinkMeaning, NoteKind,
     },
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-/// An external system's call latency when it names none (ms; the prop's default).
-const DEFAULT_LATENCY_MS: f64 = 50.0;
-/// An external system's availability when it names none (the prop's default).
-const DEFAULT_AVAILABILITY: f64 = 0.999;
-/// A source's rate when it names none (per second; the prop's default).
-const DEFAULT_RATE: f64 = 1.0;
-/// A source's distinct keys when it names none (the prop's default).
-const DEFAULT_ENTITIES: u64 = 100;
 /// Shortest word that counts when matching a command to its events.
 const MIN_WORD_CHARS: usize = 3;
 /// Characters of a word compared (a crude stem: "reserve" and "reserved" match).
@@ -38,12 +33,10 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A duration prop in ms, clamped to [`MAX_DURATION_MS`].
-fn duration_ms(ix: &BoardIndex, i: NoteIx, name: &str, default: f64) -> u64 {
-    ix.note(i)
-        .props
-        .number(name, default)
-        .clamp(0.0, MAX_DURATION_MS) as u64
+/// A duration prop in ms, clamped to `0 ..= max`, the prop's limit (a loaded board is within
+/// it already; a board built in code may not be).
+fn duration_ms(ix: &BoardIndex, i: NoteIx, name: &str, default: f64, max: f64) -> u64 {
+    ix.note(i).props.number(name, default).clamp(0.0, max) as u64
 }
 
 /// One group per consuming note some event feeds, in board order, with each note's group;
@@ -102,7 +95,7 @@ pub(super) fn groups(
         }
         group_of[i.index()] = Some(g);
         let own_latency_ms = if ix.kind(i) == NoteKind::ExternalSystem {
-            duration_ms(ix, i, "latency_ms", DEFAULT_LATENCY_MS)
+            duration_ms(ix, i, "latency_ms", DEFAULT_LATENCY_MS, MAX_LATENCY_MS)
         } else {
             0
         };
@@ -138,7 +131,8 @@ fn is_source(ix: &BoardIndex, i: NoteIx) -> bool {
     }
 }
 
-/// The sources, in board order, their rates and entities capped.
+/// The sources, in board order, their rates and entities capped at the model's limits (with a
+/// warning: only a board built in code can be over them, a loaded one is refused).
 pub(super) fn sources(ix: &BoardIndex, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourcePlan> {
     let mut sources = Vec::new();
     for i in ix.notes().filter(|&i| is_source(ix, i)) {
@@ -174,7 +168,13 @@ pub(super) fn sources(ix: &BoardIndex, diagnostics: &mut Vec<Diagnostic>) -> Vec
             note: ix.id(i),
             rate,
             entities,
-            read_delay_ms: duration_ms(ix, i, "read_delay_ms", 0.0),
+            read_delay_ms: duration_ms(
+                ix,
+                i,
+                "read_delay_ms",
+                DEFAULT_READ_DELAY_MS,
+                MAX_READ_DELAY_MS,
+            ),
             ix: i,
             issues: ix.succ_in_link_order(i, LinkMeaning::Issues),
             publishes,
@@ -197,7 +197,7 @@ pub(super) fn aggregate(ix: &BoardIndex, i: NoteIx) -> AggregatePlan {
 /// How an external system answers.
 pub(super) fn system(ix: &BoardIndex, i: NoteIx) -> SystemPlan {
     SystemPlan {
-        latency_ms: duration_ms(ix, i, "latency_ms", DEFAULT_LATENCY_MS),
+        latency_ms: duration_ms(ix, i, "latency_ms", DEFAULT_LATENCY_MS, MAX_LATENCY_MS),
         availability: ix
             .note(i)
             .props

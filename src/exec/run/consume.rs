@@ -11,11 +11,10 @@ use super::{
 use crate::{
     broker::{DeliveryId, GroupId, MemberId, Outcome, TraceEntry, TraceEvent},
     exec::{
-        compile::MAX_DURATION_MS,
         ix::{GroupIx, NoteIx},
         ExecEventKind, MessageId, SignKind,
     },
-    model::{props::Delivery, NoteKind},
+    model::{limits::MAX_PROCESSING_MS, props::Delivery, NoteKind},
 };
 
 /// The worst measure of a duplicate apply: the message was applied twice.
@@ -182,7 +181,7 @@ impl Run {
         let poisoned = self.poisoned.contains(&d.record);
         let mut fail = poisoned || self.chance(failure_rate);
         let extra = self.extra.get(&d.member).copied().unwrap_or(0);
-        let mut duration = (processing.clamp(0.0, MAX_DURATION_MS) as u64)
+        let mut duration = (processing.clamp(0.0, MAX_PROCESSING_MS) as u64)
             .saturating_add(extra)
             .saturating_add(own);
         if !fail {
