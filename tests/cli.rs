@@ -200,3 +200,35 @@ fn simulate_exits_2_when_the_board_cannot_load_or_run() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("consumer group \"g\""));
     assert_eq!(flowstorm(&["simulate", &fixture("hazards/hardened-pos.json"), "--seed", "x"]).status.code(), Some(2));
 }
+
+#[test]
+fn validate_refuses_a_board_over_its_limits_naming_each() {
+    let file = fixture("limits/over-every-limit.json");
+    let out = flowstorm(&["validate", &file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for line in [
+        "$.topics[0].partitions: partitions is 10001; at most 10000 partitions",
+        "$.notes[0].props.rate: rate is 1000000; at most 1000 commands per second",
+        "$.notes[3].props.instances: instances is 101; at most 100 instances",
+        "$.notes[4].props.latency_ms: latency_ms is 90000; at most 60000 ms",
+        "$.scenario.duration_ms: duration_ms is 3600001; at most 3600000 ms",
+    ] {
+        assert!(stderr.contains(line), "{line} in {stderr}");
+    }
+    let json = flowstorm(&["validate", &file, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&json.stderr).expect("JSON on stderr");
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 11, "every limit, one problem each");
+    assert!(
+        problems.iter().all(|p| p["code"] == "over_limit"),
+        "{problems:?}"
+    );
+    assert_eq!(problems[1]["path"], "$.notes[0].props.rate");
+    assert_eq!(
+        problems[1]["message"],
+        "rate is 1000000; at most 1000 commands per second"
+    );
+}

@@ -2,6 +2,11 @@
 
 use flowstorm::model::{
     format::{load, save, save_compact, ProblemKind, CURRENT_VERSION},
+    limits::{
+        OverLimit, MAX_ENTITIES, MAX_INSTANCES, MAX_LATENCY_MS, MAX_PARTITIONS, MAX_PROCESSING_MS,
+        MAX_RATE, MAX_READ_DELAY_MS, MAX_RETRIES, MAX_SCENARIO_MS,
+    },
+    props::{specs, PropType},
     Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, NoteKind, Scenario, Topic,
 };
 use proptest::prelude::*;
@@ -372,6 +377,230 @@ fn garbage_never_panics() {
     ] {
         assert!(load(text).is_err(), "{text:?}");
     }
+}
+
+// ---- limits ---------------------------------------------------------------------------------
+
+/// Every limited prop: its kind, name, limit and unit (docs/FORMAT.md, "Props").
+const LIMITED: [(NoteKind, &str, f64, &str); 10] = [
+    (NoteKind::Actor, "rate", MAX_RATE, "commands per second"),
+    (NoteKind::Actor, "entities", MAX_ENTITIES as f64, "keys"),
+    (NoteKind::Actor, "read_delay_ms", MAX_READ_DELAY_MS, "ms"),
+    (
+        NoteKind::Policy,
+        "instances",
+        MAX_INSTANCES as f64,
+        "instances",
+    ),
+    (
+        NoteKind::ReadModel,
+        "processing_ms",
+        MAX_PROCESSING_MS,
+        "ms",
+    ),
+    (NoteKind::Policy, "retries", MAX_RETRIES as f64, "retries"),
+    (NoteKind::ExternalSystem, "latency_ms", MAX_LATENCY_MS, "ms"),
+    (
+        NoteKind::ExternalSystem,
+        "rate",
+        MAX_RATE,
+        "commands per second",
+    ),
+    (
+        NoteKind::ExternalSystem,
+        "entities",
+        MAX_ENTITIES as f64,
+        "keys",
+    ),
+    (
+        NoteKind::ExternalSystem,
+        "instances",
+        MAX_INSTANCES as f64,
+        "instances",
+    ),
+];
+
+fn one_note(kind: NoteKind, name: &str, value: Value) -> String {
+    board_json(
+        json!([{"id": "n", "kind": kind.as_str(), "x": 0, "y": 0, "props": {name: value}}]),
+        json!([]),
+    )
+}
+
+#[test]
+fn the_limits_are_the_documented_ones() {
+    assert_eq!(MAX_RATE, 1_000.0);
+    assert_eq!(MAX_ENTITIES, 1_000_000);
+    assert_eq!(MAX_INSTANCES, 100);
+    assert_eq!(MAX_PARTITIONS, 10_000);
+    assert_eq!(MAX_PROCESSING_MS, 60_000.0);
+    assert_eq!(MAX_RETRIES, 1_000);
+    assert_eq!(MAX_LATENCY_MS, 60_000.0);
+    assert_eq!(MAX_READ_DELAY_MS, 60_000.0);
+    assert_eq!(MAX_SCENARIO_MS, 3_600_000);
+    for (kind, name, max, unit) in LIMITED {
+        let spec = specs(kind).into_iter().find(|s| s.name == name).unwrap();
+        assert_eq!(
+            (spec.limit(), spec.unit),
+            (Some(max), Some(unit)),
+            "{kind:?} {name}"
+        );
+    }
+    for kind in NoteKind::ALL {
+        for spec in specs(kind).into_iter().filter(|s| s.limit().is_some()) {
+            let checked = LIMITED.iter().any(|(_, name, _, _)| *name == spec.name);
+            assert!(
+                checked,
+                "{kind:?} {} has a limit this test does not check",
+                spec.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_limited_prop_loads_at_its_limit_and_is_refused_just_over_it() {
+    for (kind, name, max, unit) in LIMITED {
+        let spec = specs(kind).into_iter().find(|s| s.name == name).unwrap();
+        let (at, over) = if matches!(spec.ty, PropType::Int { .. }) {
+            (json!(max as u64), json!(max as u64 + 1))
+        } else {
+            (json!(max), json!(max + 0.5))
+        };
+        let board = load(&one_note(kind, name, at.clone()))
+            .unwrap_or_else(|e| panic!("{name} at its limit loads: {e}"));
+        assert_eq!(board.notes[0].props[name], at);
+        let found = problems(&one_note(kind, name, over.clone()));
+        let expected = OverLimit {
+            name,
+            found: over.to_string(),
+            max,
+            unit,
+        };
+        assert_eq!(
+            found,
+            vec![(
+                format!("$.notes[0].props.{name}"),
+                ProblemKind::OverLimit(expected)
+            )],
+            "{kind:?}"
+        );
+        let message = found[0].1.to_string();
+        assert_eq!(message, format!("{name} is {over}; at most {max} {unit}"));
+    }
+}
+
+#[test]
+fn an_over_limit_message_names_the_prop_the_value_and_the_limit() {
+    let err = load(&one_note(NoteKind::Actor, "rate", json!(1_000_000))).unwrap_err();
+    assert_eq!(err.problems[0].path, "$.notes[0].props.rate");
+    assert_eq!(
+        err.problems[0].kind.to_string(),
+        "rate is 1000000; at most 1000 commands per second"
+    );
+    assert_eq!(err.problems[0].kind.code(), "over_limit");
+    assert_eq!(err.to_json()[0]["code"], "over_limit");
+}
+
+#[test]
+fn below_minimum_and_wrong_types_of_limited_props_stay_bad_props() {
+    let found = problems(&board_json(
+        json!([
+            {"id":"a","kind":"actor","x":0,"y":0,"props":{"rate":-1,"entities":0,"read_delay_ms":"soon"}},
+            {"id":"p","kind":"policy","x":0,"y":0,"props":{"instances":2.5,"retries":-1}}
+        ]),
+        json!([]),
+    ));
+    let reasons: Vec<String> = found.iter().map(|(p, k)| format!("{p}: {k}")).collect();
+    assert_eq!(
+        reasons,
+        [
+            "$.notes[0].props.rate: prop \"rate\": expected a number from 0 to 1000 commands per second, found -1",
+            "$.notes[0].props.entities: prop \"entities\": expected a whole number from 1 to 1000000 keys, found 0",
+            "$.notes[0].props.read_delay_ms: prop \"read_delay_ms\": expected a number from 0 to 60000 ms, found \"soon\"",
+            "$.notes[1].props.instances: prop \"instances\": expected a whole number from 1 to 100 instances, found 2.5",
+            "$.notes[1].props.retries: prop \"retries\": expected a whole number from 0 to 1000 retries, found -1",
+        ]
+    );
+}
+
+#[test]
+fn topic_partitions_and_scenario_duration_have_limits_too() {
+    let at = json!({
+        "format": "flowstorm-board", "version": 1,
+        "topics": [{"name": "t", "partitions": MAX_PARTITIONS}],
+        "scenario": {"duration_ms": MAX_SCENARIO_MS}
+    });
+    let board = load(&at.to_string()).expect("at the limits a board loads");
+    assert_eq!(board.topics[0].partitions, MAX_PARTITIONS);
+    assert_eq!(board.scenario.unwrap().duration_ms, MAX_SCENARIO_MS);
+    let over = json!({
+        "format": "flowstorm-board", "version": 1,
+        "topics": [{"name": "t", "partitions": MAX_PARTITIONS + 1, "retention_ms": u64::MAX}],
+        "scenario": {"seed": 3, "duration_ms": u64::MAX}
+    });
+    let found: Vec<String> = problems(&over.to_string())
+        .iter()
+        .map(|(p, k)| format!("{p}: {k}"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "$.topics[0].partitions: partitions is 10001; at most 10000 partitions",
+            "$.scenario.duration_ms: duration_ms is 18446744073709551615; at most 3600000 ms",
+        ],
+        "retention has no limit"
+    );
+}
+
+#[test]
+fn a_file_over_every_limit_lists_each_and_loads_nothing() {
+    let text = include_str!("fixtures/limits/over-every-limit.json");
+    let err = load(text).expect_err("over its limits, the board is refused");
+    let found: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        found,
+        [
+            "$.topics[0].partitions: partitions is 10001; at most 10000 partitions",
+            "$.notes[0].props.rate: rate is 1000000; at most 1000 commands per second",
+            "$.notes[0].props.entities: entities is 1000001; at most 1000000 keys",
+            "$.notes[0].props.read_delay_ms: read_delay_ms is 60001; at most 60000 ms",
+            "$.notes[3].props.instances: instances is 101; at most 100 instances",
+            "$.notes[3].props.processing_ms: processing_ms is 60000.5; at most 60000 ms",
+            "$.notes[3].props.retries: retries is 1001; at most 1000 retries",
+            "$.notes[4].props.latency_ms: latency_ms is 90000; at most 60000 ms",
+            "$.notes[4].props.rate: rate is 1001; at most 1000 commands per second",
+            "$.notes[4].props.entities: entities is 2000000; at most 1000000 keys",
+            "$.scenario.duration_ms: duration_ms is 3600001; at most 3600000 ms",
+        ]
+    );
+    assert!(err.problems.iter().all(|p| p.kind.code() == "over_limit"));
+    // Within the limits, the same file loads whole: nothing else in it was lost or refused.
+    let mut fixed: Value = serde_json::from_str(text).unwrap();
+    fixed["topics"][0]["partitions"] = json!(MAX_PARTITIONS);
+    fixed["scenario"]["duration_ms"] = json!(MAX_SCENARIO_MS);
+    for (note, name) in [
+        (0, "rate"),
+        (0, "entities"),
+        (0, "read_delay_ms"),
+        (3, "instances"),
+        (3, "processing_ms"),
+        (3, "retries"),
+        (4, "latency_ms"),
+        (4, "rate"),
+        (4, "entities"),
+    ] {
+        fixed["notes"][note]["props"]
+            .as_object_mut()
+            .unwrap()
+            .remove(name);
+    }
+    let board = load(&fixed.to_string()).expect("within the limits the file loads");
+    assert_eq!(
+        (board.notes.len(), board.links.len(), board.topics.len()),
+        (5, 4, 1)
+    );
+    assert_eq!(board.notes[0].props["badge"], json!("kept"));
 }
 
 // ---- property tests -------------------------------------------------------------------------
