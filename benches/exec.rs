@@ -1,13 +1,70 @@
-//! Execution speed: commands run end to end through the sample point-of-sale board, and the
-//! time to show an arbitrary moment of a 60-second run. Prints `name value unit` lines.
+//! Execution speed: commands run end to end through the sample point-of-sale board, the time
+//! to show an arbitrary moment of a 60-second run re-run from the start, and of a one-hour run
+//! played once with checkpoints, with what the checkpoints cost in memory. Prints
+//! `name value unit` lines.
 
 use flowstorm::{
     analysis,
-    exec::{Run, RunConfig},
+    exec::{Run, RunConfig, Timeline},
     model::{sample::sample, NoteId},
 };
 use serde_json::json;
-use std::{hint::black_box, time::Instant};
+use std::{
+    alloc::{GlobalAlloc, Layout, System},
+    hint::black_box,
+    sync::atomic::{AtomicUsize, Ordering},
+    time::Instant,
+};
+
+/// Bytes allocated and not yet freed, to weigh the checkpoints.
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+/// The system allocator, counting live bytes.
+struct Counting;
+
+// SAFETY: every call goes to the system allocator unchanged; only a counter is added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        System.alloc(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.dealloc(ptr, layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE_BYTES.fetch_add(new_size, Ordering::Relaxed);
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// A one-hour run of the sample board (ms).
+const HOUR_MS: u64 = 3_600_000;
+
+/// Random moments below `end`, the same every time (xorshift).
+fn moments(n: usize, end: u64) -> Vec<u64> {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    (0..n)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % end
+        })
+        .collect()
+}
+
+/// The median of some timings.
+fn median(mut ms: Vec<f64>) -> f64 {
+    ms.sort_by(f64::total_cmp);
+    ms.get(ms.len() / 2).copied().unwrap_or(0.0)
+}
 
 fn main() {
     // A long, busy run: the cashier issues 100,000 commands/s for 10 s of simulated time;
@@ -73,4 +130,39 @@ fn main() {
     }
     println!("scrub_native_ms {:.2} ms", total / n as f64);
     println!("scrub_native_worst_ms {worst:.2} ms");
+
+    // Scrubbing an hour: played forward once with checkpoints, then moments shown at random.
+    let config = RunConfig {
+        seed: 42,
+        duration_ms: HOUR_MS,
+        ..RunConfig::default()
+    };
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let mut plain = Run::new(&board, config.clone()).expect("the sample board runs");
+    plain.step_until(HOUR_MS);
+    let plain_bytes = LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before);
+    drop(plain);
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let start = Instant::now();
+    let mut timeline = Timeline::new(&board, config).expect("the sample board runs");
+    timeline.seek(HOUR_MS);
+    let play_s = start.elapsed().as_secs_f64();
+    let timeline_bytes = LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before);
+    let work = timeline.run().work_done();
+    println!("exec_work_per_s {:.0} units/s", work as f64 / play_s);
+    println!("checkpoints_3600s {} checkpoints", timeline.checkpoints());
+    println!(
+        "checkpoint_bytes_3600s {} bytes",
+        timeline_bytes.saturating_sub(plain_bytes)
+    );
+    let mut times = Vec::new();
+    for t in moments(40, HOUR_MS) {
+        let start = Instant::now();
+        timeline.seek(t);
+        black_box(analysis::dynamic::snapshot(timeline.run()));
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    let worst = times.iter().copied().fold(0.0, f64::max);
+    println!("scrub_native_ms_3600s {:.2} ms", median(times));
+    println!("scrub_native_worst_ms_3600s {worst:.2} ms");
 }

@@ -35,7 +35,9 @@ mod run;
 pub use compile::{compile, GroupPlan, Plan, SourcePlan, TopicPlan};
 pub use diagnostic::{Diagnostic, Level, Problem};
 pub use fault::{Fault, FaultError};
-pub use run::{PublishedFailure, Run};
+pub use run::{
+    History, HistoryIter, PublishedFailure, Run, Stepped, Timeline, FIRST_SPACING, MAX_CHECKPOINTS,
+};
 
 use crate::{
     broker::TopicPartition,

@@ -232,3 +232,63 @@ fn validate_refuses_a_board_over_its_limits_naming_each() {
         "rate is 1000000; at most 1000 commands per second"
     );
 }
+
+/// The sample board made as heavy as the limits allow: the cashier issues 1,000 commands/s onto
+/// 64 partitions.
+fn heavy_board(name: &str) -> tempfile_path::TempFile {
+    let sample = std::fs::read_to_string(format!("{}/src/model/sample.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut board: serde_json::Value = serde_json::from_str(&sample).unwrap();
+    for note in board["notes"].as_array_mut().unwrap() {
+        if note["id"] == "cashier" {
+            note["props"]["rate"] = serde_json::json!(flowstorm::model::limits::MAX_RATE);
+        }
+    }
+    for topic in board["topics"].as_array_mut().unwrap() {
+        topic["partitions"] = serde_json::json!(64);
+    }
+    tempfile_path::TempFile::new(name, &board.to_string())
+}
+
+#[test]
+fn simulate_of_a_heavy_board_stops_at_max_events_and_says_so() {
+    let heavy = heavy_board("heavy.json");
+    let started = std::time::Instant::now();
+    let out = flowstorm(&["simulate", heavy.path(), "--duration", "60000", "--max-events", "200000"]);
+    assert!(started.elapsed().as_secs() < 30, "bounded: {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("flowstorm: stopped after 200,000 events at "), "{stderr}");
+    assert!(
+        stderr.contains(" ms of 61,000 ms simulated (--max-events 200000); raise --max-events or shorten --duration"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("cashier (actor): "), "what was simulated so far is printed: {stdout}");
+
+    let json = flowstorm(&["simulate", heavy.path(), "--duration", "60000", "--max-events", "100000", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON report");
+    assert_eq!(v["stopped"]["events"], 100_000);
+    assert_eq!(v["stopped"]["max_events"], 100_000);
+    assert!(v["stopped"]["at_ms"].as_u64().unwrap() < 60_000);
+
+}
+
+#[test]
+fn simulate_of_a_normal_board_is_unchanged_by_max_events() {
+    let sample = format!("{}/src/model/sample.json", env!("CARGO_MANIFEST_DIR"));
+    let plain = flowstorm(&["simulate", &sample, "--seed", "7", "--duration", "3000"]);
+    let bounded = flowstorm(&["simulate", &sample, "--seed", "7", "--duration", "3000", "--max-events", "1000000"]);
+    assert_eq!(bounded.status.code(), Some(0));
+    assert_eq!(plain.stdout, bounded.stdout);
+    assert!(bounded.stderr.is_empty());
+    // An hour of the sample board fits the default bound.
+    let hour = flowstorm(&["simulate", &sample, "--duration", "3600000", "--format", "json"]);
+    assert_eq!(hour.status.code(), Some(0), "{}", String::from_utf8_lossy(&hour.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&hour.stdout).unwrap();
+    assert!(v.get("stopped").is_none());
+    assert_eq!(flowstorm(&["simulate", &sample, "--max-events", "many"]).status.code(), Some(2));
+    let help = flowstorm(&["--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--max-events bounds the work"));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("default 5000000"));
+}

@@ -7,6 +7,9 @@ use flowstorm::{
 };
 use serde_json::{json, Value};
 
+#[path = "exec/stepping.rs"]
+mod stepping;
+
 fn fixture(path: &str) -> Board {
     let text = std::fs::read_to_string(format!(
         "{}/tests/fixtures/{path}",

@@ -12,11 +12,21 @@ const USAGE: &str = "usage: flowstorm <command> FILE [options]
 commands:
   validate FILE [--format text|json]   check that FILE is a well-formed Flowstorm board
   check FILE [--format text|json]      find eventual-consistency hazards (FS001–FS012) on the board
-  simulate FILE [--seed N] [--duration MS] [--format text|json]
-                                       run the board headless; print counts, lag and the hazards seen
+  simulate FILE [--seed N] [--duration MS] [--max-events N] [--format text|json]
+                                       run the board headless; print counts, lag and the hazards seen.
+                                       --max-events bounds the work (broker events and run timers,
+                                       default 5000000, a few seconds); a run that needs more stops
+                                       there, prints what it simulated and says so on stderr
 
-exit codes: 0 ok, 1 findings (check), 2 the file cannot be loaded or run, or bad usage
+exit codes: 0 ok, 1 findings (check), 2 the file cannot be loaded or run, the simulation
+stopped at --max-events, or bad usage
 (simulate reports the hazards it sees but exits 0: they describe the run, they do not fail it)";
+
+/// Units of work `simulate` does at most unless `--max-events` says otherwise: a few seconds
+/// here; an hour of the sample board takes well under a tenth of it.
+const DEFAULT_MAX_EVENTS: u64 = 5_000_000;
+/// How long in-flight work may finish after the simulated duration (ms).
+const DRAIN_MS: u64 = 1_000;
 
 /// Output format of a command.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -41,6 +51,7 @@ struct Args {
     format: Format,
     seed: Option<u64>,
     duration: Option<u64>,
+    max_events: u64,
 }
 
 fn number(flag: &str, value: Option<&String>) -> Result<u64, UsageError> {
@@ -52,6 +63,7 @@ fn parse_args(rest: &[String]) -> Result<Args, UsageError> {
     let mut file = None;
     let mut format = Format::Text;
     let (mut seed, mut duration) = (None, None);
+    let mut max_events = DEFAULT_MAX_EVENTS;
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -65,13 +77,14 @@ fn parse_args(rest: &[String]) -> Result<Args, UsageError> {
             }
             "--seed" => seed = Some(number("--seed", it.next())?),
             "--duration" => duration = Some(number("--duration", it.next())?.min(3_600_000)),
+            "--max-events" => max_events = number("--max-events", it.next())?,
             flag if flag.starts_with("--") => return Err(UsageError(format!("unknown option {flag}"))),
             path if file.is_none() => file = Some(path.to_string()),
             extra => return Err(UsageError(format!("unexpected argument \"{extra}\""))),
         }
     }
     let file = file.ok_or_else(|| UsageError("missing FILE".into()))?;
-    Ok(Args { file, format, seed, duration })
+    Ok(Args { file, format, seed, duration, max_events })
 }
 
 /// Reads and loads a board, printing every problem to stderr when it fails.
@@ -182,6 +195,9 @@ fn simulate(args: &Args) -> ExitCode {
     let mut config = RunConfig::for_board(&board);
     config.seed = args.seed.unwrap_or(config.seed);
     config.duration_ms = args.duration.unwrap_or(config.duration_ms);
+    // The report reads counters, lag and signs, never the event log or the hops: not keeping
+    // them saves memory and time on heavy boards (the trace hash covers the events either way).
+    config.record_events = false;
     let mut run = match Run::new(&board, config.clone()) {
         Ok(run) => run,
         Err(diagnostics) => {
@@ -191,7 +207,7 @@ fn simulate(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    run.run_to_end(1_000);
+    let stepped = run.run_to_end_within(DRAIN_MS, args.max_events);
     let findings = analysis::dynamic::findings(&run);
     let kind = |id: &model::NoteId| board.note(id).map_or("", |n| n.kind.as_str());
     let groups: Vec<serde_json::Value> = run
@@ -217,16 +233,17 @@ fn simulate(args: &Args) -> ExitCode {
                 .into_iter()
                 .map(|(id, c)| serde_json::json!({"note": id, "kind": kind(&id), "handled": c.handled, "failed": c.failed, "in_flight": c.in_flight}))
                 .collect();
-            println!(
-                "{}",
-                serde_json::json!({
-                    "file": args.file, "seed": config.seed, "duration_ms": config.duration_ms,
-                    "commands": run.commands_issued(), "messages": run.message_count(),
-                    "trace_hash": format!("{:016x}", run.trace_hash()),
-                    "counters": counters, "groups": groups, "hazards": findings,
-                    "diagnostics": run.diagnostics(),
-                })
-            );
+            let mut report = serde_json::json!({
+                "file": args.file, "seed": config.seed, "duration_ms": config.duration_ms,
+                "commands": run.commands_issued(), "messages": run.message_count(),
+                "trace_hash": format!("{:016x}", run.trace_hash()),
+                "counters": counters, "groups": groups, "hazards": findings,
+                "diagnostics": run.diagnostics(),
+            });
+            if !stepped.reached {
+                report["stopped"] = serde_json::json!({"events": run.work_done(), "at_ms": run.now(), "max_events": args.max_events});
+            }
+            println!("{report}");
         }
         Format::Text => {
             println!("{}: seed {}, {} ms, {} commands, {} messages, trace {:016x}", args.file, config.seed, config.duration_ms, run.commands_issued(), run.message_count(), run.trace_hash());
@@ -250,7 +267,30 @@ fn simulate(args: &Args) -> ExitCode {
             print!("{}", render_text(&board, &findings));
         }
     }
+    if !stepped.reached {
+        eprintln!(
+            "flowstorm: stopped after {} events at {} ms of {} ms simulated (--max-events {}); raise --max-events or shorten --duration",
+            grouped(run.work_done()),
+            grouped(run.now()),
+            grouped(config.duration_ms.saturating_add(DRAIN_MS)),
+            args.max_events
+        );
+        return ExitCode::from(2);
+    }
     ExitCode::SUCCESS
+}
+
+/// A number with its thousands grouped: 20,000,000.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn main() -> ExitCode {

@@ -112,7 +112,7 @@ pub struct GroupLag {
     pub max_lag_ms: u64,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Topic {
     pub name: String,
     pub config: TopicConfig,
@@ -125,14 +125,14 @@ pub(crate) struct Topic {
     pub dead_letter_topic: Option<TopicId>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct TxnProducer {
     pub open: bool,
     pub partitions: SortedSet<(TopicId, u32)>,
 }
 
 /// Scheduled work.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Action {
     Poll {
         member: MemberId,
@@ -214,7 +214,7 @@ fn is_stale(members: &[Member], action: &Action) -> bool {
 }
 
 /// The broker: topics, groups, producers, scheduler and trace.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Cluster {
     pub(crate) config: ClusterConfig,
     pub(crate) topics: Vec<Topic>,
@@ -318,6 +318,12 @@ impl Cluster {
     /// Time of the next scheduled action.
     pub fn next_time(&self) -> Option<u64> {
         self.sched.peek_time()
+    }
+
+    /// True when [`Cluster::step_until`] with `t` may have something to return: an event
+    /// waiting, or an action due at or before `t` (one that turns out stale counts too).
+    pub fn due_by(&self, t: u64) -> bool {
+        !self.outbox.is_empty() || self.sched.peek_time().is_some_and(|at| at <= t)
     }
 
     // ----- simulation loop ---------------------------------------------------------------

@@ -224,7 +224,7 @@ pub(crate) struct InFlight {
 }
 
 /// Internal state of one member.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Member {
     pub group: GroupId,
     pub name: String,
@@ -269,7 +269,7 @@ impl Member {
 }
 
 /// Internal state of one consumer group (the coordinator's view).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Group {
     pub config: GroupConfig,
     /// Subscribed topics, retry topics included.

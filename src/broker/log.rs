@@ -7,7 +7,7 @@
 //! Retention drops whole sealed segments (advancing the log-start offset), as Kafka does.
 
 use super::sorted::SortedMap;
-use std::collections::VecDeque;
+use std::{collections::VecDeque, sync::Arc};
 
 /// Largest encoded record accepted (Kafka's default `message.max.bytes` is about 1 MiB).
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
@@ -54,7 +54,7 @@ pub struct RecordView<'a> {
     pub headers: Vec<(u32, &'a [u8])>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Segment {
     base_offset: u64,
     base_ts: u64,
@@ -153,9 +153,11 @@ fn decode_meta(buf: &[u8], base_ts: u64, at: &mut usize) -> Option<(u8, EntryMet
 }
 
 /// One partition's log: segments, offsets and transaction state.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PartitionLog {
-    segments: VecDeque<Segment>,
+    /// Sealed segments are shared between clones of the log (a clone copies only the active
+    /// segment, and only when it is next appended to).
+    segments: VecDeque<Arc<Segment>>,
     log_start: u64,
     next_offset: u64,
     segment_records: usize,
@@ -225,17 +227,18 @@ impl PartitionLog {
             }
         };
         if roll {
-            if let Some(last) = self.segments.back_mut() {
+            // A segment shared with a clone keeps its spare capacity rather than being copied.
+            if let Some(last) = self.segments.back_mut().and_then(Arc::get_mut) {
                 last.data.shrink_to_fit();
                 last.pos.shrink_to_fit();
             }
             let cap = self.segment_records.min(4096);
             self.segments
-                .push_back(Segment::new(self.next_offset, ts, cap));
+                .push_back(Arc::new(Segment::new(self.next_offset, ts, cap)));
         }
         // A segment was just pushed if none existed.
         let idx = self.segments.len() - 1;
-        &mut self.segments[idx]
+        Arc::make_mut(&mut self.segments[idx])
     }
 
     fn append_raw(&mut self, ts: u64, encode: impl FnOnce(&mut Vec<u8>, u64)) -> u64 {

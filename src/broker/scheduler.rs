@@ -35,7 +35,7 @@ impl SplitMix64 {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Timed<A> {
     at: u64,
     seq: u64,
@@ -64,7 +64,7 @@ impl<A> Ord for Timed<A> {
 /// Actions scheduled for the current instant go to a FIFO instead of the heap. That is the
 /// same order: anything already in the heap for this instant was scheduled earlier, so it
 /// has a smaller sequence number than every FIFO entry.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scheduler<A> {
     now: u64,
     seq: u64,

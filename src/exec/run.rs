@@ -11,11 +11,13 @@ mod clock;
 mod consume;
 mod faults;
 mod flow;
+mod history;
 mod publish;
 mod reads;
 mod record;
 mod sample;
 mod setup;
+mod timeline;
 
 use super::{
     ix::{GroupIx, NoteIx, TopicIx},
@@ -30,11 +32,17 @@ use crate::{
     },
     model::{Board, NoteId},
 };
+pub use clock::Stepped;
 use clock::{Journal, Timer};
+pub use history::{History, Iter as HistoryIter};
 use std::{
     cmp::Reverse,
     collections::{BTreeMap, BinaryHeap, HashMap, HashSet},
 };
+pub use timeline::{Timeline, FIRST_SPACING, MAX_CHECKPOINTS};
+
+/// The lag series of a note that has no group.
+const NO_LAG: &History<LagSample> = &History::new();
 
 /// A message of the run (command or event), at its [`MessageId`].
 #[derive(Clone, Copy, Debug)]
@@ -73,6 +81,7 @@ struct RecordAt {
 type EntityKey = (NoteIx, u64);
 
 /// A message a consumer is processing.
+#[derive(Clone)]
 struct Pending {
     /// The consumer's group.
     group: GroupIx,
@@ -110,14 +119,14 @@ impl Progress {
 }
 
 /// What the run keeps per consumer group.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct GroupState {
     /// Bit set of the messages it applied, by message id.
     applied: Vec<u64>,
     /// Last version applied per aggregate entity.
     versions: HashMap<EntityKey, u64>,
     /// Lag samples, every `sample_ms`.
-    lag: Vec<LagSample>,
+    lag: History<LagSample>,
     /// Per partition of its topics (retry topics left out), in the broker's lag order.
     progress: Vec<Progress>,
 }
@@ -131,7 +140,10 @@ pub struct PublishedFailure {
     pub message: MessageId,
 }
 
-/// A board running on the broker, driven one animation frame at a time.
+/// A board running on the broker, driven one animation frame at a time. A clone is a
+/// checkpoint: it goes on exactly as the original would, and shares the recorded history
+/// (event log, hops, messages, lag, the broker's sealed log segments) with it.
+#[derive(Clone)]
 pub struct Run {
     /// The board as it was when the run started.
     board: Board,
@@ -150,9 +162,9 @@ pub struct Run {
     /// Simulated time (ms).
     now: u64,
     /// Every message so far, by id.
-    msgs: Vec<Msg>,
+    msgs: History<Msg>,
     /// Per topic, per partition: the message at each offset.
-    offsets: Vec<Vec<Vec<Option<MessageId>>>>,
+    offsets: Vec<Vec<History<Option<MessageId>>>>,
     /// Per topic, per partition: messages published.
     traffic: Vec<Vec<u64>>,
     /// Per broker topic id: the plan's topic (none for retry and dead-letter topics).
@@ -186,9 +198,9 @@ pub struct Run {
     /// Record keys of small entities, made once.
     keys: Vec<String>,
     /// The event log (when `record_events`).
-    events: Vec<ExecEvent>,
+    events: History<ExecEvent>,
     /// Token hops, sorted by start (when `record_events`).
-    hops: Vec<Hop>,
+    hops: History<Hop>,
     /// The longest hop so far (ms).
     longest_hop: u64,
     /// Signs seen while running, by kind and notes.
@@ -207,6 +219,10 @@ pub struct Run {
     hash: u64,
     /// Commands issued so far (sources and policies).
     commands: u64,
+    /// Units of work done so far (broker entries handled, timers executed).
+    work: u64,
+    /// True when the last step reached its target (the clocks stand at `now`).
+    settled: bool,
 }
 
 impl Run {
@@ -291,25 +307,25 @@ impl Run {
     }
 
     /// Lag samples of a consumer's group over time (every `sample_ms`).
-    pub fn lag_series(&self, note: &NoteId) -> &[LagSample] {
+    pub fn lag_series(&self, note: &NoteId) -> &History<LagSample> {
         self.plan
             .ix(note)
             .and_then(|i| self.plan.group_ix(i))
-            .map_or(&[], |g| self.group_lag(g))
+            .map_or(NO_LAG, |g| self.group_lag(g))
     }
 
     /// Lag samples of a group over time.
-    pub fn group_lag(&self, group: GroupIx) -> &[LagSample] {
-        self.groups.get(group.index()).map_or(&[], |s| &s.lag)
+    pub fn group_lag(&self, group: GroupIx) -> &History<LagSample> {
+        self.groups.get(group.index()).map_or(NO_LAG, |s| &s.lag)
     }
 
     /// The event log (empty when `record_events` is off).
-    pub fn events(&self) -> &[ExecEvent] {
+    pub fn events(&self) -> &History<ExecEvent> {
         &self.events
     }
 
-    /// Every message hop recorded so far (empty when `record_events` is off).
-    pub fn hops(&self) -> &[Hop] {
+    /// Every message hop recorded so far, sorted by start (empty when `record_events` is off).
+    pub fn hops(&self) -> &History<Hop> {
         &self.hops
     }
 
@@ -319,8 +335,9 @@ impl Run {
         let min = self.config.min_hop_ms;
         let upto = self.hops.partition_point(|h| h.start <= t);
         let reach = self.longest_hop.max(min);
-        let mut out: Vec<Hop> = self.hops[..upto]
-            .iter()
+        let mut out: Vec<Hop> = self
+            .hops
+            .range(0..upto)
             .rev()
             .take_while(|h| h.start.saturating_add(reach) >= t)
             .filter(|h| h.end.max(h.start.saturating_add(min)) > t)
@@ -403,6 +420,25 @@ impl Run {
     /// Failure events published so far, in order.
     pub fn published_failures(&self) -> &[PublishedFailure] {
         &self.failure_events
+    }
+
+    /// Bytes of recorded history (event log, hops, messages, lag samples, offsets) this run
+    /// holds without sharing them with a clone.
+    pub fn history_bytes(&self) -> usize {
+        self.events.unshared_bytes()
+            + self.hops.unshared_bytes()
+            + self.msgs.unshared_bytes()
+            + self
+                .groups
+                .iter()
+                .map(|g| g.lag.unshared_bytes())
+                .sum::<usize>()
+            + self
+                .offsets
+                .iter()
+                .flatten()
+                .map(History::unshared_bytes)
+                .sum::<usize>()
     }
 
     /// True when a compensating policy applied the message.

@@ -1,9 +1,9 @@
 //! Faults: checked, journaled (so [`Run::state_at`] can replay them), and applied.
 
 use super::{
-    clock::{Action, Journal},
+    clock::{Action, Journal, Stepped},
     record::Entry,
-    Msg, RecordAt, Run,
+    History, Msg, RecordAt, Run,
 };
 use crate::{
     broker::MemberId,
@@ -22,7 +22,7 @@ impl Run {
     pub fn apply_fault(&mut self, fault: Fault) -> Result<(), FaultError> {
         self.validate(&fault)?;
         self.journal.push(Journal::Apply {
-            at: self.now,
+            at: self.position(),
             fault: fault.clone(),
         });
         self.fire(fault)
@@ -32,7 +32,7 @@ impl Run {
     pub fn schedule_fault(&mut self, at: u64, fault: Fault) -> Result<(), FaultError> {
         self.validate(&fault)?;
         self.journal.push(Journal::Schedule {
-            at: self.now,
+            at: self.position(),
             when: at,
             fault: fault.clone(),
         });
@@ -44,22 +44,64 @@ impl Run {
     /// same faults at the same moments.
     pub fn state_at(&self, t: u64) -> Result<Run, Vec<Diagnostic>> {
         let mut run = Run::new(&self.board, self.config.clone())?;
-        for j in &self.journal {
-            let (at, fault, when) = match j {
-                Journal::Apply { at, fault } => (*at, fault, None),
-                Journal::Schedule { at, when, fault } => (*at, fault, Some(*when)),
-            };
-            if at > t {
+        run.replay_within(&self.journal, t, u64::MAX);
+        Ok(run)
+    }
+
+    /// Faults applied and scheduled so far (how many).
+    pub fn faults_journaled(&self) -> usize {
+        self.journal.len()
+    }
+
+    /// Steps towards `t` with at most `budget` units of work, making the calls of `journal`
+    /// (a journal this run's own is the start of) at the points of the run where they were
+    /// made first, so the run goes on as the one that journaled them. Calls made after `t`
+    /// wait for a later step.
+    pub(super) fn replay_within(&mut self, journal: &[Journal], t: u64, budget: u64) -> Stepped {
+        let mut work = 0;
+        while let Some(j) = journal.get(self.journal.len()) {
+            let at = j.position();
+            if at.at > t {
                 break;
             }
-            run.step_until(at);
-            let _ = match when {
-                None => run.apply_fault(fault.clone()),
-                Some(w) => run.schedule_fault(w, fault.clone()),
+            let need = at.work.saturating_sub(self.work);
+            if need > 0 {
+                let left = budget - work;
+                // Exactly the units done before the call, then the clocks as they stood.
+                let s = self.step_core(at.at, need.min(left), false);
+                work += s.work;
+                if self.work < at.work {
+                    if s.work == 0 && left > 0 {
+                        // Nothing left to do before the call: the journal is not this run's.
+                        self.journal.push(j.clone());
+                        continue;
+                    }
+                    return Stepped {
+                        reached: false,
+                        now: self.now,
+                        work,
+                    };
+                }
+            }
+            if !at.settled {
+                self.settled = false;
+            } else if !(self.settled && self.now == at.at) {
+                self.settle(at.at);
+            }
+            let replayed = match j {
+                Journal::Apply { fault, .. } => self.apply_fault(fault.clone()),
+                Journal::Schedule { when, fault, .. } => self.schedule_fault(*when, fault.clone()),
             };
+            if replayed.is_err() {
+                // Keep the journal in step even when the call no longer applies.
+                self.journal.push(j.clone());
+            }
         }
-        run.step_until(t);
-        Ok(run)
+        let s = self.step_core(t, budget - work, true);
+        Stepped {
+            work: work + s.work,
+            ..s
+        }
     }
 
     /// The group of a consuming note.
@@ -272,7 +314,7 @@ impl Run {
             .add_partitions(&name, total)
             .map_err(FaultError::Broker)?;
         self.plan.topics[t.index()].partitions = total;
-        self.offsets[t.index()].resize(total as usize, Vec::new());
+        self.offsets[t.index()].resize(total as usize, History::new());
         self.traffic[t.index()].resize(total as usize, 0);
         Ok(())
     }

@@ -56,8 +56,8 @@ impl Run {
         let part = meta.partition as usize;
         if let Some(slot) = self.offsets[t.index()].get_mut(part) {
             let o = meta.offset as usize;
-            if slot.len() < o {
-                slot.resize(o, None);
+            while slot.len() < o {
+                slot.push(None);
             }
             slot.push(Some(msg));
         }

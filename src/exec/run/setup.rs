@@ -1,7 +1,7 @@
 //! Setting a run up: the board compiled, its topics and groups created on the broker, the
 //! sources and the lag sampling started.
 
-use super::{clock::Action, GroupState, Progress, Run};
+use super::{clock::Action, GroupState, History, Progress, Run};
 use crate::{
     broker::{
         scheduler::SplitMix64, Cluster, ClusterConfig, DeliveryMode, GroupConfig, RetryMode,
@@ -125,7 +125,7 @@ impl Run {
         let offsets = plan
             .topics
             .iter()
-            .map(|t| vec![Vec::new(); per_partition(t)])
+            .map(|t| vec![History::new(); per_partition(t)])
             .collect();
         let traffic = plan
             .topics
@@ -157,7 +157,7 @@ impl Run {
             timers: BinaryHeap::new(),
             seq: 0,
             now: 0,
-            msgs: Vec::new(),
+            msgs: History::new(),
             offsets,
             traffic,
             topic_of_broker,
@@ -175,8 +175,8 @@ impl Run {
             issued: vec![0; sources],
             loops: HashMap::new(),
             keys: Vec::new(),
-            events: Vec::new(),
-            hops: Vec::new(),
+            events: History::new(),
+            hops: History::new(),
             longest_hop: 0,
             signs: Default::default(),
             call_failures: Vec::new(),
@@ -186,6 +186,8 @@ impl Run {
             journal: Vec::new(),
             hash: 0,
             commands: 0,
+            work: 0,
+            settled: true,
         };
         for s in (0..sources).map(SourceIx::at) {
             let plan = run.plan.source(s);

@@ -1,0 +1,181 @@
+//! A run played forward with checkpoints, so that any moment of it can be shown again
+//! without re-running from the start, in bounded steps.
+//!
+//! A checkpoint is a clone of the run. Clones share the recorded history (event log, hops,
+//! messages, lag samples, the broker's sealed log segments: see [`super::History`]), so one
+//! costs the run's working state, not its history. Checkpoints are taken every `spacing` units
+//! of work (not of simulated time, so a heavy board gets them as often as a light one); when
+//! there are more than [`MAX_CHECKPOINTS`], every other one goes and the spacing doubles. So
+//! memory stays bounded and showing a moment costs at most `spacing` units of work.
+//!
+//! Faults go through the timeline: they are recorded where they were made and made again at the
+//! same point when the run is played from an earlier checkpoint. A fault made at an earlier
+//! moment than the furthest one played rewrites what follows: faults recorded after it and the
+//! checkpoints after it are dropped.
+
+use super::{clock::Journal, Run, Stepped};
+use crate::{
+    exec::{Diagnostic, Fault, FaultError, RunConfig},
+    model::Board,
+};
+
+/// Checkpoints kept at most (the run's start included).
+pub const MAX_CHECKPOINTS: usize = 32;
+/// Units of work between two checkpoints at first (about 10 ms of work natively).
+pub const FIRST_SPACING: u64 = 10_000;
+
+/// A run that can be moved to any moment, forward or back, a bounded amount of work at a time.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    /// The run at the moment shown.
+    current: Run,
+    /// Snapshots of the run in order of work done; the first is the run at its start.
+    checkpoints: Vec<Run>,
+    /// Units of work between two checkpoints.
+    spacing: u64,
+    /// Faults of the timeline in the order they were made; the journal of the current run and
+    /// of every checkpoint is a start of it.
+    journal: Vec<Journal>,
+}
+
+impl Timeline {
+    /// A timeline of a new run of the board (the diagnostics that stop a run as errors).
+    pub fn new(board: &Board, config: RunConfig) -> Result<Timeline, Vec<Diagnostic>> {
+        let run = Run::new(board, config)?;
+        Ok(Timeline {
+            checkpoints: vec![run.clone()],
+            current: run,
+            spacing: FIRST_SPACING,
+            journal: Vec::new(),
+        })
+    }
+
+    /// The same timeline taking its checkpoints every `units` units of work at first (at
+    /// least 1; the spacing still doubles when the checkpoints are too many).
+    pub fn with_spacing(mut self, units: u64) -> Timeline {
+        self.spacing = units.max(1);
+        self
+    }
+
+    /// The run at the moment shown.
+    pub fn run(&self) -> &Run {
+        &self.current
+    }
+
+    /// The run at the moment shown, the timeline dropped.
+    pub fn into_run(self) -> Run {
+        self.current
+    }
+
+    /// Checkpoints held (the run's start included).
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// Units of work between two checkpoints now.
+    pub fn spacing(&self) -> u64 {
+        self.spacing
+    }
+
+    /// Moves the run to `t` (ms), forward or back, with no bound on the work.
+    pub fn seek(&mut self, t: u64) {
+        self.seek_within(t, u64::MAX);
+    }
+
+    /// Moves the run towards `t` (ms) doing at most `budget` units of work: from the latest
+    /// checkpoint at or before `t` when that is closer (or `t` is behind the run), then forward,
+    /// taking checkpoints on the way. Call it again with the same `t` to go on; the result is
+    /// the run a single uninterrupted play to `t` would give, faults included.
+    pub fn seek_within(&mut self, t: u64, budget: u64) -> Stepped {
+        self.restore(t);
+        let mut done = 0;
+        loop {
+            let next = self
+                .checkpoints
+                .last()
+                .map_or(0, Run::work_done)
+                .saturating_add(self.spacing);
+            if self.current.work >= next {
+                self.keep_checkpoint();
+                continue;
+            }
+            let cap = next - self.current.work;
+            let step = self
+                .current
+                .replay_within(&self.journal, t, (budget - done).min(cap));
+            done += step.work;
+            if step.reached || done >= budget || step.work == 0 {
+                if self.current.work >= next {
+                    self.keep_checkpoint();
+                }
+                return Stepped { work: done, ..step };
+            }
+        }
+    }
+
+    /// Applies a fault at the moment shown (see [`Run::apply_fault`]); what was recorded after
+    /// this moment is dropped.
+    pub fn apply_fault(&mut self, fault: Fault) -> Result<(), FaultError> {
+        let before = self.current.journal.len();
+        self.current.apply_fault(fault)?;
+        self.rewrite_from(before);
+        Ok(())
+    }
+
+    /// Schedules a fault at `at` (ms) from the moment shown (see [`Run::schedule_fault`]); what
+    /// was recorded after this moment is dropped.
+    pub fn schedule_fault(&mut self, at: u64, fault: Fault) -> Result<(), FaultError> {
+        let before = self.current.journal.len();
+        self.current.schedule_fault(at, fault)?;
+        self.rewrite_from(before);
+        Ok(())
+    }
+
+    /// Bytes the checkpoints hold on their own in their recorded history (what they do not
+    /// share with the current run or each other), a lower bound of what they cost.
+    pub fn checkpoint_history_bytes(&self) -> usize {
+        self.checkpoints.iter().map(Run::history_bytes).sum()
+    }
+
+    /// Starts again from the latest checkpoint at or before `t` when the run is past `t` or
+    /// the checkpoint is ahead of it.
+    fn restore(&mut self, t: u64) {
+        let after = self.checkpoints.partition_point(|c| c.now() <= t);
+        let Some(cp) = after.checked_sub(1).and_then(|i| self.checkpoints.get(i)) else {
+            return;
+        };
+        if self.current.now() > t || cp.work > self.current.work {
+            self.current = cp.clone();
+        }
+    }
+
+    /// Keeps the current run as a checkpoint; past the limit, every other one goes.
+    fn keep_checkpoint(&mut self) {
+        self.checkpoints.push(self.current.clone());
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            let mut i = 0;
+            self.checkpoints.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            self.spacing = self.spacing.saturating_mul(2);
+        }
+    }
+
+    /// After a fault made at the current run's point: the journal keeps what came before and
+    /// the new call; checkpoints past this point, or that saw dropped calls, go.
+    fn rewrite_from(&mut self, before: usize) {
+        self.journal.truncate(before);
+        self.journal.extend(
+            self.current
+                .journal
+                .get(before..)
+                .unwrap_or_default()
+                .iter()
+                .cloned(),
+        );
+        let work = self.current.work;
+        self.checkpoints
+            .retain(|c| c.work <= work && c.journal.len() <= before);
+    }
+}
