@@ -363,7 +363,7 @@ fn every_one_click_fix_removes_its_finding_and_undo_brings_it_back() {
             let action = finding.fix_action.as_ref().unwrap();
             let mut doc = Document::new(board.clone());
             doc.apply(Edit::Batch(action.edits())).expect("the fix applies");
-            let after = check(&doc.board);
+            let after = check(doc.board());
             assert!(!after.contains(finding), "{} still there after “{}”", finding.message, action.label);
             assert!(
                 !after.iter().any(|f| f.code == finding.code && f.notes == finding.notes),
@@ -371,7 +371,7 @@ fn every_one_click_fix_removes_its_finding_and_undo_brings_it_back() {
                 action.label
             );
             assert!(doc.undo());
-            assert_eq!(check(&doc.board), before, "undo brings every finding back");
+            assert_eq!(check(doc.board()), before, "undo brings every finding back");
             tried.insert(finding.code);
         }
     }

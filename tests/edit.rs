@@ -14,20 +14,20 @@ fn ids(board: &Board) -> Vec<NoteId> {
 #[test]
 fn removing_a_note_removes_its_links_and_undo_restores_them_in_place() {
     let mut doc = Document::new(sample());
-    let before = doc.board.clone();
+    let before = doc.board().clone();
     doc.apply(Edit::RemoveNote { id: NoteId::from("order") }).unwrap();
-    assert!(doc.board.note(&NoteId::from("order")).is_none());
-    assert!(doc.board.links.iter().all(|l| l.from.as_str() != "order" && l.to.as_str() != "order"));
+    assert!(doc.board().note(&NoteId::from("order")).is_none());
+    assert!(doc.board().links.iter().all(|l| l.from.as_str() != "order" && l.to.as_str() != "order"));
     assert!(doc.undo());
-    assert_eq!(doc.board, before);
+    assert_eq!(doc.board(), &before);
     assert!(doc.redo());
-    assert!(doc.board.note(&NoteId::from("order")).is_none());
+    assert!(doc.board().note(&NoteId::from("order")).is_none());
 }
 
 #[test]
 fn refused_edits_leave_the_board_and_history_alone() {
     let mut doc = Document::new(sample());
-    let before = doc.board.clone();
+    let before = doc.board().clone();
     let forbidden = Edit::AddLink {
         link: Link { id: LinkId::from("bad"), from: NoteId::from("order-placed"), to: NoteId::from("place-order") },
         index: None,
@@ -51,19 +51,19 @@ fn refused_edits_leave_the_board_and_history_alone() {
         Edit::MoveNote { id: NoteId::from("nobody"), x: 0.0, y: 0.0 },
     ]);
     assert_eq!(doc.apply(batch), Err(EditError::NoSuchNote(NoteId::from("nobody"))));
-    assert_eq!(doc.board, before);
-    assert!(!doc.history.can_undo());
+    assert_eq!(doc.board(), &before);
+    assert!(!doc.history().can_undo());
 }
 
 #[test]
 fn removing_a_frame_keeps_its_notes() {
     let mut doc = Document::new(sample());
-    let before = doc.board.clone();
+    let before = doc.board().clone();
     doc.apply(Edit::RemoveFrame { id: FrameId::from("orders") }).unwrap();
-    assert_eq!(doc.board.notes.len(), before.notes.len());
-    assert!(doc.board.notes.iter().all(|n| n.frame.as_ref().map(FrameId::as_str) != Some("orders")));
+    assert_eq!(doc.board().notes.len(), before.notes.len());
+    assert!(doc.board().notes.iter().all(|n| n.frame.as_ref().map(FrameId::as_str) != Some("orders")));
     doc.undo();
-    assert_eq!(doc.board, before);
+    assert_eq!(doc.board(), &before);
 }
 
 #[test]
@@ -94,35 +94,35 @@ fn a_new_edit_clears_redo() {
     let mut doc = Document::new(sample());
     doc.apply(Edit::SetText { id: NoteId::from("cashier"), text: "Waiter".into() }).unwrap();
     doc.undo();
-    assert!(doc.history.can_redo());
+    assert!(doc.history().can_redo());
     doc.apply(Edit::SetText { id: NoteId::from("cashier"), text: "Clerk".into() }).unwrap();
-    assert!(!doc.history.can_redo());
+    assert!(!doc.history().can_redo());
     assert!(!doc.redo());
 }
 
 #[test]
 fn replace_is_one_undoable_step() {
     let mut doc = Document::new(sample());
-    let before = doc.board.clone();
+    let before = doc.board().clone();
     doc.replace(Board::default());
-    assert!(doc.board.notes.is_empty());
+    assert!(doc.board().notes.is_empty());
     doc.undo();
-    assert_eq!(doc.board, before);
+    assert_eq!(doc.board(), &before);
 }
 
 #[test]
 fn preview_then_record_is_one_step() {
     // A drag moves the note on every pointer move without history, then records one step.
     let mut doc = Document::new(sample());
-    let before = doc.board.clone();
+    let before = doc.board().clone();
     let id = NoteId::from("cashier");
     let first = doc.preview(Edit::MoveNote { id: id.clone(), x: 10.0, y: 10.0 }).unwrap();
     doc.preview(Edit::MoveNote { id: id.clone(), x: 50.0, y: 60.0 }).unwrap();
     doc.record(first);
     assert!(doc.undo());
-    assert_eq!(doc.board, before);
+    assert_eq!(doc.board(), &before);
     assert!(doc.redo());
-    assert_eq!((doc.board.note(&id).unwrap().x, doc.board.note(&id).unwrap().y), (50.0, 60.0));
+    assert_eq!((doc.board().note(&id).unwrap().x, doc.board().note(&id).unwrap().y), (50.0, 60.0));
 }
 
 fn arb_edit(board: Board) -> impl Strategy<Value = Edit> {
@@ -186,7 +186,7 @@ proptest! {
     fn saved_text_after_undo_is_the_original_text(edits in arb_edits()) {
         // Undo restores order too (props and topics), so a saved file does not churn.
         let mut doc = Document::new(sample());
-        let start = flowstorm::model::save(&doc.board);
+        let start = flowstorm::model::save(doc.board());
         let mut steps = 0;
         for edit in edits {
             if doc.apply(edit).is_ok() {
@@ -196,30 +196,30 @@ proptest! {
         for _ in 0..steps {
             doc.undo();
         }
-        prop_assert_eq!(flowstorm::model::save(&doc.board), start);
+        prop_assert_eq!(flowstorm::model::save(doc.board()), start);
     }
 
     #[test]
     fn undo_all_then_redo_all(edits in arb_edits()) {
         let mut doc = Document::new(sample());
-        let start = doc.board.clone();
+        let start = doc.board().clone();
         let mut steps = 0;
         for edit in edits {
             if doc.apply(edit).is_ok() {
                 steps += 1;
             }
         }
-        let end = doc.board.clone();
+        let end = doc.board().clone();
         for _ in 0..steps {
             prop_assert!(doc.undo());
         }
         prop_assert!(!doc.undo());
-        prop_assert_eq!(&doc.board, &start);
+        prop_assert_eq!(doc.board(), &start);
         for _ in 0..steps {
             prop_assert!(doc.redo());
         }
         prop_assert!(!doc.redo());
-        prop_assert_eq!(&doc.board, &end);
+        prop_assert_eq!(doc.board(), &end);
     }
 
     #[test]
