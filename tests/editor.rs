@@ -2,9 +2,9 @@
 
 use flowstorm::{
     editor::{
-        camera::clamp_zoom, event_tense_hint, hit, marquee_items, snap, tidy, Axis, Button, Camera,
-        Action, Editor, EditorEvent, Hit, Item, Modifiers, PasteError, Selection, ToolState, Viewport,
-        GRID, MAX_ZOOM, MIN_ZOOM,
+        camera::clamp_zoom, event_tense_hint, hit, marquee_items, snap, tidy, Action, Axis, Button,
+        Camera, Editor, EditorEvent, Hit, Item, Modifiers, PasteError, Selection, ToolState,
+        Viewport, GRID, MAX_ZOOM, MIN_ZOOM,
     },
     model::{
         format::save, link_meaning, load, sample::sample, Board, Edit, Frame, FrameId, FrameKind,
@@ -357,7 +357,8 @@ fn select_all_and_clear() {
     assert_eq!(e.key_down("a", CTRL), Some(EditorEvent::Handled));
     assert_eq!(e.selection().len(), 1 + 3 + 1);
     assert!(
-        e.selection().has_frame(&FrameId::from("ctx")) && e.selection().has_link(&LinkId::from("l1"))
+        e.selection().has_frame(&FrameId::from("ctx"))
+            && e.selection().has_link(&LinkId::from("l1"))
     );
     e.key_down("Escape", NONE);
     assert!(e.selection().is_empty());
@@ -388,7 +389,10 @@ fn a_drag_previews_then_records_one_undo_step() {
     e.pointer_move(p(53.0, 417.0), Modifiers::ALT);
     assert_eq!(pos(&e, "actor"), p(33.0, 397.0));
     assert_eq!(pos(&e, "cmd"), p(233.0, 397.0));
-    assert!(!e.doc().history().can_undo(), "nothing recorded while dragging");
+    assert!(
+        !e.doc().history().can_undo(),
+        "nothing recorded while dragging"
+    );
     assert_eq!(
         e.pointer_up(p(53.0, 417.0), Modifiers::ALT),
         Some(EditorEvent::Changed)
@@ -950,7 +954,11 @@ fn duplicate_copies_notes_and_the_links_between_them_with_fresh_ids() {
     let b = e.board();
     assert_eq!(b.notes.len(), 5);
     assert_eq!(b.links.len(), 2);
-    let copies: Vec<&Note> = e.selection().notes().map(|id| b.note(id).unwrap()).collect();
+    let copies: Vec<&Note> = e
+        .selection()
+        .notes()
+        .map(|id| b.note(id).unwrap())
+        .collect();
     assert_eq!(copies.len(), 2);
     assert_eq!(
         (copies[0].kind, copies[0].x, copies[0].y),
@@ -964,7 +972,10 @@ fn duplicate_copies_notes_and_the_links_between_them_with_fresh_ids() {
     );
     // Duplicating again fans out instead of stacking.
     e.key_down("d", CTRL);
-    let n = e.board().note(e.selection().notes().next().unwrap()).unwrap();
+    let n = e
+        .board()
+        .note(e.selection().notes().next().unwrap())
+        .unwrap();
     assert_eq!((n.x, n.y), (4.0 * GRID, 4.0 * GRID));
     e.undo();
     e.undo();
@@ -987,7 +998,11 @@ fn copy_paste_round_trip_and_cut() {
     e.paste(&text).unwrap();
     let b = e.board().clone();
     assert_eq!(b.notes.len(), 5);
-    let pasted: Vec<&Note> = e.selection().notes().map(|id| b.note(id).unwrap()).collect();
+    let pasted: Vec<&Note> = e
+        .selection()
+        .notes()
+        .map(|id| b.note(id).unwrap())
+        .collect();
     assert_eq!(
         pasted.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(),
         ["Cashier", "Place order"]
@@ -1431,7 +1446,10 @@ fn keys_pressed_while_a_button_is_down_do_not_corrupt_history() {
 /// Where the editor puts a `w` × `h` rectangle centred on `at`: its top-left corner on the grid.
 fn placed_centre(at: Point, (w, h): (f64, f64)) -> Point {
     let round = |v: f64| (v / GRID).round() * GRID;
-    p(round(at.x - w / 2.0) + w / 2.0, round(at.y - h / 2.0) + h / 2.0)
+    p(
+        round(at.x - w / 2.0) + w / 2.0,
+        round(at.y - h / 2.0) + h / 2.0,
+    )
 }
 
 /// An editor whose camera is panned and zoomed, so board and screen points differ.
@@ -1449,14 +1467,19 @@ fn panned_editor() -> Editor {
 fn new_notes_and_frames_are_centred_where_they_are_put() {
     // Bug: notes created from the palette, dropped from the palette, and new contexts were
     // placed off centre: the UI subtracted half the size that create_note already subtracts.
-    let near = |a: Point, b: Point| (a.x - b.x).abs() <= GRID / 2.0 && (a.y - b.y).abs() <= GRID / 2.0;
+    let near =
+        |a: Point, b: Point| (a.x - b.x).abs() <= GRID / 2.0 && (a.y - b.y).abs() <= GRID / 2.0;
     for kind in NoteKind::ALL {
         let size = kind.default_size();
         let mut e = editor();
         let at = p(333.0, 517.0);
         let id = e.create_note(kind, at).unwrap();
         let centre = e.board().note(&id).unwrap().rect().center();
-        assert_eq!(centre, placed_centre(at, size), "{kind:?} created at a point");
+        assert_eq!(
+            centre,
+            placed_centre(at, size),
+            "{kind:?} created at a point"
+        );
         assert!(near(centre, at), "{kind:?}: {centre:?} is not at {at:?}");
 
         // A click on the palette: the note is centred in the view.
@@ -1464,14 +1487,22 @@ fn new_notes_and_frames_are_centred_where_they_are_put() {
         let view_centre = e.camera().to_board(e.viewport().center());
         let id = e.add_note_in_view(kind).unwrap();
         let centre = e.board().note(&id).unwrap().rect().center();
-        assert_eq!(centre, placed_centre(view_centre, size), "{kind:?} from the palette");
+        assert_eq!(
+            centre,
+            placed_centre(view_centre, size),
+            "{kind:?} from the palette"
+        );
 
         // A swatch dropped on the board: the note is centred under the pointer.
         let mut e = panned_editor();
         let drop = p(300.0, 250.0);
         let id = e.drop_note(kind, drop).unwrap();
         let centre = e.board().note(&id).unwrap().rect().center();
-        assert_eq!(centre, placed_centre(e.camera().to_board(drop), size), "{kind:?} dropped");
+        assert_eq!(
+            centre,
+            placed_centre(e.camera().to_board(drop), size),
+            "{kind:?} dropped"
+        );
         let screen = e.camera().to_screen(centre);
         let tolerance = GRID / 2.0 * e.camera().zoom;
         assert!((screen.x - drop.x).abs() <= tolerance && (screen.y - drop.y).abs() <= tolerance);
@@ -1489,7 +1520,10 @@ fn new_notes_and_frames_are_centred_where_they_are_put() {
         panic!("{:?}", e.state())
     };
     let centre = e.board().frame(&id).unwrap().rect().center();
-    assert_eq!(centre, placed_centre(e.camera().to_board(p(500.0, 300.0)), Frame::DEFAULT_SIZE));
+    assert_eq!(
+        centre,
+        placed_centre(e.camera().to_board(p(500.0, 300.0)), Frame::DEFAULT_SIZE)
+    );
 }
 
 /// What a user sees of an editor: board, history, camera, selection, tool state, grid, message.
@@ -1562,7 +1596,13 @@ fn a_toolbar_action_does_what_its_shortcut_does() {
 #[test]
 fn tab_walks_the_notes_in_board_order_and_brings_each_into_view() {
     let mut b = board();
-    b.notes.push(Note::new("far", NoteKind::Policy, "Far away", 5000.0, 4000.0));
+    b.notes.push(Note::new(
+        "far",
+        NoteKind::Policy,
+        "Far away",
+        5000.0,
+        4000.0,
+    ));
     let mut e = Editor::new(b);
     e.set_viewport(1200.0, 800.0);
     let selected = |e: &Editor| e.selection().items().to_vec();
@@ -1573,9 +1613,16 @@ fn tab_walks_the_notes_in_board_order_and_brings_each_into_view() {
     for id in ["actor", "cmd", "evt"] {
         assert_eq!(e.key_down("Tab", NONE), Some(EditorEvent::Handled));
         assert_eq!(selected(&e), [Item::Note(nid(id))]);
-        assert_eq!(e.camera(), Camera::default(), "{id} is in view already: no pan");
+        assert_eq!(
+            e.camera(),
+            Camera::default(),
+            "{id} is in view already: no pan"
+        );
     }
-    assert_eq!(e.perform(Action::SelectNextNote), Some(EditorEvent::Handled));
+    assert_eq!(
+        e.perform(Action::SelectNextNote),
+        Some(EditorEvent::Handled)
+    );
     assert_eq!(selected(&e), [Item::Note(nid("far"))]);
     assert!(in_view(&e, "far"), "the camera pans to a note out of view");
     let far = e.board().note(&nid("far")).unwrap().rect().center();
@@ -1585,7 +1632,11 @@ fn tab_walks_the_notes_in_board_order_and_brings_each_into_view() {
     assert_eq!(selected(&e), [Item::Note(nid("actor"))], "it wraps around");
     assert!(in_view(&e, "actor"));
     e.key_down("Tab", SHIFT);
-    assert_eq!(selected(&e), [Item::Note(nid("far"))], "shift+Tab walks backwards");
+    assert_eq!(
+        selected(&e),
+        [Item::Note(nid("far"))],
+        "shift+Tab walks backwards"
+    );
     // From no note (a frame selected, or nothing): Tab starts at the first, shift+Tab at the last.
     e.select_only(Item::Frame(FrameId::from("ctx")));
     e.key_down("Tab", NONE);
@@ -1598,7 +1649,10 @@ fn tab_walks_the_notes_in_board_order_and_brings_each_into_view() {
     let mut empty = Editor::new(Board::default());
     assert_eq!(empty.key_down("Tab", NONE), Some(EditorEvent::Handled));
     assert!(empty.selection().is_empty());
-    assert!(!empty.doc().history().can_undo(), "walking the notes is not an edit");
+    assert!(
+        !empty.doc().history().can_undo(),
+        "walking the notes is not an edit"
+    );
 }
 
 #[test]
@@ -1616,7 +1670,11 @@ fn focusing_notes_selects_them_and_zooms_to_them() {
     let b = e.board().note(&nid("evt")).unwrap().rect();
     let both = a.union(&b);
     assert!(e.camera().visible_rect(e.viewport()).contains_rect(&both));
-    assert!(e.camera().zoom <= 1.5, "not closer than 150%: {}", e.camera().zoom);
+    assert!(
+        e.camera().zoom <= 1.5,
+        "not closer than 150%: {}",
+        e.camera().zoom
+    );
     let centre = e.camera().to_board(e.viewport().center());
     assert!((centre.x - both.center().x).abs() < 1e-9 && (centre.y - both.center().y).abs() < 1e-9);
     // A single small note is not blown up to fill the view.
@@ -1643,5 +1701,8 @@ fn edits_from_outside_the_canvas_are_one_undo_step_and_prune_the_selection() {
     assert!(!e.doc().history().can_undo(), "one step");
     assert!(e.apply(Edit::RemoveNote { id: nid("nobody") }).is_err());
     assert_eq!(e.board(), &board());
-    assert!(!e.doc().history().can_undo(), "a refused edit records nothing");
+    assert!(
+        !e.doc().history().can_undo(),
+        "a refused edit records nothing"
+    );
 }
