@@ -1,14 +1,22 @@
 //! The browser app: Leptos components, rendering and persistence. Only this module touches the DOM.
+//!
+//! Shared state lives in `state` and DOM helpers in `dom`; `app` only composes the components,
+//! which import those two and never `app`.
 
 mod app;
 mod bench;
 mod board_view;
 mod compare;
+mod dom;
+mod files;
 mod hazards;
 mod inspector;
 mod panels;
 mod run;
+mod shortcuts;
+mod state;
 mod storage;
+mod toolbar;
 
 pub use app::App;
 

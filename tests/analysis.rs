@@ -518,7 +518,7 @@ fn every_one_click_fix_removes_its_finding_and_undo_brings_it_back() {
             let mut doc = Document::new(board.clone());
             doc.apply(Edit::Batch(action.edits()))
                 .expect("the fix applies");
-            let after = check(&doc.board);
+            let after = check(doc.board());
             assert!(
                 !after.contains(finding),
                 "{} still there after “{}”",
@@ -533,7 +533,7 @@ fn every_one_click_fix_removes_its_finding_and_undo_brings_it_back() {
                 action.label
             );
             assert!(doc.undo());
-            assert_eq!(check(&doc.board), before, "undo brings every finding back");
+            assert_eq!(check(doc.board()), before, "undo brings every finding back");
             tried.insert(finding.code);
         }
     }

@@ -426,10 +426,8 @@ impl History {
 /// undo, redo or replace), and each one moves [`Document::revision`] on.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
-    /// The board as it is now (read it freely; change it only through the methods below).
-    pub board: Board,
-    /// Undo and redo steps.
-    pub history: History,
+    board: Board,
+    history: History,
     revision: u64,
 }
 
@@ -437,6 +435,16 @@ impl Document {
     /// A document for `board` with an empty history.
     pub fn new(board: Board) -> Document {
         Document { board, history: History::default(), revision: 0 }
+    }
+
+    /// The board as it is now (change it only through the methods below).
+    pub fn board(&self) -> &Board {
+        &self.board
+    }
+
+    /// The undo and redo steps.
+    pub fn history(&self) -> &History {
+        &self.history
     }
 
     /// A number that changes whenever the board may have changed: a cheap test for views.

@@ -3,7 +3,10 @@
 use wasm_bindgen::prelude::*;
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 /// Runs the broker's throughput workload on `records` records here, in the browser, and returns

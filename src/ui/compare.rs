@@ -1,9 +1,10 @@
 //! Compare mode: the point-of-sale domain as a synchronous request chain and as events, side
 //! by side under the same load and the same Logistics fault.
 
-use super::app::Ctx;
+use super::state::Ctx;
 use crate::exec::compare::{
-    compare, CompareFault, CompareSettings, SideResult, BUCKET_MS, DURATION_MS, FAULT_MS, FAULT_START_MS, PARTITIONS,
+    compare, CompareFault, CompareSettings, SideResult, BUCKET_MS, DURATION_MS, FAULT_MS,
+    FAULT_START_MS, PARTITIONS,
 };
 use leptos::prelude::*;
 

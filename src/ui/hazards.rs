@@ -1,10 +1,9 @@
 //! The hazards panel and the badges on notes: the static rules, re-run as the board changes.
 
-use super::{app::Ctx, run::RunCtl};
+use super::{run::RunCtl, state::Ctx};
 use crate::{
     analysis::{check, Finding, Severity},
-    editor::Item,
-    model::{Edit, Link, LinkId, Note, NoteId, NoteKind, Rect},
+    model::{Edit, Link, LinkId, Note, NoteId, NoteKind},
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -20,12 +19,15 @@ pub struct Hazards {
 
 impl Hazards {
     /// Derives findings from the editor's board (a drag in progress keeps the last ones) and from
-/// the run, when there is one.
+    /// the run, when there is one.
     pub fn new(ctx: Ctx, run: RunCtl) -> Hazards {
-        let statics = Memo::new(move |prev: Option<&Vec<Finding>>| match (ctx.previewing.get(), prev) {
-            (true, Some(prev)) => prev.clone(),
-            _ => ctx.board(check),
-        });
+        let statics =
+            Memo::new(
+                move |prev: Option<&Vec<Finding>>| match (ctx.previewing.get(), prev) {
+                    (true, Some(prev)) => prev.clone(),
+                    _ => ctx.board(check),
+                },
+            );
         // What the board says, then what the run has shown.
         let findings = Memo::new(move |_| {
             let mut all = statics.get();
@@ -62,30 +64,13 @@ pub fn use_badges() -> Memo<HashMap<NoteId, (Severity, usize)>> {
 /// Selects a finding's notes and zooms to them.
 fn show(ctx: Ctx, finding: &Finding) {
     ctx.sync_viewport();
-    ctx.editor.update(|e| {
-        e.selection.clear();
-        let mut bounds: Option<Rect> = None;
-        for id in &finding.notes {
-            if let Some(n) = e.doc.board.note(id) {
-                e.selection.add(Item::Note(id.clone()));
-                bounds = Some(bounds.map_or(n.rect(), |b| b.union(&n.rect())));
-            }
-        }
-        if let Some(b) = bounds {
-            let (w, h) = (e.viewport.w, e.viewport.h);
-            e.camera.fit(b, w, h, 120.0);
-            e.camera.zoom = e.camera.zoom.min(1.5);
-            let centre = b.center();
-            let viewport = e.viewport;
-            e.camera.center_on(centre, viewport);
-        }
-    });
+    ctx.run(|e| e.focus_notes(&finding.notes));
 }
 
 /// Places a hotspot with the finding's message next to its first note, linked to it: one undo step.
 fn add_hotspot(ctx: Ctx, finding: &Finding) {
     let edit = ctx.editor.with_untracked(|e| {
-        let board = &e.doc.board;
+        let board = e.board();
         let anchor = finding.notes.iter().find_map(|id| board.note(id))?;
         let id = board.fresh_id("hotspot-");
         let mut note = Note::new(
@@ -98,13 +83,21 @@ fn add_hotspot(ctx: Ctx, finding: &Finding) {
         note.w = Some(220.0);
         note.h = Some(120.0);
         note.frame = anchor.frame.clone();
-        let link = Link { id: LinkId(format!("{id}-link")), from: NoteId(id), to: anchor.id.clone() };
-        Some(Edit::Batch(vec![Edit::AddNote { note, index: None }, Edit::AddLink { link, index: None }]))
+        let link = Link {
+            id: LinkId(format!("{id}-link")),
+            from: NoteId(id),
+            to: anchor.id.clone(),
+        };
+        Some(Edit::Batch(vec![
+            Edit::AddNote { note, index: None },
+            Edit::AddLink { link, index: None },
+        ]))
     });
     match edit {
         Some(edit) => {
             if ctx.apply(edit) {
-                ctx.status.set(format!("Added a hotspot for {}", finding.code.as_str()));
+                ctx.status
+                    .set(format!("Added a hotspot for {}", finding.code.as_str()));
             }
         }
         None => ctx.status.set("The finding's notes are gone".into()),
@@ -125,7 +118,7 @@ pub fn HazardsPanel() -> impl IntoView {
                 {move || findings.get().into_iter().enumerate().map(|(i, f)| {
                     let (f1, f2) = (f.clone(), f.clone());
                     let fix = f.fix_action.clone();
-                    let names = ctx.editor.with_untracked(|e| f.notes.iter().filter_map(|id| e.doc.board.note(id)).map(|n| n.text.clone()).collect::<Vec<_>>().join(" · "));
+                    let names = ctx.editor.with_untracked(|e| f.notes.iter().filter_map(|id| e.board().note(id)).map(|n| n.text.clone()).collect::<Vec<_>>().join(" · "));
                     view! {
                         <li class=format!("finding {}", f.severity.as_str()) data-finding=f.code.as_str() data-finding-index=i
                             data-source=if f.source == crate::analysis::Source::Dynamic { "dynamic" } else { "static" }>

@@ -1,11 +1,13 @@
 //! The inspector: text, props and frame of the selected element, or the board's own settings.
 
-use super::app::Ctx;
-use crate::editor::Item;
-use crate::model::{
-    link_meaning,
-    props::{default_value, specs, PropType},
-    Edit, FrameId, LinkId, NoteId, Topic,
+use super::state::Ctx;
+use crate::{
+    editor::{Action, Item},
+    model::{
+        link_meaning,
+        props::{default_value, specs, PropType},
+        Edit, FrameId, LinkId, NoteId, Topic,
+    },
 };
 use leptos::prelude::*;
 use serde_json::Value;
@@ -19,7 +21,10 @@ fn parse_prop(ty: &PropType, raw: &str) -> Result<Option<Value>, String> {
     let value = match ty {
         PropType::Bool => Value::Bool(raw == "true"),
         PropType::Text | PropType::Choice(_) => Value::String(raw.to_string()),
-        PropType::Int { .. } => raw.parse::<i64>().map(Value::from).map_err(|_| format!("\"{raw}\" is not a whole number"))?,
+        PropType::Int { .. } => raw
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("\"{raw}\" is not a whole number"))?,
         PropType::Number { .. } => raw
             .parse::<f64>()
             .ok()
@@ -27,7 +32,11 @@ fn parse_prop(ty: &PropType, raw: &str) -> Result<Option<Value>, String> {
             .map(Value::from)
             .ok_or_else(|| format!("\"{raw}\" is not a number"))?,
         PropType::TextList => Value::Array(
-            raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect(),
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.into()))
+                .collect(),
         ),
     };
     ty.check(&value)?;
@@ -37,9 +46,11 @@ fn parse_prop(ty: &PropType, raw: &str) -> Result<Option<Value>, String> {
 fn show_value(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
-        Value::Array(items) if items.iter().all(Value::is_string) => {
-            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
-        }
+        Value::Array(items) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
         other => other.to_string(),
     }
 }
@@ -48,7 +59,7 @@ fn show_value(value: &Value) -> String {
 #[component]
 pub fn Inspector() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let selected = Memo::new(move |_| ctx.editor.with(|e| e.selection.items().to_vec()));
+    let selected = Memo::new(move |_| ctx.editor.with(|e| e.selection().items().to_vec()));
     view! {
         <aside class="inspector" aria-label="Inspector">
             {move || match selected.get().as_slice() {
@@ -62,7 +73,7 @@ pub fn Inspector() -> impl IntoView {
                         <div class="inspect" data-inspect="many">
                             <h2>{format!("{n} selected")}</h2>
                             <p class="muted">"Drag to move them together; Delete removes them; Ctrl+D duplicates."</p>
-                            <button class="danger" data-action="delete" on:click=move |_| { ctx.run(|e| e.delete_selection()); }>"Delete all"</button>
+                            <button class="danger" data-action="delete" on:click=move |_| { ctx.perform(Action::Delete); }>"Delete all"</button>
                         </div>
                     }.into_any()
                 }
@@ -74,11 +85,14 @@ pub fn Inspector() -> impl IntoView {
 #[component]
 fn NoteInspector(id: NoteId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let Some(note) = ctx.editor.with_untracked(|e| e.doc.board.note(&id).cloned()) else {
+    let Some(note) = ctx.editor.with_untracked(|e| e.board().note(&id).cloned()) else {
         return view! { <p>"Nothing selected"</p> }.into_any();
     };
     let kind = note.kind;
-    let frame_name = note.frame.as_ref().and_then(|f| ctx.editor.with_untracked(|e| e.doc.board.frame(f).map(|f| f.name.clone())));
+    let frame_name = note.frame.as_ref().and_then(|f| {
+        ctx.editor
+            .with_untracked(|e| e.board().frame(f).map(|f| f.name.clone()))
+    });
     let text = {
         let id = id.clone();
         move || ctx.board(|b| b.note(&id).map(|n| n.text.clone()).unwrap_or_default())
@@ -143,8 +157,7 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
         let id = id.clone();
         move || {
             ctx.board(|b| {
-                b
-                    .note(&id)
+                b.note(&id)
                     .map(|n| {
                         n.props
                             .iter()
@@ -160,7 +173,10 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
         let id = id.clone();
         move |ev| {
             let text = event_target_value(&ev);
-            ctx.apply(Edit::SetText { id: id.clone(), text });
+            ctx.apply(Edit::SetText {
+                id: id.clone(),
+                text,
+            });
         }
     };
     view! {
@@ -182,7 +198,7 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
                     {let unknown = unknown.clone(); move || unknown().into_iter().map(|(k, v)| view! { <li><code>{k}</code>": "{v}</li> }).collect_view()}
                 </ul>
             </Show>
-            <button class="danger" data-action="delete" on:click=move |_| { ctx.run(|e| e.delete_selection()); }>"Delete note"</button>
+            <button class="danger" data-action="delete" on:click=move |_| { ctx.perform(Action::Delete); }>"Delete note"</button>
         </div>
     }
     .into_any()
@@ -197,7 +213,14 @@ fn FrameInspector(id: FrameId) -> impl IntoView {
     };
     let count = {
         let id = id.clone();
-        move || ctx.board(|b| b.notes.iter().filter(|n| n.frame.as_ref() == Some(&id)).count())
+        move || {
+            ctx.board(|b| {
+                b.notes
+                    .iter()
+                    .filter(|n| n.frame.as_ref() == Some(&id))
+                    .count()
+            })
+        }
     };
     view! {
         <div class="inspect" data-inspect="frame">
@@ -207,7 +230,7 @@ fn FrameInspector(id: FrameId) -> impl IntoView {
                     on:change=move |ev| { ctx.apply(Edit::RenameFrame { id: id.clone(), name: event_target_value(&ev) }); } />
             </label>
             <p class="muted">{move || format!("{} notes inside", count())}</p>
-            <button class="danger" data-action="delete" on:click=move |_| { ctx.run(|e| e.delete_selection()); }>"Delete frame (keeps its notes)"</button>
+            <button class="danger" data-action="delete" on:click=move |_| { ctx.perform(Action::Delete); }>"Delete frame (keeps its notes)"</button>
         </div>
     }
 }
@@ -220,7 +243,9 @@ fn LinkInspector(id: LinkId) -> impl IntoView {
             let link = b.link(&id)?;
             let from = b.note(&link.from)?;
             let to = b.note(&link.to)?;
-            let meaning = link_meaning(from.kind, to.kind).map(|m| format!("{m:?}").to_lowercase()).unwrap_or_default();
+            let meaning = link_meaning(from.kind, to.kind)
+                .map(|m| format!("{m:?}").to_lowercase())
+                .unwrap_or_default();
             Some(format!("{} → {} ({meaning})", from.text, to.text))
         })
     };
@@ -228,7 +253,7 @@ fn LinkInspector(id: LinkId) -> impl IntoView {
         <div class="inspect" data-inspect="link">
             <h2>"Link"</h2>
             <p>{move || describe().unwrap_or_default()}</p>
-            <button class="danger" data-action="delete" on:click=move |_| { ctx.run(|e| e.delete_selection()); }>"Delete link"</button>
+            <button class="danger" data-action="delete" on:click=move |_| { ctx.perform(Action::Delete); }>"Delete link"</button>
         </div>
     }
 }
@@ -237,11 +262,24 @@ fn LinkInspector(id: LinkId) -> impl IntoView {
 fn BoardInspector() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let name = move || ctx.board(|b| b.name.clone().unwrap_or_default());
-    let counts = move || ctx.board(|b| format!("{} notes · {} links · {} frames", b.notes.len(), b.links.len(), b.frames.len()));
+    let counts = move || {
+        ctx.board(|b| {
+            format!(
+                "{} notes · {} links · {} frames",
+                b.notes.len(),
+                b.links.len(),
+                b.frames.len()
+            )
+        })
+    };
     let topics = move || ctx.board(|b| b.topics.clone());
     let set_topic = move |topic: Topic| {
         let name = topic.name.clone();
-        ctx.apply(Edit::SetTopic { name, topic: Some(topic), index: None });
+        ctx.apply(Edit::SetTopic {
+            name,
+            topic: Some(topic),
+            index: None,
+        });
     };
     let new_topic = RwSignal::new(String::new());
     view! {

@@ -1,6 +1,6 @@
 //! The legend and the panel listing a file's problems.
 
-use super::app::Ctx;
+use super::state::Ctx;
 use crate::model::NoteKind;
 use leptos::prelude::*;
 

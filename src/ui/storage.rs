@@ -29,11 +29,17 @@ pub fn download(file_name: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| fail("blob"))?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("blob"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
-    let anchor: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(|_| fail("link"))?.dyn_into().map_err(|_| fail("link"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| fail("no document"))?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| fail("link"))?
+        .dyn_into()
+        .map_err(|_| fail("link"))?;
     anchor.set_href(&url);
     anchor.set_download(file_name);
     anchor.click();
@@ -46,11 +52,20 @@ pub fn file_name(board_name: Option<&str>) -> String {
     let slug: String = board_name
         .unwrap_or("board")
         .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .split('-')
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    format!("{}.flowstorm.json", if slug.is_empty() { "board" } else { &slug })
+    format!(
+        "{}.flowstorm.json",
+        if slug.is_empty() { "board" } else { &slug }
+    )
 }

@@ -1,0 +1,123 @@
+//! A note on the board: one element per note id, whose place, size, kind and text follow the
+//! board reactively, so moving or editing a note updates its element instead of replacing it.
+
+use crate::{
+    analysis::Severity,
+    editor::Selection,
+    model::{NoteId, NoteKind, Rect},
+    ui::{hazards::use_badges, run::RunCtl},
+};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// What a note looks like.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoteLook {
+    /// The kind (colour, class, label).
+    pub kind: NoteKind,
+    /// The text.
+    pub text: String,
+    /// Where it is, board units.
+    pub rect: Rect,
+}
+
+/// The notes drawn: their ids in board order (the keys of their elements), and how each looks.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DrawnNotes {
+    /// The ids in board order: the keys of the elements.
+    pub order: Vec<NoteId>,
+    /// How each note looks.
+    pub looks: HashMap<NoteId, NoteLook>,
+}
+
+/// One note: a stable element whose place, size, kind and text follow the board.
+#[component]
+pub fn NoteCard(id: NoteId, notes: Memo<DrawnNotes>, selection: Memo<Selection>) -> impl IntoView {
+    let badges = use_badges();
+    let run = expect_context::<RunCtl>();
+    let Some(first) = notes.with_untracked(|d| d.looks.get(&id).cloned()) else {
+        return ().into_any();
+    };
+    // A note on its way out keeps its last look until its element is removed.
+    let look = {
+        let id = id.clone();
+        Memo::new(move |prev: Option<&NoteLook>| {
+            notes
+                .with(|d| d.looks.get(&id).cloned())
+                .or_else(|| prev.cloned())
+                .unwrap_or_else(|| first.clone())
+        })
+    };
+    let selected = {
+        let id = id.clone();
+        move || selection.with(|s| s.has_note(&id))
+    };
+    let in_chain = {
+        let id = id.clone();
+        move || run.chain.with(|c| c.contains(&id))
+    };
+    let badge = {
+        let id = id.clone();
+        move || badges.with(|b| b.get(&id).copied())
+    };
+    let class = move || {
+        let kind = look.with(|l| l.kind.as_str());
+        let mut class = format!("note kind-{kind}");
+        if selected() {
+            class.push_str(" selected");
+        }
+        if in_chain() {
+            class.push_str(" in-chain");
+        }
+        class
+    };
+    let label = move || {
+        look.with(|l| {
+            format!(
+                "{}: {}",
+                l.kind.label(),
+                if l.text.is_empty() {
+                    "(empty)"
+                } else {
+                    &l.text
+                }
+            )
+        })
+    };
+    let style = move || {
+        look.with(|l| {
+            let r = l.rect;
+            format!(
+                "left:{}px;top:{}px;width:{}px;height:{}px;background:{}",
+                r.x,
+                r.y,
+                r.w,
+                r.h,
+                l.kind.colour()
+            )
+        })
+    };
+    let empty = move || look.with(|l| l.text.is_empty());
+    let text = move || {
+        look.with(|l| {
+            if l.text.is_empty() {
+                l.kind.label().to_string()
+            } else {
+                l.text.clone()
+            }
+        })
+    };
+    view! {
+        <div class=class data-note-id=id.0.clone() data-kind=move || look.with(|l| l.kind.as_str()) role="button" tabindex="-1"
+            aria-label=label style=style>
+            <div class="note-text" class:placeholder=empty>{text}</div>
+            {move || badge().map(|(severity, count)| view! {
+                <span class=format!("badge {}", severity.as_str()) data-badge=severity.as_str()
+                    title=format!("{count} hazard{} on this note: see the Hazards tab", if count == 1 { "" } else { "s" })>
+                    {if severity == Severity::Info { "i".to_string() } else { "!".to_string() }}
+                </span>
+            })}
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,68 @@
+//! Widgets over the canvas: the kind chooser of a double-click and the minimap.
+
+use crate::{
+    editor::{Camera, ToolState, Viewport},
+    model::{NoteKind, Point},
+    ui::state::Ctx,
+};
+use leptos::{ev, prelude::*};
+
+/// The minimap's size, pixels.
+const MINIMAP: Viewport = Viewport { w: 200.0, h: 130.0 };
+
+/// The kind chooser a double-click on empty board opens.
+#[component]
+pub fn Chooser(state: Memo<ToolState>, camera: Memo<Camera>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || match state.get() {
+        ToolState::Choosing { at } => {
+            let p = camera.get().to_screen(at);
+            Some(view! {
+                <div class="chooser" role="menu" aria-label="Add a note here" data-chooser style=format!("left:{}px;top:{}px", p.x, p.y)
+                    on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()>
+                    {NoteKind::ALL.into_iter().map(|kind| view! {
+                        <button role="menuitem" data-action=format!("choose-{}", kind.as_str())
+                            on:click=move |_| { ctx.run(|e| e.choose(kind)); }>
+                            <span class="chip" style=format!("background:{}", kind.colour())></span>{kind.label()}
+                        </button>
+                    }).collect_view()}
+                </div>
+            })
+        }
+        _ => None,
+    }
+}
+
+/// An overview of the whole board with the visible part outlined; click to go there.
+#[component]
+pub fn Minimap() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let editor = ctx.editor;
+    let view_model = Memo::new(move |_| editor.with(|e| e.minimap(MINIMAP)));
+    let shapes = Memo::new(move |_| view_model.with(|m| (m.frames.clone(), m.notes.clone())));
+    let seen = Memo::new(move |_| view_model.with(|m| m.viewport));
+    let big_enough = Memo::new(move |_| ctx.board(|b| b.notes.len() >= 2));
+    let on_click = move |ev: ev::PointerEvent| {
+        ev.stop_propagation();
+        let p = Point::new(ev.offset_x() as f64, ev.offset_y() as f64);
+        ctx.run(|e| e.minimap_click(p, MINIMAP));
+    };
+    view! {
+        <Show when=move || big_enough.get()>
+            <svg class="minimap" data-minimap width=MINIMAP.w height=MINIMAP.h aria-label="Minimap" on:pointerdown=on_click>
+                // The view model is in minimap pixels already. The notes are redrawn only when
+                // they move in the minimap, not on every pan.
+                {move || shapes.with(|(frames, notes)| {
+                    let frames = frames.iter().map(|(_, r)| view! {
+                        <rect class="mini-frame" x=r.x y=r.y width=r.w height=r.h />
+                    }).collect_view();
+                    let notes = notes.iter().map(|(_, kind, r)| view! {
+                        <rect x=r.x y=r.y width=r.w.max(1.0) height=r.h.max(1.0) fill=kind.colour() />
+                    }).collect_view();
+                    view! { {frames} {notes} }
+                })}
+                {move || { let v = seen.get(); view! { <rect class="mini-view" x=v.x y=v.y width=v.w height=v.h /> } }}
+            </svg>
+        </Show>
+    }
+}

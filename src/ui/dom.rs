@@ -1,0 +1,71 @@
+//! Small helpers over the DOM shared by the components: the canvas size, modifier keys, text
+//! fields and clipboard data.
+
+use crate::editor::Modifiers;
+use wasm_bindgen::JsCast;
+
+/// The drag-and-drop type that carries a note kind from the palette to the board.
+pub const KIND_DRAG_TYPE: &str = "application/x-flowstorm-kind";
+
+/// The canvas size used before the page is laid out, pixels.
+const FALLBACK_VIEWPORT: (f64, f64) = (800.0, 600.0);
+
+/// The size of the board canvas in pixels.
+pub fn viewport_size() -> (f64, f64) {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-board-viewport]").ok().flatten())
+        .map(|e| {
+            (
+                e.client_width().max(1) as f64,
+                e.client_height().max(1) as f64,
+            )
+        })
+        .unwrap_or(FALLBACK_VIEWPORT)
+}
+
+/// Modifier keys of a keyboard or pointer event.
+pub fn modifiers(shift: bool, ctrl: bool, alt: bool, meta: bool) -> Modifiers {
+    Modifiers {
+        shift,
+        ctrl,
+        alt,
+        meta,
+    }
+}
+
+/// Modifier keys of a keyboard event.
+pub fn key_modifiers(ev: &web_sys::KeyboardEvent) -> Modifiers {
+    modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key())
+}
+
+/// Modifier keys of a mouse or pointer event.
+pub fn mouse_modifiers(ev: &web_sys::MouseEvent) -> Modifiers {
+    modifiers(ev.shift_key(), ev.ctrl_key(), ev.alt_key(), ev.meta_key())
+}
+
+/// True if `target` is a field that takes typing (its keys and clipboard are its own).
+pub fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || e.has_attribute("contenteditable")
+        })
+}
+
+/// True if `target` is a control inside the canvas (the text box, a button) that handles its own
+/// pointer events.
+pub fn on_control(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "BUTTON"))
+}
+
+/// The clipboard data of a copy, cut or paste event.
+pub fn clipboard_data(ev: &web_sys::Event) -> Option<web_sys::DataTransfer> {
+    js_sys::Reflect::get(ev, &wasm_bindgen::JsValue::from_str("clipboardData"))
+        .ok()?
+        .dyn_into()
+        .ok()
+}

@@ -1,0 +1,53 @@
+//! The run bar under the board: play, pause, step, reset, speed, seed and the timeline.
+
+use super::{seconds, RunCtl};
+use crate::ui::state::Ctx;
+use leptos::{ev, prelude::*};
+
+/// Speeds offered, simulated ms per real ms.
+const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+/// How far Step moves the run (ms).
+const STEP_MS: u64 = 100;
+
+/// The run controls, under the board.
+#[component]
+pub fn RunBar() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let ctl = expect_context::<RunCtl>();
+    let end = move || {
+        ctl.now.track();
+        ctl.active.track();
+        ctl.end().max(1)
+    };
+    view! {
+        <div class="runbar" role="toolbar" aria-label="Run" data-runbar on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()>
+            <Show when=move || ctl.playing.get()
+                fallback=move || view! { <button data-action="play" title="Play the board" on:click=move |_| ctl.play(ctx)>"▶ Play"</button> }>
+                <button data-action="pause" title="Pause" on:click=move |_| ctl.playing.set(false)>"❚❚ Pause"</button>
+            </Show>
+            <button data-action="step" title="Advance 100 ms"
+                on:click=move |_| { ctl.playing.set(false); ctl.seek(ctx, ctl.now.get_untracked() + STEP_MS); }>"Step"</button>
+            <button data-action="reset" title="Back to the start, with a fresh compile of the board"
+                on:click=move |_| { ctl.reset(); ctx.status.set("Run reset".into()); }>"Reset"</button>
+            <label class="speed">"Speed "
+                <select data-action="speed" on:change=move |ev| {
+                    if let Ok(s) = event_target_value(&ev).parse::<f64>() { ctl.speed.set(s); }
+                }>
+                    {SPEEDS.iter().map(|s| view! { <option value=s.to_string() selected=*s == 1.0>{format!("{s}×")}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="seed">"Seed "
+                <input type="number" min="0" data-action="seed" prop:value=move || ctl.seed.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(s) = event_target_value(&ev).parse::<u64>() { ctl.seed.set(s); ctl.reset(); }
+                    } />
+            </label>
+            <input type="range" class="timeline" data-action="scrub" aria-label="Timeline" min="0" max=move || end().to_string()
+                step="10" prop:value=move || ctl.now.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(t) = event_target_value(&ev).parse::<u64>() { ctl.playing.set(false); ctl.seek(ctx, t); }
+                } />
+            <span class="clock" data-clock>{move || format!("{} / {}", seconds(ctl.now.get()), seconds(end()))}</span>
+        </div>
+    }
+}

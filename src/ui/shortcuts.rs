@@ -1,0 +1,87 @@
+//! The window's keyboard and clipboard: keys go to the editor's keymap, copy, cut and paste to
+//! the editor's clipboard commands.
+
+use super::{
+    dom::{clipboard_data, in_text_field, key_modifiers},
+    files::save_file,
+    state::Ctx,
+};
+use leptos::{ev, prelude::*};
+
+/// Listens to the window's keys and clipboard events until the calling component is dropped.
+pub fn listen(ctx: Ctx) {
+    let keys = window_event_listener(ev::keydown, move |ev| {
+        if in_text_field(ev.target()) {
+            return;
+        }
+        let mods = key_modifiers(&ev);
+        let key = ev.key();
+        // Copy, cut and paste go through the browser's clipboard events below.
+        if mods.command() && matches!(key.to_lowercase().as_str(), "c" | "x" | "v") {
+            return;
+        }
+        if mods.command() && key.to_lowercase() == "s" {
+            ev.prevent_default();
+            save_file(ctx);
+            return;
+        }
+        ctx.sync_viewport();
+        if ctx.run(|e| e.key_down(&key, mods)).is_some() {
+            ev.prevent_default();
+            if key == "Tab" {
+                // Tab walks the notes: say which one is selected now.
+                ctx.announce_selected_note();
+            }
+        }
+    });
+    let keys_up = window_event_listener(ev::keyup, move |ev| {
+        let mods = key_modifiers(&ev);
+        ctx.run(|e| e.key_up(&ev.key(), mods));
+    });
+    let nothing_selected = move || ctx.editor.with_untracked(|e| e.selection().is_empty());
+    let copy = window_event_listener(ev::copy, move |ev| {
+        if in_text_field(ev.target()) || nothing_selected() {
+            return;
+        }
+        let text = ctx.editor.with_untracked(|e| e.copy());
+        if let Some(data) = clipboard_data(&ev) {
+            let _ = data.set_data("text/plain", &text);
+            ev.prevent_default();
+            ctx.status.set("Copied".into());
+        }
+    });
+    let cut = window_event_listener(ev::cut, move |ev| {
+        if in_text_field(ev.target()) || nothing_selected() {
+            return;
+        }
+        let mut text = None;
+        ctx.editor.update(|e| text = e.cut());
+        if let (Some(text), Some(data)) = (text, clipboard_data(&ev)) {
+            let _ = data.set_data("text/plain", &text);
+            ev.prevent_default();
+            ctx.status.set("Cut".into());
+        }
+    });
+    let paste = window_event_listener(ev::paste, move |ev| {
+        if in_text_field(ev.target()) {
+            return;
+        }
+        let Some(text) = clipboard_data(&ev).and_then(|d| d.get_data("text/plain").ok()) else {
+            return;
+        };
+        ev.prevent_default();
+        let mut result = Ok(());
+        ctx.editor.update(|e| result = e.paste(&text));
+        match result {
+            Ok(()) => ctx.status.set("Pasted".into()),
+            Err(e) => ctx.status.set(e.to_string()),
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        keys_up.remove();
+        copy.remove();
+        cut.remove();
+        paste.remove();
+    });
+}

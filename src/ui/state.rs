@@ -1,0 +1,143 @@
+//! State shared by every component: the editor in a signal, the status bar, the theme and the
+//! right-hand tab. Components change the board only through the editor's methods.
+
+use super::dom::viewport_size;
+use crate::{
+    editor::{Action, Editor, EditorEvent},
+    model::{Board, Edit, NoteKind},
+};
+use leptos::prelude::*;
+
+/// The problems of a file that could not be opened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProblemReport {
+    /// What was being opened.
+    pub source: String,
+    /// Each problem as (JSON path, reason).
+    pub problems: Vec<(String, String)>,
+}
+
+/// Which tab the right-hand panel shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// The selected element's text and props.
+    Inspector,
+    /// The hazards found on the board.
+    Hazards,
+    /// The run: faults, broker, lag, event log.
+    Run,
+}
+
+/// State shared by every component.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The editor: document (board + history), camera, selection and tool state.
+    pub editor: RwSignal<Editor>,
+    /// Problems of the last file that failed to open.
+    pub problems: RwSignal<Option<ProblemReport>>,
+    /// A short message for the status bar.
+    pub status: RwSignal<String>,
+    /// Dark theme on.
+    pub dark: RwSignal<bool>,
+    /// The right-hand panel's tab.
+    pub tab: RwSignal<Tab>,
+    /// The document's revision: board-derived views track this instead of every editor change
+    /// (a pan changes the editor, not the board).
+    pub rev: Memo<u64>,
+    /// True while a drag or resize previews changes that are not committed yet.
+    pub previewing: Memo<bool>,
+}
+
+impl Ctx {
+    /// Reads the board, re-running the caller when the board changes (not when the camera does).
+    pub fn board<T>(&self, f: impl FnOnce(&Board) -> T) -> T {
+        self.rev.track();
+        self.editor.with_untracked(|e| f(e.board()))
+    }
+
+    /// Runs an editor action and reports what it did in the status bar.
+    pub fn run(&self, f: impl FnOnce(&mut Editor) -> Option<EditorEvent>) -> Option<EditorEvent> {
+        let mut out = None;
+        self.editor.update(|e| out = f(e));
+        if let Some(EditorEvent::Refused(why)) = &out {
+            self.status.set(why.clone());
+        }
+        out
+    }
+
+    /// Performs a named command (a toolbar button), with the canvas size up to date.
+    pub fn perform(&self, action: Action) -> Option<EditorEvent> {
+        self.sync_viewport();
+        self.run(|e| e.perform(action))
+    }
+
+    /// Applies an edit as one undoable step (inspector, hazards); a refusal goes to the status bar.
+    pub fn apply(&self, edit: Edit) -> bool {
+        let mut result = Ok(());
+        self.editor.update(|e| result = e.apply(edit));
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                self.status.set(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Replaces the board (open, new, sample) as one undoable step and shows all of it.
+    pub fn open_board(&self, board: Board, message: String) {
+        self.sync_viewport();
+        self.editor.update(|e| e.open(board));
+        self.problems.set(None);
+        self.status.set(message);
+    }
+
+    /// Tells the editor the canvas size (it changes with the window).
+    pub fn sync_viewport(&self) {
+        let (w, h) = viewport_size();
+        let same = self
+            .editor
+            .with_untracked(|e| e.viewport().w == w && e.viewport().h == h);
+        if !same {
+            self.editor.update(|e| e.set_viewport(w, h));
+        }
+    }
+
+    /// Adds a note of `kind` in the middle of the view and starts editing its text.
+    pub fn add_note_in_view(&self, kind: NoteKind) {
+        self.sync_viewport();
+        let mut result = Ok(());
+        self.editor
+            .update(|e| result = e.add_note_in_view(kind).map(|_| ()));
+        match result {
+            Ok(()) => self.status.set(format!(
+                "Added a {}: type its text",
+                kind.label().to_lowercase()
+            )),
+            Err(e) => self.status.set(e.to_string()),
+        }
+    }
+
+    /// Adds a bounded context in the middle of the view and starts renaming it.
+    pub fn add_frame_in_view(&self) {
+        self.sync_viewport();
+        let mut result = Ok(());
+        self.editor
+            .update(|e| result = e.add_frame_in_view().map(|_| ()));
+        if let Err(e) = result {
+            self.status.set(e.to_string());
+        }
+    }
+
+    /// Shows "kind: text" of the one selected note in the status bar (after Tab).
+    pub fn announce_selected_note(&self) {
+        let label = self.editor.with_untracked(|e| {
+            let id = e.selection().notes().next()?;
+            let note = e.board().note(id)?;
+            Some(format!("{}: {}", note.kind.label(), note.text))
+        });
+        if let Some(label) = label {
+            self.status.set(label);
+        }
+    }
+}
