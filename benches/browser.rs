@@ -43,8 +43,14 @@ const ANIM_RATE: u32 = 10;
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dist = std::env::var("FLOWSTORM_DIST").map(PathBuf::from).unwrap_or_else(|_| root.join("dist"));
-    assert!(dist.join("index.html").exists(), "no app build in {}: run `make build`", dist.display());
+    let dist = std::env::var("FLOWSTORM_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no app build in {}: run `make build`",
+        dist.display()
+    );
     let port = webdriver::serve(dist);
     let driver = webdriver::Driver::start();
     let base = format!("http://127.0.0.1:{port}/");
@@ -55,8 +61,14 @@ fn main() {
     s.goto(&base);
     s.find("[data-note-id]");
     let records = 1_000_000;
-    let per_s = s.js(&format!("return window.wasmBindings.bench_broker_records_per_s({records})"), vec![]);
-    println!("broker_records_per_s_wasm {:.0} records/s", per_s.as_f64().unwrap_or(0.0));
+    let per_s = s.js(
+        &format!("return window.wasmBindings.bench_broker_records_per_s({records})"),
+        vec![],
+    );
+    println!(
+        "broker_records_per_s_wasm {:.0} records/s",
+        per_s.as_f64().unwrap_or(0.0)
+    );
     drop(s);
 
     // A generated 2,000-note, 3,000-link board: first paint, then panning and dragging.
@@ -64,7 +76,10 @@ fn main() {
     for _ in 0..3 {
         let s = driver.session(1920, 1080);
         s.goto(&format!("{base}?generate=2000"));
-        let ms = s.wait_for("the first paint", || s.js("return window.flowstormFirstPaint || null", vec![]).as_f64());
+        let ms = s.wait_for("the first paint", || {
+            s.js("return window.flowstormFirstPaint || null", vec![])
+                .as_f64()
+        });
         let notes = s.find_all("[data-note-id]").len();
         assert!(notes >= 1900, "the fitted board shows every note ({notes})");
         first_paint.push(ms);
@@ -75,15 +90,37 @@ fn main() {
     let s = driver.session(1920, 1080);
     s.script_timeout(120_000);
     s.goto(&format!("{base}?generate=2000"));
-    s.wait_for("the first paint", || s.js("return window.flowstormFirstPaint || null", vec![]).as_f64());
+    s.wait_for("the first paint", || {
+        s.js("return window.flowstormFirstPaint || null", vec![])
+            .as_f64()
+    });
     // Work at a readable zoom, as a facilitator would.
     let vp = s.js("const r = document.querySelector('[data-board-viewport]').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];", vec![]);
-    let (cx, cy) = (vp[0].as_f64().unwrap_or(500.0), vp[1].as_f64().unwrap_or(400.0));
+    let (cx, cy) = (
+        vp[0].as_f64().unwrap_or(500.0),
+        vp[1].as_f64().unwrap_or(400.0),
+    );
     for _ in 0..8 {
-        s.js("document.querySelector(\"[data-action='zoom-in']\").click()", vec![]);
+        s.js(
+            "document.querySelector(\"[data-action='zoom-in']\").click()",
+            vec![],
+        );
     }
-    let pan: Value = s.js_async(FRAME_LOOP, vec![json!("pan"), json!(120), json!(cx), json!(cy), json!(6), json!(4)]);
-    println!("pan_frame_ms_2000 {:.2} ms", pan.as_f64().unwrap_or(f64::NAN));
+    let pan: Value = s.js_async(
+        FRAME_LOOP,
+        vec![
+            json!("pan"),
+            json!(120),
+            json!(cx),
+            json!(cy),
+            json!(6),
+            json!(4),
+        ],
+    );
+    println!(
+        "pan_frame_ms_2000 {:.2} ms",
+        pan.as_f64().unwrap_or(f64::NAN)
+    );
     let target = s.js(
         "const vp = document.querySelector('[data-board-viewport]').getBoundingClientRect();
          const n = [...document.querySelectorAll('[data-note-id]')].map(e => e.getBoundingClientRect())
@@ -91,24 +128,49 @@ fn main() {
          return n ? [n.x + n.width / 2, n.y + n.height / 2] : null;",
         vec![],
     );
-    let (tx, ty) = (target[0].as_f64().unwrap_or(cx), target[1].as_f64().unwrap_or(cy));
-    let drag: Value = s.js_async(FRAME_LOOP, vec![json!("drag"), json!(120), json!(tx), json!(ty), json!(2), json!(1)]);
-    println!("drag_frame_ms_2000 {:.2} ms", drag.as_f64().unwrap_or(f64::NAN));
+    let (tx, ty) = (
+        target[0].as_f64().unwrap_or(cx),
+        target[1].as_f64().unwrap_or(cy),
+    );
+    let drag: Value = s.js_async(
+        FRAME_LOOP,
+        vec![
+            json!("drag"),
+            json!(120),
+            json!(tx),
+            json!(ty),
+            json!(2),
+            json!(1),
+        ],
+    );
+    println!(
+        "drag_frame_ms_2000 {:.2} ms",
+        drag.as_f64().unwrap_or(f64::NAN)
+    );
     drop(s);
 
     // Playing a 300-note board loaded so that about 500 tokens are in flight.
     let s = driver.session(1920, 1080);
     s.script_timeout(120_000);
     s.goto(&format!("{base}?generate=300&rate={ANIM_RATE}"));
-    s.wait_for("the first paint", || s.js("return window.flowstormFirstPaint || null", vec![]).as_f64());
+    s.wait_for("the first paint", || {
+        s.js("return window.flowstormFirstPaint || null", vec![])
+            .as_f64()
+    });
     let idle: Value = s.js_async(
         "const done = arguments[arguments.length - 1]; const iv = []; let last = performance.now();
          const tick = t => { iv.push(t - last); last = t; if (iv.length < 60) requestAnimationFrame(tick); else { iv.sort((a, b) => a - b); done(iv[30]); } };
          requestAnimationFrame(tick);",
         vec![],
     );
-    println!("idle_frame_interval_ms_300 {:.1} ms", idle.as_f64().unwrap_or(f64::NAN));
-    s.js("document.querySelector(\"[data-action='play']\").click()", vec![]);
+    println!(
+        "idle_frame_interval_ms_300 {:.1} ms",
+        idle.as_f64().unwrap_or(f64::NAN)
+    );
+    s.js(
+        "document.querySelector(\"[data-action='play']\").click()",
+        vec![],
+    );
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let anim: Value = s.js_async(
         "const done = arguments[arguments.length - 1];
@@ -128,8 +190,14 @@ fn main() {
          }, 3000);",
         vec![],
     );
-    println!("anim_frame_ms_500 {:.2} ms", anim[0].as_f64().unwrap_or(f64::NAN));
-    println!("anim_tokens_in_flight {} tokens", anim[1].as_u64().unwrap_or(0));
+    println!(
+        "anim_frame_ms_500 {:.2} ms",
+        anim[0].as_f64().unwrap_or(f64::NAN)
+    );
+    println!(
+        "anim_tokens_in_flight {} tokens",
+        anim[1].as_u64().unwrap_or(0)
+    );
     drop(s);
 
     // Scrubbing a 60-second run of the sample board: from a click on the timeline to the board,
@@ -139,10 +207,16 @@ fn main() {
     s.goto(&base);
     s.find("[data-note-id]");
     let mut sample = flowstorm::model::sample::sample();
-    sample.scenario = Some(flowstorm::model::Scenario { seed: 42, duration_ms: 60_000 });
+    sample.scenario = Some(flowstorm::model::Scenario {
+        seed: 42,
+        duration_ms: 60_000,
+    });
     let file = std::env::temp_dir().join(format!("flowstorm-bench-{}.json", std::process::id()));
     std::fs::write(&file, flowstorm::model::save(&sample)).expect("write the board");
-    s.send_keys(&s.find("[data-action='open-file']"), file.to_str().unwrap_or_default());
+    s.send_keys(
+        &s.find("[data-action='open-file']"),
+        file.to_str().unwrap_or_default(),
+    );
     s.wait_for("the 60-second board", || {
         s.text(&s.find("[data-clock]")).contains("/ 0.0 s").then_some(())
             .or_else(|| s.js("return document.querySelector('[data-status]').textContent.startsWith('Opened')", vec![]).as_bool().filter(|b| *b).map(|_| ()))
@@ -171,8 +245,17 @@ fn main() {
     );
     std::fs::remove_file(&file).ok();
     let clock = scrub[2].as_str().unwrap_or_default().to_string();
-    assert!(clock.contains("/ 63.0 s"), "a 60-second run (and its drain): {clock}");
+    assert!(
+        clock.contains("/ 63.0 s"),
+        "a 60-second run (and its drain): {clock}"
+    );
     println!("scrub_ms {:.1} ms", scrub[0].as_f64().unwrap_or(f64::NAN));
-    println!("scrub_worst_ms {:.1} ms", scrub[1].as_f64().unwrap_or(f64::NAN));
-    println!("anim_frame_interval_ms_500 {:.1} ms", anim[3].as_f64().unwrap_or(f64::NAN));
+    println!(
+        "scrub_worst_ms {:.1} ms",
+        scrub[1].as_f64().unwrap_or(f64::NAN)
+    );
+    println!(
+        "anim_frame_interval_ms_500 {:.1} ms",
+        anim[3].as_f64().unwrap_or(f64::NAN)
+    );
 }

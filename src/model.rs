@@ -11,7 +11,9 @@ pub mod limits;
 pub mod props;
 pub mod sample;
 
-pub use board::{Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, Props, Scenario, Topic};
+pub use board::{
+    Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, Props, Scenario, Topic,
+};
 pub use edit::{Document, Edit, EditError, History};
 pub use format::{load, save, LoadError, Problem, ProblemKind};
 pub use geometry::{Point, Rect};

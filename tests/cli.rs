@@ -3,7 +3,10 @@
 use std::process::{Command, Output};
 
 fn flowstorm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowstorm")).args(args).output().expect("the CLI runs")
+    Command::new(env!("CARGO_BIN_EXE_flowstorm"))
+        .args(args)
+        .output()
+        .expect("the CLI runs")
 }
 
 fn fixture(name: &str) -> String {
@@ -50,7 +53,10 @@ fn validate_a_good_board_prints_a_summary() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.contains("9 notes, 9 links, 2 frames, 2 topics"), "{stdout}");
+    assert!(
+        stdout.contains("9 notes, 9 links, 2 frames, 2 topics"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -59,8 +65,14 @@ fn validate_a_bad_board_lists_every_problem_with_its_path() {
     let out = flowstorm(&["validate", file.path()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("$.notes[0].kind: unknown note kind \"sticky\""), "{stderr}");
-    assert!(stderr.contains("$.links[0].to: link end \"ghost\" is not a note"), "{stderr}");
+    assert!(
+        stderr.contains("$.notes[0].kind: unknown note kind \"sticky\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("$.links[0].to: link end \"ghost\" is not a note"),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -85,7 +97,12 @@ fn bad_usage_and_missing_files_exit_2() {
     assert_eq!(flowstorm(&[]).status.code(), Some(2));
     assert_eq!(flowstorm(&["frobnicate", "x"]).status.code(), Some(2));
     assert_eq!(flowstorm(&["validate"]).status.code(), Some(2));
-    assert_eq!(flowstorm(&["validate", "x.json", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(
+        flowstorm(&["validate", "x.json", "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
     let out = flowstorm(&["validate", "/nonexistent/board.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/board.json"));
@@ -96,25 +113,47 @@ fn check_exits_1_on_warnings_and_prints_one_block_per_finding() {
     let out = flowstorm(&["check", &fixture("hazards/fs002-dual-write.json")]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("warning FS002: dual write\n"), "{stdout}");
-    assert!(stdout.contains("  notes: Order (order), Order placed (order-placed)\n"), "{stdout}");
-    assert!(stdout.contains("  fix: Publish through a transactional outbox"), "{stdout}");
+    assert!(
+        stdout.starts_with("warning FS002: dual write\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  notes: Order (order), Order placed (order-placed)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  fix: Publish through a transactional outbox"),
+        "{stdout}"
+    );
     assert_eq!(stdout.lines().last(), Some("1 warning"), "{stdout}");
 }
 
 #[test]
 fn check_exits_0_on_a_clean_board_and_on_infos_only() {
     let clean = flowstorm(&["check", &fixture("hazards/hardened-pos.json")]);
-    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
     assert_eq!(String::from_utf8_lossy(&clean.stdout).trim(), "no hazards");
     let infos = flowstorm(&["check", &fixture("hazards/fs007-idle-consumers.json")]);
     assert_eq!(infos.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&infos.stdout).lines().last(), Some("1 info"));
+    assert_eq!(
+        String::from_utf8_lossy(&infos.stdout).lines().last(),
+        Some("1 info")
+    );
 }
 
 #[test]
 fn check_json_lists_hazards_with_code_severity_notes_message_and_fix() {
-    let out = flowstorm(&["check", &fixture("hazards/fs005-event-loop.json"), "--format", "json"]);
+    let out = flowstorm(&[
+        "check",
+        &fixture("hazards/fs005-event-loop.json"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let hazards = report["hazards"].as_array().expect("a hazards list");
@@ -123,13 +162,23 @@ fn check_json_lists_hazards_with_code_severity_notes_message_and_fix() {
         for field in ["code", "severity", "message", "fix", "source"] {
             assert!(h[field].is_string(), "{field} in {h}");
         }
-        assert!(h["notes"].as_array().is_some_and(|n| !n.is_empty() && n.iter().all(|id| id.is_string())));
+        assert!(h["notes"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty() && n.iter().all(|id| id.is_string())));
     }
     assert_eq!(hazards[0]["code"], "FS005");
     assert_eq!(hazards[0]["severity"], "error");
-    let clean = flowstorm(&["check", &fixture("hazards/hardened-pos.json"), "--format", "json"]);
+    let clean = flowstorm(&[
+        "check",
+        &fixture("hazards/hardened-pos.json"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(clean.status.code(), Some(0));
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&clean.stdout).unwrap(), serde_json::json!({"hazards": []}));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&clean.stdout).unwrap(),
+        serde_json::json!({"hazards": []})
+    );
 }
 
 #[test]
@@ -147,37 +196,75 @@ fn check_exits_2_when_the_board_does_not_load() {
     assert_eq!(json.status.code(), Some(2));
     assert!(serde_json::from_slice::<serde_json::Value>(&json.stderr).is_ok());
     assert_eq!(flowstorm(&["check"]).status.code(), Some(2));
-    assert_eq!(flowstorm(&["check", "/nonexistent/board.json"]).status.code(), Some(2));
+    assert_eq!(
+        flowstorm(&["check", "/nonexistent/board.json"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn simulate_prints_counts_lag_and_hazards_the_same_way_every_time() {
     let sample = format!("{}/src/model/sample.json", env!("CARGO_MANIFEST_DIR"));
     let a = flowstorm(&["simulate", &sample, "--seed", "7", "--duration", "3000"]);
-    assert_eq!(a.status.code(), Some(0), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
     let b = flowstorm(&["simulate", &sample, "--seed", "7", "--duration", "3000"]);
     assert_eq!(a.stdout, b.stdout, "same seed, same output byte for byte");
     let text = String::from_utf8_lossy(&a.stdout);
     assert!(text.contains("cashier (actor): 15 handled"), "{text}");
     assert!(text.contains("order-summary (1 instances): lag"), "{text}");
-    assert!(text.contains("FS001"), "the sample's stale read is seen: {text}");
+    assert!(
+        text.contains("FS001"),
+        "the sample's stale read is seen: {text}"
+    );
     let other = flowstorm(&["simulate", &sample, "--seed", "8", "--duration", "3000"]);
     assert_ne!(a.stdout, other.stdout);
 
-    let json = flowstorm(&["simulate", &sample, "--duration", "2000", "--format", "json"]);
+    let json = flowstorm(&[
+        "simulate",
+        &sample,
+        "--duration",
+        "2000",
+        "--format",
+        "json",
+    ]);
     assert_eq!(json.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["duration_ms"], 2000);
     assert_eq!(v["seed"], 42, "the board's scenario seed");
-    let cashier = v["counters"].as_array().unwrap().iter().find(|c| c["note"] == "cashier").unwrap();
+    let cashier = v["counters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["note"] == "cashier")
+        .unwrap();
     assert_eq!(cashier["handled"], 10);
-    assert!(v["groups"].as_array().unwrap().iter().any(|g| g["note"] == "reserve-stock-policy"));
-    assert!(v["hazards"].as_array().unwrap().iter().all(|h| h["source"] == "dynamic"));
+    assert!(v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g["note"] == "reserve-stock-policy"));
+    assert!(v["hazards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["source"] == "dynamic"));
 }
 
 #[test]
 fn simulate_of_the_hardened_board_sees_no_hazard() {
-    let out = flowstorm(&["simulate", &fixture("hazards/hardened-pos.json"), "--format", "json"]);
+    let out = flowstorm(&[
+        "simulate",
+        &fixture("hazards/hardened-pos.json"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["hazards"], serde_json::json!([]));
@@ -186,7 +273,10 @@ fn simulate_of_the_hardened_board_sees_no_hazard() {
 #[test]
 fn simulate_exits_2_when_the_board_cannot_load_or_run() {
     let broken = broken_file();
-    assert_eq!(flowstorm(&["simulate", broken.path()]).status.code(), Some(2));
+    assert_eq!(
+        flowstorm(&["simulate", broken.path()]).status.code(),
+        Some(2)
+    );
     let shared = tempfile_path::TempFile::new(
         "shared-group.json",
         r#"{"format":"flowstorm-board","version":1,
@@ -198,7 +288,17 @@ fn simulate_exits_2_when_the_board_cannot_load_or_run() {
     let out = flowstorm(&["simulate", shared.path()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("consumer group \"g\""));
-    assert_eq!(flowstorm(&["simulate", &fixture("hazards/hardened-pos.json"), "--seed", "x"]).status.code(), Some(2));
+    assert_eq!(
+        flowstorm(&[
+            "simulate",
+            &fixture("hazards/hardened-pos.json"),
+            "--seed",
+            "x"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -236,7 +336,11 @@ fn validate_refuses_a_board_over_its_limits_naming_each() {
 /// The sample board made as heavy as the limits allow: the cashier issues 1,000 commands/s onto
 /// 64 partitions.
 fn heavy_board(name: &str) -> tempfile_path::TempFile {
-    let sample = std::fs::read_to_string(format!("{}/src/model/sample.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let sample = std::fs::read_to_string(format!(
+        "{}/src/model/sample.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let mut board: serde_json::Value = serde_json::from_str(&sample).unwrap();
     for note in board["notes"].as_array_mut().unwrap() {
         if note["id"] == "cashier" {
@@ -253,41 +357,92 @@ fn heavy_board(name: &str) -> tempfile_path::TempFile {
 fn simulate_of_a_heavy_board_stops_at_max_events_and_says_so() {
     let heavy = heavy_board("heavy.json");
     let started = std::time::Instant::now();
-    let out = flowstorm(&["simulate", heavy.path(), "--duration", "60000", "--max-events", "200000"]);
-    assert!(started.elapsed().as_secs() < 30, "bounded: {:?}", started.elapsed());
+    let out = flowstorm(&[
+        "simulate",
+        heavy.path(),
+        "--duration",
+        "60000",
+        "--max-events",
+        "200000",
+    ]);
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "bounded: {:?}",
+        started.elapsed()
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("flowstorm: stopped after 200,000 events at "), "{stderr}");
+    assert!(
+        stderr.starts_with("flowstorm: stopped after 200,000 events at "),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(" ms of 61,000 ms simulated (--max-events 200000); raise --max-events or shorten --duration"),
         "{stderr}"
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("cashier (actor): "), "what was simulated so far is printed: {stdout}");
+    assert!(
+        stdout.contains("cashier (actor): "),
+        "what was simulated so far is printed: {stdout}"
+    );
 
-    let json = flowstorm(&["simulate", heavy.path(), "--duration", "60000", "--max-events", "100000", "--format", "json"]);
+    let json = flowstorm(&[
+        "simulate",
+        heavy.path(),
+        "--duration",
+        "60000",
+        "--max-events",
+        "100000",
+        "--format",
+        "json",
+    ]);
     assert_eq!(json.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON report");
     assert_eq!(v["stopped"]["events"], 100_000);
     assert_eq!(v["stopped"]["max_events"], 100_000);
     assert!(v["stopped"]["at_ms"].as_u64().unwrap() < 60_000);
-
 }
 
 #[test]
 fn simulate_of_a_normal_board_is_unchanged_by_max_events() {
     let sample = format!("{}/src/model/sample.json", env!("CARGO_MANIFEST_DIR"));
     let plain = flowstorm(&["simulate", &sample, "--seed", "7", "--duration", "3000"]);
-    let bounded = flowstorm(&["simulate", &sample, "--seed", "7", "--duration", "3000", "--max-events", "1000000"]);
+    let bounded = flowstorm(&[
+        "simulate",
+        &sample,
+        "--seed",
+        "7",
+        "--duration",
+        "3000",
+        "--max-events",
+        "1000000",
+    ]);
     assert_eq!(bounded.status.code(), Some(0));
     assert_eq!(plain.stdout, bounded.stdout);
     assert!(bounded.stderr.is_empty());
     // An hour of the sample board fits the default bound.
-    let hour = flowstorm(&["simulate", &sample, "--duration", "3600000", "--format", "json"]);
-    assert_eq!(hour.status.code(), Some(0), "{}", String::from_utf8_lossy(&hour.stderr));
+    let hour = flowstorm(&[
+        "simulate",
+        &sample,
+        "--duration",
+        "3600000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        hour.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&hour.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&hour.stdout).unwrap();
     assert!(v.get("stopped").is_none());
-    assert_eq!(flowstorm(&["simulate", &sample, "--max-events", "many"]).status.code(), Some(2));
+    assert_eq!(
+        flowstorm(&["simulate", &sample, "--max-events", "many"])
+            .status
+            .code(),
+        Some(2)
+    );
     let help = flowstorm(&["--help"]);
     assert!(String::from_utf8_lossy(&help.stdout).contains("--max-events bounds the work"));
     assert!(String::from_utf8_lossy(&help.stdout).contains("default 5000000"));

@@ -24,15 +24,26 @@ fn harness() -> &'static Mutex<Harness> {
     static HARNESS: OnceLock<Mutex<Harness>> = OnceLock::new();
     HARNESS.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let dist = std::env::var("FLOWSTORM_DIST").map(PathBuf::from).unwrap_or_else(|_| root.join("dist"));
-        assert!(dist.join("index.html").exists(), "no app build at {}: {NEEDS_BUILD}", dist.display());
+        let dist = std::env::var("FLOWSTORM_DIST")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| root.join("dist"));
+        assert!(
+            dist.join("index.html").exists(),
+            "no app build at {}: {NEEDS_BUILD}",
+            dist.display()
+        );
         let port = webdriver::serve(dist);
-        Mutex::new(Harness { driver: Driver::start(), url: format!("http://127.0.0.1:{port}/") })
+        Mutex::new(Harness {
+            driver: Driver::start(),
+            url: format!("http://127.0.0.1:{port}/"),
+        })
     })
 }
 
 fn artifact(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("artifacts").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("artifacts")
+        .join(name)
 }
 
 /// Opens the app in a fresh browser profile and waits until the board is drawn.
@@ -53,15 +64,31 @@ fn app_mounts_the_sample_board_with_one_element_per_note() {
     let h = harness().lock().unwrap_or_else(|e| e.into_inner());
     let s = open_app(&h);
     let board = sample();
-    s.wait_for("every sample note", || (note_count(&s) == board.notes.len()).then_some(()));
+    s.wait_for("every sample note", || {
+        (note_count(&s) == board.notes.len()).then_some(())
+    });
     for note in &board.notes {
         let el = s.find(&format!("[data-note-id='{}']", note.id));
-        assert_eq!(s.attr(&el, "data-kind").as_deref(), Some(note.kind.as_str()), "kind of {}", note.id);
-        assert!(s.attr(&el, "aria-label").is_some_and(|l| l.contains(&note.text)), "accessible name of {}", note.id);
+        assert_eq!(
+            s.attr(&el, "data-kind").as_deref(),
+            Some(note.kind.as_str()),
+            "kind of {}",
+            note.id
+        );
+        assert!(
+            s.attr(&el, "aria-label")
+                .is_some_and(|l| l.contains(&note.text)),
+            "accessible name of {}",
+            note.id
+        );
     }
     assert_eq!(s.find_all("[data-link-id]").len(), board.links.len());
     assert_eq!(s.find_all("[data-frame-id]").len(), board.frames.len());
-    assert_eq!(s.find_all("[data-legend-kind]").len(), 9, "the legend shows every kind and the frame");
+    assert_eq!(
+        s.find_all("[data-legend-kind]").len(),
+        9,
+        "the legend shows every kind and the frame"
+    );
     for action in ["open", "save", "undo", "redo", "add-event", "add-hotspot"] {
         s.find(&format!("[data-action='{action}']"));
     }
@@ -75,12 +102,17 @@ fn reload_after_an_edit_restores_the_board_from_autosave() {
     let s = open_app(&h);
     let before = note_count(&s);
     s.click(&s.find("[data-action='add-event']"));
-    s.wait_for("the new note", || (note_count(&s) == before + 1).then_some(()));
+    s.wait_for("the new note", || {
+        (note_count(&s) == before + 1).then_some(())
+    });
     // A new note starts in text editing; Enter commits.
     let text = s.find("textarea[data-field='note-text']");
     s.send_keys(&text, "Payment taken\u{E007}");
     s.wait_for("the text on the note", || {
-        s.find_all("[data-note-id]").iter().any(|n| s.text(n).contains("Payment taken")).then_some(())
+        s.find_all("[data-note-id]")
+            .iter()
+            .any(|n| s.text(n).contains("Payment taken"))
+            .then_some(())
     });
     // Move the cashier by dragging it: one undo step, autosaved too.
     let cashier = s.find("[data-note-id='cashier']");
@@ -95,18 +127,34 @@ fn reload_after_an_edit_restores_the_board_from_autosave() {
         ]
     }]));
     let moved_left = s.wait_for("the cashier to move", || {
-        let left = s.js("return document.querySelector(\"[data-note-id='cashier']\").style.left", vec![]);
+        let left = s.js(
+            "return document.querySelector(\"[data-note-id='cashier']\").style.left",
+            vec![],
+        );
         (left != left_before).then_some(left)
     });
     s.refresh();
     s.find("[data-note-id]");
-    s.wait_for("the restored board", || (note_count(&s) == before + 1).then_some(()));
-    assert!(s.find_all("[data-note-id]").iter().any(|n| s.text(n).contains("Payment taken")), "the text survives a reload");
-    let left_after = s.js("return document.querySelector(\"[data-note-id='cashier']\").style.left", vec![]);
+    s.wait_for("the restored board", || {
+        (note_count(&s) == before + 1).then_some(())
+    });
+    assert!(
+        s.find_all("[data-note-id]")
+            .iter()
+            .any(|n| s.text(n).contains("Payment taken")),
+        "the text survives a reload"
+    );
+    let left_after = s.js(
+        "return document.querySelector(\"[data-note-id='cashier']\").style.left",
+        vec![],
+    );
     assert_eq!(left_after, moved_left, "the move survives a reload");
     // History is not part of the autosave: after a reload there is nothing to undo.
     let undo = s.find("[data-action='undo']");
-    assert_eq!(s.js("return arguments[0].disabled", vec![undo.arg()]), json!(true));
+    assert_eq!(
+        s.js("return arguments[0].disabled", vec![undo.arg()]),
+        json!(true)
+    );
 }
 
 #[test]
@@ -116,7 +164,9 @@ fn undo_and_redo_from_the_toolbar() {
     let s = open_app(&h);
     let before = note_count(&s);
     s.click(&s.find("[data-action='add-policy']"));
-    s.wait_for("a new note", || (note_count(&s) == before + 1).then_some(()));
+    s.wait_for("a new note", || {
+        (note_count(&s) == before + 1).then_some(())
+    });
     s.click(&s.find("[data-action='undo']"));
     s.wait_for("undo", || (note_count(&s) == before).then_some(()));
     s.click(&s.find("[data-action='redo']"));
@@ -139,25 +189,42 @@ fn importing_a_broken_file_lists_its_problems_and_keeps_the_board() {
             "links":[{"id":"l","from":"b","to":"ghost"}]}"#,
     )
     .unwrap();
-    s.send_keys(&s.find("[data-action='open-file']"), broken.to_str().unwrap());
+    s.send_keys(
+        &s.find("[data-action='open-file']"),
+        broken.to_str().unwrap(),
+    );
     let panel = s.find("[data-problems]");
     let text = s.text(&panel);
     assert!(text.contains("broken-board.json"), "{text}");
-    assert!(text.contains("$.notes[0].kind") && text.contains("unknown note kind \"sticky\""), "{text}");
-    assert!(text.contains("$.notes[1].frame") && text.contains("frame \"nowhere\" does not exist"), "{text}");
+    assert!(
+        text.contains("$.notes[0].kind") && text.contains("unknown note kind \"sticky\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("$.notes[1].frame") && text.contains("frame \"nowhere\" does not exist"),
+        "{text}"
+    );
     assert!(text.contains("$.links[0].to"), "{text}");
     assert_eq!(s.find_all("[data-problem]").len(), 3);
     assert_eq!(note_count(&s), before, "the board is left as it was");
     assert!(s.find_all("[data-note-id='cashier']").len() == 1);
     s.screenshot(&artifact("broken-import.png"));
     s.click(&s.find("[data-action='dismiss-problems']"));
-    s.wait_for("the panel to close", || s.find_all("[data-problems]").is_empty().then_some(()));
+    s.wait_for("the panel to close", || {
+        s.find_all("[data-problems]").is_empty().then_some(())
+    });
 
     // A good file replaces the board.
     let good = dir.join("checkout.json");
-    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1/checkout.json"), &good).unwrap();
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1/checkout.json"),
+        &good,
+    )
+    .unwrap();
     s.send_keys(&s.find("[data-action='open-file']"), good.to_str().unwrap());
-    s.wait_for("the opened board", || (note_count(&s) == 9 && s.find_all("[data-note-id='clerk']").len() == 1).then_some(()));
+    s.wait_for("the opened board", || {
+        (note_count(&s) == 9 && s.find_all("[data-note-id='clerk']").len() == 1).then_some(())
+    });
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -229,11 +296,18 @@ fn drag(s: &Session, from: (f64, f64), to: (f64, f64)) {
 }
 
 fn count(s: &Session, css: &str) -> usize {
-    s.js("return document.querySelectorAll(arguments[0]).length", vec![json!(css)]).as_u64().unwrap_or(0) as usize
+    s.js(
+        "return document.querySelectorAll(arguments[0]).length",
+        vec![json!(css)],
+    )
+    .as_u64()
+    .unwrap_or(0) as usize
 }
 
 fn wait_count(s: &Session, css: &str, n: usize) {
-    s.wait_for(&format!("{n} × {css} (have {})", count(s, css)), || (count(s, css) == n).then_some(()));
+    s.wait_for(&format!("{n} × {css} (have {})", count(s, css)), || {
+        (count(s, css) == n).then_some(())
+    });
 }
 
 /// An empty spot of the board canvas, left of the sample's frames.
@@ -251,14 +325,23 @@ fn shortcuts_create_every_kind_at_the_pointer_and_start_text_editing() {
     wait_count(&s, "[data-note-id]", 0);
     let (x, y, w, hgt) = rect_of(&s, "[data-board-viewport]");
     for (i, kind) in flowstorm::model::NoteKind::ALL.into_iter().enumerate() {
-        hover(&s, (x + 120.0 + (i % 4) as f64 * 200.0, y + 120.0 + (i / 4) as f64 * 180.0));
+        hover(
+            &s,
+            (
+                x + 120.0 + (i % 4) as f64 * 200.0,
+                y + 120.0 + (i / 4) as f64 * 180.0,
+            ),
+        );
         type_text(&s, &kind.shortcut().to_lowercase().to_string());
         s.find("textarea[data-field='note-text']");
         type_text(&s, &format!("{} note", kind.label()));
         press(&s, &[&[ENTER]]);
         wait_count(&s, &format!("[data-kind='{}']", kind.as_str()), 1);
     }
-    assert!(s.find_all("[data-note-id]").iter().any(|n| s.text(n).contains("Domain event note")));
+    assert!(s
+        .find_all("[data-note-id]")
+        .iter()
+        .any(|n| s.text(n).contains("Domain event note")));
     hover(&s, (x + w * 0.5, y + hgt * 0.8));
     type_text(&s, "f");
     wait_count(&s, "[data-frame-id]", 1);
@@ -266,10 +349,20 @@ fn shortcuts_create_every_kind_at_the_pointer_and_start_text_editing() {
     s.find("input[data-field='frame-name']");
     type_text(&s, "Sales");
     press(&s, &[&[ENTER]]);
-    s.wait_for("the frame's name", || s.find_all("[data-frame-id]").iter().any(|f| s.text(f).contains("Sales")).then_some(()));
+    s.wait_for("the frame's name", || {
+        s.find_all("[data-frame-id]")
+            .iter()
+            .any(|f| s.text(f).contains("Sales"))
+            .then_some(())
+    });
     // Naming is one undo step, creating another.
     press(&s, &[&[CONTROL, "z"]]);
-    s.wait_for("the rename undone", || s.find_all("[data-frame-id]").iter().all(|f| !s.text(f).contains("Sales")).then_some(()));
+    s.wait_for("the rename undone", || {
+        s.find_all("[data-frame-id]")
+            .iter()
+            .all(|f| !s.text(f).contains("Sales"))
+            .then_some(())
+    });
     press(&s, &[&[CONTROL, "z"]]);
     wait_count(&s, "[data-frame-id]", 0);
     press(&s, &[&[CONTROL, SHIFT, "z"]]);
@@ -285,14 +378,25 @@ fn connect_two_notes_and_refuse_an_impossible_link() {
     // Connecting the payment provider (external system) to the reserve-stock command is a callback.
     let (px, py, pw, ph) = rect_of(&s, "[data-note-id='payment']");
     hover(&s, (px + pw / 2.0, py + ph / 2.0));
-    drag(&s, (px + pw - 1.0, py + ph / 2.0), centre_of(&s, "[data-note-id='reserve-stock']"));
+    drag(
+        &s,
+        (px + pw - 1.0, py + ph / 2.0),
+        centre_of(&s, "[data-note-id='reserve-stock']"),
+    );
     wait_count(&s, "[data-link-id]", links + 1);
     // An event cannot issue a command: refused with a reason, nothing created.
     let (ex, ey, ew, eh) = rect_of(&s, "[data-note-id='order-placed']");
     hover(&s, (ex + ew / 2.0, ey + eh / 2.0));
-    drag(&s, (ex + ew - 1.0, ey + eh / 2.0), centre_of(&s, "[data-note-id='place-order']"));
+    drag(
+        &s,
+        (ex + ew - 1.0, ey + eh / 2.0),
+        centre_of(&s, "[data-note-id='place-order']"),
+    );
     let message = s.text(&s.find("[data-message]"));
-    assert!(message.contains("policy"), "the refusal says why: {message}");
+    assert!(
+        message.contains("policy"),
+        "the refusal says why: {message}"
+    );
     assert_eq!(count(&s, "[data-link-id]"), links + 1);
     // Tab walks the notes by keyboard; Delete removes the one reached, and undo restores it.
     press(&s, &[&[ESCAPE]]);
@@ -301,7 +405,11 @@ fn connect_two_notes_and_refuse_an_impossible_link() {
         {"type": "pointerMove", "origin": "viewport", "x": spot.0.round() as i64, "y": spot.1.round() as i64},
         {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]));
     press(&s, &[&["\u{E004}"], &["\u{E004}"]]);
-    assert_eq!(count(&s, "[data-note-id='place-order'].selected"), 1, "the second note is selected");
+    assert_eq!(
+        count(&s, "[data-note-id='place-order'].selected"),
+        1,
+        "the second note is selected"
+    );
     // Undo removes the link, redo brings it back.
     press(&s, &[&[CONTROL, "z"]]);
     wait_count(&s, "[data-link-id]", links);
@@ -318,8 +426,16 @@ fn marquee_select_delete_and_undo() {
     // A rectangle around the order summary and the payment provider, from empty board.
     let (ax, ay, _, _) = rect_of(&s, "[data-note-id='payment']");
     let (bx, by, bw, bh) = rect_of(&s, "[data-note-id='order-summary']");
-    drag(&s, (ax.min(bx) - 12.0, ay.min(by) - 8.0), (bx + bw + 12.0, by.max(ay) + bh + 60.0));
-    assert_eq!(count(&s, ".note.selected"), 2, "the marquee selects what lies inside");
+    drag(
+        &s,
+        (ax.min(bx) - 12.0, ay.min(by) - 8.0),
+        (bx + bw + 12.0, by.max(ay) + bh + 60.0),
+    );
+    assert_eq!(
+        count(&s, ".note.selected"),
+        2,
+        "the marquee selects what lies inside"
+    );
     press(&s, &[&[DELETE]]);
     wait_count(&s, "[data-note-id]", notes - 2);
     press(&s, &[&[CONTROL, "z"]]);
@@ -346,12 +462,22 @@ fn double_click_edits_text_in_place_and_escape_cancels() {
         press(&s, &[&[key]]);
     };
     retype(ESCAPE);
-    s.wait_for("the editor to close", || (count(&s, "textarea[data-field='note-text']") == 0).then_some(()));
-    assert_eq!(s.text(&s.find(target)), "Place order", "Escape keeps the old text");
+    s.wait_for("the editor to close", || {
+        (count(&s, "textarea[data-field='note-text']") == 0).then_some(())
+    });
+    assert_eq!(
+        s.text(&s.find(target)),
+        "Place order",
+        "Escape keeps the old text"
+    );
     retype(ENTER);
-    s.wait_for("the new text", || (s.text(&s.find(target)) == "Ring up sale").then_some(()));
+    s.wait_for("the new text", || {
+        (s.text(&s.find(target)) == "Ring up sale").then_some(())
+    });
     press(&s, &[&[CONTROL, "z"]]);
-    s.wait_for("undo of the text", || (s.text(&s.find(target)) == "Place order").then_some(()));
+    s.wait_for("undo of the text", || {
+        (s.text(&s.find(target)) == "Place order").then_some(())
+    });
 }
 
 #[test]
@@ -390,7 +516,10 @@ fn copy_and_paste_through_the_clipboard_as_board_json() {
     );
     assert_eq!(count(&s, "[data-note-id]"), notes + 2);
     let status = s.text(&s.find("[data-status]"));
-    assert!(!status.is_empty() && status != "Pasted", "a refused paste says why: {status}");
+    assert!(
+        !status.is_empty() && status != "Pasted",
+        "a refused paste says why: {status}"
+    );
 }
 
 #[test]
@@ -408,17 +537,31 @@ fn zoom_keys_and_fit_and_both_themes() {
     // The minimap shows the whole board with the visible part outlined.
     let (mx, my, mw, mh) = rect_of(&s, "[data-minimap] .mini-view");
     let (fx, fy, fw, fh) = rect_of(&s, "[data-minimap]");
-    assert!(mw > 20.0 && mh > 10.0 && mx >= fx - 1.0 && my >= fy - 1.0 && mx + mw <= fx + fw + 1.0 && my + mh <= fy + fh + 1.0,
-        "the visible part is outlined inside the minimap: {:?} in {:?}", (mx, my, mw, mh), (fx, fy, fw, fh));
+    assert!(
+        mw > 20.0
+            && mh > 10.0
+            && mx >= fx - 1.0
+            && my >= fy - 1.0
+            && mx + mw <= fx + fw + 1.0
+            && my + mh <= fy + fh + 1.0,
+        "the visible part is outlined inside the minimap: {:?} in {:?}",
+        (mx, my, mw, mh),
+        (fx, fy, fw, fh)
+    );
     s.screenshot(&artifact("board-light.png"));
     s.click(&s.find("[data-action='theme']"));
     s.wait_for("dark theme", || {
-        (s.js("return document.documentElement.dataset.theme", vec![]) == json!("dark")).then_some(())
+        (s.js("return document.documentElement.dataset.theme", vec![]) == json!("dark"))
+            .then_some(())
     });
     s.screenshot(&artifact("board-dark.png"));
     s.refresh();
     s.find("[data-note-id]");
-    assert_eq!(s.js("return document.documentElement.dataset.theme", vec![]), json!("dark"), "the theme is remembered");
+    assert_eq!(
+        s.js("return document.documentElement.dataset.theme", vec![]),
+        json!("dark"),
+        "the theme is remembered"
+    );
 }
 
 // ---- hazards ----------------------------------------------------------------------------------
@@ -433,7 +576,10 @@ fn stale_read_shows_a_badge_a_finding_a_hotspot_and_a_one_click_fix() {
     s.click(&s.find("[data-action='tab-hazards']"));
     let fs001 = "[data-finding='FS001']";
     let text = s.text(&s.find(fs001));
-    assert!(text.contains("Cashier") && text.contains("Order summary"), "{text}");
+    assert!(
+        text.contains("Cashier") && text.contains("Order summary"),
+        "{text}"
+    );
     s.screenshot(&artifact("hazards-panel.png"));
     // Add as hotspot: a hotspot note with the message, linked to the note.
     let hotspots = count(&s, "[data-kind='hotspot']");
@@ -447,7 +593,9 @@ fn stale_read_shows_a_badge_a_finding_a_hotspot_and_a_one_click_fix() {
     wait_count(&s, "[data-finding='FS001']", findings);
     // Clicking a finding selects its notes.
     s.click(&s.find(&format!("{fs001} [data-action='show-finding']")));
-    s.wait_for("the finding's notes selected", || (count(&s, ".note.selected") >= 2).then_some(()));
+    s.wait_for("the finding's notes selected", || {
+        (count(&s, ".note.selected") >= 2).then_some(())
+    });
 }
 
 // ---- running the board ------------------------------------------------------------------------
@@ -459,7 +607,12 @@ fn counter(s: &Session, note: &str) -> Option<u64> {
         vec![json!(note)],
     );
     let text = v.as_str()?;
-    text.split('✓').nth(1)?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    text.split('✓')
+        .nth(1)?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[test]
@@ -474,8 +627,12 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
             .as_u64()
             .filter(|n| *n > 0)
     });
-    let first = s.wait_for("the cashier's counter", || counter(&s, "cashier").filter(|n| *n > 0));
-    let later = s.wait_for("the counter rising", || counter(&s, "cashier").filter(|n| *n >= first + 3));
+    let first = s.wait_for("the cashier's counter", || {
+        counter(&s, "cashier").filter(|n| *n > 0)
+    });
+    let later = s.wait_for("the counter rising", || {
+        counter(&s, "cashier").filter(|n| *n >= first + 3)
+    });
     s.screenshot(&artifact("run-playing.png"));
     // Pause: the clock stands still; Step moves it by 100 ms.
     s.click(&s.find("[data-action='pause']"));
@@ -483,10 +640,14 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(s.text(&s.find("[data-clock]")), clock, "paused");
     s.click(&s.find("[data-action='step']"));
-    s.wait_for("a step", || (s.text(&s.find("[data-clock]")) != clock).then_some(()));
+    s.wait_for("a step", || {
+        (s.text(&s.find("[data-clock]")) != clock).then_some(())
+    });
     // Scrub back to the start: the counters go back.
     s.js("const r = document.querySelector(\"[data-action='scrub']\"); r.value = '300'; r.dispatchEvent(new Event('input'));", vec![]);
-    s.wait_for("counters back at 0.3 s", || counter(&s, "cashier").filter(|n| *n < later));
+    s.wait_for("counters back at 0.3 s", || {
+        counter(&s, "cashier").filter(|n| *n < later)
+    });
     // Crash the policy's only instance: lag rises while it is down, then the restarted instance catches up.
     s.click(&s.find("[data-note-id='reserve-stock-policy']"));
     s.click(&s.find("[data-action='tab-run']"));
@@ -494,26 +655,71 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
     // Faster now, to see the crash, the rebalance and the catch-up in a short test.
     s.js("const sel = document.querySelector(\"[data-action='speed']\"); sel.value = '5'; sel.dispatchEvent(new Event('change'));", vec![]);
     s.click(&s.find("[data-action='play']"));
-    let peak = |s: &Session| s.js("return Number(document.querySelector('[data-lag-chart]').dataset.peakLag)", vec![]).as_u64().unwrap_or(0);
-    let last = |s: &Session| s.js("return Number(document.querySelector('[data-lag-chart]').dataset.lastLag)", vec![]).as_u64().unwrap_or(0);
-    s.wait_for("lag to rise after the crash", || (peak(&s) >= 5).then_some(()));
+    let peak = |s: &Session| {
+        s.js(
+            "return Number(document.querySelector('[data-lag-chart]').dataset.peakLag)",
+            vec![],
+        )
+        .as_u64()
+        .unwrap_or(0)
+    };
+    let last = |s: &Session| {
+        s.js(
+            "return Number(document.querySelector('[data-lag-chart]').dataset.lastLag)",
+            vec![],
+        )
+        .as_u64()
+        .unwrap_or(0)
+    };
+    s.wait_for("lag to rise after the crash", || {
+        (peak(&s) >= 5).then_some(())
+    });
     s.screenshot(&artifact("run-crash.png"));
-    s.wait_for("lag to recover", || (last(&s) + 2 < peak(&s) && last(&s) <= 2).then_some(()));
-    assert!(s.find_all("[data-event]").len() > 10, "the event log lists what happened");
+    s.wait_for("lag to recover", || {
+        (last(&s) + 2 < peak(&s) && last(&s) <= 2).then_some(())
+    });
+    assert!(
+        s.find_all("[data-event]").len() > 10,
+        "the event log lists what happened"
+    );
     // Click a published event of the policy's flow: its causal chain lights up back to the cashier.
     // (The run may have reached its end by now on a slow machine: pause only if it plays.)
-    s.js("const p = document.querySelector(\"[data-action='pause']\"); if (p) p.click();", vec![]);
+    s.js(
+        "const p = document.querySelector(\"[data-action='pause']\"); if (p) p.click();",
+        vec![],
+    );
     let filter = s.find("[data-action='log-filter']");
-    s.js("arguments[0].value = 'events'; arguments[0].dispatchEvent(new Event('change'));", vec![filter.arg()]);
+    s.js(
+        "arguments[0].value = 'events'; arguments[0].dispatchEvent(new Event('change'));",
+        vec![filter.arg()],
+    );
     let row = s.wait_for("a stock-reserved event in the log", || {
-        s.find_all("[data-action='show-chain']").into_iter().find(|r| s.text(r).contains("Stock reserved"))
+        s.find_all("[data-action='show-chain']")
+            .into_iter()
+            .find(|r| s.text(r).contains("Stock reserved"))
     });
     s.click(&row);
-    s.wait_for("the chain on the board", || (count(&s, ".note.in-chain") >= 5).then_some(()));
-    for note in ["cashier", "place-order", "order-placed", "reserve-stock-policy", "stock-reserved"] {
-        assert_eq!(count(&s, &format!("[data-note-id='{note}'].in-chain")), 1, "{note} is in the chain");
+    s.wait_for("the chain on the board", || {
+        (count(&s, ".note.in-chain") >= 5).then_some(())
+    });
+    for note in [
+        "cashier",
+        "place-order",
+        "order-placed",
+        "reserve-stock-policy",
+        "stock-reserved",
+    ] {
+        assert_eq!(
+            count(&s, &format!("[data-note-id='{note}'].in-chain")),
+            1,
+            "{note} is in the chain"
+        );
     }
-    assert_eq!(count(&s, "[data-note-id='order-summary'].in-chain"), 0, "a side branch is not");
+    assert_eq!(
+        count(&s, "[data-note-id='order-summary'].in-chain"),
+        0,
+        "a side branch is not"
+    );
 }
 
 #[test]
@@ -523,28 +729,55 @@ fn compare_mode_shows_a_cascade_against_buffered_lag_and_consumers_clear_it() {
     let s = open_app(&h);
     s.click(&s.find("[data-action='compare']"));
     let number = |css: &str, attr: &str| -> u64 {
-        s.js("return Number(document.querySelector(arguments[0]).getAttribute(arguments[1]))", vec![json!(css), json!(attr)])
-            .as_u64()
-            .unwrap_or(0)
+        s.js(
+            "return Number(document.querySelector(arguments[0]).getAttribute(arguments[1]))",
+            vec![json!(css), json!(attr)],
+        )
+        .as_u64()
+        .unwrap_or(0)
     };
     s.find("[data-compare] [data-side='request']");
     // Logistics down: orders fail in the chain, none on the event side, which lags instead.
-    assert!(number("[data-side='request']", "data-failed") > 0, "the request chain cascades");
-    assert_eq!(number("[data-side='event']", "data-failed"), 0, "events take every order");
-    assert!(number("[data-side='event']", "data-peak") > 0, "the event side lags");
+    assert!(
+        number("[data-side='request']", "data-failed") > 0,
+        "the request chain cascades"
+    );
+    assert_eq!(
+        number("[data-side='event']", "data-failed"),
+        0,
+        "events take every order"
+    );
+    assert!(
+        number("[data-side='event']", "data-peak") > 0,
+        "the event side lags"
+    );
     s.screenshot(&artifact("compare-down.png"));
     // Logistics slow: the chain's customers wait; one consumer falls behind; more consumers clear it.
     s.click(&s.find("[data-action='compare-slow']"));
-    s.wait_for("the slow case", || (number("[data-side='request']", "data-failed") == 0).then_some(()));
+    s.wait_for("the slow case", || {
+        (number("[data-side='request']", "data-failed") == 0).then_some(())
+    });
     assert!(number("[data-side='request']", "data-worst-wait") >= 800);
     let one = number("[data-side='event']", "data-peak");
     for _ in 0..5 {
         s.click(&s.find("[data-action='compare-add-consumer']"));
     }
-    s.wait_for(&format!("six consumers ({})", s.text(&s.find("[data-consumers]"))), || s.text(&s.find("[data-consumers]")).contains("6 of").then_some(()));
+    s.wait_for(
+        &format!("six consumers ({})", s.text(&s.find("[data-consumers]"))),
+        || {
+            s.text(&s.find("[data-consumers]"))
+                .contains("6 of")
+                .then_some(())
+        },
+    );
     let six = number("[data-side='event']", "data-peak");
-    assert!(six * 3 < one, "more consumers clear the lag: {one} with one, {six} with six");
+    assert!(
+        six * 3 < one,
+        "more consumers clear the lag: {one} with one, {six} with six"
+    );
     s.screenshot(&artifact("compare-slow-six-consumers.png"));
     s.click(&s.find("[data-action='close-compare']"));
-    s.wait_for("the comparison to close", || s.find_all("[data-compare]").is_empty().then_some(()));
+    s.wait_for("the comparison to close", || {
+        s.find_all("[data-compare]").is_empty().then_some(())
+    });
 }

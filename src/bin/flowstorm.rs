@@ -56,7 +56,8 @@ struct Args {
 
 fn number(flag: &str, value: Option<&String>) -> Result<u64, UsageError> {
     let v = value.ok_or_else(|| UsageError(format!("{flag} needs a value")))?;
-    v.parse().map_err(|_| UsageError(format!("{flag} needs a whole number, not \"{v}\"")))
+    v.parse()
+        .map_err(|_| UsageError(format!("{flag} needs a whole number, not \"{v}\"")))
 }
 
 fn parse_args(rest: &[String]) -> Result<Args, UsageError> {
@@ -71,20 +72,32 @@ fn parse_args(rest: &[String]) -> Result<Args, UsageError> {
                 format = match it.next().map(String::as_str) {
                     Some("text") => Format::Text,
                     Some("json") => Format::Json,
-                    Some(other) => return Err(UsageError(format!("unknown format \"{other}\" (text or json)"))),
+                    Some(other) => {
+                        return Err(UsageError(format!(
+                            "unknown format \"{other}\" (text or json)"
+                        )))
+                    }
                     None => return Err(UsageError("--format needs a value (text or json)".into())),
                 }
             }
             "--seed" => seed = Some(number("--seed", it.next())?),
             "--duration" => duration = Some(number("--duration", it.next())?.min(3_600_000)),
             "--max-events" => max_events = number("--max-events", it.next())?,
-            flag if flag.starts_with("--") => return Err(UsageError(format!("unknown option {flag}"))),
+            flag if flag.starts_with("--") => {
+                return Err(UsageError(format!("unknown option {flag}")))
+            }
             path if file.is_none() => file = Some(path.to_string()),
             extra => return Err(UsageError(format!("unexpected argument \"{extra}\""))),
         }
     }
     let file = file.ok_or_else(|| UsageError("missing FILE".into()))?;
-    Ok(Args { file, format, seed, duration, max_events })
+    Ok(Args {
+        file,
+        format,
+        seed,
+        duration,
+        max_events,
+    })
 }
 
 /// Reads and loads a board, printing every problem to stderr when it fails.
@@ -109,7 +122,11 @@ fn report_load_error(file: &str, e: &LoadError, format: Format) {
             eprintln!("{out}");
         }
         Format::Text => {
-            eprintln!("{file}: {} problem{}", e.problems.len(), if e.problems.len() == 1 { "" } else { "s" });
+            eprintln!(
+                "{file}: {} problem{}",
+                e.problems.len(),
+                if e.problems.len() == 1 { "" } else { "s" }
+            );
             for p in &e.problems {
                 eprintln!("  {p}");
             }
@@ -164,16 +181,27 @@ fn check(args: &Args) -> ExitCode {
 /// One block per finding (severity, code, notes, message, fix), then a summary line.
 fn render_text(board: &Board, findings: &[Finding]) -> String {
     use std::fmt::Write;
-    let texts: std::collections::HashMap<&str, &str> =
-        board.notes.iter().rev().map(|n| (n.id.as_str(), n.text.as_str())).collect();
+    let texts: std::collections::HashMap<&str, &str> = board
+        .notes
+        .iter()
+        .rev()
+        .map(|n| (n.id.as_str(), n.text.as_str()))
+        .collect();
     let mut out = String::new();
     for f in findings {
         let notes: Vec<String> = f
             .notes
             .iter()
-            .map(|id| match texts.get(id.as_str()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")) {
-                Some(text) if !text.is_empty() && text != id.as_str() => format!("{text} ({id})"),
-                _ => id.to_string(),
+            .map(|id| {
+                match texts
+                    .get(id.as_str())
+                    .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+                {
+                    Some(text) if !text.is_empty() && text != id.as_str() => {
+                        format!("{text} ({id})")
+                    }
+                    _ => id.to_string(),
+                }
             })
             .collect();
         let _ = writeln!(out, "{} {}: {}", f.severity, f.code, f.code.title());
@@ -246,21 +274,40 @@ fn simulate(args: &Args) -> ExitCode {
             println!("{report}");
         }
         Format::Text => {
-            println!("{}: seed {}, {} ms, {} commands, {} messages, trace {:016x}", args.file, config.seed, config.duration_ms, run.commands_issued(), run.message_count(), run.trace_hash());
+            println!(
+                "{}: seed {}, {} ms, {} commands, {} messages, trace {:016x}",
+                args.file,
+                config.seed,
+                config.duration_ms,
+                run.commands_issued(),
+                run.message_count(),
+                run.trace_hash()
+            );
             for d in run.diagnostics() {
                 println!("  {d}");
             }
             println!("\nnotes:");
             for (id, c) in run.all_counters() {
                 if c.handled + c.failed + c.in_flight > 0 {
-                    println!("  {id} ({}): {} handled, {} failed, {} in flight", kind(&id), c.handled, c.failed, c.in_flight);
+                    println!(
+                        "  {id} ({}): {} handled, {} failed, {} in flight",
+                        kind(&id),
+                        c.handled,
+                        c.failed,
+                        c.in_flight
+                    );
                 }
             }
             println!("\ngroups:");
             for g in &groups {
                 println!(
                     "  {} ({} instances): lag {} ({} ms) at the end, at most {} ({} ms)",
-                    g["note"].as_str().unwrap_or(""), g["instances"], g["lag"], g["lag_ms"], g["max_lag"], g["max_lag_ms"]
+                    g["note"].as_str().unwrap_or(""),
+                    g["instances"],
+                    g["lag"],
+                    g["lag_ms"],
+                    g["max_lag"],
+                    g["max_lag_ms"]
                 );
             }
             println!("\nhazards seen:");
@@ -308,7 +355,10 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         other => {
-            eprintln!("flowstorm: {}", UsageError(format!("unknown command \"{other}\"")));
+            eprintln!(
+                "flowstorm: {}",
+                UsageError(format!("unknown command \"{other}\""))
+            );
             return ExitCode::from(2);
         }
     };

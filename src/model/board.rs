@@ -78,7 +78,13 @@ pub struct Note {
 
 impl Note {
     /// A note of `kind` at (`x`, `y`) with the kind's default size and no props.
-    pub fn new(id: impl Into<String>, kind: NoteKind, text: impl Into<String>, x: f64, y: f64) -> Note {
+    pub fn new(
+        id: impl Into<String>,
+        kind: NoteKind,
+        text: impl Into<String>,
+        x: f64,
+        y: f64,
+    ) -> Note {
         Note {
             id: NoteId(id.into()),
             kind,
@@ -200,7 +206,10 @@ pub struct Scenario {
 
 impl Default for Scenario {
     fn default() -> Self {
-        Scenario { seed: 42, duration_ms: 10_000 }
+        Scenario {
+            seed: 42,
+            duration_ms: 10_000,
+        }
     }
 }
 
@@ -281,7 +290,9 @@ impl Board {
 
     /// The links leaving or entering the note.
     pub fn links_of<'a>(&'a self, id: &'a NoteId) -> impl Iterator<Item = &'a Link> + 'a {
-        self.links.iter().filter(move |l| &l.from == id || &l.to == id)
+        self.links
+            .iter()
+            .filter(move |l| &l.from == id || &l.to == id)
     }
 
     /// The smallest rectangle holding every note and frame, if the board is not empty.

@@ -218,44 +218,74 @@ impl Edit {
                 Ok(Edit::RemoveNote { id })
             }
             Edit::RemoveNote { id } => {
-                let index = board.note_index(&id).ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
+                let index = board
+                    .note_index(&id)
+                    .ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
                 let touching: Vec<LinkId> = board.links_of(&id).map(|l| l.id.clone()).collect();
                 let mut undo = Vec::with_capacity(touching.len() + 1);
                 for link in touching {
                     undo.push(Edit::RemoveLink { id: link }.apply(board)?);
                 }
                 let note = board.notes.remove(index);
-                undo.push(Edit::AddNote { note, index: Some(index) });
+                undo.push(Edit::AddNote {
+                    note,
+                    index: Some(index),
+                });
                 undo.reverse();
-                Ok(if undo.len() == 1 { undo.remove(0) } else { Edit::Batch(undo) })
+                Ok(if undo.len() == 1 {
+                    undo.remove(0)
+                } else {
+                    Edit::Batch(undo)
+                })
             }
             Edit::MoveNote { id, x, y } => {
                 if !coord_ok(x) || !coord_ok(y) {
                     return Err(EditError::BadGeometry);
                 }
-                let note = board.note_mut(&id).ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
+                let note = board
+                    .note_mut(&id)
+                    .ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
                 let (old_x, old_y) = (note.x, note.y);
                 note.x = x;
                 note.y = y;
-                Ok(Edit::MoveNote { id, x: old_x, y: old_y })
+                Ok(Edit::MoveNote {
+                    id,
+                    x: old_x,
+                    y: old_y,
+                })
             }
             Edit::ResizeNote { id, w, h } => {
                 if !size_ok(w) || !size_ok(h) {
                     return Err(EditError::BadGeometry);
                 }
-                let note = board.note_mut(&id).ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
+                let note = board
+                    .note_mut(&id)
+                    .ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
                 let old = (note.w, note.h);
                 note.w = w;
                 note.h = h;
-                Ok(Edit::ResizeNote { id, w: old.0, h: old.1 })
+                Ok(Edit::ResizeNote {
+                    id,
+                    w: old.0,
+                    h: old.1,
+                })
             }
             Edit::SetText { id, text } => {
-                let note = board.note_mut(&id).ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
+                let note = board
+                    .note_mut(&id)
+                    .ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
                 let old = std::mem::replace(&mut note.text, text);
                 Ok(Edit::SetText { id, text: old })
             }
-            Edit::SetProp { id, name, value, index } => {
-                let note = board.note_mut(&id).ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
+            Edit::SetProp {
+                id,
+                name,
+                value,
+                index,
+            } => {
+                let note = board
+                    .note_mut(&id)
+                    .ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
                 if let Some(value) = &value {
                     check_prop(note.kind, &name, value)?;
                 }
@@ -268,7 +298,12 @@ impl Edit {
                     }
                     (None, _) => note.props.shift_remove(&name),
                 };
-                Ok(Edit::SetProp { id, name, value: old, index: was_at })
+                Ok(Edit::SetProp {
+                    id,
+                    name,
+                    value: old,
+                    index: was_at,
+                })
             }
             Edit::SetFrame { id, frame } => {
                 if let Some(frame) = &frame {
@@ -276,7 +311,9 @@ impl Edit {
                         return Err(EditError::NoSuchFrame(frame.clone()));
                     }
                 }
-                let note = board.note_mut(&id).ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
+                let note = board
+                    .note_mut(&id)
+                    .ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
                 let old = std::mem::replace(&mut note.frame, frame);
                 Ok(Edit::SetFrame { id, frame: old })
             }
@@ -284,12 +321,22 @@ impl Edit {
                 if board.id_in_use(link.id.as_str()) {
                     return Err(EditError::IdInUse(link.id.0));
                 }
-                let from = board.note(&link.from).ok_or_else(|| EditError::NoSuchNote(link.from.clone()))?.kind;
-                let to = board.note(&link.to).ok_or_else(|| EditError::NoSuchNote(link.to.clone()))?.kind;
+                let from = board
+                    .note(&link.from)
+                    .ok_or_else(|| EditError::NoSuchNote(link.from.clone()))?
+                    .kind;
+                let to = board
+                    .note(&link.to)
+                    .ok_or_else(|| EditError::NoSuchNote(link.to.clone()))?
+                    .kind;
                 if link_meaning(from, to).is_none() {
                     return Err(EditError::ForbiddenLink(link_refusal(from, to)));
                 }
-                if board.links.iter().any(|l| l.from == link.from && l.to == link.to) {
+                if board
+                    .links
+                    .iter()
+                    .any(|l| l.from == link.from && l.to == link.to)
+                {
                     return Err(EditError::DuplicateLink);
                 }
                 let id = link.id.clone();
@@ -297,15 +344,26 @@ impl Edit {
                 Ok(Edit::RemoveLink { id })
             }
             Edit::RemoveLink { id } => {
-                let index = board.links.iter().position(|l| l.id == id).ok_or(EditError::NoSuchLink(id))?;
+                let index = board
+                    .links
+                    .iter()
+                    .position(|l| l.id == id)
+                    .ok_or(EditError::NoSuchLink(id))?;
                 let link = board.links.remove(index);
-                Ok(Edit::AddLink { link, index: Some(index) })
+                Ok(Edit::AddLink {
+                    link,
+                    index: Some(index),
+                })
             }
             Edit::AddFrame { frame, index } => {
                 if board.id_in_use(frame.id.as_str()) {
                     return Err(EditError::IdInUse(frame.id.0));
                 }
-                if !coord_ok(frame.x) || !coord_ok(frame.y) || !size_ok(frame.w) || !size_ok(frame.h) {
+                if !coord_ok(frame.x)
+                    || !coord_ok(frame.y)
+                    || !size_ok(frame.w)
+                    || !size_ok(frame.h)
+                {
                     return Err(EditError::BadGeometry);
                 }
                 let id = frame.id.clone();
@@ -313,42 +371,86 @@ impl Edit {
                 Ok(Edit::RemoveFrame { id })
             }
             Edit::RemoveFrame { id } => {
-                let index = board.frames.iter().position(|f| f.id == id).ok_or_else(|| EditError::NoSuchFrame(id.clone()))?;
-                let members: Vec<NoteId> =
-                    board.notes.iter().filter(|n| n.frame.as_ref() == Some(&id)).map(|n| n.id.clone()).collect();
+                let index = board
+                    .frames
+                    .iter()
+                    .position(|f| f.id == id)
+                    .ok_or_else(|| EditError::NoSuchFrame(id.clone()))?;
+                let members: Vec<NoteId> = board
+                    .notes
+                    .iter()
+                    .filter(|n| n.frame.as_ref() == Some(&id))
+                    .map(|n| n.id.clone())
+                    .collect();
                 let mut undo = Vec::with_capacity(members.len() + 1);
                 for note in members {
-                    undo.push(Edit::SetFrame { id: note, frame: None }.apply(board)?);
+                    undo.push(
+                        Edit::SetFrame {
+                            id: note,
+                            frame: None,
+                        }
+                        .apply(board)?,
+                    );
                 }
                 let frame = board.frames.remove(index);
-                undo.push(Edit::AddFrame { frame, index: Some(index) });
+                undo.push(Edit::AddFrame {
+                    frame,
+                    index: Some(index),
+                });
                 undo.reverse();
-                Ok(if undo.len() == 1 { undo.remove(0) } else { Edit::Batch(undo) })
+                Ok(if undo.len() == 1 {
+                    undo.remove(0)
+                } else {
+                    Edit::Batch(undo)
+                })
             }
             Edit::SetFrameRect { id, x, y, w, h } => {
                 if !coord_ok(x) || !coord_ok(y) || !size_ok(w) || !size_ok(h) {
                     return Err(EditError::BadGeometry);
                 }
-                let frame = board.frame_mut(&id).ok_or_else(|| EditError::NoSuchFrame(id.clone()))?;
-                let old = Edit::SetFrameRect { id: id.clone(), x: frame.x, y: frame.y, w: frame.w, h: frame.h };
+                let frame = board
+                    .frame_mut(&id)
+                    .ok_or_else(|| EditError::NoSuchFrame(id.clone()))?;
+                let old = Edit::SetFrameRect {
+                    id: id.clone(),
+                    x: frame.x,
+                    y: frame.y,
+                    w: frame.w,
+                    h: frame.h,
+                };
                 (frame.x, frame.y, frame.w, frame.h) = (x, y, w, h);
                 Ok(old)
             }
             Edit::RenameFrame { id, name } => {
-                let frame = board.frame_mut(&id).ok_or_else(|| EditError::NoSuchFrame(id.clone()))?;
+                let frame = board
+                    .frame_mut(&id)
+                    .ok_or_else(|| EditError::NoSuchFrame(id.clone()))?;
                 let old = std::mem::replace(&mut frame.name, name);
                 Ok(Edit::RenameFrame { id, name: old })
             }
-            Edit::SetTopic { name, topic, index: insert_at_index } => {
+            Edit::SetTopic {
+                name,
+                topic,
+                index: insert_at_index,
+            } => {
                 if let Some(t) = &topic {
                     if t.name != name || name.is_empty() {
-                        return Err(EditError::BadTopic("a topic needs a name, and keeps it".into()));
+                        return Err(EditError::BadTopic(
+                            "a topic needs a name, and keeps it".into(),
+                        ));
                     }
                     if t.partitions < 1 {
-                        return Err(EditError::BadTopic(format!("partitions must be from 1 to {MAX_PARTITIONS}")));
+                        return Err(EditError::BadTopic(format!(
+                            "partitions must be from 1 to {MAX_PARTITIONS}"
+                        )));
                     }
                     if t.partitions > MAX_PARTITIONS {
-                        let over = OverLimit { name: "partitions", found: t.partitions.to_string(), max: MAX_PARTITIONS.into(), unit: "partitions" };
+                        let over = OverLimit {
+                            name: "partitions",
+                            found: t.partitions.to_string(),
+                            max: MAX_PARTITIONS.into(),
+                            unit: "partitions",
+                        };
                         return Err(EditError::BadTopic(over.to_string()));
                     }
                 }
@@ -362,7 +464,11 @@ impl Edit {
                     }
                     (None, None) => return Err(EditError::Nothing),
                 };
-                Ok(Edit::SetTopic { name, topic: old, index })
+                Ok(Edit::SetTopic {
+                    name,
+                    topic: old,
+                    index,
+                })
             }
             Edit::SetName { name } => {
                 let old = std::mem::replace(&mut board.name, name);
@@ -395,7 +501,10 @@ impl Edit {
 
 fn check_prop(kind: super::kind::NoteKind, name: &str, value: &Value) -> Result<(), EditError> {
     match spec_of(kind, name) {
-        Some(spec) => spec.ty.check(value).map_err(|reason| EditError::BadProp { name: name.to_string(), reason }),
+        Some(spec) => spec.ty.check(value).map_err(|reason| EditError::BadProp {
+            name: name.to_string(),
+            reason,
+        }),
         None => Ok(()),
     }
 }
@@ -434,7 +543,11 @@ pub struct Document {
 impl Document {
     /// A document for `board` with an empty history.
     pub fn new(board: Board) -> Document {
-        Document { board, history: History::default(), revision: 0 }
+        Document {
+            board,
+            history: History::default(),
+            revision: 0,
+        }
     }
 
     /// The board as it is now (change it only through the methods below).
@@ -478,7 +591,9 @@ impl Document {
 
     /// Undoes the last step; false if there was none.
     pub fn undo(&mut self) -> bool {
-        let Some(inverse) = self.history.undo.pop() else { return false };
+        let Some(inverse) = self.history.undo.pop() else {
+            return false;
+        };
         self.revision += 1;
         match inverse.apply(&mut self.board) {
             Ok(redo) => {
@@ -491,7 +606,9 @@ impl Document {
 
     /// Redoes the last undone step; false if there was none.
     pub fn redo(&mut self) -> bool {
-        let Some(edit) = self.history.redo.pop() else { return false };
+        let Some(edit) = self.history.redo.pop() else {
+            return false;
+        };
         self.revision += 1;
         match edit.apply(&mut self.board) {
             Ok(undo) => {

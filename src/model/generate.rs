@@ -53,10 +53,16 @@ pub fn generate(notes: usize) -> Board {
     let columns = ((contexts as f64 * 1.5).sqrt().ceil() as usize).max(1);
     let flow_width: f64 = UNIT.iter().map(|k| k.default_size().0 + GAP).sum();
     let (context_w, context_h) = (flow_width + 2.0 * GAP, 10.0 * ROW + 2.0 * GAP);
-    let mut board = Board { name: Some(format!("Generated {notes}")), ..Board::default() };
+    let mut board = Board {
+        name: Some(format!("Generated {notes}")),
+        ..Board::default()
+    };
     for f in 0..flows {
         let context = f / 10;
-        let (cx, cy) = ((context % columns) as f64 * (context_w + 80.0), (context / columns) as f64 * (context_h + 80.0));
+        let (cx, cy) = (
+            (context % columns) as f64 * (context_w + 80.0),
+            (context / columns) as f64 * (context_h + 80.0),
+        );
         let frame_id = FrameId(format!("ctx{context}"));
         if f % 10 == 0 {
             board.frames.push(Frame {
@@ -68,7 +74,12 @@ pub fn generate(notes: usize) -> Board {
                 w: Some(context_w),
                 h: Some(context_h),
             });
-            board.topics.push(Topic { name: format!("topic-{context}"), partitions: 1 + (context % 6) as u32, key: Some("id".into()), retention_ms: None });
+            board.topics.push(Topic {
+                name: format!("topic-{context}"),
+                partitions: 1 + (context % 6) as u32,
+                key: Some("id".into()),
+                retention_ms: None,
+            });
         }
         let base = f * UNIT.len();
         let mut x = cx + GAP;
@@ -77,12 +88,19 @@ pub fn generate(notes: usize) -> Board {
             if board.notes.len() == notes {
                 break;
             }
-            let mut note = Note::new(format!("n{}", base + i), kind, format!("{} {}", kind.label(), base + i), x, y);
+            let mut note = Note::new(
+                format!("n{}", base + i),
+                kind,
+                format!("{} {}", kind.label(), base + i),
+                x,
+                y,
+            );
             x += kind.default_size().0 + GAP;
             note.frame = Some(frame_id.clone());
             match kind {
                 NoteKind::Event => {
-                    note.props.insert("topic".into(), json!(format!("topic-{context}")));
+                    note.props
+                        .insert("topic".into(), json!(format!("topic-{context}")));
                 }
                 NoteKind::Policy => {
                     note.props.insert("instances".into(), json!(2));
@@ -122,9 +140,18 @@ mod tests {
         assert_eq!(generate(7).notes.len(), 7);
         for (i, a) in board.notes.iter().enumerate() {
             let frame = board.frame(a.frame.as_ref().unwrap()).unwrap();
-            assert!(frame.rect().contains_rect(&a.rect()), "{} lies in its context", a.id);
+            assert!(
+                frame.rect().contains_rect(&a.rect()),
+                "{} lies in its context",
+                a.id
+            );
             for b in &board.notes[i + 1..] {
-                assert!(!a.rect().intersects(&b.rect()), "{} and {} overlap", a.id, b.id);
+                assert!(
+                    !a.rect().intersects(&b.rect()),
+                    "{} and {} overlap",
+                    a.id,
+                    b.id
+                );
             }
         }
         assert_eq!(generate(0).notes.len(), 0);

@@ -39,7 +39,12 @@ impl Rect {
 
     /// The rectangle spanned by two corners, in any order.
     pub fn from_corners(a: Point, b: Point) -> Rect {
-        Rect::new(a.x.min(b.x), a.y.min(b.y), (a.x - b.x).abs(), (a.y - b.y).abs())
+        Rect::new(
+            a.x.min(b.x),
+            a.y.min(b.y),
+            (a.x - b.x).abs(),
+            (a.y - b.y).abs(),
+        )
     }
 
     /// Right edge.
@@ -64,19 +69,30 @@ impl Rect {
 
     /// True if `other` lies wholly inside.
     pub fn contains_rect(&self, other: &Rect) -> bool {
-        other.x >= self.x && other.right() <= self.right() && other.y >= self.y && other.bottom() <= self.bottom()
+        other.x >= self.x
+            && other.right() <= self.right()
+            && other.y >= self.y
+            && other.bottom() <= self.bottom()
     }
 
     /// True if the two rectangles overlap.
     pub fn intersects(&self, other: &Rect) -> bool {
-        self.x < other.right() && other.x < self.right() && self.y < other.bottom() && other.y < self.bottom()
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
     }
 
     /// The smallest rectangle holding both.
     pub fn union(&self, other: &Rect) -> Rect {
         let x = self.x.min(other.x);
         let y = self.y.min(other.y);
-        Rect::new(x, y, self.right().max(other.right()) - x, self.bottom().max(other.bottom()) - y)
+        Rect::new(
+            x,
+            y,
+            self.right().max(other.right()) - x,
+            self.bottom().max(other.bottom()) - y,
+        )
     }
 
     /// The point where the segment from the centre towards `toward` leaves the rectangle.
@@ -86,8 +102,16 @@ impl Rect {
         if dx == 0.0 && dy == 0.0 {
             return c;
         }
-        let sx = if dx != 0.0 { (self.w / 2.0) / dx.abs() } else { f64::INFINITY };
-        let sy = if dy != 0.0 { (self.h / 2.0) / dy.abs() } else { f64::INFINITY };
+        let sx = if dx != 0.0 {
+            (self.w / 2.0) / dx.abs()
+        } else {
+            f64::INFINITY
+        };
+        let sy = if dy != 0.0 {
+            (self.h / 2.0) / dy.abs()
+        } else {
+            f64::INFINITY
+        };
         let s = sx.min(sy).min(1.0);
         Point::new(c.x + dx * s, c.y + dy * s)
     }
@@ -111,8 +135,14 @@ mod tests {
     #[test]
     fn border_point_lies_on_the_edge() {
         let r = Rect::new(0.0, 0.0, 100.0, 50.0);
-        assert_eq!(r.border_toward(Point::new(500.0, 25.0)), Point::new(100.0, 25.0));
-        assert_eq!(r.border_toward(Point::new(50.0, -100.0)), Point::new(50.0, 0.0));
+        assert_eq!(
+            r.border_toward(Point::new(500.0, 25.0)),
+            Point::new(100.0, 25.0)
+        );
+        assert_eq!(
+            r.border_toward(Point::new(50.0, -100.0)),
+            Point::new(50.0, 0.0)
+        );
         assert_eq!(r.border_toward(r.center()), r.center());
     }
 

@@ -111,7 +111,10 @@ impl NoteKind {
 
     /// True for kinds that subscribe to events as consumer groups.
     pub fn is_consumer(self) -> bool {
-        matches!(self, NoteKind::Policy | NoteKind::ReadModel | NoteKind::ExternalSystem)
+        matches!(
+            self,
+            NoteKind::Policy | NoteKind::ReadModel | NoteKind::ExternalSystem
+        )
     }
 }
 
@@ -164,19 +167,29 @@ pub fn link_refusal(from: NoteKind, to: NoteKind) -> String {
         (Actor, Event) | (Actor, Aggregate) => {
             "an actor issues a command; the command then reaches the aggregate"
         }
-        (Event, Command) => "an event triggers a command through a policy (event → policy → command)",
-        (Event, Aggregate) => "an aggregate reacts to events through a policy that issues a command",
+        (Event, Command) => {
+            "an event triggers a command through a policy (event → policy → command)"
+        }
+        (Event, Aggregate) => {
+            "an aggregate reacts to events through a policy that issues a command"
+        }
         (Event, Event) => "one event leads to another through a policy and a command",
         (Command, Command) => "a command leads to another through an event and a policy",
         (Command, ReadModel) | (Aggregate, ReadModel) => {
             "a read model is fed by events (event → read model)"
         }
-        (ReadModel, Command) => "a read model is read by whoever decides (actor, policy or aggregate)",
+        (ReadModel, Command) => {
+            "a read model is read by whoever decides (actor, policy or aggregate)"
+        }
         (Policy, Event) => "a policy issues a command; the aggregate then publishes the event",
         (Policy, Policy) => "policies react to events, not to each other",
         _ => "",
     };
-    let base = format!("{} → {} is not a link in event storming", from.label(), to.label());
+    let base = format!(
+        "{} → {} is not a link in event storming",
+        from.label(),
+        to.label()
+    );
     if hint.is_empty() {
         base
     } else {

@@ -19,7 +19,10 @@ mod tests {
     fn sample_loads_and_shows_every_kind() {
         let board = load(SAMPLE_JSON).expect("the sample board loads");
         for kind in NoteKind::ALL {
-            assert!(board.notes.iter().any(|n| n.kind == kind), "sample lacks a {kind}");
+            assert!(
+                board.notes.iter().any(|n| n.kind == kind),
+                "sample lacks a {kind}"
+            );
         }
         assert_eq!(board.frames.len(), 2);
     }

@@ -13,19 +13,27 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// One HTTP/1.1 request with a JSON body; returns the JSON answer's `value`.
 fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(120))).ok();
     let body = body.map(Value::to_string).unwrap_or_default();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(body.as_bytes())).map_err(|e| e.to_string())?;
+    stream
+        .write_all(head.as_bytes())
+        .and_then(|_| stream.write_all(body.as_bytes()))
+        .map_err(|e| e.to_string())?;
     let payload = read_response(&mut stream)?;
-    let answer: Value = serde_json::from_str(&payload).map_err(|e| format!("bad JSON from chromedriver: {e}: {payload}"))?;
+    let answer: Value = serde_json::from_str(&payload)
+        .map_err(|e| format!("bad JSON from chromedriver: {e}: {payload}"))?;
     let value = answer.get("value").cloned().unwrap_or(Value::Null);
     if let Some(error) = value.get("error") {
-        return Err(format!("{error}: {}", value.get("message").and_then(Value::as_str).unwrap_or("")));
+        return Err(format!(
+            "{error}: {}",
+            value.get("message").and_then(Value::as_str).unwrap_or("")
+        ));
     }
     Ok(value)
 }
@@ -46,8 +54,14 @@ fn read_response(stream: &mut TcpStream) -> Result<String, String> {
     };
     let head = String::from_utf8_lossy(&raw[..header_end]).to_lowercase();
     let mut body = raw[header_end..].to_vec();
-    let header = |name: &str| head.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()));
-    let fill = |body: &mut Vec<u8>, stream: &mut TcpStream, until: &dyn Fn(&[u8]) -> bool| -> Result<(), String> {
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+    };
+    let fill = |body: &mut Vec<u8>,
+                stream: &mut TcpStream,
+                until: &dyn Fn(&[u8]) -> bool|
+     -> Result<(), String> {
         let mut buf = [0u8; 16384];
         while !until(body) {
             let n = stream.read(&mut buf).map_err(|e| format!("read: {e}"))?;
@@ -66,7 +80,8 @@ fn read_response(stream: &mut TcpStream) -> Result<String, String> {
         let mut out = Vec::new();
         let mut rest = &body[..];
         while let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
-            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16).map_err(|e| e.to_string())?;
+            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16)
+                .map_err(|e| e.to_string())?;
             if size == 0 || rest.len() < i + 2 + size {
                 break;
             }
@@ -87,7 +102,10 @@ pub struct Driver {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 impl Driver {
@@ -100,7 +118,9 @@ impl Driver {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {bin}: {e} (make test installs chromium-driver)"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start {bin}: {e} (make test installs chromium-driver)")
+            });
         let deadline = Instant::now() + Duration::from_secs(20);
         while request(port, "GET", "/status", None).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -111,7 +131,11 @@ impl Driver {
 
     /// Opens a fresh headless Chromium with an empty profile.
     pub fn session(&self, width: u32, height: u32) -> Session {
-        let profile = std::env::temp_dir().join(format!("flowstorm-e2e-{}-{}", std::process::id(), free_port()));
+        let profile = std::env::temp_dir().join(format!(
+            "flowstorm-e2e-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
         let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
@@ -125,7 +149,11 @@ impl Driver {
         }}});
         let value = request(self.port, "POST", "/session", Some(&caps)).expect("a browser session");
         let id = value["sessionId"].as_str().expect("session id").to_string();
-        Session { port: self.port, id, profile }
+        Session {
+            port: self.port,
+            id,
+            profile,
+        }
     }
 }
 
@@ -156,50 +184,72 @@ impl Element {
 
 impl Session {
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
-        request(self.port, method, &format!("/session/{}{path}", self.id), body.as_ref())
+        request(
+            self.port,
+            method,
+            &format!("/session/{}{path}", self.id),
+            body.as_ref(),
+        )
     }
 
     /// Loads a page.
     pub fn goto(&self, url: &str) {
-        self.call("POST", "/url", Some(json!({"url": url}))).expect("navigate");
+        self.call("POST", "/url", Some(json!({"url": url})))
+            .expect("navigate");
     }
 
     /// Reloads the page.
     pub fn refresh(&self) {
-        self.call("POST", "/refresh", Some(json!({}))).expect("refresh");
+        self.call("POST", "/refresh", Some(json!({})))
+            .expect("refresh");
     }
 
     /// Runs a script in the page and returns its result.
     pub fn js(&self, script: &str, args: Vec<Value>) -> Value {
-        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
-            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
     /// Runs an asynchronous script (it calls its last argument with the result) and returns the result.
     pub fn js_async(&self, script: &str, args: Vec<Value>) -> Value {
-        self.call("POST", "/execute/async", Some(json!({"script": script, "args": args})))
-            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
     /// Sets how long scripts may run.
     pub fn script_timeout(&self, ms: u64) {
-        self.call("POST", "/timeouts", Some(json!({"script": ms}))).expect("timeouts");
+        self.call("POST", "/timeouts", Some(json!({"script": ms})))
+            .expect("timeouts");
     }
 
     /// Every element matching a CSS selector.
     pub fn find_all(&self, css: &str) -> Vec<Element> {
-        self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css})))
-            .ok()
-            .and_then(|v| v.as_array().cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|e| e[ELEMENT].as_str().map(|s| Element(s.to_string())))
-            .collect()
+        self.call(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| e[ELEMENT].as_str().map(|s| Element(s.to_string())))
+        .collect()
     }
 
     /// The first element matching a CSS selector, waiting up to 20 s for it.
     pub fn find(&self, css: &str) -> Element {
-        self.wait_for(&format!("an element {css}"), || self.find_all(css).into_iter().next())
+        self.wait_for(&format!("an element {css}"), || {
+            self.find_all(css).into_iter().next()
+        })
     }
 
     /// Waits up to 20 s until `f` gives a value.
@@ -216,27 +266,40 @@ impl Session {
 
     /// Clicks an element.
     pub fn click(&self, e: &Element) {
-        self.call("POST", &format!("/element/{}/click", e.0), Some(json!({}))).expect("click");
+        self.call("POST", &format!("/element/{}/click", e.0), Some(json!({})))
+            .expect("click");
     }
 
     /// Types text into an element (for a file input: the file's path).
     pub fn send_keys(&self, e: &Element, text: &str) {
-        self.call("POST", &format!("/element/{}/value", e.0), Some(json!({"text": text}))).expect("send keys");
+        self.call(
+            "POST",
+            &format!("/element/{}/value", e.0),
+            Some(json!({"text": text})),
+        )
+        .expect("send keys");
     }
 
     /// An element's attribute.
     pub fn attr(&self, e: &Element, name: &str) -> Option<String> {
-        self.call("GET", &format!("/element/{}/attribute/{name}", e.0), None).ok()?.as_str().map(str::to_string)
+        self.call("GET", &format!("/element/{}/attribute/{name}", e.0), None)
+            .ok()?
+            .as_str()
+            .map(str::to_string)
     }
 
     /// An element's visible text.
     pub fn text(&self, e: &Element) -> String {
-        self.call("GET", &format!("/element/{}/text", e.0), None).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+        self.call("GET", &format!("/element/{}/text", e.0), None)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
     }
 
     /// Sends W3C pointer/key actions.
     pub fn actions(&self, actions: Value) {
-        self.call("POST", "/actions", Some(json!({"actions": actions}))).expect("actions");
+        self.call("POST", "/actions", Some(json!({"actions": actions})))
+            .expect("actions");
         let _ = self.call("DELETE", "/actions", None);
     }
 
@@ -271,7 +334,10 @@ fn base64_decode(text: &str) -> Vec<u8> {
     digits
         .chunks(4)
         .flat_map(|c| {
-            let n = c.iter().enumerate().fold(0u32, |acc, (i, d)| acc | (u32::from(*d) << (18 - 6 * i)));
+            let n = c
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, d)| acc | (u32::from(*d) << (18 - 6 * i)));
             let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
             bytes.into_iter().take(c.len().saturating_sub(1))
         })
@@ -295,8 +361,19 @@ fn answer(mut stream: TcpStream, dir: &Path) {
     let mut buf = [0u8; 8192];
     let n = stream.read(&mut buf).unwrap_or(0);
     let head = String::from_utf8_lossy(&buf[..n]);
-    let path = head.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
-    let rel = if path == "/" { "index.html".to_string() } else { path.trim_start_matches('/').to_string() };
+    let path = head
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let rel = if path == "/" {
+        "index.html".to_string()
+    } else {
+        path.trim_start_matches('/').to_string()
+    };
     let file = dir.join(&rel);
     let (status, body, kind) = match (rel.contains(".."), std::fs::read(&file)) {
         (false, Ok(body)) => {
@@ -314,5 +391,7 @@ fn answer(mut stream: TcpStream, dir: &Path) {
         _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
     };
     let head = format!("HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
+    let _ = stream
+        .write_all(head.as_bytes())
+        .and_then(|_| stream.write_all(&body));
 }
