@@ -63,6 +63,24 @@ fn refused_edits_leave_the_board_and_history_alone() {
         }),
         Err(EditError::BadProp { .. })
     ));
+    // A value over a prop's limit is refused with the prop, the value and the limit (the
+    // inspector shows this message), and the board keeps its value.
+    let over = doc
+        .apply(Edit::SetProp {
+            id: NoteId::from("cashier"),
+            name: "rate".into(),
+            value: Some(json!(1_000_000)),
+            index: None,
+        })
+        .unwrap_err();
+    assert_eq!(
+        over.to_string(),
+        "prop \"rate\": rate is 1000000; at most 1000 commands per second"
+    );
+    assert_eq!(
+        doc.board().note(&NoteId::from("cashier")).unwrap().props["rate"],
+        json!(5)
+    );
     assert_eq!(
         doc.apply(Edit::MoveNote {
             id: NoteId::from("cashier"),

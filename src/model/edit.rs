@@ -501,9 +501,9 @@ impl Edit {
 
 fn check_prop(kind: super::kind::NoteKind, name: &str, value: &Value) -> Result<(), EditError> {
     match spec_of(kind, name) {
-        Some(spec) => spec.ty.check(value).map_err(|reason| EditError::BadProp {
+        Some(spec) => spec.check(value).map_err(|e| EditError::BadProp {
             name: name.to_string(),
-            reason,
+            reason: e.to_string(),
         }),
         None => Ok(()),
     }

@@ -9,8 +9,6 @@ use leptos::prelude::*;
 
 /// The largest board `?generate=N` makes.
 const MAX_GENERATED_NOTES: usize = 50_000;
-/// The highest command rate `&rate=R` sets, per actor and second.
-const MAX_GENERATED_RATE: f64 = 10_000.0;
 
 /// The board to start with: `?generate=N` (benchmarks), the autosave, or the sample.
 /// An unreadable autosave is kept aside and reported, never overwritten.
@@ -27,7 +25,7 @@ pub fn initial_board() -> (Board, Option<ProblemReport>) {
             for note in board.notes.iter_mut().filter(|n| n.kind == NoteKind::Actor) {
                 note.props.insert(
                     "rate".into(),
-                    serde_json::json!(rate.clamp(0.0, MAX_GENERATED_RATE)),
+                    serde_json::json!(rate.clamp(0.0, crate::model::limits::MAX_RATE)),
                 );
             }
         }

@@ -4,33 +4,36 @@ use super::state::Ctx;
 use crate::{
     editor::{Action, Item},
     model::{
+        limits::MAX_PARTITIONS,
         link_meaning,
-        props::{default_value, specs, PropType},
+        props::{default_value, specs, PropError, PropSpec, PropType},
         Edit, FrameId, LinkId, NoteId, Topic,
     },
 };
 use leptos::prelude::*;
 use serde_json::Value;
 
-/// Parses what a person typed into a prop field, by the prop's type.
-fn parse_prop(ty: &PropType, raw: &str) -> Result<Option<Value>, String> {
+/// Parses what a person typed into a prop field and checks it against the prop's type and
+/// limit; an error is the whole message to show (it names the prop).
+fn parse_prop(spec: &PropSpec, raw: &str) -> Result<Option<Value>, String> {
+    let name = spec.name;
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
     }
-    let value = match ty {
+    let value = match spec.ty {
         PropType::Bool => Value::Bool(raw == "true"),
         PropType::Text | PropType::Choice(_) => Value::String(raw.to_string()),
         PropType::Int { .. } => raw
             .parse::<i64>()
             .map(Value::from)
-            .map_err(|_| format!("\"{raw}\" is not a whole number"))?,
+            .map_err(|_| format!("{name}: \"{raw}\" is not a whole number"))?,
         PropType::Number { .. } => raw
             .parse::<f64>()
             .ok()
             .filter(|n| n.is_finite())
             .map(Value::from)
-            .ok_or_else(|| format!("\"{raw}\" is not a number"))?,
+            .ok_or_else(|| format!("{name}: \"{raw}\" is not a number"))?,
         PropType::TextList => Value::Array(
             raw.split(',')
                 .map(str::trim)
@@ -39,7 +42,10 @@ fn parse_prop(ty: &PropType, raw: &str) -> Result<Option<Value>, String> {
                 .collect(),
         ),
     };
-    ty.check(&value)?;
+    spec.check(&value).map_err(|e| match e {
+        PropError::OverLimit(over) => over.to_string(),
+        PropError::Invalid(reason) => format!("{name}: {reason}"),
+    })?;
     Ok(Some(value))
 }
 
@@ -108,13 +114,13 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
             };
             let default = default_value(&note, name).map(|v| show_value(&v)).unwrap_or_else(|| spec.default.to_string());
             let ty = spec.ty;
-            let set = move |raw: String| match parse_prop(&ty, &raw) {
+            let set = move |raw: String| match parse_prop(spec, &raw) {
                 Ok(value) => {
                     if ctx.apply(Edit::SetProp { id: id.clone(), name: name.into(), value, index: None }) {
                         ctx.status.set(format!("Set {name}"));
                     }
                 }
-                Err(reason) => ctx.status.set(format!("{name}: {reason}")),
+                Err(message) => ctx.status.set(message),
             };
             let field = match ty {
                 PropType::Bool => {
@@ -303,11 +309,11 @@ fn BoardInspector() -> impl IntoView {
                         view! {
                             <tr data-topic=name_attr>
                                 <td>{name_text}</td>
-                                <td><input type="number" min="1" max="10000" data-field="partitions" prop:value=t.partitions.to_string()
+                                <td><input type="number" min="1" max=MAX_PARTITIONS data-field="partitions" prop:value=t.partitions.to_string()
                                     on:change=move |ev| {
                                         match event_target_value(&ev).parse::<u32>() {
                                             Ok(p) => set_topic(Topic { partitions: p, ..t.clone() }),
-                                            Err(_) => ctx.status.set("Partitions must be a whole number from 1 to 10000".into()),
+                                            Err(_) => ctx.status.set(format!("Partitions must be a whole number from 1 to {MAX_PARTITIONS}")),
                                         }
                                     } /></td>
                                 <td><input type="text" data-field="key" prop:value=t2.key.clone().unwrap_or_default()
