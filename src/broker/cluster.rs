@@ -1106,14 +1106,33 @@ impl Cluster {
 
     /// Lag of a group per partition, in offsets and in time (relative to the current time).
     pub fn lag(&self, group: &str) -> Result<GroupLag, BrokerError> {
-        let g = &self.groups[self.group_id(group)?.0 as usize];
-        let now = self.sched.now();
         let mut out = GroupLag {
             group: group.to_string(),
             partitions: Vec::new(),
             total: 0,
             max_lag_ms: 0,
         };
+        self.visit_lag(group, |topic, p| {
+            out.total = out.total.saturating_add(p.lag);
+            out.max_lag_ms = out.max_lag_ms.max(p.lag_ms);
+            out.partitions.push(PartitionLag {
+                topic: topic.to_string(),
+                ..p
+            });
+        })?;
+        Ok(out)
+    }
+
+    /// Visits the lag of each partition of a group's topics, in the order [`Cluster::lag`]
+    /// lists them, with the topic's name, without building the list: sampling a group that
+    /// reads thousands of partitions stays cheap. The visited `topic` field is left empty.
+    pub fn visit_lag(
+        &self,
+        group: &str,
+        mut visit: impl FnMut(&str, PartitionLag),
+    ) -> Result<(), BrokerError> {
+        let g = &self.groups[self.group_id(group)?.0 as usize];
+        let now = self.sched.now();
         for t in &g.topics {
             let topic = &self.topics[t.0 as usize];
             for (p, log) in topic.partitions.iter().enumerate() {
@@ -1125,19 +1144,20 @@ impl Cluster {
                     .find(|o| log.visible(*o, g.isolation))
                     .and_then(|o| log.meta(o))
                     .map_or(0, |m| now.saturating_sub(m.timestamp));
-                out.total = out.total.saturating_add(lag);
-                out.max_lag_ms = out.max_lag_ms.max(lag_ms);
-                out.partitions.push(PartitionLag {
-                    topic: topic.name.clone(),
-                    partition: p as u32,
-                    end_offset: end,
-                    committed,
-                    lag,
-                    lag_ms,
-                });
+                visit(
+                    &topic.name,
+                    PartitionLag {
+                        topic: String::new(),
+                        partition: p as u32,
+                        end_offset: end,
+                        committed,
+                        lag,
+                        lag_ms,
+                    },
+                );
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     // ----- groups: admin -----------------------------------------------------------------

@@ -32,27 +32,21 @@ impl Run {
         let now = self.now;
         let gp = self.plan.group(g);
         let (name, note) = (gp.name.clone(), gp.ix);
-        let Ok(lag) = self.cluster.lag(&name) else {
-            return;
-        };
-        self.groups[g.index()].lag.push(LagSample {
-            at: now,
-            lag: lag.total,
-            lag_ms: lag.max_lag_ms,
-        });
-        self.counters[note.index()].lag = Some(lag.total);
-        self.counters[note.index()].lag_ms = Some(lag.max_lag_ms);
-        let base = lag
-            .partitions
-            .iter()
-            .filter(|p| !p.topic.ends_with(RETRY_TOPIC_SUFFIX));
-        let mut stuck = Vec::new();
+        let stuck_ms = self.config.stuck_ms;
         let progress = &mut self.groups[g.index()].progress;
-        for (i, p) in base.enumerate() {
+        let (mut total, mut max_lag_ms, mut i) = (0u64, 0u64, 0usize);
+        let mut stuck = Vec::new();
+        let visited = self.cluster.visit_lag(&name, |topic, p| {
+            total = total.saturating_add(p.lag);
+            max_lag_ms = max_lag_ms.max(p.lag_ms);
+            if topic.ends_with(RETRY_TOPIC_SUFFIX) {
+                return;
+            }
             if progress.len() <= i {
                 progress.resize(i + 1, Progress::new(now));
             }
             let pr = &mut progress[i];
+            i += 1;
             if pr.committed != p.committed || p.lag == 0 {
                 *pr = Progress {
                     committed: p.committed,
@@ -60,14 +54,22 @@ impl Run {
                     since: now,
                     stuck: false,
                 };
-            } else if now.saturating_sub(pr.since) >= self.config.stuck_ms
-                && p.end_offset > pr.end
-                && !pr.stuck
+            } else if now.saturating_sub(pr.since) >= stuck_ms && p.end_offset > pr.end && !pr.stuck
             {
                 pr.stuck = true;
                 stuck.push(p.lag_ms);
             }
+        });
+        if visited.is_err() {
+            return;
         }
+        self.groups[g.index()].lag.push(LagSample {
+            at: now,
+            lag: total,
+            lag_ms: max_lag_ms,
+        });
+        self.counters[note.index()].lag = Some(total);
+        self.counters[note.index()].lag_ms = Some(max_lag_ms);
         for lag_ms in stuck {
             self.sign(SignKind::StuckPartition, vec![note], lag_ms, None);
         }
