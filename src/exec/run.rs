@@ -17,6 +17,7 @@ mod reads;
 mod record;
 mod sample;
 mod setup;
+mod shared_map;
 mod timeline;
 
 use super::{
@@ -35,9 +36,10 @@ use crate::{
 pub use clock::Stepped;
 use clock::{Journal, Timer};
 pub use history::{History, Iter as HistoryIter};
+use shared_map::SharedMap;
 use std::{
     cmp::Reverse,
-    collections::{BTreeMap, BinaryHeap, HashMap, HashSet},
+    collections::{BTreeMap, BinaryHeap},
 };
 pub use timeline::{Timeline, FIRST_SPACING, MAX_CHECKPOINTS};
 
@@ -124,7 +126,7 @@ struct GroupState {
     /// Bit set of the messages it applied, by message id.
     applied: Vec<u64>,
     /// Last version applied per aggregate entity.
-    versions: HashMap<EntityKey, u64>,
+    versions: SharedMap<EntityKey, u64>,
     /// Lag samples, every `sample_ms`.
     lag: History<LagSample>,
     /// Per partition of its topics (retry topics left out), in the broker's lag order.
@@ -182,7 +184,7 @@ pub struct Run {
     /// Per note: its live counters.
     counters: Vec<NoteCounters>,
     /// Per aggregate entity: the version saved last.
-    agg_versions: HashMap<EntityKey, u64>,
+    agg_versions: SharedMap<EntityKey, u64>,
     /// Per note: an aggregate crashes between save and publish on its next command.
     agg_crash_armed: Vec<bool>,
     /// Per note: an aggregate is down until then (ms).
@@ -194,9 +196,7 @@ pub struct Run {
     /// Per source: commands issued so far.
     issued: Vec<u64>,
     /// Passes of each correlation id through each policy.
-    loops: HashMap<(MessageId, NoteIx), u32>,
-    /// Record keys of small entities, made once.
-    keys: Vec<String>,
+    loops: SharedMap<(MessageId, NoteIx), u32>,
     /// The event log (when `record_events`).
     events: History<ExecEvent>,
     /// Token hops, sorted by start (when `record_events`).
@@ -212,7 +212,7 @@ pub struct Run {
     /// Records a poison fault made fail every attempt.
     poisoned: SortedSet<RecordAt>,
     /// Failure events a compensating policy applied.
-    compensated: HashSet<MessageId>,
+    compensated: SharedMap<MessageId, ()>,
     /// Faults applied and scheduled, replayed by [`Run::state_at`].
     journal: Vec<Journal>,
     /// Hash of the run's own events (mixed with the broker's trace hash).
@@ -443,7 +443,7 @@ impl Run {
 
     /// True when a compensating policy applied the message.
     pub fn compensated(&self, message: MessageId) -> bool {
-        self.compensated.contains(&message)
+        self.compensated.contains_key(&message)
     }
 }
 

@@ -313,7 +313,7 @@ impl Run {
             }
         }
         if self.plan.compensates[note.index()] {
-            self.compensated.insert(msg);
+            self.compensated.insert(msg, ());
         }
         self.log(Entry::at(ExecEventKind::Processed, note).msg(Some(msg)));
         if kind == NoteKind::ReadModel {
@@ -371,7 +371,7 @@ impl Run {
     /// Counts a pass of the flow through a policy; true (and logged) when it passed more than
     /// `loop_limit` times, so the policy's commands are dropped.
     fn loop_cut(&mut self, policy: NoteIx, m: &Msg, msg: MessageId) -> bool {
-        let passes = self.loops.entry((m.corr, policy)).or_insert(0);
+        let passes = self.loops.get_or_insert((m.corr, policy), 0);
         *passes += 1;
         let passes = *passes;
         if passes <= self.config.loop_limit {

@@ -299,7 +299,7 @@ impl Run {
         );
         let version = match agg {
             Some(a) => {
-                let v = self.agg_versions.entry((a, m.entity)).or_insert(0);
+                let v = self.agg_versions.get_or_insert((a, m.entity), 0);
                 *v += 1;
                 *v
             }

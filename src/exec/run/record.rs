@@ -14,8 +14,6 @@ use crate::{
 const NO_NOTE_HASH: u32 = u32::MAX;
 /// How a missing message is hashed.
 const NO_MESSAGE_HASH: u64 = u64::MAX;
-/// Entities below this get their record key made once and kept.
-const KEY_CACHE: u64 = 65_536;
 
 /// Mixes a value into a hash (SplitMix64's finaliser).
 pub(super) fn mix(h: u64, v: u64) -> u64 {
@@ -186,17 +184,8 @@ impl Run {
     }
 
     /// The record key of an entity.
-    pub(super) fn key(&mut self, entity: u64) -> String {
-        if entity < KEY_CACHE {
-            let e = entity as usize;
-            while self.keys.len() <= e {
-                let k = self.keys.len().to_string();
-                self.keys.push(k);
-            }
-            self.keys[e].clone()
-        } else {
-            entity.to_string()
-        }
+    pub(super) fn key(&self, entity: u64) -> String {
+        entity.to_string()
     }
 
     /// The id the next message will get.

@@ -1,7 +1,7 @@
 //! Setting a run up: the board compiled, its topics and groups created on the broker, the
 //! sources and the lag sampling started.
 
-use super::{clock::Action, GroupState, History, Progress, Run};
+use super::{clock::Action, GroupState, History, Progress, Run, SharedMap};
 use crate::{
     broker::{
         scheduler::SplitMix64, Cluster, ClusterConfig, DeliveryMode, GroupConfig, RetryMode,
@@ -14,7 +14,7 @@ use crate::{
     },
     model::{props::Delivery, Board},
 };
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 
 /// Mixed into the run's seed to seed the broker, so the two draw different numbers.
 const BROKER_SEED_SALT: u64 = 0x5eed;
@@ -167,14 +167,13 @@ impl Run {
             acking: BTreeMap::new(),
             extra: Default::default(),
             counters: vec![NoteCounters::default(); n],
-            agg_versions: HashMap::new(),
+            agg_versions: SharedMap::default(),
             agg_crash_armed: vec![false; n],
             agg_down_until: vec![0; n],
             system_down: vec![false; n],
             system_extra_ms: vec![0; n],
             issued: vec![0; sources],
-            loops: HashMap::new(),
-            keys: Vec::new(),
+            loops: SharedMap::default(),
             events: History::new(),
             hops: History::new(),
             longest_hop: 0,

@@ -4,9 +4,11 @@
 //! A checkpoint is a clone of the run. Clones share the recorded history (event log, hops,
 //! messages, lag samples, the broker's sealed log segments: see [`super::History`]), so one
 //! costs the run's working state, not its history. Checkpoints are taken every `spacing` units
-//! of work (not of simulated time, so a heavy board gets them as often as a light one); when
-//! there are more than [`MAX_CHECKPOINTS`], every other one goes and the spacing doubles. So
-//! memory stays bounded and showing a moment costs at most `spacing` units of work.
+//! of work (not of simulated time, so a heavy board gets them as often as a light one). When
+//! there are more than [`MAX_CHECKPOINTS`], the one whose neighbours are closest goes (one at a
+//! time, so no step pays for dropping many), and the spacing grows with the run so that the
+//! checkpoints stay about evenly spread. So memory stays bounded and showing a moment costs a
+//! bounded share of the run's work.
 //!
 //! Faults go through the timeline: they are recorded where they were made and made again at the
 //! same point when the run is played from an earlier checkpoint. A fault made at an earlier
@@ -149,17 +151,19 @@ impl Timeline {
         }
     }
 
-    /// Keeps the current run as a checkpoint; past the limit, every other one goes.
+    /// Keeps the current run as a checkpoint; past the limit, the one whose neighbours are
+    /// closest goes (never the start nor the newest), and the spacing keeps up with the run.
     fn keep_checkpoint(&mut self) {
         self.checkpoints.push(self.current.clone());
         if self.checkpoints.len() > MAX_CHECKPOINTS {
-            let mut i = 0;
-            self.checkpoints.retain(|_| {
-                i += 1;
-                i % 2 == 1
-            });
-            self.spacing = self.spacing.saturating_mul(2);
+            let work: Vec<u64> = self.checkpoints.iter().map(Run::work_done).collect();
+            let closest = (1..work.len() - 1)
+                .min_by_key(|&i| (work[i + 1] - work[i - 1], i))
+                .unwrap_or(1);
+            self.checkpoints.remove(closest);
         }
+        let even = self.current.work / (MAX_CHECKPOINTS as u64 / 2);
+        self.spacing = self.spacing.max(even);
     }
 
     /// After a fault made at the current run's point: the journal keeps what came before and
