@@ -309,7 +309,7 @@ fn validate_refuses_a_board_over_its_limits_naming_each() {
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
     for line in [
-        "$.topics[0].partitions: partitions is 10001; at most 10000 partitions",
+        "$.topics[0].partitions: partitions is 1001; at most 1000 partitions",
         "$.notes[0].props.rate: rate is 1000000; at most 1000 commands per second",
         "$.notes[3].props.instances: instances is 101; at most 100 instances",
         "$.notes[4].props.latency_ms: latency_ms is 90000; at most 60000 ms",

@@ -432,7 +432,7 @@ fn the_limits_are_the_documented_ones() {
     assert_eq!(MAX_RATE, 1_000.0);
     assert_eq!(MAX_ENTITIES, 1_000_000);
     assert_eq!(MAX_INSTANCES, 100);
-    assert_eq!(MAX_PARTITIONS, 10_000);
+    assert_eq!(MAX_PARTITIONS, 1_000);
     assert_eq!(MAX_PROCESSING_MS, 60_000.0);
     assert_eq!(MAX_RETRIES, 1_000);
     assert_eq!(MAX_LATENCY_MS, 60_000.0);
@@ -546,7 +546,7 @@ fn topic_partitions_and_scenario_duration_have_limits_too() {
     assert_eq!(
         found,
         [
-            "$.topics[0].partitions: partitions is 10001; at most 10000 partitions",
+            "$.topics[0].partitions: partitions is 1001; at most 1000 partitions",
             "$.scenario.duration_ms: duration_ms is 18446744073709551615; at most 3600000 ms",
         ],
         "retention has no limit"
@@ -561,7 +561,7 @@ fn a_file_over_every_limit_lists_each_and_loads_nothing() {
     assert_eq!(
         found,
         [
-            "$.topics[0].partitions: partitions is 10001; at most 10000 partitions",
+            "$.topics[0].partitions: partitions is 1001; at most 1000 partitions",
             "$.notes[0].props.rate: rate is 1000000; at most 1000 commands per second",
             "$.notes[0].props.entities: entities is 1000001; at most 1000000 keys",
             "$.notes[0].props.read_delay_ms: read_delay_ms is 60001; at most 60000 ms",

@@ -1,8 +1,10 @@
 //! Generated boards of any size, for benchmarks and load tests.
 
 use super::{
-    board::{Board, Frame, FrameId, FrameKind, Link, LinkId, Note, Topic},
+    board::{Board, Frame, FrameId, FrameKind, Link, LinkId, Note, Scenario, Topic},
     kind::NoteKind,
+    limits::{MAX_ENTITIES, MAX_INSTANCES, MAX_PARTITIONS, MAX_RATE, MAX_SCENARIO_MS},
+    sample::sample,
 };
 use serde_json::json;
 
@@ -126,6 +128,39 @@ pub fn generate(notes: usize) -> Board {
     board
 }
 
+/// The sample board with everything the cost of a run grows with at its limit: the actor issues
+/// the most commands a second over the most keys, every event goes to a topic with the most
+/// partitions, every consumer group has the most instances, and the run lasts the longest.
+/// What a typo in the inspector can make of a board, for load tests of the run.
+pub fn heaviest() -> Board {
+    let mut board = sample();
+    board.scenario = Some(Scenario {
+        duration_ms: MAX_SCENARIO_MS,
+        ..board.scenario.unwrap_or_default()
+    });
+    for topic in &mut board.topics {
+        topic.partitions = MAX_PARTITIONS;
+    }
+    let topics: Vec<String> = board.topics.iter().map(|t| t.name.clone()).collect();
+    for (i, note) in board.notes.iter_mut().enumerate() {
+        match note.kind {
+            NoteKind::Actor => {
+                note.props.insert("rate".into(), json!(MAX_RATE));
+                note.props.insert("entities".into(), json!(MAX_ENTITIES));
+            }
+            NoteKind::Event if !note.props.contains_key("topic") => {
+                note.props
+                    .insert("topic".into(), json!(topics[i % topics.len()]));
+            }
+            NoteKind::Policy | NoteKind::ReadModel | NoteKind::ExternalSystem => {
+                note.props.insert("instances".into(), json!(MAX_INSTANCES));
+            }
+            _ => {}
+        }
+    }
+    board
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +190,27 @@ mod tests {
             }
         }
         assert_eq!(generate(0).notes.len(), 0);
+    }
+
+    #[test]
+    fn the_heaviest_board_is_at_every_limit_and_loads() {
+        let board = heaviest();
+        assert_eq!(
+            load(&save(&board)).unwrap(),
+            board,
+            "a file the loader accepts"
+        );
+        assert!(board.topics.iter().all(|t| t.partitions == MAX_PARTITIONS));
+        let cashier = board
+            .notes
+            .iter()
+            .find(|n| n.kind == NoteKind::Actor)
+            .unwrap();
+        assert_eq!(cashier.props["rate"], json!(MAX_RATE));
+        assert!(board
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Event)
+            .all(|n| n.props.contains_key("topic")));
     }
 }

@@ -23,9 +23,12 @@ pub const MAX_ENTITIES: u64 = 1_000_000;
 /// group of more than a hundred members is a fleet to model as several groups, not one.
 pub const MAX_INSTANCES: u64 = 100;
 
-/// Most partitions a topic may declare. The broker refuses more (its own limit,
-/// `broker::cluster::MAX_PARTITIONS`, must stay at least this).
-pub const MAX_PARTITIONS: u32 = 10_000;
+/// Most partitions a topic may declare. Partitions bound how many consumers of a group work in
+/// parallel ([`MAX_INSTANCES`] at most), so a thousand leaves room for ten times that; real
+/// topics rarely have more than a few hundred. Every partition is simulated and kept in each
+/// checkpoint of a run, so more would only slow the run in the browser. The broker refuses
+/// more than its own limit (`broker::cluster::MAX_PARTITIONS`, at least this).
+pub const MAX_PARTITIONS: u32 = 1_000;
 
 /// Longest time a consumer may take to process one message (ms). A consumer busy for more than
 /// a minute per message is a batch job, and a real broker would have dropped it from its group.
