@@ -366,3 +366,16 @@ pub struct Snapshot {
     /// Signs seen so far.
     pub signs: Vec<Sign>,
 }
+
+/// A count with its thousands separated by commas ("180,000"), as run reports print it.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

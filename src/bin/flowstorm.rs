@@ -2,7 +2,7 @@
 
 use flowstorm::{
     analysis::{self, Finding},
-    exec::{Run, RunConfig},
+    exec::{grouped, Run, RunConfig},
     model::{self, Board, LoadError},
 };
 use std::{fmt, process::ExitCode};
@@ -325,19 +325,6 @@ fn simulate(args: &Args) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
-}
-
-/// A number with its thousands grouped: 20,000,000.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn main() -> ExitCode {

@@ -4,7 +4,7 @@
 use super::state::Ctx;
 use crate::{
     analysis::{dynamic, Finding},
-    exec::{Fault, Run, RunConfig},
+    exec::{Fault, Run, RunConfig, Stepped, Timeline},
     model::{Board, NoteId, NoteKind, Rect},
 };
 use leptos::prelude::*;
@@ -27,11 +27,47 @@ const MAX_FRAME_MS: f64 = 100.0;
 const READABLE_EVERY_FRAMES: u32 = 10;
 /// Every this many frames of a playing run, the run's hazards are looked for again.
 const FINDINGS_EVERY_FRAMES: u32 = 15;
+/// Real time (ms) one frame may spend advancing the run; the rest of the frame is for drawing
+/// and for input, so Pause, Reset, editing and scrubbing answer at once whatever the board.
+const FRAME_WORK_MS: f64 = 8.0;
+/// Units of work (broker entries and run timers) done between two looks at the clock.
+const WORK_CHUNK: u64 = 200;
+/// The real time (ms) over which the pace of a playing run is measured.
+const PACE_WINDOW_MS: f64 = 500.0;
+/// A run keeping less than this share of the speed asked is said to run slower on the run bar.
+const BEHIND_SHARE: f64 = 0.9;
+
+/// How fast a run that cannot keep the speed asked actually goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pace {
+    /// Simulated ms per real ms.
+    pub speed: f64,
+    /// Units of work (events handled, timers run) per real second.
+    pub work_per_s: f64,
+}
+
+/// Where the pace was last measured: real time (ms), simulated time (ms), work done.
+#[derive(Clone, Copy, Debug)]
+struct PaceMark {
+    real: f64,
+    sim: u64,
+    work: u64,
+}
 
 /// The run of the board and its controls, shared by the run bar, the board and the Run tab.
 #[derive(Clone, Copy)]
 pub struct RunCtl {
-    run: StoredValue<Option<Run>, LocalStorage>,
+    /// The run being shown, with its checkpoints for scrubbing.
+    timeline: StoredValue<Option<Timeline>, LocalStorage>,
+    /// A moment asked for by Step or the timeline that the run is still being moved to, a
+    /// frame's worth of work at a time.
+    target: StoredValue<Option<u64>>,
+    /// True while frames are scheduled to reach [`RunCtl::target`].
+    seeking: RwSignal<bool>,
+    /// The pace a playing run actually keeps, when it cannot keep the speed asked.
+    pub pace: RwSignal<Option<Pace>>,
+    /// Where the pace was last measured.
+    pace_mark: StoredValue<Option<PaceMark>>,
     /// Simulated time shown (ms); every change redraws what depends on the run.
     pub now: RwSignal<u64>,
     /// The same, updated a few times a second while playing: for numbers people read.
@@ -61,7 +97,11 @@ impl RunCtl {
             .editor
             .with_untracked(|e| RunConfig::for_board(e.board()).seed);
         RunCtl {
-            run: StoredValue::new_local(None),
+            timeline: StoredValue::new_local(None),
+            target: StoredValue::new(None),
+            seeking: RwSignal::new(false),
+            pace: RwSignal::new(None),
+            pace_mark: StoredValue::new(None),
             now: RwSignal::new(0),
             readable_now: RwSignal::new(0),
             playing: RwSignal::new(false),
@@ -78,13 +118,23 @@ impl RunCtl {
     /// Reads the run, if there is one (tracks the time shown).
     pub fn with<T>(&self, f: impl FnOnce(&Run) -> T) -> Option<T> {
         self.now.track();
-        self.run.with_value(|r| r.as_ref().map(f))
+        self.timeline.with_value(|r| r.as_ref().map(|t| f(t.run())))
     }
 
     /// Reads the run for numbers people read: re-runs a few times a second while playing.
     pub fn with_readable<T>(&self, f: impl FnOnce(&Run) -> T) -> Option<T> {
         self.readable_now.track();
-        self.run.with_value(|r| r.as_ref().map(f))
+        self.timeline.with_value(|r| r.as_ref().map(|t| f(t.run())))
+    }
+
+    /// Reads the run without tracking anything (drawing on a canvas).
+    pub fn with_untracked<T>(&self, f: impl FnOnce(&Run) -> T) -> Option<T> {
+        self.timeline.with_value(|r| r.as_ref().map(|t| f(t.run())))
+    }
+
+    /// True while the run is being moved to a moment asked for (a long way on a heavy board).
+    pub fn seeking(&self) -> bool {
+        self.seeking.get()
     }
 
     /// Sets the time shown, and the readable time with it.
@@ -95,8 +145,10 @@ impl RunCtl {
 
     /// The end of the timeline: the scenario's duration and a drain.
     pub fn end(&self) -> u64 {
-        self.run
-            .with_value(|r| r.as_ref().map_or(0, |r| r.config().duration_ms + DRAIN_MS))
+        self.timeline.with_value(|r| {
+            r.as_ref()
+                .map_or(0, |t| t.run().config().duration_ms + DRAIN_MS)
+        })
     }
 
     /// Compiles the board into a fresh run at time 0; false (with the reasons) if it cannot run.
@@ -104,12 +156,16 @@ impl RunCtl {
         let board = ctx.editor.with_untracked(|e| e.board().clone());
         let mut config = RunConfig::for_board(&board);
         config.seed = self.seed.get_untracked();
-        match Run::new(&board, config) {
-            Ok(run) => {
-                let warnings: Vec<String> =
-                    run.diagnostics().iter().map(|d| d.to_string()).collect();
+        match Timeline::new(&board, config) {
+            Ok(timeline) => {
+                let warnings: Vec<String> = timeline
+                    .run()
+                    .diagnostics()
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect();
                 self.problems.set(warnings);
-                self.run.set_value(Some(run));
+                self.timeline.set_value(Some(timeline));
                 self.active.set(true);
                 self.show(0);
                 self.dynamic.set(Vec::new());
@@ -128,49 +184,107 @@ impl RunCtl {
     /// Drops the run (the board changed, or Reset).
     pub fn reset(&self) {
         self.playing.set(false);
-        self.run.set_value(None);
+        self.timeline.set_value(None);
+        self.target.set_value(None);
+        self.pace.set(None);
+        self.pace_mark.set_value(None);
         self.active.set(false);
         self.show(0);
         self.chain.set(Vec::new());
         self.dynamic.set(Vec::new());
     }
 
-    /// Moves the run to `t`: forward by running, backward by re-running from the seed.
+    /// Moves the run to `t`, forward by running, back from the nearest checkpoint; a frame's
+    /// worth of work at a time, so a long way on a heavy board never freezes the page.
     pub fn seek(&self, ctx: Ctx, t: u64) {
         if !self.active.get_untracked() && !self.start(ctx) {
             return;
         }
-        let t = t.min(self.end());
-        let mut error = None;
-        self.run.update_value(|r| {
-            let Some(run) = r.as_mut() else { return };
-            if t >= run.now() {
-                run.step_until(t);
-            } else {
-                match run.state_at(t) {
-                    Ok(earlier) => *run = earlier,
-                    Err(d) => {
-                        error = Some(
-                            d.iter()
-                                .map(|d| d.to_string())
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                        )
-                    }
+        self.target.set_value(Some(t.min(self.end())));
+        if !self.seeking.get_untracked() {
+            self.seek_frame();
+        }
+    }
+
+    /// One frame's work towards the moment asked for; schedules the next frame until it is
+    /// reached.
+    fn seek_frame(&self) {
+        let Some(t) = self.target.get_value() else {
+            self.seeking.set(false);
+            return;
+        };
+        let stepped = self.advance(t);
+        if stepped.reached && self.target.get_value() == Some(t) {
+            self.target.set_value(None);
+            self.seeking.set(false);
+            self.show(t);
+            self.refresh_findings();
+        } else {
+            self.seeking.set(true);
+            let ctl = *self;
+            request_animation_frame(move || ctl.seek_frame());
+        }
+    }
+
+    /// Moves the run towards `t` for at most [`FRAME_WORK_MS`] of real time.
+    fn advance(&self, t: u64) -> Stepped {
+        let started = performance_now();
+        let mut stepped = Stepped {
+            reached: false,
+            now: self.now.get_untracked(),
+            work: 0,
+        };
+        self.timeline.update_value(|timeline| {
+            let Some(timeline) = timeline.as_mut() else {
+                return;
+            };
+            loop {
+                let s = timeline.seek_within(t, WORK_CHUNK);
+                stepped = Stepped {
+                    work: stepped.work + s.work,
+                    ..s
+                };
+                if s.reached || performance_now() - started >= FRAME_WORK_MS {
+                    break;
                 }
             }
         });
-        if let Some(e) = error {
-            ctx.status.set(e);
+        stepped
+    }
+
+    /// Measures the pace a playing run keeps; the run bar shows it when the run cannot keep the
+    /// speed asked.
+    fn measure_pace(&self, real: f64) {
+        let Some((sim, work)) = self
+            .timeline
+            .with_value(|t| t.as_ref().map(|t| (t.run().now(), t.run().work_done())))
+        else {
+            return;
+        };
+        let mark = PaceMark { real, sim, work };
+        let Some(last) = self.pace_mark.get_value() else {
+            self.pace_mark.set_value(Some(mark));
+            return;
+        };
+        let elapsed = real - last.real;
+        if elapsed < PACE_WINDOW_MS {
+            return;
         }
-        self.show(t);
-        self.refresh_findings();
+        self.pace_mark.set_value(Some(mark));
+        let speed = sim.saturating_sub(last.sim) as f64 / elapsed;
+        let pace = (speed < self.speed.get_untracked() * BEHIND_SHARE).then(|| Pace {
+            speed,
+            work_per_s: work.saturating_sub(last.work) as f64 * 1000.0 / elapsed,
+        });
+        if self.pace.get_untracked() != pace {
+            self.pace.set(pace);
+        }
     }
 
     fn refresh_findings(&self) {
         let found = self
-            .run
-            .with_value(|r| r.as_ref().map(dynamic::findings))
+            .timeline
+            .with_value(|r| r.as_ref().map(|t| dynamic::findings(t.run())))
             .unwrap_or_default();
         if self.dynamic.with_untracked(|d| *d != found) {
             self.dynamic.set(found);
@@ -185,6 +299,8 @@ impl RunCtl {
         if self.now.get_untracked() >= self.end() {
             self.seek(ctx, 0);
         }
+        self.target.set_value(None);
+        self.pace_mark.set_value(None);
         self.playing.set(true);
         let started = performance_now();
         frame(*self, ctx, started, 0);
@@ -196,9 +312,9 @@ impl RunCtl {
             return;
         }
         let mut result = Ok(());
-        self.run.update_value(|r| {
-            if let Some(run) = r.as_mut() {
-                result = run.apply_fault(fault);
+        self.timeline.update_value(|r| {
+            if let Some(timeline) = r.as_mut() {
+                result = timeline.apply_fault(fault);
             }
         });
         match result {
@@ -223,6 +339,7 @@ fn performance_now() -> f64 {
 fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
     request_animation_frame(move || {
         if !ctl.playing.get_untracked() || !ctl.active.get_untracked() {
+            ctl.pace.set(None);
             return;
         }
         let now = performance_now();
@@ -230,12 +347,11 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         let real = (now - last).clamp(0.0, MAX_FRAME_MS);
         let step = (real * ctl.speed.get_untracked()).round().max(1.0) as u64;
         let end = ctl.end();
-        let t = (ctl.now.get_untracked() + step).min(end);
-        ctl.run.update_value(|r| {
-            if let Some(run) = r.as_mut() {
-                run.step_until(t);
-            }
-        });
+        // From where the run is: a board that makes more work than a frame can simulate plays
+        // slower (the run bar says how fast) instead of piling up work.
+        let target = (ctl.now.get_untracked() + step).min(end);
+        let t = ctl.advance(target).now.min(end);
+        ctl.measure_pace(now);
         if frames.is_multiple_of(READABLE_EVERY_FRAMES) || t >= end {
             ctl.show(t);
         } else {
@@ -247,6 +363,7 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         }
         if t >= end {
             ctl.playing.set(false);
+            ctl.pace.set(None);
             ctl.refresh_findings();
             ctx.status
                 .set("The run is over: scrub the timeline to look back".into());

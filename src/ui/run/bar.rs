@@ -1,6 +1,7 @@
 //! The run bar under the board: play, pause, step, reset, speed, seed and the timeline.
 
-use super::{seconds, RunCtl};
+use super::{seconds, Pace, RunCtl};
+use crate::exec::grouped;
 use crate::ui::state::Ctx;
 use leptos::{ev, prelude::*};
 
@@ -48,6 +49,29 @@ pub fn RunBar() -> impl IntoView {
                     if let Ok(t) = event_target_value(&ev).parse::<u64>() { ctl.playing.set(false); ctl.seek(ctx, t); }
                 } />
             <span class="clock" data-clock>{move || format!("{} / {}", seconds(ctl.now.get()), seconds(end()))}</span>
+            {move || ctl.pace.get().map(|p| view! {
+                <span class="pace" data-pace title="The board makes more work than can be simulated in real time: the simulated clock runs slower than the speed asked">
+                    {pace_label(p)}
+                </span>
+            })}
+            <Show when=move || ctl.seeking()>
+                <span class="pace" data-seeking>"seeking…"</span>
+            </Show>
         </div>
     }
+}
+
+/// "running at 0.2× — 180,000 events/s".
+fn pace_label(p: Pace) -> String {
+    let speed = if p.speed >= 10.0 {
+        format!("{:.0}", p.speed)
+    } else if p.speed >= 0.1 {
+        format!("{:.1}", p.speed)
+    } else {
+        format!("{:.2}", p.speed)
+    };
+    format!(
+        "running at {speed}× — {} events/s",
+        grouped(p.work_per_s.round() as u64)
+    )
 }

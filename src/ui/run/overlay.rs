@@ -70,10 +70,7 @@ pub fn TokenCanvas() -> impl IntoView {
         g.clear_rect(0.0, 0.0, viewport.w, viewport.h);
         let points = if active {
             geometry
-                .with(|geo| {
-                    ctl.run
-                        .with_value(|r| r.as_ref().map(|run| token_positions(run, t, geo)))
-                })
+                .with(|geo| ctl.with_untracked(|run| token_positions(run, t, geo)))
                 .unwrap_or_default()
         } else {
             Vec::new()
