@@ -200,62 +200,128 @@ fn main() {
     );
     drop(s);
 
-    // Scrubbing a 60-second run of the sample board: from a click on the timeline to the board,
-    // counters and tokens showing that moment.
-    let s = driver.session(1920, 1080);
-    s.script_timeout(120_000);
-    s.goto(&base);
-    s.find("[data-note-id]");
-    let mut sample = flowstorm::model::sample::sample();
-    sample.scenario = Some(flowstorm::model::Scenario {
-        seed: 42,
-        duration_ms: 60_000,
-    });
-    let file = std::env::temp_dir().join(format!("flowstorm-bench-{}.json", std::process::id()));
-    std::fs::write(&file, flowstorm::model::save(&sample)).expect("write the board");
-    s.send_keys(
-        &s.find("[data-action='open-file']"),
-        file.to_str().unwrap_or_default(),
-    );
-    s.wait_for("the 60-second board", || {
-        s.text(&s.find("[data-clock]")).contains("/ 0.0 s").then_some(())
-            .or_else(|| s.js("return document.querySelector('[data-status]').textContent.startsWith('Opened')", vec![]).as_bool().filter(|b| *b).map(|_| ()))
-    });
-    let scrub: Value = s.js_async(
-        "const done = arguments[arguments.length - 1];
-         const range = document.querySelector(\"[data-action='scrub']\");
-         const settle = async () => { for (let i = 0; i < 3; i++) await Promise.resolve(); document.body.getBoundingClientRect(); };
-         (async () => {
-           // Start the run and let it reach the end once, so the timeline spans 60 s.
-           range.value = '63000'; range.dispatchEvent(new Event('input')); await settle();
-           const times = []; let seed = 7;
-           for (let i = 0; i < 20; i++) {
-             seed = (seed * 1103515245 + 12345) % 2147483648;
-             const t = Math.floor(seed / 2147483648 * 60000);
-             await new Promise(r => requestAnimationFrame(r));
-             const t0 = performance.now();
-             range.value = String(t); range.dispatchEvent(new Event('input'));
-             await settle();
-             times.push(performance.now() - t0);
-           }
-           times.sort((a, b) => a - b);
-           done([times[times.length >> 1], times[times.length - 1], document.querySelector('[data-clock]').textContent]);
-         })();",
-        vec![],
-    );
-    std::fs::remove_file(&file).ok();
-    let clock = scrub[2].as_str().unwrap_or_default().to_string();
-    assert!(
-        clock.contains("/ 63.0 s"),
-        "a 60-second run (and its drain): {clock}"
-    );
-    println!("scrub_ms {:.1} ms", scrub[0].as_f64().unwrap_or(f64::NAN));
-    println!(
-        "scrub_worst_ms {:.1} ms",
-        scrub[1].as_f64().unwrap_or(f64::NAN)
-    );
+    // Scrubbing runs of the sample board, 60 s and one hour long: from a change of the timeline
+    // to the clock showing that moment (the board, counters and tokens are drawn with it).
+    for (duration_ms, name) in [(60_000u64, "scrub"), (3_600_000, "scrub_3600s")] {
+        let (median, worst) = scrub(&driver, &base, duration_ms);
+        println!("{name}_ms {median:.1} ms");
+        println!("{name}_worst_ms {worst:.1} ms");
+    }
+
+    // The heaviest board the limits allow, playing at 100×: the longest main-thread task.
+    let (longest, interval) = heaviest_board_playing(&driver, &base);
+    println!("longest_task_ms_heaviest_board {longest:.0} ms");
+    println!("frame_interval_ms_heaviest_board {interval:.1} ms");
     println!(
         "anim_frame_interval_ms_500 {:.1} ms",
         anim[3].as_f64().unwrap_or(f64::NAN)
     );
+}
+
+/// Scrubs to moments of the time the clock shows them, after a first play to the end.
+const SCRUB: &str = r#"
+const [end, count] = arguments;
+const done = arguments[arguments.length - 1];
+const range = document.querySelector("[data-action='scrub']");
+const clock = () => document.querySelector('[data-clock]').textContent;
+const shows = t => clock().startsWith((t / 1000).toFixed(1) + ' s') && !document.querySelector('[data-seeking]');
+const reach = async t => {
+  const t0 = performance.now();
+  range.value = String(t); range.dispatchEvent(new Event('input'));
+  while (!shows(t)) await new Promise(r => requestAnimationFrame(r));
+  return performance.now() - t0;
+};
+(async () => {
+  await reach(end);
+  const times = []; let seed = 7;
+  for (let i = 0; i < count; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    await new Promise(r => requestAnimationFrame(r));
+    times.push(await reach(Math.floor(seed / 2147483648 * end / 10) * 10));
+  }
+  times.sort((a, b) => a - b);
+  done([times[times.length >> 1], times[times.length - 1], clock()]);
+})();
+"#;
+
+/// Opens a board file through the app's own file input and waits until it is shown.
+fn open_board(s: &webdriver::Session, board: &flowstorm::model::Board, label: &str) {
+    let file = std::env::temp_dir().join(format!(
+        "flowstorm-bench-{label}-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&file, flowstorm::model::save(board)).expect("write the board");
+    s.send_keys(
+        &s.find("[data-action='open-file']"),
+        file.to_str().unwrap_or_default(),
+    );
+    s.wait_for("the board to open", || {
+        s.js(
+            "return document.querySelector('[data-status]').textContent.startsWith('Opened')",
+            vec![],
+        )
+        .as_bool()
+        .filter(|b| *b)
+    });
+    std::fs::remove_file(&file).ok();
+}
+
+/// The median and worst time (ms) to show a moment of a run of the sample board lasting
+/// `duration_ms`, over 20 random moments after one play to the end.
+fn scrub(driver: &webdriver::Driver, base: &str, duration_ms: u64) -> (f64, f64) {
+    let s = driver.session(1920, 1080);
+    s.script_timeout(600_000);
+    s.goto(base);
+    s.find("[data-note-id]");
+    let mut sample = flowstorm::model::sample::sample();
+    sample.scenario = Some(flowstorm::model::Scenario {
+        seed: 42,
+        duration_ms,
+    });
+    open_board(&s, &sample, "scrub");
+    let end = duration_ms + 3_000;
+    let out: Value = s.js_async(SCRUB, vec![json!(end), json!(20)]);
+    let clock = out[2].as_str().unwrap_or_default().to_string();
+    assert!(
+        clock.contains(&format!("/ {:.1} s", end as f64 / 1000.0)),
+        "the whole run: {clock}"
+    );
+    (
+        out[0].as_f64().unwrap_or(f64::NAN),
+        out[1].as_f64().unwrap_or(f64::NAN),
+    )
+}
+
+/// The longest main-thread task (ms) while the heaviest board the limits allow plays at 100×
+/// for five seconds, and the median frame interval. Chromium reports tasks of 50 ms or more;
+/// when there is none, the longest frame interval is given, which bounds every task.
+fn heaviest_board_playing(driver: &webdriver::Driver, base: &str) -> (f64, f64) {
+    let s = driver.session(1920, 1080);
+    s.script_timeout(120_000);
+    s.goto(base);
+    s.find("[data-note-id]");
+    open_board(&s, &flowstorm::model::generate::heaviest(), "heaviest");
+    let out: Value = s.js_async(
+        "const done = arguments[arguments.length - 1];
+         let longest = 0; const iv = []; let last = performance.now(); let on = true;
+         new PerformanceObserver(l => { for (const e of l.getEntries()) longest = Math.max(longest, e.duration); })
+           .observe({type: 'longtask'});
+         const tick = t => { iv.push(t - last); last = t; if (on) requestAnimationFrame(tick); };
+         const speed = document.querySelector(\"[data-action='speed']\");
+         speed.value = '100'; speed.dispatchEvent(new Event('change'));
+         document.querySelector(\"[data-action='play']\").click();
+         requestAnimationFrame(t => { last = t; requestAnimationFrame(tick); });
+         setTimeout(() => {
+           on = false;
+           document.querySelector(\"[data-action='pause']\").click();
+           const gap = Math.max(...iv);
+           iv.sort((a, b) => a - b);
+           done([longest > 0 ? longest : gap, iv[iv.length >> 1]]);
+         }, 5000);",
+        vec![],
+    );
+    (
+        out[0].as_f64().unwrap_or(f64::NAN),
+        out[1].as_f64().unwrap_or(f64::NAN),
+    )
 }

@@ -781,3 +781,83 @@ fn compare_mode_shows_a_cascade_against_buffered_lag_and_consumers_clear_it() {
         s.find_all("[data-compare]").is_empty().then_some(())
     });
 }
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn the_heaviest_board_plays_pauses_scrubs_and_resets_without_freezing_the_page() {
+    // Regression: a board with a huge rate froze the tab on Play for minutes (the whole frame's
+    // simulated time was run at once), and the autosave brought the freeze back on reload.
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let dir = std::env::temp_dir().join(format!("flowstorm-e2e-heavy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("heaviest.json");
+    std::fs::write(
+        &file,
+        flowstorm::model::save(&flowstorm::model::generate::heaviest()),
+    )
+    .unwrap();
+    s.send_keys(&s.find("[data-action='open-file']"), file.to_str().unwrap());
+    s.wait_for("the heaviest board", || {
+        s.js(
+            "return document.querySelector('[data-status]').textContent.startsWith('Opened')",
+            vec![],
+        )
+        .as_bool()
+        .filter(|b| *b)
+    });
+    std::fs::remove_dir_all(&dir).ok();
+    // Watch the main thread: every task of 50 ms or more, and the longest gap between frames.
+    s.js(
+        "window.__longest = 0; window.__gap = 0;
+         new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); })
+           .observe({type: 'longtask'});
+         let last = performance.now();
+         const tick = t => { window.__gap = Math.max(window.__gap, t - last); last = t; requestAnimationFrame(tick); };
+         requestAnimationFrame(tick);
+         const speed = document.querySelector(\"[data-action='speed']\");
+         speed.value = '100'; speed.dispatchEvent(new Event('change'));",
+        vec![],
+    );
+    s.click(&s.find("[data-action='play']"));
+    // More work than real time allows: the run plays slower than asked and says so.
+    let pace = s.wait_for("the run bar to say how fast the run goes", || {
+        s.find_all("[data-pace]").first().map(|e| s.text(e))
+    });
+    assert!(
+        pace.starts_with("running at ") && pace.ends_with(" events/s"),
+        "{pace}"
+    );
+    s.screenshot(&artifact("heaviest-playing.png"));
+    std::thread::sleep(std::time::Duration::from_millis(2_000));
+    // Pause answers at once: the button changes within the next frames, and the clock stops.
+    s.click(&s.find("[data-action='pause']"));
+    s.find("[data-action='play']");
+    let clock = s.text(&s.find("[data-clock]"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(s.text(&s.find("[data-clock]")), clock, "paused");
+    // Scrubbing back goes through the checkpoints, a frame's work at a time.
+    s.js("const r = document.querySelector(\"[data-action='scrub']\"); r.value = '1000'; r.dispatchEvent(new Event('input'));", vec![]);
+    s.wait_for("the run back at 1.0 s", || {
+        (s.text(&s.find("[data-clock]")).starts_with("1.0 s")
+            && s.find_all("[data-seeking]").is_empty())
+        .then_some(())
+    });
+    s.click(&s.find("[data-action='reset']"));
+    s.wait_for("the run reset", || {
+        s.text(&s.find("[data-clock]"))
+            .starts_with("0.0 s")
+            .then_some(())
+    });
+    let longest = s
+        .js("return window.__longest", vec![])
+        .as_f64()
+        .unwrap_or(0.0);
+    let gap = s.js("return window.__gap", vec![]).as_f64().unwrap_or(0.0);
+    // A generous bound that only a freeze breaks: the speed figure (longest task < 50 ms) is
+    // measured by `make bench`, not here.
+    assert!(
+        longest < 500.0 && gap < 1_000.0,
+        "longest task {longest} ms, longest frame gap {gap} ms"
+    );
+}
