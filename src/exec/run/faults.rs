@@ -3,7 +3,7 @@
 use super::{
     clock::{Action, Journal, Stepped},
     record::Entry,
-    History, Msg, RecordAt, Run,
+    History, RecordAt, Run,
 };
 use crate::{
     broker::MemberId,
@@ -266,18 +266,7 @@ impl Run {
             return Err(FaultError::NotAConsumer(note.clone()));
         };
         let entity = self.rng.below(POISON_ENTITIES);
-        let msg = self.new_msg(Msg {
-            event: true,
-            note: event,
-            origin: None,
-            entity,
-            corr: self.next_msg(),
-            cause: None,
-            at: self.now,
-            agg: None,
-            version: 0,
-            from_source: false,
-        });
+        let msg = self.new_flow_event(event, None, entity);
         let before: Vec<u64> = self.traffic[t.index()].clone();
         self.produce(event, msg);
         let part = self.traffic[t.index()]

@@ -79,18 +79,7 @@ impl Run {
                 });
             } else {
                 let edge = s.publishes[pick - s.issues.len()];
-                let msg = self.new_msg(Msg {
-                    event: true,
-                    note: edge.note,
-                    origin: Some(ix),
-                    entity,
-                    corr: self.next_msg(),
-                    cause: None,
-                    at: self.now,
-                    agg: None,
-                    version: 0,
-                    from_source: false,
-                });
+                let msg = self.new_flow_event(edge.note, Some(ix), entity);
                 self.counters[ix.index()].handled += 1;
                 self.hop(edge.link, msg, self.now, self.now);
                 self.produce(edge.note, msg);

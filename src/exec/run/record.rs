@@ -200,6 +200,28 @@ impl Run {
         id
     }
 
+    /// A new event that starts a flow of its own now (no cause; it is its own correlation),
+    /// published by `origin` when a note published it.
+    pub(super) fn new_flow_event(
+        &mut self,
+        note: NoteIx,
+        origin: Option<NoteIx>,
+        entity: u64,
+    ) -> MessageId {
+        self.new_msg(Msg {
+            event: true,
+            note,
+            origin,
+            entity,
+            corr: self.next_msg(),
+            cause: None,
+            at: self.now,
+            agg: None,
+            version: 0,
+            from_source: false,
+        })
+    }
+
     /// The message with an id.
     pub(super) fn msg(&self, id: MessageId) -> Msg {
         self.msgs[id.0 as usize]
