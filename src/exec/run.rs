@@ -79,6 +79,25 @@ struct RecordAt {
     offset: u64,
 }
 
+/// A read of a view for one entity of one aggregate.
+#[derive(Clone, Copy, Debug)]
+struct Read {
+    /// Who reads.
+    reader: NoteIx,
+    /// The read model read.
+    view: NoteIx,
+    /// The aggregate whose entity is read.
+    aggregate: NoteIx,
+    /// The entity.
+    entity: u64,
+    /// The version of the entity the reader wrote or knows (0: nothing to compare).
+    version: u64,
+    /// When that version was written (ms).
+    written: u64,
+    /// The message the read belongs to.
+    msg: MessageId,
+}
+
 /// The key of what a consumer or aggregate remembers about one entity of one aggregate.
 type EntityKey = (NoteIx, u64);
 

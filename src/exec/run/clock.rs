@@ -1,7 +1,7 @@
 //! The run's clock: its timers, shared time with the broker (broker actions due at a time run
 //! before this module's timers at that time), and stepping.
 
-use super::{reads::Read, Run};
+use super::{Read, Run};
 use crate::{
     broker::DeliveryId,
     exec::{

@@ -4,9 +4,8 @@
 use super::{
     clock::Action,
     flow::{Issue, Parent},
-    reads::Read,
     record::{Entry, Place},
-    Msg, Pending, RecordAt, Run,
+    Msg, Pending, Read, RecordAt, Run,
 };
 use crate::{
     broker::{DeliveryId, GroupId, MemberId, Outcome, TraceEntry, TraceEvent},

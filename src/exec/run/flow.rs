@@ -1,7 +1,7 @@
 //! The flow of commands and calls: sources issuing, commands reaching their aggregates,
 //! synchronous calls, events saved and published.
 
-use super::{clock::Action, reads::Read, record::Entry, Msg, Run};
+use super::{clock::Action, record::Entry, Msg, Read, Run};
 use crate::exec::{
     ix::{Edge, NoteIx, SourceIx},
     ExecEventKind, MessageId, Rejection, SignKind,

@@ -2,32 +2,13 @@
 //! view has applied; a stale read is a sign unless the view gives version tokens, in which case
 //! the reader waits for its version.
 
-use super::{clock::Action, record::Entry, Run};
-use crate::exec::{ix::NoteIx, ExecEventKind, MessageId, SignKind};
+use super::{clock::Action, record::Entry, Read, Run};
+use crate::exec::{ix::NoteIx, ExecEventKind, SignKind};
 
 /// Times a reader holding a version token looks again before reading anyway.
 const VERSION_WAIT_TRIES: u32 = 200;
 /// Time between two looks of a reader waiting for its version (ms).
 const VERSION_POLL_MS: u64 = 5;
-
-/// A read of a view for one entity of one aggregate.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Read {
-    /// Who reads.
-    pub reader: NoteIx,
-    /// The read model read.
-    pub view: NoteIx,
-    /// The aggregate whose entity is read.
-    pub aggregate: NoteIx,
-    /// The entity.
-    pub entity: u64,
-    /// The version of the entity the reader wrote or knows (0: nothing to compare).
-    pub version: u64,
-    /// When that version was written (ms).
-    pub written: u64,
-    /// The message the read belongs to.
-    pub msg: MessageId,
-}
 
 impl Run {
     /// The version of an entity a view has applied (0 when none, or not a view).
