@@ -218,7 +218,7 @@ fn main() {
     );
 }
 
-/// Scrubs to moments of the time the clock shows them, after a first play to the end.
+/// Scrubs to random moments and times each until the clock shows it, after one play to the end.
 const SCRUB: &str = r#"
 const [end, count] = arguments;
 const done = arguments[arguments.length - 1];
@@ -228,7 +228,10 @@ const shows = t => clock().startsWith((t / 1000).toFixed(1) + ' s') && !document
 const reach = async t => {
   const t0 = performance.now();
   range.value = String(t); range.dispatchEvent(new Event('input'));
-  while (!shows(t)) await new Promise(r => requestAnimationFrame(r));
+  while (!shows(t)) {
+    if (performance.now() - t0 > 60000) throw new Error('the clock never showed ' + t + ': ' + clock());
+    await new Promise(r => requestAnimationFrame(r));
+  }
   return performance.now() - t0;
 };
 (async () => {
@@ -237,7 +240,8 @@ const reach = async t => {
   for (let i = 0; i < count; i++) {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     await new Promise(r => requestAnimationFrame(r));
-    times.push(await reach(Math.floor(seed / 2147483648 * end / 10) * 10));
+    // Whole tenths of a second, which the clock shows without rounding.
+    times.push(await reach(Math.floor(seed / 2147483648 * end / 100) * 100));
   }
   times.sort((a, b) => a - b);
   done([times[times.length >> 1], times[times.length - 1], clock()]);

@@ -88,6 +88,8 @@ pub struct RunCtl {
     pub problems: RwSignal<Vec<String>>,
     /// Each note's rectangle and kind, for drawing tokens and counters.
     geometry: Memo<HashMap<NoteId, (Rect, NoteKind)>>,
+    /// How long the board's scenario runs (ms): the timeline spans it before Play too.
+    duration: Memo<u64>,
 }
 
 impl RunCtl {
@@ -112,6 +114,7 @@ impl RunCtl {
             dynamic: RwSignal::new(Vec::new()),
             problems: RwSignal::new(Vec::new()),
             geometry: Memo::new(move |_| ctx.board(rects)),
+            duration: Memo::new(move |_| ctx.board(|b| RunConfig::for_board(b).duration_ms)),
         }
     }
 
@@ -145,10 +148,12 @@ impl RunCtl {
 
     /// The end of the timeline: the scenario's duration and a drain.
     pub fn end(&self) -> u64 {
-        self.timeline.with_value(|r| {
-            r.as_ref()
-                .map_or(0, |t| t.run().config().duration_ms + DRAIN_MS)
-        })
+        self.duration.get_untracked() + DRAIN_MS
+    }
+
+    /// The end of the timeline, re-running the caller when the board's scenario changes.
+    pub fn end_tracked(&self) -> u64 {
+        self.duration.get() + DRAIN_MS
     }
 
     /// Compiles the board into a fresh run at time 0; false (with the reasons) if it cannot run.

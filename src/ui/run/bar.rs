@@ -15,11 +15,7 @@ const STEP_MS: u64 = 100;
 pub fn RunBar() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let ctl = expect_context::<RunCtl>();
-    let end = move || {
-        ctl.now.track();
-        ctl.active.track();
-        ctl.end().max(1)
-    };
+    let end = move || ctl.end_tracked();
     view! {
         <div class="runbar" role="toolbar" aria-label="Run" data-runbar on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()>
             <Show when=move || ctl.playing.get()
