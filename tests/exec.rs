@@ -353,6 +353,14 @@ fn causal_chain_leads_back_to_the_actor() {
             "place-order"
         ]
     );
+    let walked: Vec<&str> = r
+        .causal_notes(reserved.message.unwrap())
+        .map(|n| r.plan().id(n).as_str())
+        .collect();
+    assert_eq!(
+        walked, notes,
+        "the chain's notes, walked without building it"
+    );
     let root = chain.last().unwrap();
     assert_eq!(root.kind, MessageKind::Command);
     assert_eq!(root.origin, Some(id("cashier")));

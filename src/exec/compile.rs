@@ -204,7 +204,7 @@ impl Plan {
     }
 
     /// The id of the note at a position.
-    pub(crate) fn id(&self, note: NoteIx) -> &NoteId {
+    pub fn id(&self, note: NoteIx) -> &NoteId {
         &self.ids[note.index()]
     }
 

@@ -420,6 +420,20 @@ impl Run {
         out
     }
 
+    /// The notes of a message's causal chain, its own first, back to the action that started
+    /// its flow (those of [`Run::causal_chain`], without building it).
+    pub fn causal_notes(&self, message: MessageId) -> impl Iterator<Item = NoteIx> + '_ {
+        let mut next = Some(message);
+        let mut steps = 0;
+        std::iter::from_fn(move || {
+            let m = next?;
+            let msg = self.msgs.get(m.0 as usize)?;
+            steps += 1;
+            next = msg.cause.filter(|_| steps <= self.msgs.len());
+            Some(msg.note)
+        })
+    }
+
     /// The correlation id of a message (the first message of its flow).
     pub fn correlation(&self, message: MessageId) -> Option<MessageId> {
         self.msgs.get(message.0 as usize).map(|m| m.corr)

@@ -90,10 +90,7 @@ fn half_done_sagas(run: &Run, out: &mut Signs) {
             continue;
         };
         let frame = plan.frame(note);
-        let crosses = run
-            .causal_chain(msg)
-            .iter()
-            .any(|s| plan.ix(&s.note).is_some_and(|i| plan.frame(i) != frame));
+        let crosses = run.causal_notes(msg).any(|i| plan.frame(i) != frame);
         if !crosses {
             continue;
         }
