@@ -151,6 +151,18 @@ fn customer(s: &CompareSettings) -> Note {
     )
 }
 
+/// The customer's command, the same on both sides.
+fn place_order() -> Note {
+    note(
+        "place-order",
+        NoteKind::Command,
+        "Place order",
+        140.0,
+        40.0,
+        json!({}),
+    )
+}
+
 /// The request-based side: the order API calls Inventory, Payment and Logistics in turn, and
 /// the customer waits for all three.
 pub fn request_board(s: &CompareSettings) -> Board {
@@ -164,14 +176,7 @@ pub fn request_board(s: &CompareSettings) -> Board {
     });
     b.notes = vec![
         customer(s),
-        note(
-            "place-order",
-            NoteKind::Command,
-            "Place order",
-            140.0,
-            40.0,
-            json!({}),
-        ),
+        place_order(),
         note(
             "order-api",
             NoteKind::Aggregate,
@@ -272,14 +277,7 @@ pub fn event_board(s: &CompareSettings) -> Board {
     );
     b.notes = vec![
         customer(s),
-        note(
-            "place-order",
-            NoteKind::Command,
-            "Place order",
-            140.0,
-            40.0,
-            json!({}),
-        ),
+        place_order(),
         note(
             "order",
             NoteKind::Aggregate,
