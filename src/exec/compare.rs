@@ -163,17 +163,22 @@ fn place_order() -> Note {
     )
 }
 
+/// An empty board for one side, named, with the shared scenario.
+fn side(name: &str, s: &CompareSettings) -> Board {
+    Board {
+        name: Some(name.into()),
+        scenario: Some(Scenario {
+            seed: s.seed,
+            duration_ms: DURATION_MS,
+        }),
+        ..Board::default()
+    }
+}
+
 /// The request-based side: the order API calls Inventory, Payment and Logistics in turn, and
 /// the customer waits for all three.
 pub fn request_board(s: &CompareSettings) -> Board {
-    let mut b = Board {
-        name: Some("Request-based".into()),
-        ..Board::default()
-    };
-    b.scenario = Some(Scenario {
-        seed: s.seed,
-        duration_ms: DURATION_MS,
-    });
+    let mut b = side("Request-based", s);
     b.notes = vec![
         customer(s),
         place_order(),
@@ -237,14 +242,7 @@ pub fn request_board(s: &CompareSettings) -> Board {
 pub fn event_board(s: &CompareSettings) -> Board {
     // Idempotent consumers that keep retrying in place while their system is out.
     let consumer = |instances: u32| json!({"instances": instances, "processing_ms": 2, "idempotent": true, "retries": 1000, "retry": "blocking", "dlq": true});
-    let mut b = Board {
-        name: Some("Event-based".into()),
-        ..Board::default()
-    };
-    b.scenario = Some(Scenario {
-        seed: s.seed,
-        duration_ms: DURATION_MS,
-    });
+    let mut b = side("Event-based", s);
     b.topics = vec![Topic {
         name: "orders".into(),
         partitions: PARTITIONS,
