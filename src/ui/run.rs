@@ -121,13 +121,13 @@ impl RunCtl {
     /// Reads the run, if there is one (tracks the time shown).
     pub fn with<T>(&self, f: impl FnOnce(&Run) -> T) -> Option<T> {
         self.now.track();
-        self.timeline.with_value(|r| r.as_ref().map(|t| f(t.run())))
+        self.with_untracked(f)
     }
 
     /// Reads the run for numbers people read: re-runs a few times a second while playing.
     pub fn with_readable<T>(&self, f: impl FnOnce(&Run) -> T) -> Option<T> {
         self.readable_now.track();
-        self.timeline.with_value(|r| r.as_ref().map(|t| f(t.run())))
+        self.with_untracked(f)
     }
 
     /// Reads the run without tracking anything (drawing on a canvas).
@@ -260,10 +260,7 @@ impl RunCtl {
     /// Measures the pace a playing run keeps; the run bar shows it when the run cannot keep the
     /// speed asked.
     fn measure_pace(&self, real: f64) {
-        let Some((sim, work)) = self
-            .timeline
-            .with_value(|t| t.as_ref().map(|t| (t.run().now(), t.run().work_done())))
-        else {
+        let Some((sim, work)) = self.with_untracked(|run| (run.now(), run.work_done())) else {
             return;
         };
         let mark = PaceMark { real, sim, work };
@@ -287,10 +284,7 @@ impl RunCtl {
     }
 
     fn refresh_findings(&self) {
-        let found = self
-            .timeline
-            .with_value(|r| r.as_ref().map(|t| dynamic::findings(t.run())))
-            .unwrap_or_default();
+        let found = self.with_untracked(dynamic::findings).unwrap_or_default();
         if self.dynamic.with_untracked(|d| *d != found) {
             self.dynamic.set(found);
         }
