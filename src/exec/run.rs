@@ -9,6 +9,7 @@
 
 mod clock;
 mod consume;
+mod deliveries;
 mod faults;
 mod flow;
 mod history;
@@ -19,6 +20,7 @@ mod sample;
 mod setup;
 mod shared_map;
 mod timeline;
+mod tokens;
 
 use super::{
     ix::{GroupIx, NoteIx, TopicIx},
@@ -35,6 +37,7 @@ use crate::{
 };
 pub use clock::Stepped;
 use clock::{Journal, Timer};
+pub use deliveries::{partition_label, topic_label, Delivery, NextDelivery};
 pub use history::{History, Iter as HistoryIter};
 use shared_map::SharedMap;
 use std::{
@@ -42,6 +45,7 @@ use std::{
     collections::{BTreeMap, BinaryHeap},
 };
 pub use timeline::{Timeline, FIRST_SPACING, MAX_CHECKPOINTS};
+pub use tokens::{aggregate, shown, Pacing, Token, MAX_CHAINED_HOPS, MIN_SHOW_REAL_MS};
 
 /// The lag series of a note that has no group.
 const NO_LAG: &History<LagSample> = &History::new();
