@@ -36,7 +36,9 @@ pub use compile::{compile, GroupPlan, Plan, SourcePlan, TopicPlan};
 pub use diagnostic::{Diagnostic, Level, Problem};
 pub use fault::{Fault, FaultError};
 pub use run::{
-    History, HistoryIter, PublishedFailure, Run, Stepped, Timeline, FIRST_SPACING, MAX_CHECKPOINTS,
+    aggregate, partition_label, shown, topic_label, Delivery, History, HistoryIter, NextDelivery,
+    Pacing, PublishedFailure, Run, Stepped, Timeline, Token, FIRST_SPACING, MAX_CHAINED_HOPS,
+    MAX_CHECKPOINTS, MIN_SHOW_REAL_MS,
 };
 
 use crate::{

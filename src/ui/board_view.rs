@@ -60,21 +60,9 @@ fn link_key(l: &LinkLook) -> (LinkId, String) {
     (l.id.clone(), l.path.clone())
 }
 
-/// The SVG path of a link: straight when it runs forward, an arc over the notes when it
-/// runs back against the left-to-right flow (a read model read by the actor, a loop).
+/// The SVG path of a link (the geometry is shared with the run's tokens).
 fn link_path(a: Rect, b: Rect) -> String {
-    if b.right() <= a.x {
-        let (from, to) = (Point::new(a.center().x, a.y), Point::new(b.center().x, b.y));
-        let lift = 50.0 + (from.x - to.x).abs() * 0.12;
-        let top = from.y.min(to.y) - lift;
-        format!(
-            "M {} {} C {} {}, {} {}, {} {}",
-            from.x, from.y, from.x, top, to.x, top, to.x, to.y
-        )
-    } else {
-        let (from, to) = (a.border_toward(b.center()), b.border_toward(a.center()));
-        format!("M {} {} L {} {}", from.x, from.y, to.x, to.y)
-    }
+    crate::editor::LinkPath::between(a, b).svg()
 }
 
 /// The part of the board worth drawing: the view and a margin of one view around it, snapped

@@ -1,0 +1,147 @@
+//! The drawn path of a link, shared by the board (its SVG `d`) and the run (where a token is
+//! along it): straight when the link runs forward, an arc over the notes when it runs back
+//! against the left-to-right flow (a read model read by the actor, a loop).
+
+use crate::model::{Point, Rect};
+
+/// Height of a backward link's arc above the higher of its two notes, board units…
+const ARC_LIFT: f64 = 50.0;
+/// …plus this share of the horizontal distance it spans.
+const ARC_LIFT_PER_SPAN: f64 = 0.12;
+
+/// The path a link is drawn along, in board units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LinkPath {
+    /// A straight segment from border to border.
+    Line {
+        /// Start.
+        from: Point,
+        /// End.
+        to: Point,
+    },
+    /// A cubic Bézier arc from the top of one note to the top of the other.
+    Arc {
+        /// Start.
+        from: Point,
+        /// First control point.
+        c1: Point,
+        /// Second control point.
+        c2: Point,
+        /// End.
+        to: Point,
+    },
+}
+
+impl LinkPath {
+    /// The path of a link from note rectangle `a` to note rectangle `b`.
+    pub fn between(a: Rect, b: Rect) -> LinkPath {
+        if b.right() <= a.x {
+            let (from, to) = (Point::new(a.center().x, a.y), Point::new(b.center().x, b.y));
+            let lift = ARC_LIFT + (from.x - to.x).abs() * ARC_LIFT_PER_SPAN;
+            let top = from.y.min(to.y) - lift;
+            LinkPath::Arc {
+                from,
+                c1: Point::new(from.x, top),
+                c2: Point::new(to.x, top),
+                to,
+            }
+        } else {
+            LinkPath::Line {
+                from: a.border_toward(b.center()),
+                to: b.border_toward(a.center()),
+            }
+        }
+    }
+
+    /// The SVG path data (`d`).
+    pub fn svg(&self) -> String {
+        match self {
+            LinkPath::Line { from, to } => format!("M {} {} L {} {}", from.x, from.y, to.x, to.y),
+            LinkPath::Arc { from, c1, c2, to } => format!(
+                "M {} {} C {} {}, {} {}, {} {}",
+                from.x, from.y, c1.x, c1.y, c2.x, c2.y, to.x, to.y
+            ),
+        }
+    }
+
+    /// The point at fraction `f` of the way (0: start, 1: end; clamped), on the drawn curve.
+    pub fn point_at(&self, f: f64) -> Point {
+        let f = if f.is_finite() {
+            f.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        match *self {
+            LinkPath::Line { from, to } => lerp(from, to, f),
+            LinkPath::Arc { from, c1, c2, to } => {
+                let u = 1.0 - f;
+                let (a, b, c, d) = (u * u * u, 3.0 * u * u * f, 3.0 * u * f * f, f * f * f);
+                Point::new(
+                    a * from.x + b * c1.x + c * c2.x + d * to.x,
+                    a * from.y + b * c1.y + c * c2.y + d * to.y,
+                )
+            }
+        }
+    }
+
+    /// A box holding the whole path (for culling what is out of view).
+    pub fn bounds(&self) -> Rect {
+        let pts: &[Point] = match self {
+            LinkPath::Line { from, to } => &[*from, *to],
+            LinkPath::Arc { from, c1, c2, to } => &[*from, *c1, *c2, *to],
+        };
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in pts {
+            (x0, y0, x1, y1) = (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y));
+        }
+        Rect::new(x0, y0, x1 - x0, y1 - y0)
+    }
+}
+
+fn lerp(p: Point, q: Point, f: f64) -> Point {
+    Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(p: Point, x: f64, y: f64) -> bool {
+        (p.x - x).abs() < 1e-9 && (p.y - y).abs() < 1e-9
+    }
+
+    #[test]
+    fn a_forward_link_is_straight_from_border_to_border() {
+        let (a, b) = (
+            Rect::new(0.0, 0.0, 100.0, 100.0),
+            Rect::new(300.0, 0.0, 100.0, 100.0),
+        );
+        let path = LinkPath::between(a, b);
+        assert_eq!(path.svg(), "M 100 50 L 300 50");
+        assert!(close(path.point_at(0.0), 100.0, 50.0));
+        assert!(close(path.point_at(0.25), 150.0, 50.0));
+        assert!(close(path.point_at(1.0), 300.0, 50.0));
+        assert!(close(path.point_at(7.0), 300.0, 50.0), "clamped");
+        assert!(close(path.point_at(f64::NAN), 100.0, 50.0), "never NaN");
+    }
+
+    #[test]
+    fn a_backward_link_arcs_over_the_notes_and_a_token_follows_the_arc() {
+        let (a, b) = (
+            Rect::new(300.0, 100.0, 100.0, 100.0),
+            Rect::new(0.0, 100.0, 100.0, 100.0),
+        );
+        let path = LinkPath::between(a, b);
+        // Lift: 50 + 300 × 0.12 = 86 above the notes' tops.
+        assert_eq!(path.svg(), "M 350 100 C 350 14, 50 14, 50 100");
+        assert!(close(path.point_at(0.0), 350.0, 100.0));
+        assert!(close(path.point_at(1.0), 50.0, 100.0));
+        // Halfway, the cubic is at 3/4 of the way up to its control points, midway across.
+        assert!(close(path.point_at(0.5), 200.0, 100.0 - 0.75 * 86.0));
+        // Every point is above the notes' tops, never on the straight line through them.
+        for i in 1..10 {
+            assert!(path.point_at(i as f64 / 10.0).y < 100.0);
+        }
+        assert_eq!(path.bounds(), Rect::new(50.0, 14.0, 300.0, 86.0));
+    }
+}
