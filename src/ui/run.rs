@@ -4,7 +4,7 @@
 use super::state::Ctx;
 use crate::{
     analysis::{dynamic, Finding},
-    exec::{Fault, Run, RunConfig, Stepped, Timeline},
+    exec::{Fault, NextDelivery, Run, RunConfig, Stepped, Timeline},
     model::{Board, NoteId, NoteKind, Rect},
 };
 use leptos::prelude::*;
@@ -13,10 +13,12 @@ use std::collections::HashMap;
 mod bar;
 mod overlay;
 mod panel;
+mod tokens;
 
 pub use bar::RunBar;
-pub use overlay::{RunLayer, TokenCanvas};
+pub use overlay::RunLayer;
 pub use panel::RunPanel;
+pub use tokens::TokenCanvas;
 
 /// Simulated time after the sources stop, to let the last messages land.
 const DRAIN_MS: u64 = 3_000;
@@ -90,6 +92,12 @@ pub struct RunCtl {
     geometry: Memo<HashMap<NoteId, (Rect, NoteKind)>>,
     /// How long the board's scenario runs (ms): the timeline spans it before Play too.
     duration: Memo<u64>,
+    /// What "Next event" stopped at, told in the board's names.
+    pub caption: RwSignal<Option<String>>,
+    /// The event-log position and time of the delivery "Next event" stopped at.
+    last_delivery: StoredValue<Option<(usize, u64)>>,
+    /// True while "Next event" is playing the run forward to the next delivery.
+    finding_next: StoredValue<bool>,
 }
 
 impl RunCtl {
@@ -115,6 +123,9 @@ impl RunCtl {
             problems: RwSignal::new(Vec::new()),
             geometry: Memo::new(move |_| ctx.board(rects)),
             duration: Memo::new(move |_| ctx.board(|b| RunConfig::for_board(b).duration_ms)),
+            caption: RwSignal::new(None),
+            last_delivery: StoredValue::new(None),
+            finding_next: StoredValue::new(false),
         }
     }
 
@@ -197,6 +208,8 @@ impl RunCtl {
         self.show(0);
         self.chain.set(Vec::new());
         self.dynamic.set(Vec::new());
+        self.caption.set(None);
+        self.last_delivery.set_value(None);
     }
 
     /// Moves the run to `t`, forward by running, back from the nearest checkpoint; a frame's
@@ -205,6 +218,7 @@ impl RunCtl {
         if !self.active.get_untracked() && !self.start(ctx) {
             return;
         }
+        self.caption.set(None);
         self.target.set_value(Some(t.min(self.end())));
         if !self.seeking.get_untracked() {
             self.seek_frame();
@@ -300,9 +314,71 @@ impl RunCtl {
         }
         self.target.set_value(None);
         self.pace_mark.set_value(None);
+        self.caption.set(None);
         self.playing.set(true);
         let started = performance_now();
         frame(*self, ctx, started, 0);
+    }
+
+    /// Pauses and plays the run forward to the next record handed to a consumer; the caption
+    /// says what it was. A frame's worth of work at a time, like a seek.
+    pub fn next_event(&self, ctx: Ctx) {
+        self.playing.set(false);
+        if !self.active.get_untracked() && !self.start(ctx) {
+            return;
+        }
+        if self.finding_next.get_value() || self.seeking.get_untracked() {
+            return;
+        }
+        let now = self.now.get_untracked();
+        // After the delivery shown last if the run still stands there, else after what the
+        // log holds up to the moment shown.
+        let after = match self.last_delivery.get_value() {
+            Some((i, at)) if at == now => Some(i),
+            _ => self
+                .with_untracked(|run| run.events().partition_point(|e| e.at <= now).checked_sub(1))
+                .flatten(),
+        };
+        self.finding_next.set_value(true);
+        self.next_frame(ctx, after);
+    }
+
+    /// One frame's work towards the next delivery after event-log position `after`.
+    fn next_frame(&self, ctx: Ctx, after: Option<usize>) {
+        let started = performance_now();
+        let end = self.end();
+        let mut result = NextDelivery::NotYet;
+        self.timeline.update_value(|timeline| {
+            let Some(timeline) = timeline.as_mut() else {
+                return;
+            };
+            while result == NextDelivery::NotYet && performance_now() - started < FRAME_WORK_MS {
+                result = timeline.next_delivery(after, end, WORK_CHUNK);
+            }
+        });
+        let t = self.with_untracked(Run::now).unwrap_or(0).min(end);
+        match result {
+            NextDelivery::NotYet => {
+                self.now.set(t);
+                let ctl = *self;
+                request_animation_frame(move || ctl.next_frame(ctx, after));
+                return;
+            }
+            NextDelivery::Found(d) => {
+                let caption = ctx.board(|b| d.caption(b));
+                ctx.status.set(format!("{} at {}", caption, seconds(d.at)));
+                self.caption.set(Some(caption));
+                self.last_delivery.set_value(Some((d.log_index, d.at)));
+            }
+            NextDelivery::NoneBefore(_) => {
+                self.caption
+                    .set(Some("No more deliveries in this run".into()));
+                self.last_delivery.set_value(None);
+            }
+        }
+        self.finding_next.set_value(false);
+        self.show(t);
+        self.refresh_findings();
     }
 
     /// Applies a fault now; the status bar says what happened.

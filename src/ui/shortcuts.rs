@@ -4,18 +4,32 @@
 use super::{
     dom::{clipboard_data, in_text_field, key_modifiers},
     files::save_file,
+    run::RunCtl,
     state::Ctx,
 };
+use crate::editor::ToolState;
 use leptos::{ev, prelude::*};
 
 /// Listens to the window's keys and clipboard events until the calling component is dropped.
 pub fn listen(ctx: Ctx) {
+    let run = use_context::<RunCtl>();
     let keys = window_event_listener(ev::keydown, move |ev| {
         if in_text_field(ev.target()) {
             return;
         }
         let mods = key_modifiers(&ev);
         let key = ev.key();
+        // N: the run's next event (no note kind nor action uses it), on an idle board.
+        let idle = ctx
+            .editor
+            .with_untracked(|e| matches!(e.state(), ToolState::Idle));
+        if let Some(run) =
+            run.filter(|_| idle && key.eq_ignore_ascii_case("n") && !mods.command() && !mods.alt)
+        {
+            ev.prevent_default();
+            run.next_event(ctx);
+            return;
+        }
         // Copy, cut and paste go through the browser's clipboard events below.
         if mods.command() && matches!(key.to_lowercase().as_str(), "c" | "x" | "v") {
             return;

@@ -1,4 +1,5 @@
-//! The run bar under the board: play, pause, step, reset, speed, seed and the timeline.
+//! The run bar under the board: play, pause, step, next event, reset, speed, seed and the
+//! timeline, with the caption of the event "Next event" stopped at.
 
 use super::{seconds, Pace, RunCtl};
 use crate::exec::grouped;
@@ -24,6 +25,8 @@ pub fn RunBar() -> impl IntoView {
             </Show>
             <button data-action="step" title="Advance 100 ms"
                 on:click=move |_| { ctl.playing.set(false); ctl.seek(ctx, ctl.now.get_untracked() + STEP_MS); }>"Step"</button>
+            <button data-action="next-event" title="Pause and go to the next event handed to a consumer (N)"
+                on:click=move |_| ctl.next_event(ctx)>"Next event ⏭"</button>
             <button data-action="reset" title="Back to the start, with a fresh compile of the board"
                 on:click=move |_| { ctl.reset(); ctx.status.set("Run reset".into()); }>"Reset"</button>
             <label class="speed">"Speed "
@@ -49,6 +52,9 @@ pub fn RunBar() -> impl IntoView {
                 <span class="pace" data-pace title="The board makes more work than can be simulated in real time: the simulated clock runs slower than the speed asked">
                     {pace_label(p)}
                 </span>
+            })}
+            {move || ctl.caption.get().map(|c| view! {
+                <div class="run-caption" data-caption role="status" aria-live="polite">{c}</div>
             })}
             <Show when=move || ctl.seeking()>
                 <span class="pace" data-seeking>"seeking…"</span>

@@ -1,97 +1,92 @@
-//! What a run draws over the board: tokens moving along links (one canvas) and a counter chip
-//! under each busy note.
+//! The counters a run puts on busy notes: in board units on the note's bottom edge (they scale
+//! with the board and never cover a neighbour), only for the notes in view and only while
+//! readable; at lower zoom the token canvas draws a coloured bar instead.
 
 use super::RunCtl;
 use crate::{
-    exec::Run,
-    model::{NoteId, NoteKind, Point, Rect},
+    editor::counter_layout::{counter_rect, counters_readable, COUNTER_FONT},
+    exec::{partition_label, Run},
+    model::{Board, NoteId, NoteKind, Rect},
     ui::state::Ctx,
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
 
-/// The counter chip under a note.
+/// The counter on a note.
 #[derive(Clone, Debug, PartialEq, Default)]
 struct Chip {
-    at: Point,
+    at: Rect,
     text: String,
+    title: String,
     busy: bool,
     dots: Vec<(bool, String)>,
 }
 
-/// Where the tokens are at time `t`, in board units: each moves along its link from the
-/// border of one note to the border of the next.
-fn token_positions(run: &Run, t: u64, geometry: &HashMap<NoteId, (Rect, NoteKind)>) -> Vec<Point> {
-    run.tokens_in_flight(t)
+/// The instances of a consumer as dots: alive or not, and a title naming what each reads.
+fn dots(run: &Run, board: &Board, id: &NoteId) -> Vec<(bool, String)> {
+    run.instances(id)
         .iter()
-        .filter_map(|hop| {
-            let (a, _) = geometry.get(&hop.from)?;
-            let (b, _) = geometry.get(&hop.to)?;
-            let span = hop.end.saturating_sub(hop.start).max(1) as f64;
-            let f = (t.saturating_sub(hop.start) as f64 / span).clamp(0.0, 1.0);
-            let (p, q) = (a.border_toward(b.center()), b.border_toward(a.center()));
-            Some(Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f))
+        .enumerate()
+        .map(|(k, i)| {
+            let parts = i
+                .partitions
+                .iter()
+                .map(|p| partition_label(board, &p.topic, p.partition))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let reads = if parts.is_empty() {
+                "no partition".to_string()
+            } else {
+                parts
+            };
+            let state = if i.alive { "" } else { " (down)" };
+            (i.alive, format!("Instance {}{state}: {reads}", k + 1))
         })
         .collect()
 }
 
-/// The tokens moving along links, drawn on a canvas over the board: hundreds of them cost one
-/// bitmap a frame, not hundreds of elements. `data-tokens` says how many are in flight.
-#[component]
-pub fn TokenCanvas() -> impl IntoView {
-    use wasm_bindgen::JsCast;
-    let ctx = expect_context::<Ctx>();
-    let ctl = expect_context::<RunCtl>();
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let geometry = ctl.geometry;
-    Effect::new(move |_| {
-        let t = ctl.now.get();
-        let active = ctl.active.get();
-        let (camera, viewport) = ctx.editor.with(|e| (e.camera(), e.viewport()));
-        let Some(el) = canvas.get() else { return };
-        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-        let (w, h) = (
-            (viewport.w * ratio).round() as u32,
-            (viewport.h * ratio).round() as u32,
-        );
-        if el.width() != w || el.height() != h {
-            el.set_width(w);
-            el.set_height(h);
-        }
-        let Some(g) = el
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        else {
-            return;
-        };
-        g.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
-        g.clear_rect(0.0, 0.0, viewport.w, viewport.h);
-        let points = if active {
-            geometry
-                .with(|geo| ctl.with_untracked(|run| token_positions(run, t, geo)))
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let _ = el.set_attribute("data-tokens", &points.len().to_string());
-        g.set_fill_style_str("#1f6feb");
-        g.set_stroke_style_str("#ffffff");
-        g.set_line_width(1.5);
-        g.begin_path();
-        for p in &points {
-            let s = camera.to_screen(*p);
-            if s.x < -10.0 || s.y < -10.0 || s.x > viewport.w + 10.0 || s.y > viewport.h + 10.0 {
-                continue;
+/// The counters of the busy notes in `view`.
+fn chips(
+    run: &Run,
+    board: &Board,
+    geometry: &HashMap<NoteId, (Rect, NoteKind)>,
+    view: Rect,
+) -> HashMap<NoteId, Chip> {
+    run.all_counters()
+        .into_iter()
+        .filter_map(|(id, c)| {
+            let (r, kind) = geometry.get(&id)?;
+            if (c.handled == 0 && c.failed == 0 && c.lag.is_none()) || !r.intersects(&view) {
+                return None;
             }
-            g.move_to(s.x + 5.0, s.y);
-            let _ = g.arc(s.x, s.y, 5.0, 0.0, std::f64::consts::TAU);
-        }
-        g.fill();
-        g.stroke();
-    });
-    view! { <canvas class="token-canvas" node_ref=canvas data-tokens="0" aria-hidden="true"></canvas> }
+            let mut text = format!("✓{}", c.handled);
+            let name = board.note(&id).map_or(id.0.as_str(), |n| n.text.as_str());
+            let mut title = format!("{name}: {} done", c.handled);
+            if c.failed > 0 {
+                text.push_str(&format!(" ✗{}", c.failed));
+                title.push_str(&format!(", {} failed", c.failed));
+            }
+            if let Some(lag) = c.lag {
+                text.push_str(&format!(" lag {lag}"));
+                title.push_str(&format!(", {lag} messages behind"));
+            }
+            let dots = if kind.is_consumer() {
+                dots(run, board, &id)
+            } else {
+                Vec::new()
+            };
+            Some((
+                id,
+                Chip {
+                    at: counter_rect(*r),
+                    text,
+                    title,
+                    busy: c.in_flight > 0,
+                    dots,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// What the run shows on the board: counters and instances on notes.
@@ -100,67 +95,20 @@ pub fn RunLayer() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let ctl = expect_context::<RunCtl>();
     let geometry = ctl.geometry;
-    // Counters keep their size on screen whatever the zoom.
-    let zoom = Memo::new(move |_| ctx.editor.with(|e| e.camera().zoom));
-    // Counters: one chip per busy note, keyed by note so that a frame only rewrites its text.
-    let chips = Memo::new(move |_| {
-        ctl.with_readable(|run| {
-            geometry.with(|g| {
-                run.all_counters()
-                    .into_iter()
-                    .filter_map(|(id, c)| {
-                        let (r, kind) = g.get(&id)?;
-                        if c.handled == 0 && c.failed == 0 && c.lag.is_none() {
-                            return None;
-                        }
-                        let mut text = format!("✓{}", c.handled);
-                        if c.failed > 0 {
-                            text.push_str(&format!(" ✗{}", c.failed));
-                        }
-                        if let Some(lag) = c.lag {
-                            text.push_str(&format!(" lag {lag}"));
-                        }
-                        let dots: Vec<(bool, String)> = if kind.is_consumer() {
-                            run.instances(&id)
-                                .iter()
-                                .map(|i| {
-                                    let parts = i
-                                        .partitions
-                                        .iter()
-                                        .map(|p| format!("{}-{}", p.topic, p.partition))
-                                        .collect::<Vec<_>>()
-                                        .join(", ");
-                                    (
-                                        i.alive,
-                                        format!(
-                                            "{}: {}",
-                                            i.name,
-                                            if parts.is_empty() {
-                                                "no partition".into()
-                                            } else {
-                                                parts
-                                            }
-                                        ),
-                                    )
-                                })
-                                .collect()
-                        } else {
-                            Vec::new()
-                        };
-                        Some((
-                            id,
-                            Chip {
-                                at: Point::new(r.x, r.bottom() + 4.0),
-                                text,
-                                busy: c.in_flight > 0,
-                                dots,
-                            },
-                        ))
-                    })
-                    .collect::<HashMap<_, _>>()
-            })
+    // The part of the board in view while counters are readable; none at lower zoom.
+    let view = Memo::new(move |_| {
+        ctx.editor.with(|e| {
+            let camera = e.camera();
+            counters_readable(camera.zoom).then(|| camera.visible_rect(e.viewport()))
         })
-        .unwrap_or_default()
+    });
+    // One chip per busy note in view, keyed by note so that a frame only rewrites its text.
+    let chips = Memo::new(move |_| {
+        let Some(view) = view.get() else {
+            return HashMap::new();
+        };
+        ctl.with_readable(|run| ctx.board(|board| geometry.with(|g| chips(run, board, g, view))))
+            .unwrap_or_default()
     });
     let chip_ids = Memo::new(move |_| {
         let mut ids: Vec<NoteId> = chips.with(|c| c.keys().cloned().collect());
@@ -169,18 +117,19 @@ pub fn RunLayer() -> impl IntoView {
     });
     view! {
         <Show when=move || ctl.active.get()>
-            <div class="counters">
+            <div class="counters" style=format!("--counter-font:{COUNTER_FONT}px")>
             <For each=move || chip_ids.get() key=|id| id.clone() children=move |id: NoteId| {
                 let chip = { let id = id.clone(); Memo::new(move |_| chips.with(|c| c.get(&id).cloned().unwrap_or_default())) };
                 // Instances change rarely (crash, join): their dots are redrawn only then.
                 let dots = Memo::new(move |_| chip.with(|c| c.dots.clone()));
                 view! {
                     <div class="counter" class:busy=move || chip.with(|c| c.busy) data-counter-for=id.0.clone()
-                        style=move || chip.with(|c| format!("left:{}px;top:{}px;transform:scale({})", c.at.x, c.at.y, 1.0 / zoom.get()))>
+                        title=move || chip.with(|c| c.title.clone())
+                        style=move || chip.with(|c| format!("left:{}px;top:{}px;width:{}px;height:{}px", c.at.x, c.at.y, c.at.w, c.at.h))>
                         {move || dots.get().into_iter().map(|(alive, title)| {
                             view! { <span class="instance" class:down=!alive title=title data-instance=if alive { "alive" } else { "down" }></span> }
                         }).collect_view()}
-                        <span>{move || chip.with(|c| c.text.clone())}</span>
+                        <span class="counter-text">{move || chip.with(|c| c.text.clone())}</span>
                     </div>
                 }
             } />

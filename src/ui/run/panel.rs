@@ -5,8 +5,8 @@ use super::{seconds, RunCtl};
 use crate::{
     analysis::route_of_event,
     editor::Item,
-    exec::{ExecEvent, ExecEventKind, Fault},
-    model::{NoteId, NoteKind},
+    exec::{partition_label, ExecEvent, ExecEventKind, Fault},
+    model::{Board, NoteId, NoteKind},
     ui::state::Ctx,
 };
 use leptos::prelude::*;
@@ -15,7 +15,14 @@ use std::collections::HashMap;
 /// How many events the log shows at most (the latest).
 const LOG_ROWS: usize = 200;
 
-fn describe(event: &ExecEvent) -> String {
+/// Where an event sits on its topic, in the board's names: "orders p2 @ offset 41".
+fn place(board: &Board, event: &ExecEvent) -> Option<String> {
+    let (t, p, o) = (event.topic.as_ref()?, event.partition?, event.offset?);
+    Some(format!("{} @ offset {o}", partition_label(board, t, p)))
+}
+
+fn describe(board: &Board, event: &ExecEvent) -> String {
+    let at = place(board, event);
     match &event.kind {
         ExecEventKind::CommandIssued => "issued".into(),
         ExecEventKind::CommandHandled => "handled".into(),
@@ -29,15 +36,25 @@ fn describe(event: &ExecEvent) -> String {
                 "call failed".into()
             }
         }
-        ExecEventKind::EventPublished => match (&event.topic, event.partition, event.offset) {
-            (Some(t), Some(p), Some(o)) => format!("published {t}-{p}@{o}"),
-            _ => "published".into(),
+        ExecEventKind::EventPublished => match at {
+            Some(at) => format!("published to {at}"),
+            None => "published".into(),
         },
         ExecEventKind::EventLost => "lost between save and publish".into(),
-        ExecEventKind::Delivered { attempt } if *attempt > 1 => {
-            format!("delivered (attempt {attempt})")
+        ExecEventKind::Delivered { attempt } => {
+            let from = at.map(|a| format!(" from {a}")).unwrap_or_default();
+            let what = event
+                .from_note
+                .as_ref()
+                .and_then(|n| board.note(n))
+                .map(|n| format!(" {}", n.text))
+                .unwrap_or_default();
+            if *attempt > 1 {
+                format!("delivered{what}{from} (attempt {attempt})")
+            } else {
+                format!("delivered{what}{from}")
+            }
         }
-        ExecEventKind::Delivered { .. } => "delivered".into(),
         ExecEventKind::Processed => "processed".into(),
         ExecEventKind::ProcessingFailed => "processing failed".into(),
         ExecEventKind::DuplicateApplied => "applied twice".into(),
@@ -240,9 +257,17 @@ pub fn RunPanel() -> impl IntoView {
                 .groups
                 .iter()
                 .map(|g| {
-                    let lag = run.cluster().lag(&g.name).ok();
+                    let mut lag = run.cluster().lag(&g.name).ok();
+                    // The broker's topic names back to the board's.
+                    for p in lag.iter_mut().flat_map(|l| l.partitions.iter_mut()) {
+                        if let Some(t) = run.plan().topics.iter().find(|t| t.broker_name == p.topic)
+                        {
+                            p.topic = t.name.clone();
+                        }
+                    }
                     let instances = run.instances(&g.note);
-                    (g.note.clone(), g.name.clone(), instances, lag)
+                    let group = (g.props.group != g.note.0).then(|| g.props.group.clone());
+                    (g.note.clone(), group, instances, lag)
                 })
                 .collect::<Vec<_>>()
         })
@@ -309,7 +334,7 @@ pub fn RunPanel() -> impl IntoView {
             rows.into_iter()
                 .map(|e| {
                     let message = e.message;
-                    let text = format!("{} {} — {}", seconds(e.at), name(&e.note), describe(&e));
+                    let text = format!("{} {} — {}", seconds(e.at), name(&e.note), ctx.board(|b| describe(b, &e)));
                     view! {
                         <li data-event>
                             <button class="log-row" data-action="show-chain" disabled=message.is_none()
@@ -351,19 +376,19 @@ pub fn RunPanel() -> impl IntoView {
                 <h3>"Consumer groups"</h3>
                 <div class="groups" data-broker>
                     {move || groups().into_iter().map(|(note, group, instances, lag)| view! {
-                        <div class="group-box" data-group=group.clone()>
-                            <strong>{name(&note)}</strong>" "<span class="muted">{format!("group {group}")}</span>
+                        <div class="group-box" data-group=note.0.clone()>
+                            <strong>{name(&note)}</strong>" "<span class="muted">{group.map(|g| format!("group {g}"))}</span>
                             <ul class="instances">
-                                {instances.into_iter().map(|i| {
-                                    let parts = i.partitions.iter().map(|p| format!("{}-{}", p.topic, p.partition)).collect::<Vec<_>>().join(", ");
-                                    view! { <li class:down=!i.alive>{format!("{}{}: {}", i.name, if i.alive { "" } else { " (down)" }, if parts.is_empty() { "idle".to_string() } else { parts })}</li> }
+                                {instances.into_iter().enumerate().map(|(k, i)| {
+                                    let parts = ctx.board(|b| i.partitions.iter().map(|p| partition_label(b, &p.topic, p.partition)).collect::<Vec<_>>().join(", "));
+                                    view! { <li class:down=!i.alive>{format!("instance {}{}: {}", k + 1, if i.alive { "" } else { " (down)" }, if parts.is_empty() { "idle".to_string() } else { parts })}</li> }
                                 }).collect_view()}
                             </ul>
                             <table class="offsets">
                                 <thead><tr><th>"partition"</th><th>"log end"</th><th>"committed"</th><th>"lag"</th></tr></thead>
                                 <tbody>
                                     {lag.map(|l| l.partitions.into_iter().map(|p| view! {
-                                        <tr><td>{format!("{}-{}", p.topic, p.partition)}</td><td>{p.end_offset}</td>
+                                        <tr><td>{ctx.board(|b| partition_label(b, &p.topic, p.partition))}</td><td>{p.end_offset}</td>
                                             <td>{p.committed.map(|c| c.to_string()).unwrap_or_else(|| "–".into())}</td>
                                             <td>{format!("{} ({} ms)", p.lag, p.lag_ms)}</td></tr>
                                     }).collect_view())}
