@@ -861,3 +861,87 @@ fn the_heaviest_board_plays_pauses_scrubs_and_resets_without_freezing_the_page()
         "longest task {longest} ms, longest frame gap {gap} ms"
     );
 }
+
+/// Opens the board built by hand in workshops: Teller → Deposit → Account → Funds deposited →
+/// Account balance (every hop but the last takes 0 ms of simulated time).
+fn open_teller_board(s: &Session) {
+    let dir = std::env::temp_dir().join(format!("flowstorm-e2e-teller-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("teller.json");
+    std::fs::write(
+        &file,
+        r#"{"format":"flowstorm-board","version":1,"name":"Teller",
+            "notes":[{"id":"teller","kind":"actor","text":"Teller","x":0,"y":100},
+                     {"id":"deposit","kind":"command","text":"Deposit","x":220,"y":100},
+                     {"id":"account","kind":"aggregate","text":"Account","x":440,"y":100},
+                     {"id":"funds-deposited","kind":"event","text":"Funds deposited","x":680,"y":100},
+                     {"id":"account-balance","kind":"read_model","text":"Account balance","x":900,"y":100}],
+            "links":[{"id":"l1","from":"teller","to":"deposit"},{"id":"l2","from":"deposit","to":"account"},
+                     {"id":"l3","from":"account","to":"funds-deposited"},{"id":"l4","from":"funds-deposited","to":"account-balance"}]}"#,
+    )
+    .unwrap();
+    s.send_keys(&s.find("[data-action='open-file']"), file.to_str().unwrap());
+    s.wait_for("the teller board", || (note_count(s) == 5).then_some(()));
+}
+
+/// Where the first token drawn is on screen, if any.
+fn first_token(s: &Session) -> Option<(f64, f64)> {
+    let v = s.js(
+        "const t = document.querySelector('[data-first-token]'); return t ? t.dataset.firstToken : '';",
+        vec![],
+    );
+    let (x, y) = v.as_str()?.split_once(',')?;
+    Some((x.parse().ok()?, y.parse().ok()?))
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn a_token_travels_along_a_link_of_a_hand_built_board_at_1x() {
+    // Regression: tokens appeared as dots at the arrowheads, stood still and vanished.
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    open_teller_board(&s);
+    s.click(&s.find("[data-action='play']"));
+    let a = s.wait_for("a token on a link", || first_token(&s));
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let b = s.wait_for("a token on a link", || first_token(&s));
+    assert!(
+        (a.0 - b.0).abs() + (a.1 - b.1).abs() > 3.0,
+        "the token moved between two frames: {a:?} then {b:?}"
+    );
+    s.screenshot(&artifact("run-teller-token.png"));
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn next_event_stops_at_a_delivery_and_names_the_event_and_the_consumer() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    open_teller_board(&s);
+    s.click(&s.find("[data-action='next-event']"));
+    let caption = s.wait_for("a caption", || {
+        s.find_all("[data-caption]").first().map(|c| s.text(c))
+    });
+    assert!(
+        caption.starts_with("Funds deposited #")
+            && caption.contains("@ offset 0 → Account balance"),
+        "{caption}"
+    );
+    assert!(
+        !caption.contains("funds-deposited") && !caption.contains("account-balance"),
+        "{caption}"
+    );
+    // N goes on to the next one.
+    s.js(
+        "document.querySelector('[data-board-viewport]').focus()",
+        vec![],
+    );
+    press(&s, &[&["n"]]);
+    s.wait_for("the next delivery", || {
+        s.find_all("[data-caption]")
+            .first()
+            .map(|c| s.text(c))
+            .filter(|t| t.contains("@ offset 1 →"))
+    });
+    s.screenshot(&artifact("run-next-event.png"));
+}

@@ -26,7 +26,7 @@ pub fn RunBar() -> impl IntoView {
             <button data-action="step" title="Advance 100 ms"
                 on:click=move |_| { ctl.playing.set(false); ctl.seek(ctx, ctl.now.get_untracked() + STEP_MS); }>"Step"</button>
             <button data-action="next-event" title="Pause and go to the next event handed to a consumer (N)"
-                on:click=move |_| ctl.next_event(ctx)>"Next event ⏭"</button>
+                on:click=move |_| ctl.next_event(ctx)>"Next event"</button>
             <button data-action="reset" title="Back to the start, with a fresh compile of the board"
                 on:click=move |_| { ctl.reset(); ctx.status.set("Run reset".into()); }>"Reset"</button>
             <label class="speed">"Speed "
