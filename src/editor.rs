@@ -24,6 +24,7 @@ pub mod selection;
 pub mod snap;
 pub mod text;
 mod text_edit;
+pub mod text_fit;
 pub mod tidy;
 pub mod tool;
 mod view;

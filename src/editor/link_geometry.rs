@@ -8,6 +8,10 @@ use crate::model::{Point, Rect};
 const ARC_LIFT: f64 = 50.0;
 /// …plus this share of the horizontal distance it spans.
 const ARC_LIFT_PER_SPAN: f64 = 0.12;
+/// Length of each stroke of a link's arrowhead, board units.
+const ARROW_LEN: f64 = 10.0;
+/// Half the opening angle of a link's arrowhead (radians).
+const ARROW_HALF_ANGLE: f64 = 0.45;
 
 /// The path a link is drawn along, in board units.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -62,6 +66,38 @@ impl LinkPath {
                 from.x, from.y, c1.x, c1.y, c2.x, c2.y, to.x, to.y
             ),
         }
+    }
+
+    /// The SVG path data of the link with its arrowhead: two short strokes back from the end,
+    /// in the same path, so a link is one element and one paint (no SVG marker per link).
+    pub fn svg_with_arrow(&self) -> String {
+        let (tip, back) = match *self {
+            LinkPath::Line { from, to } => (to, from),
+            LinkPath::Arc { c2, to, .. } => (to, c2),
+        };
+        let (dx, dy) = (back.x - tip.x, back.y - tip.y);
+        let len = dx.hypot(dy);
+        if len < f64::EPSILON {
+            return self.svg();
+        }
+        let angle = dy.atan2(dx);
+        let wing = |turn: f64| {
+            Point::new(
+                tip.x + ARROW_LEN * (angle + turn).cos(),
+                tip.y + ARROW_LEN * (angle + turn).sin(),
+            )
+        };
+        let (l, r) = (wing(ARROW_HALF_ANGLE), wing(-ARROW_HALF_ANGLE));
+        format!(
+            "{} M {:.1} {:.1} L {} {} L {:.1} {:.1}",
+            self.svg(),
+            l.x,
+            l.y,
+            tip.x,
+            tip.y,
+            r.x,
+            r.y
+        )
     }
 
     /// The point at fraction `f` of the way (0: start, 1: end; clamped), on the drawn curve.
@@ -143,5 +179,24 @@ mod tests {
             assert!(path.point_at(i as f64 / 10.0).y < 100.0);
         }
         assert_eq!(path.bounds(), Rect::new(50.0, 14.0, 300.0, 86.0));
+    }
+
+    #[test]
+    fn the_arrowhead_points_back_along_the_link_from_its_end() {
+        let path = LinkPath::between(
+            Rect::new(0.0, 0.0, 100.0, 100.0),
+            Rect::new(300.0, 0.0, 100.0, 100.0),
+        );
+        let d = path.svg_with_arrow();
+        assert!(d.starts_with("M 100 50 L 300 50 M "), "{d}");
+        // Both wings end behind the tip (to its left) and on either side of the line.
+        let nums: Vec<f64> = d
+            .split(|c: char| c == ' ' || c == ',')
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        let (l, tip, r) = ((nums[4], nums[5]), (nums[6], nums[7]), (nums[8], nums[9]));
+        assert_eq!(tip, (300.0, 50.0));
+        assert!(l.0 < 300.0 && r.0 < 300.0);
+        assert!((l.1 - 50.0) * (r.1 - 50.0) < 0.0, "one wing each side: {d}");
     }
 }

@@ -62,7 +62,7 @@ fn link_key(l: &LinkLook) -> (LinkId, String) {
 
 /// The SVG path of a link (the geometry is shared with the run's tokens).
 fn link_path(a: Rect, b: Rect) -> String {
-    crate::editor::LinkPath::between(a, b).svg()
+    crate::editor::LinkPath::between(a, b).svg_with_arrow()
 }
 
 /// The part of the board worth drawing: the view and a margin of one view around it, snapped
@@ -101,14 +101,9 @@ pub fn BoardView() -> impl IntoView {
                 .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
             {
                 drawn.order.push(n.id.clone());
-                drawn.looks.insert(
-                    n.id.clone(),
-                    NoteLook {
-                        kind: n.kind,
-                        text: n.text.clone(),
-                        rect: n.rect(),
-                    },
-                );
+                drawn
+                    .looks
+                    .insert(n.id.clone(), NoteLook::new(n.kind, &n.text, n.rect()));
             }
             drawn
         })
@@ -280,17 +275,12 @@ pub fn BoardView() -> impl IntoView {
                     }
                 } />
                 <svg class="links">
-                    <defs>
-                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-                            <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                        </marker>
-                    </defs>
                     <For each=move || links.get() key=link_key children=move |l: LinkLook| {
                         let id = l.id.clone();
                         let selected = move || selection.with(|s| s.has_link(&id));
                         view! {
                             <g class="link" class:selected=selected class:annotation=l.annotation data-link-id=l.id.0.clone()>
-                                <path class="line" d=l.path marker-end="url(#arrow)" />
+                                <path class="line" d=l.path />
                             </g>
                         }
                     } />

@@ -3,22 +3,58 @@
 
 use crate::{
     analysis::Severity,
-    editor::Selection,
+    editor::{text_fit::fit_text, Selection},
     model::{NoteId, NoteKind, Rect},
     ui::{hazards::use_badges, run::RunCtl},
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
 
+/// Space between a note's edge and its text, board units (the stylesheet's `.note` padding).
+const NOTE_PADDING: f64 = 10.0;
+
+/// The font a note's text starts from before it shrinks to fit, board units.
+fn base_font_px(kind: NoteKind) -> f64 {
+    match kind {
+        NoteKind::Aggregate => 17.0,
+        NoteKind::Policy => 14.0,
+        _ => 15.0,
+    }
+}
+
 /// What a note looks like.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NoteLook {
     /// The kind (colour, class, label).
     pub kind: NoteKind,
-    /// The text.
+    /// The whole text.
     pub text: String,
     /// Where it is, board units.
     pub rect: Rect,
+    /// The font size its text fits at, board units.
+    pub font_px: f64,
+    /// The text shown: the whole text, or its beginning and an ellipsis.
+    pub shown: String,
+}
+
+impl NoteLook {
+    /// How a note of `kind` with `text` in `rect` looks, its text fitted to it.
+    pub fn new(kind: NoteKind, text: &str, rect: Rect) -> NoteLook {
+        let shown = if text.is_empty() { kind.label() } else { text };
+        let fit = fit_text(
+            shown,
+            rect.w - 2.0 * NOTE_PADDING,
+            rect.h - 2.0 * NOTE_PADDING,
+            base_font_px(kind),
+        );
+        NoteLook {
+            kind,
+            text: text.to_string(),
+            rect,
+            font_px: fit.font_px,
+            shown: fit.shown,
+        }
+    }
 }
 
 /// The notes drawn: their ids in board order (the keys of their elements), and how each looks.
@@ -88,28 +124,24 @@ pub fn NoteCard(id: NoteId, notes: Memo<DrawnNotes>, selection: Memo<Selection>)
         look.with(|l| {
             let r = l.rect;
             format!(
-                "left:{}px;top:{}px;width:{}px;height:{}px;background:{}",
+                "left:{}px;top:{}px;width:{}px;height:{}px;background:{};font-size:{}px",
                 r.x,
                 r.y,
                 r.w,
                 r.h,
-                l.kind.colour()
+                l.kind.colour(),
+                l.font_px
             )
         })
     };
     let empty = move || look.with(|l| l.text.is_empty());
-    let text = move || {
-        look.with(|l| {
-            if l.text.is_empty() {
-                l.kind.label().to_string()
-            } else {
-                l.text.clone()
-            }
-        })
-    };
+    let text = move || look.with(|l| l.shown.clone());
+    // A cut text shows whole on hover.
+    let title =
+        move || look.with(|l| (l.shown != l.text && !l.text.is_empty()).then(|| l.text.clone()));
     view! {
         <div class=class data-note-id=id.0.clone() data-kind=move || look.with(|l| l.kind.as_str()) role="button" tabindex="-1"
-            aria-label=label style=style>
+            aria-label=label title=title style=style>
             <div class="note-text" class:placeholder=empty>{text}</div>
             {move || badge().map(|(severity, count)| view! {
                 <span class=format!("badge {}", severity.as_str()) data-badge=severity.as_str()

@@ -52,6 +52,12 @@ pub fn Overlays(
     let px = move |n: f64| n / zoom.get();
     view! {
         <svg class="overlay">
+            // The arrowhead of the link being drawn (drawn links carry theirs in their path).
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                </marker>
+            </defs>
             {move || handles.get().into_iter().map(|r| {
                 let s = px(10.0);
                 view! { <rect class="resize-handle" x=r.right() - s / 2.0 y=r.bottom() - s / 2.0 width=s height=s /> }
