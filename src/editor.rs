@@ -18,6 +18,7 @@ pub mod input;
 mod keymap;
 pub mod minimap;
 mod pointer;
+pub mod results_in;
 pub mod selection;
 pub mod snap;
 pub mod text;
