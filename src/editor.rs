@@ -8,6 +8,7 @@
 //! keys (`keymap`).
 
 pub mod action;
+pub mod arc;
 pub mod camera;
 pub mod clipboard;
 mod commands;

@@ -11,7 +11,7 @@ use super::{
     state::Ctx,
 };
 use crate::{
-    editor::{Button, Camera, ToolState, Viewport},
+    editor::{arc::results_in_arc, hit::is_results_in, Button, Camera, ToolState, Viewport},
     model::{FrameId, LinkId, NoteId, NoteKind, Point, Rect},
 };
 use leptos::{ev, html, prelude::*};
@@ -53,6 +53,8 @@ struct LinkLook {
     id: LinkId,
     path: String,
     annotation: bool,
+    /// A command → event link ("results in"): dashed, along an arc over the notes.
+    results_in: bool,
 }
 
 /// A link's render key: it changes only when the link's path does.
@@ -160,10 +162,16 @@ pub fn BoardView() -> impl IntoView {
                     if area.is_some_and(|area| !a.union(b).intersects(&area)) {
                         return None;
                     }
+                    let results_in = is_results_in(*ka, *kb);
                     Some(LinkLook {
                         id: l.id.clone(),
-                        path: link_path(*a, *b),
+                        path: if results_in {
+                            results_in_arc(*a, *b).svg()
+                        } else {
+                            link_path(*a, *b)
+                        },
                         annotation: *ka == NoteKind::Hotspot || *kb == NoteKind::Hotspot,
+                        results_in,
                     })
                 })
                 .collect::<Vec<_>>()
@@ -301,7 +309,7 @@ pub fn BoardView() -> impl IntoView {
                         let id = l.id.clone();
                         let selected = move || selection.with(|s| s.has_link(&id));
                         view! {
-                            <g class="link" class:selected=selected class:annotation=l.annotation data-link-id=l.id.0.clone()>
+                            <g class="link" class:selected=selected class:annotation=l.annotation class:results-in=l.results_in data-link-id=l.id.0.clone()>
                                 <path class="line" d=l.path marker-end="url(#arrow)" />
                             </g>
                         }
