@@ -1,4 +1,4 @@
-//! Hazard analysis: the static rules FS001–FS012 of docs/HAZARDS.md, read off a board.
+//! Hazard analysis: the static rules FS001–FS013 of docs/HAZARDS.md, read off a board.
 //!
 //! The board is indexed once ([`index`]), then each rule walks adjacency lists, so a check is
 //! close to linear in the size of the board. Findings speak note ids and note texts; the graph
@@ -9,7 +9,9 @@
 //!   ([`crate::model::index`]), the same the run uses;
 //! - a consumer (policy, read model, external system) counts only when some event feeds it;
 //! - an aggregate is one step of the flow: every command it handles may lead to every event it
-//!   publishes (the board does not say which command publishes which event).
+//!   publishes (a rule that follows flows stays on the safe side even where a command's
+//!   "results in" links say which event it publishes; FS013 reads those links,
+//!   [`crate::model::outcome`]).
 
 mod consistency;
 mod delivery;
@@ -17,6 +19,7 @@ pub mod dynamic;
 pub mod finding;
 mod flow;
 mod index;
+mod outcome;
 mod partitions;
 
 pub use finding::{summary, Finding, FixAction, HazardCode, PropChange, Severity, Source};
@@ -58,6 +61,7 @@ fn run_rule(ix: &Index, code: HazardCode, out: &mut Vec<Finding>) {
         HazardCode::FS010 => consistency::synchronous_chain(ix, out),
         HazardCode::FS011 => flow::dead_end(ix, out),
         HazardCode::FS012 => delivery::poison_message(ix, out),
+        HazardCode::FS013 => outcome::unclear_outcome(ix, out),
     }
 }
 

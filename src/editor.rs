@@ -20,6 +20,7 @@ mod keymap;
 pub mod link_geometry;
 pub mod minimap;
 mod pointer;
+pub mod results_in;
 pub mod selection;
 pub mod snap;
 pub mod text;

@@ -8,6 +8,7 @@ pub mod geometry;
 pub mod index;
 pub mod kind;
 pub mod limits;
+pub mod outcome;
 pub mod props;
 pub mod sample;
 

@@ -1,4 +1,4 @@
-//! Static hazard rules FS001–FS012: each fires where it must, stays quiet on near misses, and
+//! Static hazard rules FS001–FS013: each fires where it must, stays quiet on near misses, and
 //! keeps working on boards where other rules fire too.
 
 use flowstorm::{

@@ -598,6 +598,45 @@ fn stale_read_shows_a_badge_a_finding_a_hotspot_and_a_one_click_fix() {
     });
 }
 
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn ticking_results_in_draws_the_command_event_link_as_an_arc_and_undo_takes_it_back() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let arcs = ".link.results-in[data-link-id]";
+    assert_eq!(count(&s, arcs), 0, "the sample says nothing explicitly");
+    s.click(&s.find("[data-note-id='place-order']"));
+    // The inspector lists the events the command's aggregate publishes.
+    let tick = "[data-results-in-event='order-placed']";
+    s.find(tick);
+    let runs = s.text(&s.find("[data-results-in-runs]"));
+    assert!(runs.contains("Order placed"), "{runs}");
+    let links = count(&s, "[data-link-id]");
+    s.click(&s.find(tick));
+    wait_count(&s, arcs, 1);
+    assert_eq!(count(&s, "[data-link-id]"), links + 1);
+    let path = s.js(
+        "return document.querySelector(arguments[0] + ' .line').getAttribute('d')",
+        vec![json!(arcs)],
+    );
+    assert!(
+        path.as_str().is_some_and(|d| d.contains(" C ")),
+        "an arc: {path}"
+    );
+    assert_eq!(
+        s.js(
+            "return document.querySelector(arguments[0]).checked",
+            vec![json!(tick)]
+        ),
+        json!(true)
+    );
+    s.screenshot(&artifact("results-in.png"));
+    // One undo step takes it back, and the tick with it.
+    s.click(&s.find("[data-action='undo']"));
+    wait_count(&s, arcs, 0);
+    assert_eq!(count(&s, "[data-link-id]"), links);
+}
+
 // ---- running the board ------------------------------------------------------------------------
 
 /// The numbers on a note's counter (handled first), or nothing if it has none yet.

@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::{cmp::Ordering, fmt};
 
-/// A hazard of the catalogue (docs/HAZARDS.md), serialised as "FS001" … "FS012".
+/// A hazard of the catalogue (docs/HAZARDS.md), serialised as "FS001" … "FS013".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HazardCode {
     /// Stale read after write.
@@ -32,11 +32,13 @@ pub enum HazardCode {
     FS011,
     /// Poison message.
     FS012,
+    /// Unclear outcome: the board does not say which event a command results in.
+    FS013,
 }
 
 impl HazardCode {
     /// Every code, in catalogue order.
-    pub const ALL: [HazardCode; 12] = [
+    pub const ALL: [HazardCode; 13] = [
         HazardCode::FS001,
         HazardCode::FS002,
         HazardCode::FS003,
@@ -49,6 +51,7 @@ impl HazardCode {
         HazardCode::FS010,
         HazardCode::FS011,
         HazardCode::FS012,
+        HazardCode::FS013,
     ];
 
     /// The code as written in reports, e.g. "FS001".
@@ -66,10 +69,11 @@ impl HazardCode {
             HazardCode::FS010 => "FS010",
             HazardCode::FS011 => "FS011",
             HazardCode::FS012 => "FS012",
+            HazardCode::FS013 => "FS013",
         }
     }
 
-    /// Parses "FS001" … "FS012".
+    /// Parses "FS001" … "FS013".
     pub fn parse(s: &str) -> Option<HazardCode> {
         HazardCode::ALL.into_iter().find(|c| c.as_str() == s)
     }
@@ -89,6 +93,7 @@ impl HazardCode {
             HazardCode::FS010 => "synchronous chain",
             HazardCode::FS011 => "dead end",
             HazardCode::FS012 => "poison message",
+            HazardCode::FS013 => "unclear outcome",
         }
     }
 }

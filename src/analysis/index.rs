@@ -4,6 +4,7 @@
 use crate::model::{
     index::{BoardIndex, Edge, NoteIx, Route},
     kind::{LinkMeaning, NoteKind},
+    outcome::{self, Outcome},
     props::ConsumerProps,
     Board, Note, NoteId,
 };
@@ -119,6 +120,11 @@ impl<'a> Index<'a> {
     /// Every incoming edge, in board order of the far notes.
     pub fn in_edges(&self, i: Ix) -> &[Edge] {
         self.graph.in_edges(at(i))
+    }
+
+    /// What the command at a position results in ([`crate::model::outcome`]).
+    pub fn outcome(&self, command: Ix) -> Outcome {
+        outcome::of(&self.graph, at(command))
     }
 
     /// The route of an event (`None` for other kinds).

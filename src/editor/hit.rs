@@ -1,8 +1,9 @@
 //! Hit testing in board coordinates: what lies under a point. Notes are drawn above links,
 //! links above frames, and within a list the last drawn is on top.
 
+use super::link_geometry::LinkPath;
 use super::selection::Selection;
-use crate::model::{Board, Frame, FrameId, Link, LinkId, Note, NoteId, Point, Rect};
+use crate::model::{Board, Frame, FrameId, Link, LinkId, Note, NoteId, NoteKind, Point, Rect};
 use std::collections::HashMap;
 
 /// Half the size of a resize handle, in screen pixels.
@@ -88,17 +89,22 @@ pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
 }
 
 /// The link whose line passes within `tolerance_px / zoom` of `p` (the nearest; ties: last drawn).
+/// A "results in" link (command → event) is measured along its arc ([`super::arc`]).
 pub fn link_at(board: &Board, p: Point, zoom: f64) -> Option<&Link> {
     let tolerance = LINK_TOLERANCE_PX / zoom;
     // One pass over the notes instead of a search per link end: this runs on every hover.
-    let rects: HashMap<&NoteId, Rect> = board.notes.iter().map(|n| (&n.id, n.rect())).collect();
+    let rects: HashMap<&NoteId, (Rect, NoteKind)> = board
+        .notes
+        .iter()
+        .map(|n| (&n.id, (n.rect(), n.kind)))
+        .collect();
     let mut best: Option<(&Link, f64)> = None;
     for link in &board.links {
-        let (Some(from), Some(to)) = (rects.get(&link.from), rects.get(&link.to)) else {
+        let (Some(&(from, kf)), Some(&(to, kt))) = (rects.get(&link.from), rects.get(&link.to))
+        else {
             continue;
         };
-        let (a, b) = segment_between(*from, *to);
-        let d = distance_to_segment(p, a, b);
+        let d = LinkPath::for_link(from, kf, to, kt).distance_to(p);
         if d <= tolerance && best.is_none_or(|(_, bd)| d <= bd) {
             best = Some((link, d));
         }

@@ -1,13 +1,24 @@
-//! The drawn path of a link, shared by the board (its SVG `d`) and the run (where a token is
-//! along it): straight when the link runs forward, an arc over the notes when it runs back
-//! against the left-to-right flow (a read model read by the actor, a loop).
+//! The drawn path of a link, shared by the board (its SVG `d`), hit testing (what a click is
+//! near) and the run (where a token is along it): straight when the link runs forward, an arc
+//! over the notes when it runs back against the left-to-right flow (a read model read by the
+//! actor, a loop), and an arc over the aggregate for a command's "results in" link to an event.
 
-use crate::model::{Point, Rect};
+use super::hit::distance_to_segment;
+use crate::model::{NoteKind, Point, Rect};
 
 /// Height of a backward link's arc above the higher of its two notes, board units…
 const ARC_LIFT: f64 = 50.0;
 /// …plus this share of the horizontal distance it spans.
 const ARC_LIFT_PER_SPAN: f64 = 0.12;
+/// How far a "results in" arc's highest point clears the higher of its two notes, at least
+/// (board units)…
+pub const RESULTS_IN_CLEARANCE: f64 = 40.0;
+/// …plus this much per board unit between the two notes' centres: a long arc spans a tall
+/// aggregate (150 units against a command's 100), so it rises further.
+pub const RESULTS_IN_CLEARANCE_PER_UNIT: f64 = 0.12;
+/// Straight pieces an arc is measured by when hit testing (an error under a unit for any arc
+/// on a screen).
+const HIT_PIECES: usize = 24;
 /// Length of each stroke of a link's arrowhead, board units.
 const ARROW_LEN: f64 = 10.0;
 /// Half the opening angle of a link's arrowhead (radians).
@@ -36,7 +47,41 @@ pub enum LinkPath {
     },
 }
 
+/// True for a link that says which event a command results in (drawn as an arc).
+pub fn is_results_in(from: NoteKind, to: NoteKind) -> bool {
+    from == NoteKind::Command && to == NoteKind::Event
+}
+
 impl LinkPath {
+    /// The path of a link from the note at `a` (of kind `ka`) to the note at `b` (of kind `kb`).
+    pub fn for_link(a: Rect, ka: NoteKind, b: Rect, kb: NoteKind) -> LinkPath {
+        if is_results_in(ka, kb) {
+            LinkPath::results_in(a, b)
+        } else {
+            LinkPath::between(a, b)
+        }
+    }
+
+    /// The arc of a "results in" link from the note at `a` (the command) to the note at `b`
+    /// (the event): from the middle of `a`'s top edge to the middle of `b`'s, its highest point
+    /// [`RESULTS_IN_CLEARANCE`] (plus [`RESULTS_IN_CLEARANCE_PER_UNIT`] per unit apart) above
+    /// the higher note, so the aggregate it usually spans never hides it.
+    pub fn results_in(a: Rect, b: Rect) -> LinkPath {
+        let (from, to) = (Point::new(a.center().x, a.y), Point::new(b.center().x, b.y));
+        let clearance =
+            RESULTS_IN_CLEARANCE + (to.x - from.x).abs() * RESULTS_IN_CLEARANCE_PER_UNIT;
+        // With both control points at height c, the middle of the curve is at
+        // (from + to)/8 + 3c/4: solve for the middle to sit `clearance` above the higher note.
+        let peak = a.y.min(b.y) - clearance;
+        let c = (peak - (from.y + to.y) / 8.0) * 4.0 / 3.0;
+        LinkPath::Arc {
+            from,
+            c1: Point::new(from.x, c),
+            c2: Point::new(to.x, c),
+            to,
+        }
+    }
+
     /// The path of a link from note rectangle `a` to note rectangle `b`.
     pub fn between(a: Rect, b: Rect) -> LinkPath {
         if b.right() <= a.x {
@@ -120,6 +165,22 @@ impl LinkPath {
         }
     }
 
+    /// The distance from `p` to the drawn path (an arc measured along [`HIT_PIECES`] pieces).
+    pub fn distance_to(&self, p: Point) -> f64 {
+        match *self {
+            LinkPath::Line { from, to } => distance_to_segment(p, from, to),
+            LinkPath::Arc { .. } => (0..HIT_PIECES)
+                .map(|i| {
+                    let (a, b) = (
+                        i as f64 / HIT_PIECES as f64,
+                        (i + 1) as f64 / HIT_PIECES as f64,
+                    );
+                    distance_to_segment(p, self.point_at(a), self.point_at(b))
+                })
+                .fold(f64::INFINITY, f64::min),
+        }
+    }
+
     /// A box holding the whole path (for culling what is out of view).
     pub fn bounds(&self) -> Rect {
         let pts: &[Point] = match self {
@@ -191,12 +252,63 @@ mod tests {
         assert!(d.starts_with("M 100 50 L 300 50 M "), "{d}");
         // Both wings end behind the tip (to its left) and on either side of the line.
         let nums: Vec<f64> = d
-            .split(|c: char| c == ' ' || c == ',')
+            .split([' ', ','])
             .filter_map(|t| t.parse().ok())
             .collect();
         let (l, tip, r) = ((nums[4], nums[5]), (nums[6], nums[7]), (nums[8], nums[9]));
         assert_eq!(tip, (300.0, 50.0));
         assert!(l.0 < 300.0 && r.0 < 300.0);
         assert!((l.1 - 50.0) * (r.1 - 50.0) < 0.0, "one wing each side: {d}");
+    }
+
+    fn highest(arc: &LinkPath) -> f64 {
+        (0..=100)
+            .map(|i| arc.point_at(i as f64 / 100.0).y)
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    #[test]
+    fn a_results_in_arc_clears_the_aggregate_it_spans() {
+        // A command, a taller aggregate and an event in a row, as on the sample board.
+        let command = Rect::new(200.0, 40.0, 140.0, 100.0);
+        let aggregate = Rect::new(380.0, 15.0, 180.0, 150.0);
+        let event = Rect::new(600.0, 40.0, 140.0, 100.0);
+        let arc = LinkPath::for_link(command, NoteKind::Command, event, NoteKind::Event);
+        assert!(close(arc.point_at(0.0), 270.0, 40.0));
+        assert!(close(arc.point_at(1.0), 670.0, 40.0));
+        let top = highest(&arc);
+        assert!(top <= 40.0 - RESULTS_IN_CLEARANCE, "{top}");
+        assert!(top < aggregate.y, "over the aggregate: {top}");
+        let middle = 40.0 - RESULTS_IN_CLEARANCE - 400.0 * RESULTS_IN_CLEARANCE_PER_UNIT;
+        assert!((arc.point_at(0.5).y - middle).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_results_in_arc_clears_the_higher_of_two_notes_at_different_heights() {
+        let arc = LinkPath::results_in(
+            Rect::new(0.0, 300.0, 140.0, 100.0),
+            Rect::new(400.0, 0.0, 140.0, 100.0),
+        );
+        assert!(highest(&arc) < 0.0);
+        assert!(arc.svg().starts_with("M 70 300 C 70 "), "{}", arc.svg());
+    }
+
+    #[test]
+    fn a_point_on_an_arc_is_near_it_and_the_notes_middle_is_not() {
+        let arc = LinkPath::results_in(
+            Rect::new(0.0, 0.0, 140.0, 100.0),
+            Rect::new(400.0, 0.0, 140.0, 100.0),
+        );
+        assert!(arc.distance_to(arc.point_at(0.3)) < 0.5);
+        assert!(arc.distance_to(Point::new(270.0, 50.0)) > 50.0);
+        let back = LinkPath::between(
+            Rect::new(300.0, 100.0, 100.0, 100.0),
+            Rect::new(0.0, 100.0, 100.0, 100.0),
+        );
+        assert!(
+            back.distance_to(back.point_at(0.5)) < 0.5,
+            "a backward link is hit on its arc"
+        );
+        assert!(back.distance_to(Point::new(200.0, 150.0)) > 50.0);
     }
 }

@@ -5,10 +5,10 @@
 //!   static analysis reads; declared `topics` add partitions and retention;
 //! - one consumer group per consuming note (policy, read model or external system with at
 //!   least one event → note link), subscribed to the topics of those events;
-//! - a command publishes exactly one event per run of it: the best word match among the
-//!   events it may lead to (its own command → event links, else its aggregate's events),
-//!   ties broken by board link order; the best failure event is published instead when a
-//!   synchronous call fails or, with a small seeded probability, at random;
+//! - a command publishes exactly one event per run of it, the one the board says it results
+//!   in ([`crate::model::outcome`]: its own command → event links, else its aggregate's first
+//!   events in link order); its failure event is published instead when a synchronous call
+//!   fails or, with a small seeded probability, at random;
 //! - sources are actors and external systems that nobody calls and nobody feeds;
 //! - lists of links (calls, issues, publishes, …) are in the order the links were drawn,
 //!   which is the order the run acts on them.
@@ -183,6 +183,14 @@ impl Plan {
     pub fn group_of(&self, note: &NoteId) -> Option<&GroupPlan> {
         let g = self.group_ix(self.ix(note)?)?;
         self.groups.get(g.index())
+    }
+
+    /// The events a command publishes, by id: (when all goes well, when it fails); `None` when
+    /// `command` is not a command on the board.
+    pub fn command_events(&self, command: &NoteId) -> Option<(Option<&NoteId>, Option<&NoteId>)> {
+        let c = self.commands.get(self.ix(command)?.index())?.as_ref()?;
+        let id = |e: Option<Edge>| e.map(|e| self.id(e.note));
+        Some((id(c.success), id(c.failure)))
     }
 
     /// The topic with this board name.

@@ -11,7 +11,7 @@ use super::{
     state::Ctx,
 };
 use crate::{
-    editor::{Button, Camera, ToolState, Viewport},
+    editor::{link_geometry::is_results_in, Button, Camera, LinkPath, ToolState, Viewport},
     model::{FrameId, LinkId, NoteId, NoteKind, Point, Rect},
 };
 use leptos::{ev, html, prelude::*};
@@ -53,16 +53,13 @@ struct LinkLook {
     id: LinkId,
     path: String,
     annotation: bool,
+    /// A command → event link ("results in"): dashed, along an arc over the notes.
+    results_in: bool,
 }
 
 /// A link's render key: it changes only when the link's path does.
 fn link_key(l: &LinkLook) -> (LinkId, String) {
     (l.id.clone(), l.path.clone())
-}
-
-/// The SVG path of a link (the geometry is shared with the run's tokens).
-fn link_path(a: Rect, b: Rect) -> String {
-    crate::editor::LinkPath::between(a, b).svg_with_arrow()
 }
 
 /// The part of the board worth drawing: the view and a margin of one view around it, snapped
@@ -143,10 +140,12 @@ pub fn BoardView() -> impl IntoView {
                     if area.is_some_and(|area| !a.union(b).intersects(&area)) {
                         return None;
                     }
+                    let results_in = is_results_in(*ka, *kb);
                     Some(LinkLook {
                         id: l.id.clone(),
-                        path: link_path(*a, *b),
+                        path: LinkPath::for_link(*a, *ka, *b, *kb).svg_with_arrow(),
                         annotation: *ka == NoteKind::Hotspot || *kb == NoteKind::Hotspot,
+                        results_in,
                     })
                 })
                 .collect::<Vec<_>>()
@@ -279,7 +278,7 @@ pub fn BoardView() -> impl IntoView {
                         let id = l.id.clone();
                         let selected = move || selection.with(|s| s.has_link(&id));
                         view! {
-                            <g class="link" class:selected=selected class:annotation=l.annotation data-link-id=l.id.0.clone()>
+                            <g class="link" class:selected=selected class:annotation=l.annotation class:results-in=l.results_in data-link-id=l.id.0.clone()>
                                 <path class="line" d=l.path />
                             </g>
                         }

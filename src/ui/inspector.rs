@@ -1,5 +1,7 @@
 //! The inspector: text, props and frame of the selected element, or the board's own settings.
 
+mod results_in;
+
 use super::state::Ctx;
 use crate::{
     editor::{Action, Item},
@@ -197,6 +199,7 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
             {(kind == crate::model::NoteKind::Event).then(|| view! {
                 <p class="hint">"Name events in the past tense: “Order placed”."</p>
             })}
+            {(kind == crate::model::NoteKind::Command).then(|| view! { <results_in::ResultsIn id=id.clone() /> })}
             <div class="props">{rows}</div>
             <Show when={ let unknown = unknown.clone(); move || !unknown().is_empty() }>
                 <h3>"Other props (kept as they are)"</h3>

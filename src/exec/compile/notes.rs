@@ -5,12 +5,13 @@ use super::{
 };
 use crate::{
     exec::{
-        ix::{Edge, GroupIx, NoteIx},
+        ix::{GroupIx, NoteIx},
         Diagnostic, Problem,
     },
     model::{
         index::BoardIndex,
         limits::{MAX_ENTITIES, MAX_INSTANCES, MAX_LATENCY_MS, MAX_RATE, MAX_READ_DELAY_MS},
+        outcome,
         props::{
             ConsumerProps, PropsExt, DEFAULT_AVAILABILITY, DEFAULT_ENTITIES, DEFAULT_LATENCY_MS,
             DEFAULT_RATE, DEFAULT_READ_DELAY_MS,
@@ -19,19 +20,6 @@ use crate::{
     },
 };
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Shortest word that counts when matching a command to its events.
-const MIN_WORD_CHARS: usize = 3;
-/// Characters of a word compared (a crude stem: "reserve" and "reserved" match).
-const STEM_CHARS: usize = 4;
-
-/// The stems of the words of a text that count for matching.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= MIN_WORD_CHARS)
-        .map(|w| w.to_lowercase().chars().take(STEM_CHARS).collect())
-        .collect()
-}
 
 /// A duration prop in ms, clamped to `0 ..= max`, the prop's limit (a loaded board is within
 /// it already; a board built in code may not be).
@@ -206,40 +194,19 @@ pub(super) fn system(ix: &BoardIndex, i: NoteIx) -> SystemPlan {
     }
 }
 
-/// What running a command does: its aggregate, its calls, and which event it publishes.
+/// What running a command does: its aggregate, its calls, and which event it publishes (the
+/// rule of [`crate::model::outcome`]).
 pub(super) fn command(
     ix: &BoardIndex,
     i: NoteIx,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> CommandPlan {
-    let aggregate = ix
-        .succ_in_link_order(i, LinkMeaning::Handles)
-        .into_iter()
-        .next();
-    let direct = ix.succ_in_link_order(i, LinkMeaning::Publishes);
-    let candidates = if !direct.is_empty() {
-        direct
-    } else {
-        aggregate
-            .map(|a| ix.succ_in_link_order(a.note, LinkMeaning::Publishes))
-            .unwrap_or_default()
-    };
-    let text = |n: NoteIx| format!("{} {}", ix.note(n).id, ix.note(n).text);
-    let mine = words(&text(i));
-    let score = |e: NoteIx| {
-        let theirs = words(&text(e));
-        mine.iter().filter(|w| theirs.contains(w)).count()
-    };
-    let is_failure = |e: NoteIx| ix.note(e).props.flag("failure", false);
-    let best = |failure: bool| -> Option<Edge> {
-        candidates
-            .iter()
-            .filter(|c| is_failure(c.note) == failure)
-            .max_by(|a, b| score(a.note).cmp(&score(b.note)).then(b.link.cmp(&a.link)))
-            .copied()
-    };
-    let failure = best(true);
-    let success = best(false).or(failure);
+    let outcome::Outcome {
+        aggregate,
+        success,
+        failure,
+        ..
+    } = outcome::of(ix, i);
     let mut calls = ix.succ_in_link_order(i, LinkMeaning::Calls);
     if let Some(a) = aggregate {
         calls.extend(ix.succ_in_link_order(a.note, LinkMeaning::Calls));
@@ -257,18 +224,5 @@ pub(super) fn command(
         failure,
         calls,
         handled,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_keep_stems_of_three_letters_or_more() {
-        assert_eq!(
-            words("reserve-stock Out of stock"),
-            vec!["rese", "stoc", "out", "stoc"]
-        );
     }
 }

@@ -81,9 +81,9 @@ fn layout(
     let drawn = tokens
         .iter()
         .filter_map(|k| {
-            let (a, _) = geometry.get(&k.hop.from)?;
-            let (b, _) = geometry.get(&k.hop.to)?;
-            let path = LinkPath::between(*a, *b);
+            let (a, ka) = geometry.get(&k.hop.from)?;
+            let (b, kb) = geometry.get(&k.hop.to)?;
+            let path = LinkPath::for_link(*a, *ka, *b, *kb);
             let at = camera.to_screen(path.point_at(k.fraction));
             let out = at.x < -margin
                 || at.y < -margin
