@@ -1,16 +1,27 @@
 //! Compare mode: one point-of-sale domain built two ways, a synchronous request chain
 //! (API → Inventory → Payment → Logistics) and events on a topic, run under the same load,
 //! seed and Logistics fault, to show a cascade on one side and buffered lag on the other.
+//!
+//! The defaults make the argument out of the box: one Logistics consumer has only a little
+//! more capacity than the orders need, so the backlog of an outage outlasts the run with one
+//! consumer and drains within seconds with more, while the chain fails every order meanwhile.
 
-use super::{Diagnostic, ExecEventKind, Fault, FaultError, Run, RunConfig};
-use crate::model::{Board, Link, LinkId, Note, NoteId, NoteKind, Scenario, Topic};
-use serde_json::json;
+mod boards;
+mod series;
+#[cfg(test)]
+mod tests;
+
+pub use boards::{event_board, request_board};
+pub use series::{Sample, SideResult};
+
+use super::{Diagnostic, Fault, FaultError, Run, RunConfig};
+use crate::model::NoteId;
 use std::fmt;
 
 /// What goes wrong with Logistics during the comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompareFault {
-    /// Logistics answers 800 ms later than usual.
+    /// Logistics answers [`SLOW_EXTRA_MS`] later than usual.
     LogisticsSlow,
     /// Logistics does not answer at all.
     LogisticsDown,
@@ -21,6 +32,8 @@ pub enum CompareFault {
 pub struct CompareSettings {
     /// Orders placed per second.
     pub orders_per_s: f64,
+    /// Logistics' time to handle one order (ms), on both sides.
+    pub logistics_ms: u64,
     /// The fault, from [`FAULT_START_MS`] for [`FAULT_MS`].
     pub fault: CompareFault,
     /// Consumers in the event side's Logistics group (1 to the topic's partitions).
@@ -29,10 +42,19 @@ pub struct CompareSettings {
     pub seed: u64,
 }
 
+/// Orders per second by default: a busy shop, just under what one Logistics consumer ships.
+pub const DEFAULT_ORDERS_PER_S: f64 = 10.0;
+/// Logistics' time per order by default (ms): one consumer ships about 1000 / (this + its
+/// own few ms) ≈ 12 orders a second, a little more than [`DEFAULT_ORDERS_PER_S`], so it keeps
+/// up in normal times but drains an outage's backlog only by about 2 orders a second; six
+/// consumers ship about 70 a second and drain it in a second or two.
+pub const DEFAULT_LOGISTICS_MS: u64 = 80;
+
 impl Default for CompareSettings {
     fn default() -> Self {
         CompareSettings {
-            orders_per_s: 5.0,
+            orders_per_s: DEFAULT_ORDERS_PER_S,
+            logistics_ms: DEFAULT_LOGISTICS_MS,
             fault: CompareFault::LogisticsDown,
             logistics_consumers: 1,
             seed: 42,
@@ -43,51 +65,16 @@ impl Default for CompareSettings {
 /// How long both sides run (ms).
 pub const DURATION_MS: u64 = 20_000;
 /// When the fault starts (ms).
-pub const FAULT_START_MS: u64 = 4_000;
+pub const FAULT_START_MS: u64 = 3_000;
 /// How long the fault lasts (ms).
-pub const FAULT_MS: u64 = 6_000;
-/// Partitions of the event side's orders topic.
+pub const FAULT_MS: u64 = 5_000;
+/// How much later a slow Logistics answers (ms).
+pub const SLOW_EXTRA_MS: u64 = 800;
+/// Partitions of the event side's orders topic: the most Logistics consumers that can share
+/// the work.
 pub const PARTITIONS: u32 = 6;
-/// Width of a chart bucket (ms).
-pub const BUCKET_MS: u64 = 500;
-
-/// What one side did.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SideResult {
-    /// Orders the customer saw accepted.
-    pub accepted: u64,
-    /// Orders the customer saw fail.
-    pub failed: u64,
-    /// Per bucket: failed orders (request side) or Logistics lag in messages (event side).
-    pub series: Vec<u64>,
-    /// Largest value of the series.
-    pub peak: u64,
-    /// Orders Logistics has shipped by the end.
-    pub shipped: u64,
-    /// The longest a customer waited for an answer to an order (ms).
-    pub worst_wait_ms: u64,
-}
-
-/// The longest time between an order being placed and its answer (handled or rejected).
-fn worst_wait(run: &Run) -> u64 {
-    let mut placed = std::collections::HashMap::new();
-    let mut worst = 0;
-    for e in run.events() {
-        let Some(m) = e.message else { continue };
-        match e.kind {
-            ExecEventKind::CommandIssued if e.note.as_str() == "place-order" => {
-                placed.insert(m, e.at);
-            }
-            ExecEventKind::CommandHandled | ExecEventKind::CommandRejected { .. } => {
-                if let Some(at) = placed.remove(&m) {
-                    worst = worst.max(e.at - at);
-                }
-            }
-            _ => {}
-        }
-    }
-    worst
-}
+/// Time between two samples of a side (ms).
+pub const SAMPLE_MS: u64 = 100;
 
 /// Why a comparison could not run (a bug in the boards above, never the user's input).
 #[derive(Clone, Debug, PartialEq)]
@@ -122,227 +109,12 @@ pub struct Comparison {
     pub event: SideResult,
 }
 
-fn note(id: &str, kind: NoteKind, text: &str, x: f64, y: f64, props: serde_json::Value) -> Note {
-    let mut n = Note::new(id, kind, text, x, y);
-    if let serde_json::Value::Object(map) = props {
-        n.props = map;
-    }
-    n
-}
-
-fn links(board: &mut Board, pairs: &[(&str, &str)]) {
-    for (i, (from, to)) in pairs.iter().enumerate() {
-        board.links.push(Link {
-            id: LinkId(format!("l{i}")),
-            from: NoteId::from(*from),
-            to: NoteId::from(*to),
-        });
-    }
-}
-
-fn customer(s: &CompareSettings) -> Note {
-    note(
-        "customer",
-        NoteKind::Actor,
-        "Customer",
-        0.0,
-        40.0,
-        json!({"rate": s.orders_per_s, "entities": 500}),
-    )
-}
-
-/// The customer's command, the same on both sides.
-fn place_order() -> Note {
-    note(
-        "place-order",
-        NoteKind::Command,
-        "Place order",
-        140.0,
-        40.0,
-        json!({}),
-    )
-}
-
-/// An empty board for one side, named, with the shared scenario.
-fn side(name: &str, s: &CompareSettings) -> Board {
-    Board {
-        name: Some(name.into()),
-        scenario: Some(Scenario {
-            seed: s.seed,
-            duration_ms: DURATION_MS,
-        }),
-        ..Board::default()
-    }
-}
-
-/// The request-based side: the order API calls Inventory, Payment and Logistics in turn, and
-/// the customer waits for all three.
-pub fn request_board(s: &CompareSettings) -> Board {
-    let mut b = side("Request-based", s);
-    b.notes = vec![
-        customer(s),
-        place_order(),
-        note(
-            "order-api",
-            NoteKind::Aggregate,
-            "Order API",
-            300.0,
-            20.0,
-            json!({"store": "event_sourced"}),
-        ),
-        note(
-            "order-placed",
-            NoteKind::Event,
-            "Order placed",
-            520.0,
-            40.0,
-            json!({}),
-        ),
-        note(
-            "inventory",
-            NoteKind::ExternalSystem,
-            "Inventory",
-            300.0,
-            220.0,
-            json!({"latency_ms": 20, "availability": 1.0}),
-        ),
-        note(
-            "payment",
-            NoteKind::ExternalSystem,
-            "Payment",
-            540.0,
-            220.0,
-            json!({"latency_ms": 40, "availability": 1.0}),
-        ),
-        note(
-            "logistics",
-            NoteKind::ExternalSystem,
-            "Logistics",
-            780.0,
-            220.0,
-            json!({"latency_ms": 30, "availability": 1.0}),
-        ),
-    ];
-    links(
-        &mut b,
-        &[
-            ("customer", "place-order"),
-            ("place-order", "order-api"),
-            ("order-api", "order-placed"),
-            ("order-api", "inventory"),
-            ("order-api", "payment"),
-            ("order-api", "logistics"),
-        ],
-    );
-    b
-}
-
-/// The event-based side: the order service records the order and publishes it; Inventory,
-/// Payment and Logistics consume it, each in its own group, and retry while a system is out.
-pub fn event_board(s: &CompareSettings) -> Board {
-    // Idempotent consumers that keep retrying in place while their system is out.
-    let consumer = |instances: u32| json!({"instances": instances, "processing_ms": 2, "idempotent": true, "retries": 1000, "retry": "blocking", "dlq": true});
-    let mut b = side("Event-based", s);
-    b.topics = vec![Topic {
-        name: "orders".into(),
-        partitions: PARTITIONS,
-        key: Some("orderId".into()),
-        retention_ms: None,
-    }];
-    let reserve = note(
-        "reserve",
-        NoteKind::Policy,
-        "Reserve stock",
-        760.0,
-        0.0,
-        consumer(1),
-    );
-    let charge = note(
-        "charge",
-        NoteKind::Policy,
-        "Take payment",
-        760.0,
-        140.0,
-        consumer(1),
-    );
-    let ship = note(
-        "ship",
-        NoteKind::Policy,
-        "Ship order",
-        760.0,
-        280.0,
-        consumer(s.logistics_consumers.clamp(1, PARTITIONS)),
-    );
-    b.notes = vec![
-        customer(s),
-        place_order(),
-        note(
-            "order",
-            NoteKind::Aggregate,
-            "Order",
-            300.0,
-            20.0,
-            json!({"id_field": "orderId", "outbox": true}),
-        ),
-        note(
-            "order-placed",
-            NoteKind::Event,
-            "Order placed",
-            520.0,
-            40.0,
-            json!({"topic": "orders", "key": "orderId"}),
-        ),
-        reserve,
-        charge,
-        ship,
-        note(
-            "inventory",
-            NoteKind::ExternalSystem,
-            "Inventory",
-            1000.0,
-            0.0,
-            json!({"latency_ms": 20, "availability": 1.0}),
-        ),
-        note(
-            "payment",
-            NoteKind::ExternalSystem,
-            "Payment",
-            1000.0,
-            140.0,
-            json!({"latency_ms": 40, "availability": 1.0}),
-        ),
-        note(
-            "logistics",
-            NoteKind::ExternalSystem,
-            "Logistics",
-            1000.0,
-            280.0,
-            json!({"latency_ms": 30, "availability": 1.0}),
-        ),
-    ];
-    links(
-        &mut b,
-        &[
-            ("customer", "place-order"),
-            ("place-order", "order"),
-            ("order", "order-placed"),
-            ("order-placed", "reserve"),
-            ("order-placed", "charge"),
-            ("order-placed", "ship"),
-            ("reserve", "inventory"),
-            ("charge", "payment"),
-            ("ship", "logistics"),
-        ],
-    );
-    b
-}
-
 fn fault(s: &CompareSettings) -> Fault {
     let note = NoteId::from("logistics");
     match s.fault {
         CompareFault::LogisticsSlow => Fault::SlowSystem {
             note,
-            extra_ms: 800,
+            extra_ms: SLOW_EXTRA_MS,
             for_ms: Some(FAULT_MS),
         },
         CompareFault::LogisticsDown => Fault::SystemDown {
@@ -352,11 +124,8 @@ fn fault(s: &CompareSettings) -> Fault {
     }
 }
 
-fn buckets() -> usize {
-    (DURATION_MS / BUCKET_MS) as usize
-}
-
-fn start(board: &Board, s: &CompareSettings) -> Result<Run, CompareError> {
+/// Runs one side's board to the end under the settings' seed and fault.
+fn run(board: &crate::model::Board, s: &CompareSettings) -> Result<Run, CompareError> {
     let mut config = RunConfig::for_board(board);
     config.seed = s.seed;
     let mut run = Run::new(board, config).map_err(CompareError::Board)?;
@@ -366,183 +135,61 @@ fn start(board: &Board, s: &CompareSettings) -> Result<Run, CompareError> {
     Ok(run)
 }
 
-fn request_side(s: &CompareSettings) -> Result<SideResult, CompareError> {
-    let run = start(&request_board(s), s)?;
-    let command = NoteId::from("place-order");
-    let mut series = vec![0u64; buckets()];
-    let mut failed = 0;
-    for e in run.events() {
-        if e.note == command && matches!(e.kind, ExecEventKind::CommandRejected { .. }) {
-            failed += 1;
-            if let Some(slot) = series.get_mut((e.at / BUCKET_MS) as usize) {
-                *slot += 1;
-            }
-        }
-    }
-    let placed = run
-        .counters(&NoteId::from("customer"))
-        .map_or(0, |c| c.handled);
-    let shipped = run
-        .counters(&NoteId::from("logistics"))
-        .map_or(0, |c| c.handled);
-    Ok(SideResult {
-        accepted: placed.saturating_sub(failed),
-        failed,
-        peak: series.iter().copied().max().unwrap_or(0),
-        series,
-        shipped,
-        worst_wait_ms: worst_wait(&run),
-    })
-}
-
-fn event_side(s: &CompareSettings) -> Result<SideResult, CompareError> {
-    let run = start(&event_board(s), s)?;
-    let ship = NoteId::from("ship");
-    let mut series = vec![0u64; buckets()];
-    for sample in run.lag_series(&ship) {
-        if let Some(slot) = series.get_mut((sample.at / BUCKET_MS) as usize) {
-            *slot = (*slot).max(sample.lag);
-        }
-    }
-    let published = run
-        .counters(&NoteId::from("order-placed"))
-        .map_or(0, |c| c.handled);
-    let failed = run
-        .counters(&NoteId::from("place-order"))
-        .map_or(0, |c| c.failed);
-    let shipped = run
-        .counters(&NoteId::from("logistics"))
-        .map_or(0, |c| c.handled);
-    Ok(SideResult {
-        accepted: published,
-        failed,
-        peak: series.iter().copied().max().unwrap_or(0),
-        series,
-        shipped,
-        worst_wait_ms: worst_wait(&run),
-    })
-}
-
 /// Runs both sides under the same settings.
 pub fn compare(s: &CompareSettings) -> Result<Comparison, CompareError> {
+    let command = NoteId::from("place-order");
+    let request = run(&request_board(s), s)?;
+    let event = run(&event_board(s), s)?;
+    let ship = NoteId::from("ship");
     Ok(Comparison {
-        request: request_side(s)?,
-        event: event_side(s)?,
+        request: series::read(&request, &command, &command, None),
+        event: series::read(&event, &command, &ship, Some(&ship)),
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A chart axis from 0: its top and the step between labelled ticks, round numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Axis {
+    /// The value at the top of the chart.
+    pub top: u64,
+    /// The step between two ticks.
+    pub step: u64,
+}
 
-    /// The sum of a series over the fault, and the call timeout after it (calls made just
-    /// before the end fail a timeout later).
-    fn during(series: &[u64]) -> u64 {
-        let timeout = RunConfig::default().call_timeout_ms;
-        let (a, b) = (
-            (FAULT_START_MS / BUCKET_MS) as usize,
-            ((FAULT_START_MS + FAULT_MS + timeout) / BUCKET_MS) as usize,
-        );
-        series[a..=b].iter().sum()
-    }
+/// The most steps between 0 and the top of an axis.
+const MAX_STEPS: u64 = 5;
+/// The lowest top of an axis, so that a chart of nothing still has a few orders of height.
+const MIN_TOP: u64 = 5;
 
-    #[test]
-    fn both_boards_are_valid_and_hazard_checked() {
-        let s = CompareSettings::default();
-        for board in [request_board(&s), event_board(&s)] {
-            let text = crate::model::save(&board);
-            assert_eq!(crate::model::load(&text).expect("a valid board"), board);
+impl Axis {
+    /// The smallest round axis (steps of 1, 2 or 5 × 10ⁿ, at most [`MAX_STEPS`] of them)
+    /// that holds `max`.
+    pub fn holding(max: u64) -> Axis {
+        let max = max.max(MIN_TOP);
+        let mut unit = 1u64;
+        loop {
+            for step in [unit, unit.saturating_mul(2), unit.saturating_mul(5)] {
+                let steps = max.div_ceil(step);
+                if steps <= MAX_STEPS {
+                    return Axis {
+                        top: steps.saturating_mul(step),
+                        step,
+                    };
+                }
+            }
+            unit = unit.saturating_mul(10);
         }
     }
 
-    #[test]
-    fn logistics_down_cascades_to_the_customer_only_in_the_request_chain() {
-        let c = compare(&CompareSettings::default()).unwrap();
-        assert!(
-            c.request.failed > 15,
-            "orders fail while Logistics is down: {:?}",
-            c.request
-        );
-        assert!(
-            during(&c.request.series) == c.request.failed,
-            "and only then"
-        );
-        assert_eq!(c.event.failed, 0, "the event side takes every order");
-        assert_eq!(
-            c.request.accepted + c.request.failed,
-            c.event.accepted,
-            "the same orders on both sides"
-        );
-        assert_eq!(
-            c.request.shipped, c.request.accepted,
-            "the chain ships what it accepted"
-        );
-        assert!(
-            c.event.peak > 15,
-            "the event side buffers the work as lag: {:?}",
-            c.event.series
-        );
-        assert!(
-            *c.event.series.last().unwrap() <= 2,
-            "and catches up after: {:?}",
-            c.event.series
-        );
-        assert!(
-            c.event.shipped + 5 >= c.event.accepted,
-            "every order is shipped in the end"
-        );
+    /// The labelled values, from 0 to the top.
+    pub fn ticks(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..=self.top / self.step.max(1)).map(|i| i * self.step)
     }
+}
 
-    #[test]
-    fn a_slow_logistics_slows_everything_in_the_chain_but_only_lags_the_events() {
-        let s = CompareSettings {
-            fault: CompareFault::LogisticsSlow,
-            ..CompareSettings::default()
-        };
-        let c = compare(&s).unwrap();
-        assert_eq!(c.request.failed, 0, "slow is not down: {:?}", c.request);
-        assert!(
-            c.request.worst_wait_ms >= 800,
-            "the customer waits for Logistics: {:?}",
-            c.request
-        );
-        assert!(
-            c.event.worst_wait_ms < 100,
-            "not on the event side: {:?}",
-            c.event
-        );
-        assert_eq!(c.event.failed, 0);
-        assert!(
-            c.event.peak > 15,
-            "one slow consumer falls behind: {:?}",
-            c.event.series
-        );
-    }
-
-    #[test]
-    fn more_logistics_consumers_clear_the_lag_sooner() {
-        let one = compare(&CompareSettings {
-            fault: CompareFault::LogisticsSlow,
-            ..CompareSettings::default()
-        })
-        .unwrap();
-        let six = compare(&CompareSettings {
-            fault: CompareFault::LogisticsSlow,
-            logistics_consumers: 6,
-            ..CompareSettings::default()
-        })
-        .unwrap();
-        assert!(
-            six.event.peak * 3 < one.event.peak,
-            "six consumers: peak {} vs {}",
-            six.event.peak,
-            one.event.peak
-        );
-    }
-
-    #[test]
-    fn the_same_settings_give_the_same_comparison() {
-        let s = CompareSettings::default();
-        assert_eq!(compare(&s).unwrap(), compare(&s).unwrap());
+impl Comparison {
+    /// The one axis both sides' charts share, so that taller means more on either side.
+    pub fn axis(&self) -> Axis {
+        Axis::holding(self.request.largest().max(self.event.largest()))
     }
 }
