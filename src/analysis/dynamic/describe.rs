@@ -177,8 +177,10 @@ fn crash(run: &Run, sign: &Sign, first: &str) -> (Severity, String, String) {
         n => format!("up to {n} messages it had not committed were redelivered"),
     };
     let duplicates = props.delivery == Delivery::AtLeastOnce && !props.idempotent;
-    let consequence = if duplicates {
+    let consequence = if duplicates && sign.worst > 0 {
         format!("{first} is not idempotent, so a redelivered message it had already applied is applied again")
+    } else if duplicates {
+        format!("{first} is not idempotent: a crash between applying a message and committing it would apply it twice")
     } else if props.idempotent {
         format!("{first} is idempotent, so redeliveries are not applied twice")
     } else {
