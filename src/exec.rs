@@ -331,10 +331,14 @@ pub enum SignKind {
     SagaHalfDone,
     /// Callers failed or waited on a down or failing system (FS010).
     BlockedCallers,
-    /// A committed offset stood still while the partition grew (FS012).
+    /// Processing failed on one offset again and again, and the partition's committed offset
+    /// stood still while it grew (FS012).
     StuckPartition,
     /// A group's lag kept growing through the run (FS012 family: the consumer cannot keep up).
     GrowingLag,
+    /// An instance crashed: its group rebalanced, lag built and the messages it had not
+    /// committed went back to be redelivered (FS004: applied again unless idempotent).
+    CrashRedelivery,
 }
 
 /// A sign with its tally.
@@ -349,7 +353,8 @@ pub struct Sign {
     /// First time seen (ms).
     pub first_at: u64,
     /// The worst measure seen: lag ms (stale read, stuck, growing lag), passes (loop),
-    /// share ‰ (hot partition), blocked ms (callers), versions behind (out of order).
+    /// share ‰ (hot partition), blocked ms (callers), versions behind (out of order), messages
+    /// handed back by one crash (crash redelivery).
     pub worst: u64,
     /// An example message, for the causal chain.
     pub example: Option<MessageId>,

@@ -234,6 +234,9 @@ pub struct Finding {
     /// The fix as prop changes, when it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix_action: Option<FixAction>,
+    /// For a finding seen in a run: the simulated time it was first seen (ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen_ms: Option<u64>,
 }
 
 impl Finding {
@@ -253,6 +256,7 @@ impl Finding {
             fix,
             source: Source::Static,
             fix_action: None,
+            first_seen_ms: None,
         }
     }
 
@@ -262,7 +266,8 @@ impl Finding {
         self
     }
 
-    /// The report order: errors first, then by code, then by first note id (then the rest).
+    /// The report order: errors, then warnings, then infos, static and dynamic alike; within a
+    /// severity by code, then by first note id (then the rest), so the order is stable.
     pub fn report_order(&self, other: &Finding) -> Ordering {
         other
             .severity
@@ -278,6 +283,14 @@ impl Finding {
 /// Sorts findings into report order (see [`Finding::report_order`]).
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(Finding::report_order);
+}
+
+/// The board's findings and a run's together, in report order (what the Hazards tab lists).
+pub fn merged(statics: Vec<Finding>, dynamic: impl IntoIterator<Item = Finding>) -> Vec<Finding> {
+    let mut all = statics;
+    all.extend(dynamic);
+    sort_findings(&mut all);
+    all
 }
 
 /// A summary such as "1 error, 3 warnings, 1 info" ("no hazards" when empty).

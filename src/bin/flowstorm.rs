@@ -208,6 +208,9 @@ fn render_text(board: &Board, findings: &[Finding]) -> String {
         let _ = writeln!(out, "  notes: {}", notes.join(", "));
         let _ = writeln!(out, "  {}", f.message);
         let _ = writeln!(out, "  fix: {}", f.fix);
+        if let Some(ms) = f.first_seen_ms {
+            let _ = writeln!(out, "  first seen at {}", analysis::dynamic::seconds(ms));
+        }
         out.push('\n');
     }
     let _ = writeln!(out, "{}", analysis::summary(findings));

@@ -114,8 +114,28 @@ struct Pending {
     member: MemberId,
     /// The message.
     msg: MessageId,
+    /// Where the record sits on the broker.
+    record: RecordAt,
     /// True when processing will fail.
     fail: bool,
+}
+
+/// A record a group keeps failing to process: its offset and the failures in a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Failing {
+    /// The offset that failed last on its partition.
+    offset: u64,
+    /// How many times in a row processing failed on that offset.
+    failures: u32,
+}
+
+/// An entity's version an aggregate saved last, and when.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Saved {
+    /// The version (0: never saved).
+    version: u64,
+    /// When it was saved (ms).
+    at: u64,
 }
 
 /// How a group's committed offset on one partition moves.
@@ -154,6 +174,9 @@ struct GroupState {
     lag: History<LagSample>,
     /// Per partition of its topics (retry topics left out), in the broker's lag order.
     progress: Vec<Progress>,
+    /// Per partition (broker topic and partition): the record whose processing keeps failing,
+    /// cleared when a record of that partition is processed.
+    failing: SortedMap<(TopicId, u32), Failing>,
 }
 
 /// A failure event the run published, for the judgement of sagas left half done.
@@ -206,8 +229,8 @@ pub struct Run {
     extra: SortedMap<MemberId, u64>,
     /// Per note: its live counters.
     counters: Vec<NoteCounters>,
-    /// Per aggregate entity: the version saved last.
-    agg_versions: SharedMap<EntityKey, u64>,
+    /// Per aggregate entity: the version saved last, and when.
+    agg_versions: SharedMap<EntityKey, Saved>,
     /// Per note: an aggregate crashes between save and publish on its next command.
     agg_crash_armed: Vec<bool>,
     /// Per note: an aggregate is down until then (ms).

@@ -1,9 +1,10 @@
-//! The hazards panel and the badges on notes: the static rules, re-run as the board changes.
+//! The hazards panel and the badges on notes: the static rules, re-run as the board changes,
+//! and what the run has shown (kept while the timeline is scrubbed), all by severity.
 
 use super::{run::RunCtl, state::Ctx};
 use crate::{
-    analysis::{check, Finding, Severity},
-    model::{Edit, Link, LinkId, Note, NoteId, NoteKind},
+    analysis::{check, dynamic::seconds, finding::merged, Finding, Severity, Source},
+    model::{Board, Edit, Link, LinkId, Note, NoteId, NoteKind},
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 /// The findings on the board now, and the badge each affected note wears.
 #[derive(Clone, Copy)]
 pub struct Hazards {
-    /// Every finding, errors first.
+    /// Every finding, static and dynamic: errors, then warnings, then infos.
     pub findings: Memo<Vec<Finding>>,
     /// For each affected note: the worst severity and how many findings name it.
     pub badges: Memo<HashMap<NoteId, (Severity, usize)>>,
@@ -28,11 +29,12 @@ impl Hazards {
                     _ => ctx.board(check),
                 },
             );
-        // What the board says, then what the run has shown.
+        // What the board says and what the run has shown, by severity.
         let findings = Memo::new(move |_| {
-            let mut all = statics.get();
-            all.extend(run.dynamic.get());
-            all
+            merged(
+                statics.get(),
+                run.dynamic.with(|seen| seen.findings().to_vec()),
+            )
         });
         let badges = Memo::new(move |_| {
             findings.with(|all| {
@@ -59,6 +61,23 @@ pub fn use_findings() -> Memo<Vec<Finding>> {
 /// The badges of affected notes.
 pub fn use_badges() -> Memo<HashMap<NoteId, (Severity, usize)>> {
     expect_context::<Hazards>().badges
+}
+
+/// The notes' texts on one line each, joined; a note without text by its id.
+fn note_names(board: &Board, notes: &[NoteId]) -> String {
+    notes
+        .iter()
+        .filter_map(|id| board.note(id))
+        .map(|n| {
+            let text = n.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if text.is_empty() {
+                n.id.to_string()
+            } else {
+                text
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Selects a finding's notes and zooms to them.
@@ -118,17 +137,20 @@ pub fn HazardsPanel() -> impl IntoView {
                 {move || findings.get().into_iter().enumerate().map(|(i, f)| {
                     let (f1, f2) = (f.clone(), f.clone());
                     let fix = f.fix_action.clone();
-                    let names = ctx.editor.with_untracked(|e| f.notes.iter().filter_map(|id| e.board().note(id)).map(|n| n.text.clone()).collect::<Vec<_>>().join(" · "));
+                    let names = ctx.editor.with_untracked(|e| note_names(e.board(), &f.notes));
+                    let dynamic = f.source == Source::Dynamic;
+                    let first_seen = f.first_seen_ms.map(|ms| format!("first seen at {}", seconds(ms)));
                     view! {
                         <li class=format!("finding {}", f.severity.as_str()) data-finding=f.code.as_str() data-finding-index=i
-                            data-source=if f.source == crate::analysis::Source::Dynamic { "dynamic" } else { "static" }>
+                            data-source=if dynamic { "dynamic" } else { "static" }>
                             <button class="finding-head" data-action="show-finding" title="Select and zoom to its notes"
                                 on:click=move |_| show(ctx, &f1)>
                                 <span class=format!("sev {}", f.severity.as_str())>{f.severity.as_str()}</span>
                                 <strong>{f.code.as_str()}</strong>" "{f.code.title()}
-                                {(f.source == crate::analysis::Source::Dynamic).then(|| view! { <span class="seen" data-seen-in-run>"seen in the run"</span> })}
+                                {dynamic.then(|| view! { <span class="seen" data-seen-in-run>"seen in the run"</span> })}
                             </button>
                             <p class="on-notes">{names}</p>
+                            {first_seen.map(|at| view! { <p class="muted first-seen" data-first-seen>{at}</p> })}
                             <p>{f.message.clone()}</p>
                             <p class="fix"><em>"Fix: "</em>{f.fix.clone()}</p>
                             <div class="finding-actions">

@@ -3,7 +3,7 @@
 
 use super::state::Ctx;
 use crate::{
-    analysis::{dynamic, Finding},
+    analysis::dynamic::Seen,
     exec::{Fault, NextDelivery, Run, RunConfig, Stepped, Timeline},
     model::{Board, NoteId, NoteKind, Rect},
 };
@@ -84,8 +84,8 @@ pub struct RunCtl {
     pub active: RwSignal<bool>,
     /// Notes of the causal chain picked in the event log.
     pub chain: RwSignal<Vec<NoteId>>,
-    /// Hazards seen in the run so far.
-    pub dynamic: RwSignal<Vec<Finding>>,
+    /// Hazards the run has shown, kept whatever moment is shown until Reset or a board change.
+    pub dynamic: RwSignal<Seen>,
     /// Why the board cannot run, when it cannot.
     pub problems: RwSignal<Vec<String>>,
     /// Each note's rectangle and kind, for drawing tokens and counters.
@@ -119,7 +119,7 @@ impl RunCtl {
             seed: RwSignal::new(seed),
             active: RwSignal::new(false),
             chain: RwSignal::new(Vec::new()),
-            dynamic: RwSignal::new(Vec::new()),
+            dynamic: RwSignal::new(Seen::new()),
             problems: RwSignal::new(Vec::new()),
             geometry: Memo::new(move |_| ctx.board(rects)),
             duration: Memo::new(move |_| ctx.board(|b| RunConfig::for_board(b).duration_ms)),
@@ -184,7 +184,7 @@ impl RunCtl {
                 self.timeline.set_value(Some(timeline));
                 self.active.set(true);
                 self.show(0);
-                self.dynamic.set(Vec::new());
+                self.dynamic.set(Seen::new());
                 true
             }
             Err(diagnostics) => {
@@ -207,7 +207,7 @@ impl RunCtl {
         self.active.set(false);
         self.show(0);
         self.chain.set(Vec::new());
-        self.dynamic.set(Vec::new());
+        self.dynamic.set(Seen::new());
         self.caption.set(None);
         self.last_delivery.set_value(None);
     }
@@ -297,11 +297,11 @@ impl RunCtl {
         }
     }
 
+    /// Adds what the run shows now to the hazards it has shown (scrubbing back keeps them).
     fn refresh_findings(&self) {
-        let found = self.with_untracked(dynamic::findings).unwrap_or_default();
-        if self.dynamic.with_untracked(|d| *d != found) {
-            self.dynamic.set(found);
-        }
+        let ctl = *self;
+        self.dynamic
+            .maybe_update(|seen| ctl.with_untracked(|run| seen.update(run)).unwrap_or(false));
     }
 
     /// Starts playing (from the start if there is no run).
@@ -400,6 +400,7 @@ impl RunCtl {
         }
         let t = self.now.get_untracked();
         self.show(t);
+        self.refresh_findings();
     }
 }
 

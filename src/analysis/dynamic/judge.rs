@@ -70,7 +70,8 @@ fn hot_partitions(run: &Run, out: &mut Signs) {
                 kind: SignKind::HotPartition,
                 notes,
                 count: max,
-                first_at: 0,
+                // Judged over the traffic so far: first seen when judged.
+                first_at: run.now(),
                 worst: max * PER_MILLE / total,
                 example: None,
             },

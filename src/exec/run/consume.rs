@@ -5,7 +5,7 @@ use super::{
     clock::Action,
     flow::{Issue, Parent},
     record::{Entry, Place},
-    Msg, Pending, Read, RecordAt, Run,
+    Failing, Msg, Pending, Read, RecordAt, Run,
 };
 use crate::{
     broker::{DeliveryId, GroupId, MemberId, Outcome, TraceEntry, TraceEvent},
@@ -97,7 +97,9 @@ impl Run {
                 attempt,
                 delivery,
             }),
-            TraceEvent::Crashed { group, member } => self.on_crash(group, member),
+            TraceEvent::Crashed { group, member } => {
+                self.on_crash(group, member);
+            }
             TraceEvent::Processed {
                 group,
                 topic,
@@ -195,6 +197,7 @@ impl Run {
                 group: g,
                 member: d.member,
                 msg,
+                record: d.record,
                 fail,
             },
         );
@@ -207,8 +210,9 @@ impl Run {
     }
 
     /// An instance crashed: what it was processing is dropped (lost for at-most-once
-    /// consumers, which committed on delivery), and its acknowledgements never come.
-    pub(super) fn on_crash(&mut self, group: GroupId, member: MemberId) {
+    /// consumers, which committed on delivery), and its acknowledgements never come. Returns
+    /// how many messages it had not committed (redelivered to the group unless at-most-once).
+    pub(super) fn on_crash(&mut self, group: GroupId, member: MemberId) -> u64 {
         let at_most_once = self
             .group_of_broker(group)
             .is_some_and(|g| self.plan.group(g).props.delivery == Delivery::AtMostOnce);
@@ -218,10 +222,12 @@ impl Run {
             .filter(|(_, p)| p.member == member)
             .map(|(d, _)| *d)
             .collect();
+        let mut uncommitted = 0;
         for d in lost {
             let Some(p) = self.pending.remove(&d) else {
                 continue;
             };
+            uncommitted += 1;
             let note = self.plan.group(p.group).ix;
             let counters = &mut self.counters[note.index()];
             counters.in_flight = counters.in_flight.saturating_sub(1);
@@ -230,7 +236,9 @@ impl Run {
                 self.sign(SignKind::LostOnCrash, vec![note], 1, Some(p.msg));
             }
         }
+        let acking = self.acking.len();
         self.acking.retain(|_, m| *m != member);
+        uncommitted + (acking - self.acking.len()) as u64
     }
 
     /// A consumer finished processing: it fails (to be retried), or applies its effect and
@@ -244,12 +252,26 @@ impl Run {
         let exactly_once = gp.props.delivery == Delivery::ExactlyOnce;
         let counters = &mut self.counters[note.index()];
         counters.in_flight = counters.in_flight.saturating_sub(1);
+        let partition = (p.record.topic, p.record.partition);
+        let failing = &mut self.groups[p.group.index()].failing;
         if p.fail {
             counters.failed += 1;
+            let f = failing.entry(partition).or_insert(Failing {
+                offset: p.record.offset,
+                failures: 0,
+            });
+            if f.offset != p.record.offset {
+                *f = Failing {
+                    offset: p.record.offset,
+                    failures: 0,
+                };
+            }
+            f.failures += 1;
             self.log(Entry::at(ExecEventKind::ProcessingFailed, note).msg(Some(p.msg)));
             let _ = self.cluster.fail_processing(delivery);
             return;
         }
+        failing.remove(&partition);
         counters.handled += 1;
         self.apply(p.group, p.msg);
         if exactly_once || self.config.commit_ms == 0 {

@@ -9,9 +9,9 @@ use crate::{
     broker::MemberId,
     exec::{
         ix::{GroupIx, NoteIx, TopicIx},
-        Diagnostic, ExecEventKind, Fault, FaultError,
+        Diagnostic, ExecEventKind, Fault, FaultError, SignKind,
     },
-    model::{NoteId, NoteKind},
+    model::{props::Delivery, NoteId, NoteKind},
 };
 
 /// A poison message is about one of this many keys, drawn at random.
@@ -194,12 +194,20 @@ impl Run {
                 restart_after_ms,
             } => {
                 let m = self.member(note, *instance)?;
+                let group = self.consumer(note)?;
                 self.cluster.crash(m).map_err(FaultError::Broker)?;
-                if let Some(g) = self.cluster.member_group(m) {
-                    self.on_crash(g, m);
+                let handed_back = match self.cluster.member_group(m) {
+                    Some(g) => self.on_crash(g, m),
+                    None => 0,
+                };
+                let gp = self.plan.group(group);
+                // At-most-once consumers committed before processing: nothing comes back
+                // (what they were processing is lost, a sign of its own).
+                if gp.props.delivery != Delivery::AtMostOnce {
+                    let consumer = gp.ix;
+                    self.sign(SignKind::CrashRedelivery, vec![consumer], handed_back, None);
                 }
                 if let Some(after) = restart_after_ms {
-                    let group = self.consumer(note)?;
                     self.schedule(self.now + after, Action::Join { group });
                 }
             }

@@ -1,7 +1,7 @@
 //! The flow of commands and calls: sources issuing, commands reaching their aggregates,
 //! synchronous calls, events saved and published.
 
-use super::{clock::Action, record::Entry, Msg, Read, Run};
+use super::{clock::Action, record::Entry, Msg, Read, Run, Saved};
 use crate::exec::{
     ix::{Edge, NoteIx, SourceIx},
     ExecEventKind, MessageId, Rejection, SignKind,
@@ -141,7 +141,11 @@ impl Run {
                 .as_ref()
                 .map(|a| a.reads.clone())
                 .unwrap_or_default();
-            let own = self.agg_versions.get(&(agg, entity)).copied().unwrap_or(0);
+            let own = self
+                .agg_versions
+                .get(&(agg, entity))
+                .copied()
+                .unwrap_or_default();
             for view in reads {
                 self.hop(view.link, msg, self.now, self.now);
                 self.check_read(Read {
@@ -149,8 +153,8 @@ impl Run {
                     view: view.note,
                     aggregate: agg,
                     entity,
-                    version: own,
-                    written: self.now,
+                    version: own.version,
+                    written: own.at,
                     msg,
                 });
             }
@@ -288,9 +292,15 @@ impl Run {
         );
         let version = match agg {
             Some(a) => {
-                let v = self.agg_versions.get_or_insert((a, m.entity), 0);
-                *v += 1;
-                *v
+                let now = self.now;
+                let saved = self
+                    .agg_versions
+                    .get_or_insert((a, m.entity), Saved::default());
+                *saved = Saved {
+                    version: saved.version + 1,
+                    at: now,
+                };
+                saved.version
             }
             None => 0,
         };

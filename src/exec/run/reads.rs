@@ -1,6 +1,10 @@
 //! Reads of views: a reader compares the version it wrote (or knows) with the version the
 //! view has applied; a stale read is a sign unless the view gives version tokens, in which case
 //! the reader waits for its version.
+//!
+//! A read is stale only when the view is behind a write made *before* the read: a read at the
+//! very moment of the write (an actor reading back with `read_delay_ms` 0) has nothing the view
+//! could already show, so it is 0 ms behind and not stale.
 
 use super::{clock::Action, record::Entry, Read, Run};
 use crate::exec::{ix::NoteIx, ExecEventKind, SignKind};
@@ -32,8 +36,9 @@ impl Run {
         let Some(applied) = self.view_version(read.view, read.aggregate, read.entity) else {
             return;
         };
-        let fresh = applied >= read.version;
         let lag = self.now.saturating_sub(read.written);
+        // Behind the version written, and that write came before this read.
+        let fresh = applied >= read.version || lag == 0;
         self.log(
             Entry::at(
                 ExecEventKind::Read {

@@ -1,5 +1,6 @@
 //! Sampling every `sample_ms`: each group's lag, the progress of its committed offsets (a
-//! partition that stops committing while it grows is stuck), and instances left idle.
+//! partition that stops committing while it grows, because processing keeps failing on one
+//! offset, is stuck on a poison message), and instances left idle.
 
 use super::{clock::Action, Progress, Run};
 use crate::exec::{ix::GroupIx, LagSample, SignKind};
@@ -9,6 +10,9 @@ const RETRY_TOPIC_SUFFIX: &str = "-retry";
 /// After `duration_ms`, sampling goes on for this many periods (and while messages are
 /// being processed), so the drain shows in the lag series.
 const DRAIN_SAMPLES: u64 = 50;
+/// Failures in a row on one offset that make it a poison message rather than bad luck (a
+/// consumer failing a share `p` of its messages fails one three times in a row with odds p³).
+const REPEATED_FAILURES: u32 = 3;
 
 impl Run {
     /// Takes one sample of every group and schedules the next.
@@ -33,10 +37,12 @@ impl Run {
         let gp = self.plan.group(g);
         let (name, note) = (gp.name.clone(), gp.ix);
         let stuck_ms = self.config.stuck_ms;
-        let progress = &mut self.groups[g.index()].progress;
+        let cluster = &self.cluster;
+        let state = &mut self.groups[g.index()];
+        let (progress, failing) = (&mut state.progress, &state.failing);
         let (mut total, mut max_lag_ms, mut i) = (0u64, 0u64, 0usize);
         let mut stuck = Vec::new();
-        let visited = self.cluster.visit_lag(&name, |topic, p| {
+        let visited = cluster.visit_lag(&name, |topic, p| {
             total = total.saturating_add(p.lag);
             max_lag_ms = max_lag_ms.max(p.lag_ms);
             if topic.ends_with(RETRY_TOPIC_SUFFIX) {
@@ -56,8 +62,17 @@ impl Run {
                 };
             } else if now.saturating_sub(pr.since) >= stuck_ms && p.end_offset > pr.end && !pr.stuck
             {
-                pr.stuck = true;
-                stuck.push(p.lag_ms);
+                // Standing still is a poison message only when processing keeps failing on
+                // the offset it stands at (not when the partition waits for a consumer).
+                let failures = cluster
+                    .topic_id(topic)
+                    .ok()
+                    .and_then(|t| failing.get(&(t, p.partition)))
+                    .map_or(0, |f| f.failures);
+                if failures >= REPEATED_FAILURES {
+                    pr.stuck = true;
+                    stuck.push(p.lag_ms);
+                }
             }
         });
         if visited.is_err() {

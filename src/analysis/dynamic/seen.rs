@@ -1,0 +1,84 @@
+//! The findings a run has shown, kept whatever moment is shown: scrubbing back restores the
+//! run from a checkpoint, where later signs have not happened yet, but what the run showed
+//! stays listed (until the run is reset or the board changes, which start a new [`Seen`]).
+
+use super::{finding, signs};
+use crate::{
+    analysis::finding::{sort_findings, Finding},
+    exec::{Run, SignKind},
+    model::NoteId,
+};
+use std::collections::BTreeMap;
+
+/// What one sign of the run said last: as of when, and the finding.
+#[derive(Clone, Debug, PartialEq)]
+struct Kept {
+    /// The simulated time the finding was made at (ms).
+    as_of: u64,
+    /// The finding.
+    finding: Finding,
+}
+
+/// Every dynamic finding one run has shown, by sign, each as of the latest moment the run
+/// was looked at; listed in report order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Seen {
+    /// By sign (kind and notes).
+    kept: BTreeMap<(SignKind, Vec<NoteId>), Kept>,
+    /// The findings in report order.
+    list: Vec<Finding>,
+}
+
+impl Seen {
+    /// Nothing seen yet (a new run).
+    pub fn new() -> Seen {
+        Seen::default()
+    }
+
+    /// Looks at the run where it stands: a sign not seen before is added; one seen before is
+    /// updated when the run stands at or after the moment it was last made (a run scrubbed back
+    /// keeps what it showed later). The first-seen time is the earliest ever shown. Returns
+    /// true when the list changed.
+    pub fn update(&mut self, run: &Run) -> bool {
+        let at = run.now();
+        let mut changed = false;
+        for sign in signs(run) {
+            let mut made = finding(run, &sign);
+            let key = (sign.kind, sign.notes);
+            match self.kept.get_mut(&key) {
+                Some(k) if at < k.as_of => {}
+                Some(k) => {
+                    made.first_seen_ms = match (k.finding.first_seen_ms, made.first_seen_ms) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    k.as_of = at;
+                    if k.finding != made {
+                        k.finding = made;
+                        changed = true;
+                    }
+                }
+                None => {
+                    self.kept.insert(
+                        key,
+                        Kept {
+                            as_of: at,
+                            finding: made,
+                        },
+                    );
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.list = self.kept.values().map(|k| k.finding.clone()).collect();
+            sort_findings(&mut self.list);
+        }
+        changed
+    }
+
+    /// The findings seen, in report order.
+    pub fn findings(&self) -> &[Finding] {
+        &self.list
+    }
+}
