@@ -1,4 +1,4 @@
-//! Hazard analysis: the static rules FS001–FS013 of docs/HAZARDS.md, read off a board.
+//! Hazard analysis: the static rules FS001–FS014 of docs/HAZARDS.md, read off a board.
 //!
 //! The board is indexed once ([`index`]), then each rule walks adjacency lists, so a check is
 //! close to linear in the size of the board. Findings speak note ids and note texts; the graph
@@ -13,6 +13,7 @@
 //!   "results in" links say which event it publishes; FS013 reads those links,
 //!   [`crate::model::outcome`]).
 
+mod capacity;
 mod consistency;
 mod delivery;
 pub mod dynamic;
@@ -21,6 +22,7 @@ mod flow;
 mod index;
 mod outcome;
 mod partitions;
+mod rates;
 
 pub use finding::{summary, Finding, FixAction, HazardCode, PropChange, Severity, Source};
 
@@ -62,6 +64,7 @@ fn run_rule(ix: &Index, code: HazardCode, out: &mut Vec<Finding>) {
         HazardCode::FS011 => flow::dead_end(ix, out),
         HazardCode::FS012 => delivery::poison_message(ix, out),
         HazardCode::FS013 => outcome::unclear_outcome(ix, out),
+        HazardCode::FS014 => capacity::falling_behind(ix, out),
     }
 }
 

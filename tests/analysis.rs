@@ -1,4 +1,4 @@
-//! Static hazard rules FS001–FS013: each fires where it must, stays quiet on near misses, and
+//! Static hazard rules FS001–FS014: each fires where it must, stays quiet on near misses, and
 //! keeps working on boards where other rules fire too.
 
 use flowstorm::{
@@ -8,6 +8,9 @@ use flowstorm::{
     },
 };
 use serde_json::{json, Value};
+
+#[path = "analysis/capacity.rs"]
+mod capacity;
 
 fn fixture(name: &str) -> Board {
     let path = format!(
@@ -505,6 +508,7 @@ fn every_one_click_fix_removes_its_finding_and_undo_brings_it_back() {
         "fs006-lost-on-crash",
         "fs007-idle-consumers",
         "fs012-poison-message",
+        "fs014-falling-behind",
     ]
     .iter()
     .map(|n| fixture(n))
@@ -545,6 +549,7 @@ fn every_one_click_fix_removes_its_finding_and_undo_brings_it_back() {
         HazardCode::FS006,
         HazardCode::FS007,
         HazardCode::FS012,
+        HazardCode::FS014,
     ];
     assert_eq!(tried.into_iter().collect::<Vec<_>>(), expected);
 }

@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::{cmp::Ordering, fmt};
 
-/// A hazard of the catalogue (docs/HAZARDS.md), serialised as "FS001" … "FS013".
+/// A hazard of the catalogue (docs/HAZARDS.md), serialised as "FS001" … "FS014".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HazardCode {
     /// Stale read after write.
@@ -34,11 +34,13 @@ pub enum HazardCode {
     FS012,
     /// Unclear outcome: the board does not say which event a command results in.
     FS013,
+    /// Falling behind: a consumer group cannot keep up with the rate it is offered.
+    FS014,
 }
 
 impl HazardCode {
     /// Every code, in catalogue order.
-    pub const ALL: [HazardCode; 13] = [
+    pub const ALL: [HazardCode; 14] = [
         HazardCode::FS001,
         HazardCode::FS002,
         HazardCode::FS003,
@@ -52,6 +54,7 @@ impl HazardCode {
         HazardCode::FS011,
         HazardCode::FS012,
         HazardCode::FS013,
+        HazardCode::FS014,
     ];
 
     /// The code as written in reports, e.g. "FS001".
@@ -70,10 +73,11 @@ impl HazardCode {
             HazardCode::FS011 => "FS011",
             HazardCode::FS012 => "FS012",
             HazardCode::FS013 => "FS013",
+            HazardCode::FS014 => "FS014",
         }
     }
 
-    /// Parses "FS001" … "FS013".
+    /// Parses "FS001" … "FS014".
     pub fn parse(s: &str) -> Option<HazardCode> {
         HazardCode::ALL.into_iter().find(|c| c.as_str() == s)
     }
@@ -94,6 +98,7 @@ impl HazardCode {
             HazardCode::FS011 => "dead end",
             HazardCode::FS012 => "poison message",
             HazardCode::FS013 => "unclear outcome",
+            HazardCode::FS014 => "falling behind",
         }
     }
 }
