@@ -334,7 +334,7 @@ pub enum SignKind {
     /// Processing failed on one offset again and again, and the partition's committed offset
     /// stood still while it grew (FS012).
     StuckPartition,
-    /// A group's lag kept growing through the run (FS012 family: the consumer cannot keep up).
+    /// A group's lag kept growing through the run (FS014: the consumer cannot keep up).
     GrowingLag,
     /// An instance crashed: its group rebalanced, lag built and the messages it had not
     /// committed went back to be redelivered (FS004: applied again unless idempotent).

@@ -14,17 +14,34 @@ pub use describe::seconds;
 pub use seen::Seen;
 
 use super::finding::{sort_findings, Finding, HazardCode, Source};
-use crate::exec::{Run, Sign, SignKind, Snapshot};
+use crate::{
+    exec::{Run, Sign, SignKind, Snapshot},
+    model::NoteId,
+};
 
 /// Every sign of a run so far: those seen while running and those judged over the run, in
-/// report order (by kind, then by the notes' board order).
+/// report order (by kind, then by the notes' board order). A group whose lag grew because a
+/// poison message stuck one of its partitions shows the poison message only.
 pub fn signs(run: &Run) -> Vec<Sign> {
     let mut all = run.signs();
     // The kinds judged over the run are never tallied while running, so a stable sort by kind
     // merges the two lists, each already in report order.
     all.extend(judge::judge(run));
     all.sort_by_key(|s| s.kind);
+    let stuck: Vec<Vec<NoteId>> = all
+        .iter()
+        .filter(|s| s.kind == SignKind::StuckPartition)
+        .map(|s| s.notes.clone())
+        .collect();
+    all.retain(|s| !explained_by_poison(s.kind, &s.notes, &stuck));
     all
+}
+
+/// True for a growing lag of a group with a stuck partition (given by the notes of the stuck
+/// partition signs): the poison message explains it, and falling behind would say the same
+/// problem twice with the wrong cure.
+fn explained_by_poison(kind: SignKind, notes: &[NoteId], stuck: &[Vec<NoteId>]) -> bool {
+    kind == SignKind::GrowingLag && stuck.iter().any(|s| s == notes)
 }
 
 /// A plain picture of a run now (what the UI shows when scrubbing), every sign included.
@@ -50,7 +67,8 @@ pub fn code_of(kind: SignKind) -> HazardCode {
         SignKind::HotPartition => HazardCode::FS008,
         SignKind::SagaHalfDone => HazardCode::FS009,
         SignKind::BlockedCallers => HazardCode::FS010,
-        SignKind::StuckPartition | SignKind::GrowingLag => HazardCode::FS012,
+        SignKind::StuckPartition => HazardCode::FS012,
+        SignKind::GrowingLag => HazardCode::FS014,
     }
 }
 

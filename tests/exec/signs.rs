@@ -284,3 +284,98 @@ fn what_a_run_showed_stays_listed_when_scrubbed_back() {
         "a new run starts empty"
     );
 }
+
+#[test]
+fn a_consumer_that_cannot_keep_up_falls_behind_and_is_no_poison_message() {
+    // Regression: a growing lag was filed under FS012 (poison message) although nothing failed.
+    let board = hazard("fs014-falling-behind");
+    let r = played(&board, 10_000);
+    let found = dynamic::findings(&r);
+    assert!(
+        !found.iter().any(|f| f.code == HazardCode::FS012),
+        "{found:#?}"
+    );
+    let behind: Vec<&Finding> = found
+        .iter()
+        .filter(|f| f.code == HazardCode::FS014)
+        .collect();
+    assert_eq!(behind.len(), 1, "{found:#?}");
+    let f = behind[0];
+    assert_eq!(f.notes, [id("logistics")]);
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message
+            .starts_with("Logistics falls behind: its lag grew from "),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains(" messages over the run ("),
+        "{}",
+        f.message
+    );
+    assert!(f.message.ends_with(" behind at the end)"), "{}", f.message);
+    assert!(
+        f.fix.starts_with(
+            "Run more instances of Logistics (it runs 1; topic orders has 6 partitions, so up to 6 work at once)"
+        ),
+        "{}",
+        f.fix
+    );
+    // Fast enough, it keeps up.
+    let mut quick = board.clone();
+    set(&mut quick, "logistics", "processing_ms", json!(10));
+    let found = dynamic::findings(&played(&quick, 10_000));
+    assert!(
+        !found.iter().any(|f| f.code == HazardCode::FS014),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_poison_message_is_reported_once_not_also_as_falling_behind() {
+    // Regression: a stuck partition also made its group's lag grow, and the Hazards tab showed
+    // the poison message twice (an FS012 error and an FS012 warning for the growing lag).
+    let r = bank_with(
+        &bank(),
+        Fault::Poison {
+            note: id("read-model-1"),
+        },
+    );
+    let found = dynamic::findings(&r);
+    let on_balance: Vec<HazardCode> = found
+        .iter()
+        .filter(|f| f.notes.first() == Some(&id("read-model-1")))
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(on_balance, [HazardCode::FS012], "{found:#?}");
+    assert!(!has_sign(&r, SignKind::GrowingLag, "read-model-1"));
+}
+
+#[test]
+fn a_growing_lag_seen_before_the_poison_showed_is_dropped_once_it_shows() {
+    // At 50 messages a second the lag behind a poison message grows for a while before its
+    // partition has stood still long enough to count as stuck.
+    let mut board = bank();
+    set(&mut board, "actor-1", "rate", json!(50));
+    let mut r = run(&board, 42, 10_000);
+    r.step_until(100);
+    r.apply_fault(Fault::Poison {
+        note: id("read-model-1"),
+    })
+    .unwrap();
+    let codes = |seen: &dynamic::Seen| -> Vec<HazardCode> {
+        seen.findings()
+            .iter()
+            .filter(|f| f.notes.first() == Some(&id("read-model-1")))
+            .map(|f| f.code)
+            .collect()
+    };
+    let mut seen = dynamic::Seen::new();
+    r.step_until(1_500);
+    seen.update(&r);
+    assert_eq!(codes(&seen), [HazardCode::FS014], "before the poison shows");
+    r.step_until(4_000);
+    assert!(seen.update(&r));
+    assert_eq!(codes(&seen), [HazardCode::FS012], "{:#?}", seen.findings());
+}

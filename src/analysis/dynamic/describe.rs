@@ -146,13 +146,56 @@ pub(super) fn describe(run: &Run, sign: &Sign) -> (Severity, String, String) {
             ),
             format!("Give {first} a dead-letter topic so one bad message cannot stop a partition"),
         ),
-        SignKind::GrowingLag => (
-            Severity::Warning,
-            format!("{first}'s lag kept growing through the run ({} messages, {} behind at the end)", sign.count, seconds(sign.worst)),
-            format!("Add instances (and partitions) to {first}, or make it faster"),
-        ),
+        SignKind::GrowingLag => falling_behind(run, sign, first),
         SignKind::CrashRedelivery => crash(run, sign, first),
     }
+}
+
+/// A group that cannot keep up: how its lag grew, and what would let it keep up (instances
+/// up to its partitions, more partitions, faster processing).
+fn falling_behind(run: &Run, sign: &Sign, first: &str) -> (Severity, String, String) {
+    let from = run
+        .lag_series(&sign.notes[0])
+        .iter()
+        .find(|s| s.at >= sign.first_at)
+        .map_or(0, |s| s.lag);
+    let message = format!(
+        "{first} falls behind: its lag grew from {from} to {} messages over the run ({} behind at the end)",
+        sign.count,
+        seconds(sign.worst)
+    );
+    let plan = run.plan();
+    let Some(group) = plan.group_of(&sign.notes[0]) else {
+        return (
+            Severity::Warning,
+            message,
+            format!("Run more instances of {first}, give it more partitions, or make it faster"),
+        );
+    };
+    let partitions: u64 = group
+        .topics
+        .iter()
+        .map(|&t| u64::from(plan.topic_at(t).partitions))
+        .sum();
+    let running = group.props.instances;
+    let topics = topics(run, &sign.notes[0]);
+    let more = if running < partitions {
+        format!(
+            "Run more instances of {first} (it runs {running}; {topics} {} {partitions} partitions, so up to {partitions} work at once), give {topics} more partitions",
+            if topics.contains(" and ") { "have" } else { "has" }
+        )
+    } else {
+        format!(
+            "Give {topics} more partitions and run more instances of {first} (one instance per partition works; it runs {running})"
+        )
+    };
+    (
+        Severity::Warning,
+        message,
+        format!(
+            "{more}, or make {first} faster (less processing_ms, quicker or asynchronous calls)"
+        ),
+    )
 }
 
 /// A crashed instance: the rebalance, the lag it built, what was redelivered and what that

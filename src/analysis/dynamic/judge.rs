@@ -109,7 +109,7 @@ fn half_done_sagas(run: &Run, out: &mut Signs) {
     }
 }
 
-/// FS012 family: a group's lag grew from quarter to quarter of the run and ended high.
+/// FS014: a group's lag grew from quarter to quarter of the run and ended high.
 fn growing_lag(run: &Run, out: &mut Signs) {
     let plan = run.plan();
     for (g, gp) in plan.groups.iter().enumerate() {

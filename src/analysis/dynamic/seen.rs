@@ -1,8 +1,9 @@
 //! The findings a run has shown, kept whatever moment is shown: scrubbing back restores the
 //! run from a checkpoint, where later signs have not happened yet, but what the run showed
-//! stays listed (until the run is reset or the board changes, which start a new [`Seen`]).
+//! stays listed (until the run is reset or the board changes, which start a new [`Seen`]),
+//! except a growing lag that a poison message on the same group turned out to explain.
 
-use super::{finding, signs};
+use super::{explained_by_poison, finding, signs};
 use crate::{
     analysis::finding::{sort_findings, Finding},
     exec::{Run, SignKind},
@@ -70,11 +71,27 @@ impl Seen {
                 }
             }
         }
+        changed |= self.drop_explained_by_poison();
         if changed {
             self.list = self.kept.values().map(|k| k.finding.clone()).collect();
             sort_findings(&mut self.list);
         }
         changed
+    }
+
+    /// Drops a growing lag kept from before a poison message showed on the same group (the
+    /// lag can grow for a while before the partition counts as stuck); true if any was dropped.
+    fn drop_explained_by_poison(&mut self) -> bool {
+        let stuck: Vec<Vec<NoteId>> = self
+            .kept
+            .keys()
+            .filter(|(kind, _)| *kind == SignKind::StuckPartition)
+            .map(|(_, notes)| notes.clone())
+            .collect();
+        let before = self.kept.len();
+        self.kept
+            .retain(|(kind, notes), _| !explained_by_poison(*kind, notes, &stuck));
+        self.kept.len() != before
     }
 
     /// The findings seen, in report order.
