@@ -448,3 +448,31 @@ fn simulate_of_a_normal_board_is_unchanged_by_max_events() {
     assert!(String::from_utf8_lossy(&help.stdout).contains("--max-events bounds the work"));
     assert!(String::from_utf8_lossy(&help.stdout).contains("default 5000000"));
 }
+
+#[test]
+fn falling_behind_is_fs014_in_check_and_simulate_and_in_the_usage() {
+    let board = fixture("hazards/fs014-falling-behind.json");
+    let check = flowstorm(&["check", &board]);
+    assert_eq!(check.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.starts_with("warning FS014: falling behind\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  fix: Run 6 instances of “Logistics”"),
+        "{stdout}"
+    );
+    let simulate = flowstorm(&["simulate", &board, "--format", "json"]);
+    assert_eq!(simulate.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&simulate.stdout).unwrap();
+    let codes: Vec<&str> = v["hazards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["FS014"], "{v:#}");
+    let usage = String::from_utf8_lossy(&flowstorm(&[]).stderr).to_string();
+    assert!(usage.contains("(FS001–FS014)"), "{usage}");
+}

@@ -11,7 +11,7 @@ const USAGE: &str = "usage: flowstorm <command> FILE [options]
 
 commands:
   validate FILE [--format text|json]   check that FILE is a well-formed Flowstorm board
-  check FILE [--format text|json]      find eventual-consistency hazards (FS001–FS013) on the board
+  check FILE [--format text|json]      find eventual-consistency hazards (FS001–FS014) on the board
   simulate FILE [--seed N] [--duration MS] [--max-events N] [--format text|json]
                                        run the board headless; print counts, lag and the hazards seen.
                                        --max-events bounds the work (broker events and run timers,
