@@ -310,7 +310,7 @@ fn a_consumer_that_cannot_keep_up_falls_behind_and_is_no_poison_message() {
         f.message
     );
     assert!(
-        f.message.contains(" messages over the run ("),
+        f.message.contains(" messages between ") && f.message.contains(" and 10.0 s of the run ("),
         "{}",
         f.message
     );

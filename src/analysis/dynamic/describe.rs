@@ -154,14 +154,21 @@ pub(super) fn describe(run: &Run, sign: &Sign) -> (Severity, String, String) {
 /// A group that cannot keep up: how its lag grew, and what would let it keep up (instances
 /// up to its partitions, more partitions, faster processing).
 fn falling_behind(run: &Run, sign: &Sign, first: &str) -> (Severity, String, String) {
-    let from = run
-        .lag_series(&sign.notes[0])
+    let series = run.lag_series(&sign.notes[0]);
+    let (from, since) = series
         .iter()
         .find(|s| s.at >= sign.first_at)
-        .map_or(0, |s| s.lag);
+        .map_or((0, sign.first_at), |s| (s.lag, s.at));
+    let until = series
+        .iter()
+        .take_while(|s| s.at <= run.config().duration_ms)
+        .last()
+        .map_or(run.now(), |s| s.at);
     let message = format!(
-        "{first} falls behind: its lag grew from {from} to {} messages over the run ({} behind at the end)",
+        "{first} falls behind: its lag grew from {from} to {} messages between {} and {} of the run ({} behind at the end)",
         sign.count,
+        seconds(since),
+        seconds(until),
         seconds(sign.worst)
     );
     let plan = run.plan();
