@@ -44,18 +44,20 @@ impl Rates {
     /// that feed it (a cycle's closing link is not followed).
     pub fn new(ix: &Index) -> Rates {
         let n = ix.len();
+        let sources: Vec<bool> = (0..n).map(|i| is_source(ix, i)).collect();
+        let edges: Vec<Vec<(Ix, f64)>> = (0..n).map(|i| next(ix, i, sources[i])).collect();
         let mut per_note = vec![Rate::default(); n];
-        for i in (0..n).filter(|&i| is_source(ix, i)) {
+        for i in (0..n).filter(|&i| sources[i]) {
             per_note[i] = source_rate(ix, i);
         }
-        let order = flow_order(ix);
+        let order = flow_order(&sources, &edges);
         let mut position = vec![usize::MAX; n];
         for (p, &i) in order.iter().enumerate() {
             position[i] = p;
         }
         for &from in &order {
             let rate = per_note[from];
-            for (to, share) in next(ix, from) {
+            for &(to, share) in &edges[from] {
                 if position[to] > position[from] {
                     per_note[to].add(rate, share);
                 }
@@ -99,15 +101,15 @@ fn source_rate(ix: &Index, i: Ix) -> Rate {
     }
 }
 
-/// Where the messages at a note go next, each with the share of them it gets.
-fn next(ix: &Index, i: Ix) -> Vec<(Ix, f64)> {
+/// Where the messages at a note (a source or not) go next, each with the share of them it gets.
+fn next(ix: &Index, i: Ix, source: bool) -> Vec<(Ix, f64)> {
     let issues_and_publishes = || {
         ix.succ(i, LinkMeaning::Issues)
             .chain(ix.succ(i, LinkMeaning::Publishes))
             .collect::<Vec<Ix>>()
     };
     match ix.kind(i) {
-        _ if is_source(ix, i) => {
+        _ if source => {
             let targets = issues_and_publishes();
             let share = 1.0 / targets.len().max(1) as f64;
             targets.into_iter().map(|t| (t, share)).collect()
@@ -136,28 +138,29 @@ fn next(ix: &Index, i: Ix) -> Vec<(Ix, f64)> {
 /// The notes in an order where each comes after the notes feeding it, except along the link
 /// that closes a cycle (reverse post-order of a depth-first walk from the sources, then from
 /// every other note, in board order).
-fn flow_order(ix: &Index) -> Vec<Ix> {
-    let n = ix.len();
+fn flow_order(sources: &[bool], edges: &[Vec<(Ix, f64)>]) -> Vec<Ix> {
+    let n = edges.len();
     let mut visited = vec![false; n];
     let mut post = Vec::with_capacity(n);
     let roots = (0..n)
-        .filter(|&i| is_source(ix, i))
-        .chain((0..n).filter(|&i| !is_source(ix, i)));
+        .filter(|&i| sources[i])
+        .chain((0..n).filter(|&i| !sources[i]));
     for root in roots {
         if visited[root] {
             continue;
         }
         visited[root] = true;
-        // Each frame: a note and the targets it has left to visit.
-        let mut stack: Vec<(Ix, std::vec::IntoIter<(Ix, f64)>)> =
-            vec![(root, next(ix, root).into_iter())];
-        while let Some((note, targets)) = stack.last_mut() {
-            match targets.next() {
-                Some((to, _)) if !visited[to] => {
-                    visited[to] = true;
-                    stack.push((to, next(ix, to).into_iter()));
+        // Each frame: a note and how many of its targets were looked at.
+        let mut stack: Vec<(Ix, usize)> = vec![(root, 0)];
+        while let Some((note, seen)) = stack.last_mut() {
+            match edges[*note].get(*seen) {
+                Some(&(to, _)) => {
+                    *seen += 1;
+                    if !visited[to] {
+                        visited[to] = true;
+                        stack.push((to, 0));
+                    }
                 }
-                Some(_) => {}
                 None => {
                     post.push(*note);
                     stack.pop();
