@@ -13,6 +13,7 @@ pub mod clipboard;
 mod commands;
 pub mod counter_layout;
 mod create;
+pub mod drawn_links;
 mod gesture;
 pub mod hit;
 pub mod input;

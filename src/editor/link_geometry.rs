@@ -251,10 +251,7 @@ mod tests {
         let d = path.svg_with_arrow();
         assert!(d.starts_with("M 100 50 L 300 50 M "), "{d}");
         // Both wings end behind the tip (to its left) and on either side of the line.
-        let nums: Vec<f64> = d
-            .split([' ', ','])
-            .filter_map(|t| t.parse().ok())
-            .collect();
+        let nums: Vec<f64> = d.split([' ', ',']).filter_map(|t| t.parse().ok()).collect();
         let (l, tip, r) = ((nums[4], nums[5]), (nums[6], nums[7]), (nums[8], nums[9]));
         assert_eq!(tip, (300.0, 50.0));
         assert!(l.0 < 300.0 && r.0 < 300.0);

@@ -1,6 +1,7 @@
 //! The board canvas: frames, links and notes in board coordinates under one camera transform.
 //! Every pointer and wheel event goes to the DOM-free `Editor`; this file only draws its state.
 
+mod links;
 mod note;
 mod overlays;
 mod widgets;
@@ -11,19 +12,24 @@ use super::{
     state::Ctx,
 };
 use crate::{
-    editor::{link_geometry::is_results_in, Button, Camera, LinkPath, ToolState, Viewport},
-    model::{FrameId, LinkId, NoteId, NoteKind, Point, Rect},
+    editor::{drawn_links::link_looks, Button, Camera, ToolState, Viewport},
+    model::{FrameId, NoteId, NoteKind, Point, Rect},
 };
 use leptos::{ev, html, prelude::*};
+use links::Links;
 use note::{DrawnNotes, NoteCard, NoteLook};
 use overlays::{FrameNameInput, Overlays};
-use std::collections::HashMap;
 use widgets::{Chooser, Minimap};
 
 /// Pixels of a wheel "line" (some mice scroll by lines).
 const WHEEL_LINE_PX: f64 = 16.0;
 /// Pixels of a wheel "page".
 const WHEEL_PAGE_PX: f64 = 400.0;
+/// Below this zoom a note's text would be under 4 px on screen: the board shows notes as
+/// coloured cards, without text or shadow (their labels stay for screen readers).
+const FAR_ZOOM: f64 = 0.25;
+/// Tiles across the view of the grid the drawn part of the board snaps to.
+const DRAWN_TILES: f64 = 4.0;
 /// Below this canvas size (pixels) the canvas counts as unmeasured and everything is drawn.
 const MIN_MEASURED_PX: f64 = 100.0;
 
@@ -48,32 +54,21 @@ fn frame_key(f: &FrameLook) -> (FrameId, String, [u64; 4]) {
     )
 }
 
-#[derive(Clone, Debug, PartialEq)]
-struct LinkLook {
-    id: LinkId,
-    path: String,
-    annotation: bool,
-    /// A command → event link ("results in"): dashed, along an arc over the notes.
-    results_in: bool,
-}
-
-/// A link's render key: it changes only when the link's path does.
-fn link_key(l: &LinkLook) -> (LinkId, String) {
-    (l.id.clone(), l.path.clone())
-}
-
-/// The part of the board worth drawing: the view and a margin of one view around it, snapped
-/// to a grid of view-sized tiles, so that panning within it changes nothing but the transform.
+/// The part of the board worth drawing: the view and a margin of a quarter view around it,
+/// snapped to a grid of quarter-view tiles, so that panning within it changes nothing but the
+/// transform, and a big board keeps in the page about three views' worth of notes, not all.
 /// An unmeasured canvas draws everything.
 fn drawn_area(camera: &Camera, viewport: Viewport) -> Option<Rect> {
     if viewport.w < MIN_MEASURED_PX || viewport.h < MIN_MEASURED_PX {
         return None;
     }
     let v = camera.visible_rect(viewport);
-    let (tw, th) = (v.w, v.h);
+    let (tw, th) = (v.w / DRAWN_TILES, v.h / DRAWN_TILES);
     let x0 = ((v.x / tw).floor() - 1.0) * tw;
     let y0 = ((v.y / th).floor() - 1.0) * th;
-    Some(Rect::new(x0, y0, tw * 3.0, th * 3.0))
+    // The view spans DRAWN_TILES tiles from a point within the second; one more on each side.
+    let span = DRAWN_TILES + 3.0;
+    Some(Rect::new(x0, y0, tw * span, th * span))
 }
 
 /// The board canvas.
@@ -83,9 +78,11 @@ pub fn BoardView() -> impl IntoView {
     let editor = ctx.editor;
     let canvas = NodeRef::<html::Main>::new();
 
-    let camera = Memo::new(move |_| editor.with(|e| e.camera()));
+    let camera = Memo::new(move |_| ctx.view().0);
     let selection = Memo::new(move |_| editor.with(|e| e.selection().clone()));
-    let area = Memo::new(move |_| editor.with(|e| drawn_area(&e.camera(), e.viewport())));
+    // Far out, notes are coloured cards: their text would be a few pixels of noise.
+    let far = Memo::new(move |_| camera.with(|c| c.zoom < FAR_ZOOM));
+    let area = Memo::new(move |_| ctx.view.with(|(c, v)| drawn_area(c, *v)));
     let notes = Memo::new(move |_| {
         let area = area.get();
         ctx.rev.track();
@@ -123,33 +120,7 @@ pub fn BoardView() -> impl IntoView {
     });
     let links = Memo::new(move |_| {
         let area = area.get();
-        ctx.rev.track();
-        editor.with_untracked(|e| {
-            let rects: HashMap<&NoteId, (Rect, NoteKind)> = e
-                .board()
-                .notes
-                .iter()
-                .map(|n| (&n.id, (n.rect(), n.kind)))
-                .collect();
-            e.board()
-                .links
-                .iter()
-                .filter_map(|l| {
-                    let (a, ka) = rects.get(&l.from)?;
-                    let (b, kb) = rects.get(&l.to)?;
-                    if area.is_some_and(|area| !a.union(b).intersects(&area)) {
-                        return None;
-                    }
-                    let results_in = is_results_in(*ka, *kb);
-                    Some(LinkLook {
-                        id: l.id.clone(),
-                        path: LinkPath::for_link(*a, *ka, *b, *kb).svg_with_arrow(),
-                        annotation: *ka == NoteKind::Hotspot || *kb == NoteKind::Hotspot,
-                        results_in,
-                    })
-                })
-                .collect::<Vec<_>>()
-        })
+        ctx.board(|b| link_looks(b, area))
     });
     let state = Memo::new(move |_| editor.with(|e| e.state().clone()));
     let hover = Memo::new(move |_| editor.with(|e| e.hover().clone()));
@@ -188,6 +159,11 @@ pub fn BoardView() -> impl IntoView {
         let mods = mouse_modifiers(&ev);
         // Hover changes only matter when they change what is drawn; the editor decides.
         let before = editor.with_untracked(|e| (e.hover().clone(), e.state().clone()));
+        // Panning with the space bar or the middle button only moves the camera.
+        if matches!(before.1, ToolState::Panning { .. }) {
+            ctx.move_camera(|e| e.pointer_move(p, mods));
+            return;
+        }
         let mut changed = false;
         editor.update_untracked(|e| {
             let out = e.pointer_move(p, mods);
@@ -220,7 +196,7 @@ pub fn BoardView() -> impl IntoView {
             2 => WHEEL_PAGE_PX,
             _ => 1.0,
         };
-        ctx.run(|e| {
+        ctx.move_camera(|e| {
             e.wheel(
                 p,
                 ev.delta_x() * scale,
@@ -255,7 +231,7 @@ pub fn BoardView() -> impl IntoView {
             on:pointercancel=on_pointer_up on:dblclick=on_double_click on:wheel=on_wheel
             on:dragover=|ev: ev::DragEvent| ev.prevent_default() on:drop=on_drop
             on:contextmenu=|ev: ev::MouseEvent| ev.prevent_default()>
-            <div class="world" style:transform=move || camera.get().css_transform()>
+            <div class="world" class:far=far style:transform=move || camera.get().css_transform()>
                 <For each=move || frames.get() key=frame_key children=move |f: FrameLook| {
                     let id = f.id.clone();
                     let selected = { let id = id.clone(); move || selection.with(|s| s.has_frame(&id)) };
@@ -273,17 +249,7 @@ pub fn BoardView() -> impl IntoView {
                         </section>
                     }
                 } />
-                <svg class="links">
-                    <For each=move || links.get() key=link_key children=move |l: LinkLook| {
-                        let id = l.id.clone();
-                        let selected = move || selection.with(|s| s.has_link(&id));
-                        view! {
-                            <g class="link" class:selected=selected class:annotation=l.annotation class:results-in=l.results_in data-link-id=l.id.0.clone()>
-                                <path class="line" d=l.path />
-                            </g>
-                        }
-                    } />
-                </svg>
+                <Links links selection />
                 <For each=move || note_ids.get() key=|id: &NoteId| id.clone() children=move |id: NoteId| view! { <NoteCard id notes selection /> } />
                 <RunLayer />
                 <Overlays selection hover state />

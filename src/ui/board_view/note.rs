@@ -88,6 +88,8 @@ pub fn NoteCard(id: NoteId, notes: Memo<DrawnNotes>, selection: Memo<Selection>)
         let id = id.clone();
         move || selection.with(|s| s.has_note(&id))
     };
+    // While a causal chain is shown, every note outside it is dimmed.
+    let chain_shown = move || run.chain.with(|c| !c.is_empty());
     let in_chain = {
         let id = id.clone();
         move || run.chain.with(|c| c.contains(&id))
@@ -104,6 +106,8 @@ pub fn NoteCard(id: NoteId, notes: Memo<DrawnNotes>, selection: Memo<Selection>)
         }
         if in_chain() {
             class.push_str(" in-chain");
+        } else if chain_shown() {
+            class.push_str(" dimmed");
         }
         class
     };

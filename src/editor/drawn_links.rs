@@ -1,0 +1,133 @@
+//! What the board draws of its links: one look per link (path, arrowhead, label) and the
+//! links of each look gathered into one SVG path. An element per link would cost the browser a
+//! paint chunk each, and panning a big board would spend its frames sorting them.
+
+use super::{link_geometry::is_results_in, selection::Selection, LinkPath};
+use crate::model::{Board, LinkId, NoteId, NoteKind, Rect};
+use std::collections::{HashMap, HashSet};
+
+/// A drawn link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkLook {
+    /// Its id.
+    pub id: LinkId,
+    /// The notes it joins, for the causal chain.
+    pub ends: (NoteId, NoteId),
+    /// What it says, for screen readers: "Place order → Order".
+    pub label: String,
+    /// The SVG path data, arrowhead included.
+    pub path: String,
+    /// Touches a hotspot: dashed red.
+    pub annotation: bool,
+    /// A command → event link ("results in"): dashed, along an arc over the notes.
+    pub results_in: bool,
+}
+
+/// The links of `area` (all when `None`), in board order.
+pub fn link_looks(board: &Board, area: Option<Rect>) -> Vec<LinkLook> {
+    {
+        let notes: HashMap<&NoteId, (Rect, NoteKind, &str)> = board
+            .notes
+            .iter()
+            .map(|n| (&n.id, (n.rect(), n.kind, n.text.as_str())))
+            .collect();
+        let name = |text: &str, kind: NoteKind| {
+            if text.is_empty() {
+                kind.label().to_string()
+            } else {
+                text.replace('\n', " ")
+            }
+        };
+        board
+            .links
+            .iter()
+            .filter_map(|l| {
+                let (a, ka, ta) = notes.get(&l.from)?;
+                let (b, kb, tb) = notes.get(&l.to)?;
+                if area.is_some_and(|area| !a.union(b).intersects(&area)) {
+                    return None;
+                }
+                Some(LinkLook {
+                    id: l.id.clone(),
+                    ends: (l.from.clone(), l.to.clone()),
+                    label: format!("{} → {}", name(ta, *ka), name(tb, *kb)),
+                    path: LinkPath::for_link(*a, *ka, *b, *kb).svg_with_arrow(),
+                    annotation: *ka == NoteKind::Hotspot || *kb == NoteKind::Hotspot,
+                    results_in: is_results_in(*ka, *kb),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The path data of every link of each look.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinkPaths {
+    /// Links with nothing special.
+    pub plain: String,
+    /// Links touching a hotspot.
+    pub annotation: String,
+    /// Command → event links.
+    pub results_in: String,
+    /// Selected links.
+    pub selected: String,
+    /// Links between two notes of the causal chain shown.
+    pub chain: String,
+}
+
+/// Sorts the links into their looks: selected and causal-chain links are drawn over the rest.
+pub fn link_paths(links: &[LinkLook], selection: &Selection, chain: &HashSet<NoteId>) -> LinkPaths {
+    let mut p = LinkPaths::default();
+    for l in links {
+        let into = if selection.has_link(&l.id) {
+            &mut p.selected
+        } else if chain.contains(&l.ends.0) && chain.contains(&l.ends.1) {
+            &mut p.chain
+        } else if l.annotation {
+            &mut p.annotation
+        } else if l.results_in {
+            &mut p.results_in
+        } else {
+            &mut p.plain
+        };
+        into.push_str(&l.path);
+        into.push(' ');
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::editor::Item;
+
+    fn look(id: &str, from: &str, to: &str, annotation: bool) -> LinkLook {
+        LinkLook {
+            id: LinkId(id.into()),
+            ends: (NoteId(from.into()), NoteId(to.into())),
+            label: format!("{from} → {to}"),
+            path: format!("M{id}"),
+            annotation,
+            results_in: false,
+        }
+    }
+
+    #[test]
+    fn each_link_goes_into_the_one_path_of_its_look() {
+        let links = [
+            look("a", "x", "y", false),
+            look("b", "y", "z", true),
+            look("c", "z", "w", false),
+            look("d", "w", "v", false),
+        ];
+        let mut selection = Selection::default();
+        selection.add(Item::Link(LinkId("c".into())));
+        let chain: HashSet<NoteId> = ["w", "v"].map(|n| NoteId(n.into())).into();
+        let p = link_paths(&links, &selection, &chain);
+        assert_eq!(p.plain, "Ma ");
+        assert_eq!(p.annotation, "Mb ");
+        assert_eq!(p.selected, "Mc ", "selected wins over the chain");
+        assert_eq!(p.chain, "Md ");
+        assert!(p.results_in.is_empty());
+    }
+}
