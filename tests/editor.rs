@@ -1302,6 +1302,31 @@ fn the_minimap_shows_the_board_and_the_view_and_a_click_recentres() {
     assert!(empty.scale.is_finite() && empty.notes.is_empty());
 }
 
+#[test]
+fn panning_moves_the_minimap_viewport_frame_but_not_its_notes() {
+    let mut e = Editor::new(sample());
+    e.set_viewport(800.0, 600.0);
+    e.set_camera(Camera {
+        x: 0.0,
+        y: 0.0,
+        zoom: 0.5,
+    });
+    let size = Viewport::new(200.0, 150.0);
+    let before = e.minimap_frame(size);
+    e.wheel(p(400.0, 300.0), 12.0, 8.0, false);
+    let after = e.minimap_frame(size);
+    assert_ne!(
+        before.viewport, after.viewport,
+        "the frame follows the view"
+    );
+    assert_eq!(
+        (before.scale, before.world, before.offset),
+        (after.scale, after.world, after.offset),
+        "the notes stay where they are drawn"
+    );
+    assert_eq!(e.minimap(size).viewport, after.viewport);
+}
+
 // ----- robustness -----
 
 #[derive(Clone, Debug)]

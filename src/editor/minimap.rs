@@ -55,16 +55,60 @@ impl MinimapView {
     }
 }
 
+/// Steps across the larger side of the board and view that the minimap's area snaps to.
+const MINIMAP_STEPS: f64 = 4.0;
+
+/// `x` rounded up to a power of two (at least 1).
+fn power_of_two_above(x: f64) -> f64 {
+    if x.is_finite() && x > 1.0 {
+        2f64.powi(x.log2().ceil() as i32)
+    } else {
+        1.0
+    }
+}
+
 /// The minimap of `board` seen through `camera` and `viewport`, fitted into `size` pixels.
-/// The area shown holds the board and the viewport, so the viewport frame is always visible.
+/// The area shown holds the board and the viewport, so the viewport frame is always visible;
+/// it snaps outward to a coarse grid, so panning changes only the viewport frame and the notes
+/// are placed again only when the view crosses the grid (or the board changes).
 pub fn minimap(board: &Board, camera: &Camera, viewport: Viewport, size: Viewport) -> MinimapView {
+    let mut view = minimap_frame(board, camera, viewport, size);
+    view.frames = board
+        .frames
+        .iter()
+        .map(|f| (f.id.clone(), view.rect(f.rect())))
+        .collect();
+    view.notes = board
+        .notes
+        .iter()
+        .map(|n| (n.id.clone(), n.kind, view.rect(n.rect())))
+        .collect();
+    view
+}
+
+/// The minimap's placing and viewport frame without its shapes (cheap: for every pan).
+pub fn minimap_frame(
+    board: &Board,
+    camera: &Camera,
+    viewport: Viewport,
+    size: Viewport,
+) -> MinimapView {
     let seen = camera.visible_rect(viewport);
     let world = board.bounds().map_or(seen, |b| b.union(&seen));
+    let step = power_of_two_above(world.w.max(world.h) / MINIMAP_STEPS);
+    let (x0, y0) = (
+        (world.x / step).floor() * step,
+        (world.y / step).floor() * step,
+    );
+    let (x1, y1) = (
+        (world.right() / step).ceil() * step,
+        (world.bottom() / step).ceil() * step,
+    );
     let world = Rect::new(
-        world.x - MINIMAP_MARGIN,
-        world.y - MINIMAP_MARGIN,
-        world.w + 2.0 * MINIMAP_MARGIN,
-        world.h + 2.0 * MINIMAP_MARGIN,
+        x0 - MINIMAP_MARGIN,
+        y0 - MINIMAP_MARGIN,
+        x1 - x0 + 2.0 * MINIMAP_MARGIN,
+        y1 - y0 + 2.0 * MINIMAP_MARGIN,
     );
     let scale = (size.w / world.w).min(size.h / world.h);
     let scale = if scale.is_finite() && scale > 0.0 {
@@ -84,16 +128,6 @@ pub fn minimap(board: &Board, camera: &Camera, viewport: Viewport, size: Viewpor
         notes: Vec::new(),
         viewport: Rect::default(),
     };
-    view.frames = board
-        .frames
-        .iter()
-        .map(|f| (f.id.clone(), view.rect(f.rect())))
-        .collect();
-    view.notes = board
-        .notes
-        .iter()
-        .map(|n| (n.id.clone(), n.kind, view.rect(n.rect())))
-        .collect();
     view.viewport = view.rect(seen);
     view
 }

@@ -67,6 +67,11 @@ impl Editor {
         minimap(self.doc.board(), &self.camera, self.viewport, size)
     }
 
+    /// The minimap's placing and viewport frame, without its shapes (for every pan).
+    pub fn minimap_frame(&self, size: Viewport) -> MinimapView {
+        super::minimap::minimap_frame(self.doc.board(), &self.camera, self.viewport, size)
+    }
+
     /// A click at `point` on a minimap of `size` pixels: centres the view there (zoom unchanged).
     pub fn minimap_click(&mut self, point: Point, size: Viewport) -> Option<EditorEvent> {
         if !finite(point) {

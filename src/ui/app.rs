@@ -41,7 +41,13 @@ pub fn App() -> impl IntoView {
                 )
             })
         }),
+        view: RwSignal::new(editor.with_untracked(|e| (e.camera(), e.viewport()))),
     };
+    // Whatever changes the editor, the view follows (undo, fit, a shortcut…).
+    Effect::new(move |_| {
+        editor.track();
+        ctx.sync_view();
+    });
     provide_context(ctx);
     let run = RunCtl::new(ctx);
     provide_context(run);

@@ -3,7 +3,7 @@
 
 use super::dom::viewport_size;
 use crate::{
-    editor::{Action, Editor, EditorEvent},
+    editor::{Action, Camera, Editor, EditorEvent, Viewport},
     model::{Board, Edit, NoteKind},
 };
 use leptos::prelude::*;
@@ -46,9 +46,35 @@ pub struct Ctx {
     pub rev: Memo<u64>,
     /// True while a drag or resize previews changes that are not committed yet.
     pub previewing: Memo<bool>,
+    /// The camera and the canvas size. Views that follow the camera track this, not the
+    /// editor: a pan changes only this, so it re-runs only what depends on where the board is
+    /// seen from (a signal per editor change would walk every note's reactive graph each frame).
+    pub view: RwSignal<(Camera, Viewport)>,
 }
 
 impl Ctx {
+    /// The camera and canvas size (tracked).
+    pub fn view(&self) -> (Camera, Viewport) {
+        self.view.get()
+    }
+
+    /// Copies the editor's camera and canvas size into [`Ctx::view`] when they changed.
+    pub fn sync_view(&self) {
+        let now = self.editor.with_untracked(|e| (e.camera(), e.viewport()));
+        if self.view.get_untracked() != now {
+            self.view.set(now);
+        }
+    }
+
+    /// Runs an editor action that only moves the camera (wheel, pan gesture): the editor's
+    /// other views are not told, only those following [`Ctx::view`].
+    pub fn move_camera(&self, f: impl FnOnce(&mut Editor) -> Option<EditorEvent>) {
+        self.editor.update_untracked(|e| {
+            f(e);
+        });
+        self.sync_view();
+    }
+
     /// Reads the board, re-running the caller when the board changes (not when the camera does).
     pub fn board<T>(&self, f: impl FnOnce(&Board) -> T) -> T {
         self.rev.track();
@@ -59,6 +85,7 @@ impl Ctx {
     pub fn run(&self, f: impl FnOnce(&mut Editor) -> Option<EditorEvent>) -> Option<EditorEvent> {
         let mut out = None;
         self.editor.update(|e| out = f(e));
+        self.sync_view();
         if let Some(EditorEvent::Refused(why)) = &out {
             self.status.set(why.clone());
         }
@@ -88,6 +115,7 @@ impl Ctx {
     pub fn open_board(&self, board: Board, message: String) {
         self.sync_viewport();
         self.editor.update(|e| e.open(board));
+        self.sync_view();
         self.problems.set(None);
         self.status.set(message);
     }
@@ -100,6 +128,7 @@ impl Ctx {
             .with_untracked(|e| e.viewport().w == w && e.viewport().h == h);
         if !same {
             self.editor.update(|e| e.set_viewport(w, h));
+            self.sync_view();
         }
     }
 

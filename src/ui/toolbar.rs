@@ -21,7 +21,7 @@ pub fn Toolbar() -> impl IntoView {
     let can_undo = move || ctx.editor.with(|e| e.doc().history().can_undo());
     let can_redo = move || ctx.editor.with(|e| e.doc().history().can_redo());
     let title = move || ctx.board(|b| b.name.clone().unwrap_or_else(|| "Untitled board".into()));
-    let zoom = Memo::new(move |_| ctx.editor.with(|e| e.camera().percent()));
+    let zoom = Memo::new(move |_| ctx.view().0.percent());
     let compare_open = expect_context::<CompareOpen>().0;
     let perform = move |action: Action| {
         move |_| {

@@ -17,7 +17,7 @@ pub fn Overlays(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let editor = ctx.editor;
-    let zoom = Memo::new(move |_| editor.with(|e| e.camera().zoom));
+    let zoom = Memo::new(move |_| ctx.view().0.zoom);
     let handles = Memo::new(move |_| {
         let sel = selection.get();
         ctx.rev.track();

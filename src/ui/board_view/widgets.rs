@@ -38,31 +38,60 @@ pub fn Chooser(state: Memo<ToolState>, camera: Memo<Camera>) -> impl IntoView {
 pub fn Minimap() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let editor = ctx.editor;
-    let view_model = Memo::new(move |_| editor.with(|e| e.minimap(MINIMAP)));
-    let shapes = Memo::new(move |_| view_model.with(|m| (m.frames.clone(), m.notes.clone())));
-    let seen = Memo::new(move |_| view_model.with(|m| m.viewport));
+    // Every pan moves the viewport frame; the notes are placed again only when the minimap's
+    // area changes (it snaps to a coarse grid) or the board does.
+    let frame = Memo::new(move |_| {
+        ctx.view.track();
+        ctx.board(|_| ());
+        editor.with_untracked(|e| e.minimap_frame(MINIMAP))
+    });
+    let placing = Memo::new(move |_| frame.with(|m| (m.scale, m.world, m.offset)));
+    let shapes = Memo::new(move |_| {
+        placing.track();
+        ctx.board(|_| ());
+        let m = editor.with_untracked(|e| e.minimap(MINIMAP));
+        (m.frames, m.notes)
+    });
+    let seen = Memo::new(move |_| frame.with(|m| m.viewport));
     let big_enough = Memo::new(move |_| ctx.board(|b| b.notes.len() >= 2));
     let on_click = move |ev: ev::PointerEvent| {
         ev.stop_propagation();
-        let p = Point::new(ev.offset_x() as f64, ev.offset_y() as f64);
+        // Relative to the minimap's inside, whichever of its layers was hit.
+        let Some(el) = ev
+            .current_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        else {
+            return;
+        };
+        let r = el.get_bounding_client_rect();
+        let p = Point::new(
+            ev.client_x() as f64 - r.left() - el.client_left() as f64,
+            ev.client_y() as f64 - r.top() - el.client_top() as f64,
+        );
         ctx.run(|e| e.minimap_click(p, MINIMAP));
     };
     view! {
         <Show when=move || big_enough.get()>
-            <svg class="minimap" data-minimap width=MINIMAP.w height=MINIMAP.h aria-label="Minimap" on:pointerdown=on_click>
-                // The view model is in minimap pixels already. The notes are redrawn only when
-                // they move in the minimap, not on every pan.
-                {move || shapes.with(|(frames, notes)| {
-                    let frames = frames.iter().map(|(_, r)| view! {
-                        <rect class="mini-frame" x=r.x y=r.y width=r.w height=r.h />
-                    }).collect_view();
-                    let notes = notes.iter().map(|(_, kind, r)| view! {
-                        <rect x=r.x y=r.y width=r.w.max(1.0) height=r.h.max(1.0) fill=kind.colour() />
-                    }).collect_view();
-                    view! { {frames} {notes} }
-                })}
-                {move || { let v = seen.get(); view! { <rect class="mini-view" x=v.x y=v.y width=v.w height=v.h /> } }}
-            </svg>
+            // Two layers: the shapes, redrawn only when they move in the minimap, and the
+            // viewport frame over them, which every pan moves (one SVG would repaint every
+            // note of the board with it).
+            <div class="minimap" data-minimap aria-label="Minimap" on:pointerdown=on_click
+                style=format!("width:{}px;height:{}px", MINIMAP.w, MINIMAP.h)>
+                <svg class="mini-shapes" width=MINIMAP.w height=MINIMAP.h>
+                    {move || shapes.with(|(frames, notes)| {
+                        let frames = frames.iter().map(|(_, r)| view! {
+                            <rect class="mini-frame" x=r.x y=r.y width=r.w height=r.h />
+                        }).collect_view();
+                        let notes = notes.iter().map(|(_, kind, r)| view! {
+                            <rect x=r.x y=r.y width=r.w.max(1.0) height=r.h.max(1.0) fill=kind.colour() />
+                        }).collect_view();
+                        view! { {frames} {notes} }
+                    })}
+                </svg>
+                <svg class="mini-seen" width=MINIMAP.w height=MINIMAP.h>
+                    {move || { let v = seen.get(); view! { <rect class="mini-view" x=v.x y=v.y width=v.w height=v.h /> } }}
+                </svg>
+            </div>
         </Show>
     }
 }

@@ -97,10 +97,8 @@ pub fn RunLayer() -> impl IntoView {
     let geometry = ctl.geometry;
     // The part of the board in view while counters are readable; none at lower zoom.
     let view = Memo::new(move |_| {
-        ctx.editor.with(|e| {
-            let camera = e.camera();
-            counters_readable(camera.zoom).then(|| camera.visible_rect(e.viewport()))
-        })
+        let (camera, viewport) = ctx.view();
+        counters_readable(camera.zoom).then(|| camera.visible_rect(viewport))
     });
     // One chip per busy note in view, keyed by note so that a frame only rewrites its text.
     let chips = Memo::new(move |_| {

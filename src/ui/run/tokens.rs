@@ -190,12 +190,19 @@ pub fn TokenCanvas() -> impl IntoView {
     let ctl = expect_context::<RunCtl>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let geometry = ctl.geometry;
-    Effect::new(move |_| {
+    // Returns whether the canvas has something on it: with no run, a pan leaves a clear canvas
+    // alone (repainting it would cost the whole page a paint every frame).
+    Effect::new(move |drew: Option<bool>| {
         let t = ctl.now.get();
         let active = ctl.active.get();
         let pacing = Pacing::for_speed(ctl.speed.get());
-        let (camera, viewport) = ctx.editor.with(|e| (e.camera(), e.viewport()));
-        let Some(el) = canvas.get() else { return };
+        let (camera, viewport) = ctx.view();
+        let Some(el) = canvas.get() else {
+            return false;
+        };
+        if !active && drew == Some(false) {
+            return false;
+        }
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         let (w, h) = (
             (viewport.w * ratio).round() as u32,
@@ -211,7 +218,7 @@ pub fn TokenCanvas() -> impl IntoView {
             .flatten()
             .and_then(|c| c.dyn_into::<Canvas2d>().ok())
         else {
-            return;
+            return false;
         };
         g.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
         g.clear_rect(0.0, 0.0, viewport.w, viewport.h);
@@ -238,6 +245,7 @@ pub fn TokenCanvas() -> impl IntoView {
         for d in &drawn {
             draw_token(&g, d, r);
         }
+        active
     });
     view! { <canvas class="token-canvas" node_ref=canvas data-tokens="0" data-first-token="" aria-hidden="true"></canvas> }
 }
