@@ -62,7 +62,7 @@ pub fn link_looks(board: &Board, area: Option<Rect>) -> Vec<LinkLook> {
 
 /// The path data of every link of each look.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct LinkPaths {
+pub struct Looks {
     /// Links with nothing special.
     pub plain: String,
     /// Links touching a hotspot.
@@ -75,23 +75,46 @@ pub struct LinkPaths {
     pub chain: String,
 }
 
+impl Looks {
+    /// Adds a link to the path of its look.
+    fn add(&mut self, l: &LinkLook, selection: &Selection, chain: &HashSet<NoteId>) {
+        let into = if selection.has_link(&l.id) {
+            &mut self.selected
+        } else if chain.contains(&l.ends.0) && chain.contains(&l.ends.1) {
+            &mut self.chain
+        } else if l.annotation {
+            &mut self.annotation
+        } else if l.results_in {
+            &mut self.results_in
+        } else {
+            &mut self.plain
+        };
+        into.push_str(&l.path);
+        into.push(' ');
+    }
+}
+
+/// The links' paths in two sets: those touching a selected note, which move when it is dragged,
+/// and the rest, whose paths then stay as they are (redrawing one path of every link of the
+/// view on each step of a drag would repaint the whole view).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinkPaths {
+    /// Links between notes that are not selected.
+    pub settled: Looks,
+    /// Links touching a selected note.
+    pub moving: Looks,
+}
+
 /// Sorts the links into their looks: selected and causal-chain links are drawn over the rest.
 pub fn link_paths(links: &[LinkLook], selection: &Selection, chain: &HashSet<NoteId>) -> LinkPaths {
     let mut p = LinkPaths::default();
     for l in links {
-        let into = if selection.has_link(&l.id) {
-            &mut p.selected
-        } else if chain.contains(&l.ends.0) && chain.contains(&l.ends.1) {
-            &mut p.chain
-        } else if l.annotation {
-            &mut p.annotation
-        } else if l.results_in {
-            &mut p.results_in
+        let set = if selection.has_note(&l.ends.0) || selection.has_note(&l.ends.1) {
+            &mut p.moving
         } else {
-            &mut p.plain
+            &mut p.settled
         };
-        into.push_str(&l.path);
-        into.push(' ');
+        set.add(l, selection, chain);
     }
     p
 }
@@ -123,11 +146,21 @@ mod tests {
         let mut selection = Selection::default();
         selection.add(Item::Link(LinkId("c".into())));
         let chain: HashSet<NoteId> = ["w", "v"].map(|n| NoteId(n.into())).into();
-        let p = link_paths(&links, &selection, &chain);
+        let p = link_paths(&links, &selection, &chain).settled;
         assert_eq!(p.plain, "Ma ");
         assert_eq!(p.annotation, "Mb ");
         assert_eq!(p.selected, "Mc ", "selected wins over the chain");
         assert_eq!(p.chain, "Md ");
         assert!(p.results_in.is_empty());
+    }
+
+    #[test]
+    fn links_of_selected_notes_are_drawn_apart_so_a_drag_redraws_only_them() {
+        let links = [look("a", "x", "y", false), look("b", "y", "z", false)];
+        let mut selection = Selection::default();
+        selection.add(Item::Note(NoteId("z".into())));
+        let p = link_paths(&links, &selection, &HashSet::new());
+        assert_eq!(p.settled.plain, "Ma ");
+        assert_eq!(p.moving.plain, "Mb ");
     }
 }

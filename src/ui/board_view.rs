@@ -82,12 +82,22 @@ pub fn BoardView() -> impl IntoView {
     let selection = Memo::new(move |_| editor.with(|e| e.selection().clone()));
     // Far out, notes are coloured cards: their text would be a few pixels of noise.
     let far = Memo::new(move |_| camera.with(|c| c.zoom < FAR_ZOOM));
-    let area = Memo::new(move |_| ctx.view.with(|(c, v)| drawn_area(c, *v)));
-    let notes = Memo::new(move |_| {
+    // A signal set only when the drawn part of the board changes, not a memo of the view: a
+    // memo would be marked for checking on every pan, and with it every note's views.
+    let area = RwSignal::new(ctx.view.with_untracked(|(c, v)| drawn_area(c, *v)));
+    Effect::new(move |_| {
+        let now = ctx.view.with(|(c, v)| drawn_area(c, *v));
+        if area.get_untracked() != now {
+            area.set(now);
+        }
+    });
+    let notes = Memo::new(move |before: Option<&DrawnNotes>| {
         let area = area.get();
         ctx.rev.track();
         editor.with_untracked(|e| {
             let mut drawn = DrawnNotes::default();
+            // A note that only moved keeps its fitted text (fitting is the costly part).
+            let before = |id: &NoteId| before.and_then(|d| d.looks.get(id));
             for n in e
                 .board()
                 .notes
@@ -95,9 +105,8 @@ pub fn BoardView() -> impl IntoView {
                 .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
             {
                 drawn.order.push(n.id.clone());
-                drawn
-                    .looks
-                    .insert(n.id.clone(), NoteLook::new(n.kind, &n.text, n.rect()));
+                let look = NoteLook::refit(before(&n.id), n.kind, &n.text, n.rect());
+                drawn.looks.insert(n.id.clone(), look);
             }
             drawn
         })

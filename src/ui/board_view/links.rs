@@ -5,7 +5,7 @@
 
 use crate::{
     editor::{
-        drawn_links::{link_paths, LinkLook},
+        drawn_links::{link_paths, LinkLook, LinkPaths},
         Selection,
     },
     ui::run::RunCtl,
@@ -24,13 +24,23 @@ pub fn Links(links: Memo<Vec<LinkLook>>, selection: Memo<Selection>) -> impl Int
     let paths =
         Memo::new(move |_| links.with(|l| selection.with(|s| chain.with(|c| link_paths(l, s, c)))));
     let dimmed = move || chain.with(|c| !c.is_empty());
+    // One memo per path: a path's element is told only when its own links change.
+    let path = move |pick: fn(&LinkPaths) -> &String| {
+        let d = Memo::new(move |_| paths.with(|p| pick(p).clone()));
+        move || d.get()
+    };
     view! {
         <svg class="links" class:dimmed=dimmed aria-hidden="true">
-            <path class="line" d=move || paths.with(|p| p.plain.clone()) />
-            <path class="line annotation" d=move || paths.with(|p| p.annotation.clone()) />
-            <path class="line results-in" d=move || paths.with(|p| p.results_in.clone()) />
-            <path class="line in-chain" d=move || paths.with(|p| p.chain.clone()) />
-            <path class="line selected" d=move || paths.with(|p| p.selected.clone()) />
+            <path class="line" d=path(|p| &p.settled.plain) />
+            <path class="line annotation" d=path(|p| &p.settled.annotation) />
+            <path class="line results-in" d=path(|p| &p.settled.results_in) />
+            <path class="line in-chain" d=path(|p| &p.settled.chain) />
+            <path class="line" d=path(|p| &p.moving.plain) />
+            <path class="line annotation" d=path(|p| &p.moving.annotation) />
+            <path class="line results-in" d=path(|p| &p.moving.results_in) />
+            <path class="line in-chain" d=path(|p| &p.moving.chain) />
+            <path class="line selected" d=path(|p| &p.settled.selected) />
+            <path class="line selected" d=path(|p| &p.moving.selected) />
         </svg>
         <ul class="link-list" aria-label="Links">
             <For each=move || links.get() key=|l| (l.id.clone(), l.label.clone(), l.results_in) children=move |l: LinkLook| {

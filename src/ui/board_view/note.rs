@@ -38,6 +38,19 @@ pub struct NoteLook {
 }
 
 impl NoteLook {
+    /// The look of a note that looked `before`: its fitted text is kept when only its place
+    /// changed (a drag moves notes without changing what fits in them).
+    pub fn refit(before: Option<&NoteLook>, kind: NoteKind, text: &str, rect: Rect) -> NoteLook {
+        match before {
+            Some(b)
+                if b.kind == kind && b.text == text && b.rect.w == rect.w && b.rect.h == rect.h =>
+            {
+                NoteLook { rect, ..b.clone() }
+            }
+            _ => NoteLook::new(kind, text, rect),
+        }
+    }
+
     /// How a note of `kind` with `text` in `rect` looks, its text fitted to it.
     pub fn new(kind: NoteKind, text: &str, rect: Rect) -> NoteLook {
         let shown = if text.is_empty() { kind.label() } else { text };

@@ -73,8 +73,8 @@ pub fn Minimap() -> impl IntoView {
     view! {
         <Show when=move || big_enough.get()>
             // Two layers: the shapes, redrawn only when they move in the minimap, and the
-            // viewport frame over them, which every pan moves (one SVG would repaint every
-            // note of the board with it).
+            // viewport frame over them, which every pan moves (in one SVG, moving the frame
+            // would repaint every note of the board with it).
             <div class="minimap" data-minimap aria-label="Minimap" on:pointerdown=on_click
                 style=format!("width:{}px;height:{}px", MINIMAP.w, MINIMAP.h)>
                 <svg class="mini-shapes" width=MINIMAP.w height=MINIMAP.h>
@@ -88,9 +88,10 @@ pub fn Minimap() -> impl IntoView {
                         view! { {frames} {notes} }
                     })}
                 </svg>
-                <svg class="mini-seen" width=MINIMAP.w height=MINIMAP.h>
-                    {move || { let v = seen.get(); view! { <rect class="mini-view" x=v.x y=v.y width=v.w height=v.h /> } }}
-                </svg>
+                // Moved by a transform alone, so that a pan repaints nothing.
+                <div class="mini-view" style:width=move || format!("{}px", seen.get().w)
+                    style:height=move || format!("{}px", seen.get().h)
+                    style:transform=move || { let v = seen.get(); format!("translate({}px,{}px)", v.x, v.y) }></div>
             </div>
         </Show>
     }
