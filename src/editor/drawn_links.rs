@@ -17,15 +17,19 @@ pub struct LinkLook {
     pub label: String,
     /// The SVG path data, arrowhead included.
     pub path: String,
+    /// The two notes' rectangles the path was drawn between.
+    between: (Rect, Rect),
     /// Touches a hotspot: dashed red.
     pub annotation: bool,
     /// A command → event link ("results in"): dashed, along an arc over the notes.
     pub results_in: bool,
 }
 
-/// The links of `area` (all when `None`), in board order.
-pub fn link_looks(board: &Board, area: Option<Rect>) -> Vec<LinkLook> {
+/// The links of `area` (all when `None`), in board order. The paths of links whose notes did
+/// not move since `before` are kept, not drawn again (a drag moves a few notes of many).
+pub fn link_looks(board: &Board, area: Option<Rect>, before: &[LinkLook]) -> Vec<LinkLook> {
     {
+        let before: HashMap<&LinkId, &LinkLook> = before.iter().map(|l| (&l.id, l)).collect();
         let notes: HashMap<&NoteId, (Rect, NoteKind, &str)> = board
             .notes
             .iter()
@@ -47,11 +51,16 @@ pub fn link_looks(board: &Board, area: Option<Rect>) -> Vec<LinkLook> {
                 if area.is_some_and(|area| !a.union(b).intersects(&area)) {
                     return None;
                 }
+                let path = match before.get(&l.id) {
+                    Some(old) if old.between == (*a, *b) => old.path.clone(),
+                    _ => LinkPath::for_link(*a, *ka, *b, *kb).svg_with_arrow(),
+                };
                 Some(LinkLook {
                     id: l.id.clone(),
                     ends: (l.from.clone(), l.to.clone()),
                     label: format!("{} → {}", name(ta, *ka), name(tb, *kb)),
-                    path: LinkPath::for_link(*a, *ka, *b, *kb).svg_with_arrow(),
+                    path,
+                    between: (*a, *b),
                     annotation: *ka == NoteKind::Hotspot || *kb == NoteKind::Hotspot,
                     results_in: is_results_in(*ka, *kb),
                 })
@@ -130,6 +139,7 @@ mod tests {
             ends: (NoteId(from.into()), NoteId(to.into())),
             label: format!("{from} → {to}"),
             path: format!("M{id}"),
+            between: (Rect::default(), Rect::default()),
             annotation,
             results_in: false,
         }

@@ -17,7 +17,7 @@ use crate::{
 };
 use leptos::{ev, html, prelude::*};
 use links::Links;
-use note::{DrawnNotes, NoteCard, NoteLook};
+use note::{DrawnNotes, NoteCard};
 use overlays::{FrameNameInput, Overlays};
 use widgets::{Chooser, Minimap};
 
@@ -91,28 +91,20 @@ pub fn BoardView() -> impl IntoView {
             area.set(now);
         }
     });
-    let notes = Memo::new(move |before: Option<&DrawnNotes>| {
+    let notes = DrawnNotes::new();
+    Effect::new(move |_| {
         let area = area.get();
-        ctx.rev.track();
-        editor.with_untracked(|e| {
-            let mut drawn = DrawnNotes::default();
-            // A note that only moved keeps its fitted text (fitting is the costly part).
-            let before = |id: &NoteId| before.and_then(|d| d.looks.get(id));
-            for n in e
-                .board()
-                .notes
-                .iter()
-                .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
-            {
-                drawn.order.push(n.id.clone());
-                let look = NoteLook::refit(before(&n.id), n.kind, &n.text, n.rect());
-                drawn.looks.insert(n.id.clone(), look);
-            }
-            drawn
-        })
+        ctx.board(|board| {
+            notes.update(
+                board
+                    .notes
+                    .iter()
+                    .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
+                    .map(|n| (&n.id, n.kind, n.text.as_str(), n.rect())),
+            )
+        });
     });
-    // The elements are keyed by id alone: a note that moves or changes keeps its element.
-    let note_ids = Memo::new(move |_| notes.with(|d| d.order.clone()));
+    let note_ids = notes.order;
     let frames = Memo::new(move |_| {
         ctx.rev.track();
         editor.with_untracked(|e| {
@@ -127,9 +119,9 @@ pub fn BoardView() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let links = Memo::new(move |_| {
+    let links = Memo::new(move |before: Option<&Vec<_>>| {
         let area = area.get();
-        ctx.board(|b| link_looks(b, area))
+        ctx.board(|b| link_looks(b, area, before.map_or(&[], |v| v.as_slice())))
     });
     let state = Memo::new(move |_| editor.with(|e| e.state().clone()));
     let hover = Memo::new(move |_| editor.with(|e| e.hover().clone()));

@@ -70,33 +70,69 @@ impl NoteLook {
     }
 }
 
-/// The notes drawn: their ids in board order (the keys of their elements), and how each looks.
-#[derive(Clone, Debug, PartialEq, Default)]
+/// The notes drawn: their ids in board order (the keys of their elements), and a signal per
+/// note with its look, so that moving one note tells that note's element alone (one memo of
+/// every look would re-run every note's views on each step of a drag).
+#[derive(Clone, Copy)]
 pub struct DrawnNotes {
     /// The ids in board order: the keys of the elements.
-    pub order: Vec<NoteId>,
-    /// How each note looks.
-    pub looks: HashMap<NoteId, NoteLook>,
+    pub order: RwSignal<Vec<NoteId>>,
+    /// How each drawn note looks.
+    looks: StoredValue<HashMap<NoteId, ArcRwSignal<NoteLook>>>,
+}
+
+impl DrawnNotes {
+    /// No notes drawn yet.
+    pub fn new() -> DrawnNotes {
+        DrawnNotes {
+            order: RwSignal::new(Vec::new()),
+            looks: StoredValue::new(HashMap::new()),
+        }
+    }
+
+    /// Draws `notes` (kind, text, place), in board order: only the looks that changed are set.
+    pub fn update<'a>(&self, notes: impl Iterator<Item = (&'a NoteId, NoteKind, &'a str, Rect)>) {
+        let mut order = Vec::new();
+        self.looks.update_value(|looks| {
+            for (id, kind, text, rect) in notes {
+                order.push(id.clone());
+                match looks.get(id) {
+                    Some(look) => {
+                        let now = NoteLook::refit(Some(&look.read_untracked()), kind, text, rect);
+                        if *look.read_untracked() != now {
+                            look.set(now);
+                        }
+                    }
+                    None => {
+                        let look = ArcRwSignal::new(NoteLook::new(kind, text, rect));
+                        looks.insert(id.clone(), look);
+                    }
+                }
+            }
+            let drawn: std::collections::HashSet<&NoteId> = order.iter().collect();
+            looks.retain(|id, _| drawn.contains(id));
+        });
+        if self.order.with_untracked(|o| *o != order) {
+            self.order.set(order);
+        }
+    }
+
+    /// The look of a drawn note.
+    fn look(&self, id: &NoteId) -> Option<ArcRwSignal<NoteLook>> {
+        self.looks.with_value(|l| l.get(id).cloned())
+    }
 }
 
 /// One note: a stable element whose place, size, kind and text follow the board.
 #[component]
-pub fn NoteCard(id: NoteId, notes: Memo<DrawnNotes>, selection: Memo<Selection>) -> impl IntoView {
+pub fn NoteCard(id: NoteId, notes: DrawnNotes, selection: Memo<Selection>) -> impl IntoView {
     let badges = use_badges();
     let run = expect_context::<RunCtl>();
-    let Some(first) = notes.with_untracked(|d| d.looks.get(&id).cloned()) else {
+    // A note on its way out keeps its look (its own signal) until its element is removed.
+    let Some(look) = notes.look(&id) else {
         return ().into_any();
     };
-    // A note on its way out keeps its last look until its element is removed.
-    let look = {
-        let id = id.clone();
-        Memo::new(move |prev: Option<&NoteLook>| {
-            notes
-                .with(|d| d.looks.get(&id).cloned())
-                .or_else(|| prev.cloned())
-                .unwrap_or_else(|| first.clone())
-        })
-    };
+    let look = RwSignal::from(look);
     let selected = {
         let id = id.clone();
         move || selection.with(|s| s.has_note(&id))
