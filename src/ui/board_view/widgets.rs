@@ -46,9 +46,14 @@ pub fn Minimap() -> impl IntoView {
         editor.with_untracked(|e| e.minimap_frame(MINIMAP))
     });
     let placing = Memo::new(move |_| frame.with(|m| (m.scale, m.world, m.offset)));
-    let shapes = Memo::new(move |_| {
+    // While a drag previews, the minimap keeps its shapes and catches up on the drop:
+    // placing 2,000 rectangles again on every step of a drag would cost more than the drag.
+    let shapes = Memo::new(move |before: Option<&(Vec<_>, Vec<_>)>| {
         placing.track();
         ctx.board(|_| ());
+        if let Some(before) = before.filter(|_| ctx.previewing.get()) {
+            return before.clone();
+        }
         let m = editor.with_untracked(|e| e.minimap(MINIMAP));
         (m.frames, m.notes)
     });
