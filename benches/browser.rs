@@ -1,9 +1,11 @@
 //! Figures measured in headless Chromium on the release build in dist/ (`make bench` builds it).
 //! Prints `name value unit` lines.
 //!
-//! Frame figures are the main-thread time of one frame's work: the input event, the app's
-//! update, and the style and layout it causes (forced), medians over many frames. Paint and
-//! compositing run off the main thread for the transformed board layer and are not included.
+//! Frame figures are what a user sees: the median interval from one animation frame to the
+//! next during a gesture, with the app's work, style, layout, paint and compositing included,
+//! measured with Chromium's frame-rate limit off so that a fast frame shows as fast. Each comes
+//! with the main thread's busy time per frame, from Chromium's own task accounting
+//! (`Performance.getMetrics`, `TaskDuration`).
 
 #[path = "../tests/e2e/webdriver.rs"]
 #[allow(dead_code)]
@@ -12,31 +14,88 @@ mod webdriver;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
-/// Drives `frames` frames, each dispatching the event `make(i)` builds on the canvas, and
-/// returns the median time per frame in ms.
+/// Drives `frames` animation frames, each dispatching one step of a gesture on the board from
+/// the frame's callback ("pan": a wheel event; "drag": a pointer move after a press; "watch":
+/// nothing), and returns the median rAF-to-rAF interval in ms.
 const FRAME_LOOP: &str = r#"
-const [kind, frames, startX, startY, dx, dy] = arguments;
+const [kind, frames, sx, sy, dx, dy] = arguments;
 const done = arguments[arguments.length - 1];
 const vp = document.querySelector('[data-board-viewport]');
-const settle = async () => { await Promise.resolve(); await Promise.resolve(); await new Promise(r => queueMicrotask(r)); document.body.getBoundingClientRect(); };
 const fire = (type, x, y, extra) => vp.dispatchEvent(new (type === 'wheel' ? WheelEvent : PointerEvent)(type,
     Object.assign({clientX: x, clientY: y, bubbles: true, cancelable: true, pointerId: 1, button: 0, buttons: 1, isPrimary: true}, extra)));
-const times = [];
-(async () => {
-  if (kind === 'drag') { fire('pointerdown', startX, startY, {}); await settle(); }
-  for (let i = 1; i <= frames; i++) {
-    await new Promise(r => requestAnimationFrame(r));
-    const t0 = performance.now();
-    if (kind === 'pan') fire('wheel', startX, startY, {deltaX: dx, deltaY: dy, deltaMode: 0});
-    else fire('pointermove', startX + dx * i, startY + dy * i, {});
-    await settle();
-    times.push(performance.now() - t0);
+const iv = []; let last = null; let i = 0;
+if (kind === 'drag') fire('pointerdown', sx, sy, {});
+const tick = t => {
+  if (last !== null) iv.push(t - last);
+  last = t; i++;
+  if (i > frames) {
+    if (kind === 'drag') fire('pointerup', sx + dx * i, sy + dy * i, {buttons: 0});
+    iv.sort((a, b) => a - b);
+    done(iv[iv.length >> 1]);
+    return;
   }
-  if (kind === 'drag') { fire('pointerup', startX + dx * frames, startY + dy * frames, {buttons: 0}); await settle(); }
-  times.sort((a, b) => a - b);
-  done(times[Math.floor(times.length / 2)]);
-})();
+  // Back and forth, so a long pan stays over the same part of the board.
+  const sign = i % 40 < 20 ? 1 : -1;
+  if (kind === 'pan') fire('wheel', sx, sy, {deltaX: dx * sign, deltaY: dy * sign, deltaMode: 0});
+  else if (kind === 'drag') fire('pointermove', sx + dx * i, sy + dy * i, {});
+  requestAnimationFrame(tick);
+};
+requestAnimationFrame(tick);
 "#;
+
+/// Frames each gesture runs for.
+const GESTURE_FRAMES: u32 = 120;
+
+/// Chromium flags for frame figures: no frame-rate limit, so a fast frame shows as fast.
+const UNLIMITED_FRAMES: [&str; 2] = ["--disable-frame-rate-limit", "--disable-gpu-vsync"];
+
+/// The main thread's busy time so far (ms), from Chromium's task accounting.
+fn busy_ms(s: &webdriver::Session) -> f64 {
+    let metrics = s.cdp("Performance.getMetrics", json!({}));
+    metrics["metrics"]
+        .as_array()
+        .and_then(|m| m.iter().find(|x| x["name"] == "TaskDuration"))
+        .and_then(|x| x["value"].as_f64())
+        .map_or(f64::NAN, |secs| secs * 1000.0)
+}
+
+/// Runs one gesture of [`GESTURE_FRAMES`] frames: the median frame interval and the main
+/// thread's busy time per frame (ms).
+fn gesture(s: &webdriver::Session, kind: &str, from: (f64, f64), step: (f64, f64)) -> (f64, f64) {
+    s.cdp("Performance.enable", json!({}));
+    let before = busy_ms(s);
+    let interval = s.js_async(
+        FRAME_LOOP,
+        vec![
+            json!(kind),
+            json!(GESTURE_FRAMES),
+            json!(from.0),
+            json!(from.1),
+            json!(step.0),
+            json!(step.1),
+        ],
+    );
+    let busy = (busy_ms(s) - before) / GESTURE_FRAMES as f64;
+    (interval.as_f64().unwrap_or(f64::NAN), busy)
+}
+
+/// Where a note well inside the view is (its centre, px), to press and drag.
+fn note_in_view(s: &webdriver::Session) -> Option<(f64, f64)> {
+    let at = s.js(
+        "const vp = document.querySelector('[data-board-viewport]').getBoundingClientRect();
+         const n = [...document.querySelectorAll('[data-note-id]')].map(e => e.getBoundingClientRect())
+           .find(r => r.width > 3 && r.x > vp.x + 100 && r.y > vp.y + 100 && r.right < vp.right - 350 && r.bottom < vp.bottom - 250);
+         return n ? [n.x + n.width / 2, n.y + n.height / 2] : null;",
+        vec![],
+    );
+    Some((at[0].as_f64()?, at[1].as_f64()?))
+}
+
+/// Prints the interval and busy figures of one gesture.
+fn report(name: &str, (interval, busy): (f64, f64)) {
+    println!("{name}_interval_ms_2000 {interval:.1} ms");
+    println!("{name}_busy_ms_2000 {busy:.1} ms");
+}
 
 /// Commands per second of each of the 30 actors of the 300-note board: about 500 tokens in flight.
 const ANIM_RATE: u32 = 10;
@@ -87,18 +146,26 @@ fn main() {
     first_paint.sort_by(f64::total_cmp);
     println!("first_paint_ms_2000 {:.0} ms", first_paint[1]);
 
-    let s = driver.session(1920, 1080);
+    // Panning and dragging on it, fitted (all 2,000 notes in view) and at a readable zoom
+    // (about 100 notes in view), then playing a run on it, fitted.
+    let s = driver.session_with(1920, 1080, &UNLIMITED_FRAMES);
     s.script_timeout(120_000);
     s.goto(&format!("{base}?generate=2000"));
     s.wait_for("the first paint", || {
         s.js("return window.flowstormFirstPaint || null", vec![])
             .as_f64()
     });
-    // Work at a readable zoom, as a facilitator would.
     let vp = s.js("const r = document.querySelector('[data-board-viewport]').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];", vec![]);
-    let (cx, cy) = (
+    let centre = (
         vp[0].as_f64().unwrap_or(500.0),
         vp[1].as_f64().unwrap_or(400.0),
+    );
+    report("pan_fit", gesture(&s, "pan", centre, (6.0, 4.0)));
+    let note = note_in_view(&s).unwrap_or(centre);
+    report("drag_fit", gesture(&s, "drag", note, (1.0, 1.0)));
+    s.js(
+        "document.querySelector(\"[data-action='zoom-fit']\").click()",
+        vec![],
     );
     for _ in 0..8 {
         s.js(
@@ -106,47 +173,29 @@ fn main() {
             vec![],
         );
     }
-    let pan: Value = s.js_async(
-        FRAME_LOOP,
-        vec![
-            json!("pan"),
-            json!(120),
-            json!(cx),
-            json!(cy),
-            json!(6),
-            json!(4),
-        ],
-    );
-    println!(
-        "pan_frame_ms_2000 {:.2} ms",
-        pan.as_f64().unwrap_or(f64::NAN)
-    );
-    let target = s.js(
+    let visible = s.js(
         "const vp = document.querySelector('[data-board-viewport]').getBoundingClientRect();
-         const n = [...document.querySelectorAll('[data-note-id]')].map(e => e.getBoundingClientRect())
-           .find(r => r.x > vp.x + 50 && r.y > vp.y + 50 && r.right < vp.right - 300 && r.bottom < vp.bottom - 200);
-         return n ? [n.x + n.width / 2, n.y + n.height / 2] : null;",
+         return [...document.querySelectorAll('[data-note-id]')].filter(e => { const r = e.getBoundingClientRect();
+           return r.right > vp.x && r.x < vp.right && r.bottom > vp.y && r.y < vp.bottom; }).length;",
         vec![],
     );
-    let (tx, ty) = (
-        target[0].as_f64().unwrap_or(cx),
-        target[1].as_f64().unwrap_or(cy),
-    );
-    let drag: Value = s.js_async(
-        FRAME_LOOP,
-        vec![
-            json!("drag"),
-            json!(120),
-            json!(tx),
-            json!(ty),
-            json!(2),
-            json!(1),
-        ],
-    );
     println!(
-        "drag_frame_ms_2000 {:.2} ms",
-        drag.as_f64().unwrap_or(f64::NAN)
+        "notes_in_view_2000_zoomed {} notes",
+        visible.as_u64().unwrap_or(0)
     );
+    report("pan_zoomed", gesture(&s, "pan", centre, (6.0, 4.0)));
+    let note = note_in_view(&s).unwrap_or(centre);
+    report("drag_zoomed", gesture(&s, "drag", note, (2.0, 1.0)));
+    s.js(
+        "document.querySelector(\"[data-action='zoom-fit']\").click()",
+        vec![],
+    );
+    s.js(
+        "document.querySelector(\"[data-action='play']\").click()",
+        vec![],
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    report("play_fit", gesture(&s, "watch", centre, (0.0, 0.0)));
     drop(s);
 
     // Playing a 300-note board loaded so that about 500 tokens are in flight.
@@ -174,29 +223,23 @@ fn main() {
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let anim: Value = s.js_async(
         "const done = arguments[arguments.length - 1];
-         window.flowstormFrameTimes = []; window.flowstormMeasure = true;
          const tokens = [];
          const intervals = [];
-         let last = performance.now();
-         const tick = t => { intervals.push(t - last); last = t; if (window.flowstormMeasure) requestAnimationFrame(tick); };
+         let last = performance.now(); let on = true;
+         const tick = t => { intervals.push(t - last); last = t; if (on) requestAnimationFrame(tick); };
          requestAnimationFrame(tick);
          const sample = setInterval(() => tokens.push(Number(document.querySelector('[data-tokens]').dataset.tokens)), 100);
          setTimeout(() => {
-           clearInterval(sample); window.flowstormMeasure = false;
-           const t = window.flowstormFrameTimes.slice().sort((a, b) => a - b);
+           clearInterval(sample); on = false;
            tokens.sort((a, b) => a - b);
            intervals.sort((a, b) => a - b);
-           done([t[t.length >> 1], tokens[tokens.length >> 1], t.length, intervals[intervals.length >> 1]]);
+           done([tokens[tokens.length >> 1], intervals[intervals.length >> 1]]);
          }, 3000);",
         vec![],
     );
     println!(
-        "anim_frame_ms_500 {:.2} ms",
-        anim[0].as_f64().unwrap_or(f64::NAN)
-    );
-    println!(
         "anim_tokens_in_flight {} tokens",
-        anim[1].as_u64().unwrap_or(0)
+        anim[0].as_u64().unwrap_or(0)
     );
     drop(s);
 
@@ -214,7 +257,7 @@ fn main() {
     println!("frame_interval_ms_heaviest_board {interval:.1} ms");
     println!(
         "anim_frame_interval_ms_500 {:.1} ms",
-        anim[3].as_f64().unwrap_or(f64::NAN)
+        anim[1].as_f64().unwrap_or(f64::NAN)
     );
 }
 

@@ -131,20 +131,39 @@ impl Driver {
 
     /// Opens a fresh headless Chromium with an empty profile.
     pub fn session(&self, width: u32, height: u32) -> Session {
+        self.session_with(width, height, &[])
+    }
+
+    /// Opens a fresh headless Chromium with an empty profile and `extra` command-line flags.
+    pub fn session_with(&self, width: u32, height: u32, extra: &[&str]) -> Session {
         let profile = std::env::temp_dir().join(format!(
             "flowstorm-e2e-{}-{}",
             std::process::id(),
             free_port()
         ));
         let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-quic",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--window-size={width},{height}"));
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra.iter().map(|a| a.to_string()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chrome,
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                         "--disable-sync", "--disable-quic",
-                         format!("--window-size={width},{height}"), format!("--user-data-dir={}", profile.display())]
+                "args": args
             }
         }}});
         let value = request(self.port, "POST", "/session", Some(&caps)).expect("a browser session");
@@ -222,6 +241,16 @@ impl Session {
             Some(json!({"script": script, "args": args})),
         )
         .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Sends a Chrome DevTools Protocol command to the page and returns its result.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+        .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
 
     /// Sets how long scripts may run.
