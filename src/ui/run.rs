@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 
 mod bar;
+mod bars;
 mod next;
 mod overlay;
 mod pace;
