@@ -20,13 +20,15 @@ mod paint;
 
 /// Tokens on one link beyond this many are drawn as one token with their count.
 const AGGREGATE_OVER: usize = 3;
-/// Radius of a token on screen at zoom 1 (px); it scales with the board within the bounds.
+/// Radius of a token on screen at zoom 1 (px); it grows and shrinks with the square root of the
+/// zoom, within the bounds, so that it stays easy to follow on a whole board fitted to a small
+/// screen yet leaves the notes visible far out.
 const TOKEN_R: f64 = 8.0;
 /// Smallest and largest radius of a token on screen (px).
 const TOKEN_R_RANGE: (f64, f64) = (3.0, 16.0);
 /// From this radius on screen (px) up, a token has its rings, its trail and its count; below,
 /// at low zoom over a big board, it is a plain dot and all dots are drawn a colour at a time.
-const DETAIL_R: f64 = 5.0;
+const DETAIL_R: f64 = 4.5;
 /// Radius of an aggregated token, as a multiple of a single token's.
 const AGGREGATE_SCALE: f64 = 1.7;
 /// How far back along the link the trail reaches (fraction of the link).
@@ -130,7 +132,7 @@ pub fn TokenCanvas() -> impl IntoView {
         let Some(g) = prepare(&el, viewport) else {
             return;
         };
-        let r = (TOKEN_R * camera.zoom).clamp(TOKEN_R_RANGE.0, TOKEN_R_RANGE.1);
+        let r = (TOKEN_R * camera.zoom.max(0.0).sqrt()).clamp(TOKEN_R_RANGE.0, TOKEN_R_RANGE.1);
         let sight = Sight {
             camera,
             viewport,
