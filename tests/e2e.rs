@@ -654,11 +654,38 @@ fn counter(s: &Session, note: &str) -> Option<u64> {
         .ok()
 }
 
+/// The zoom shown in the toolbar, in percent.
+fn zoom_percent(s: &Session) -> u64 {
+    s.text(&s.find("[data-zoom]"))
+        .trim_end_matches('%')
+        .parse()
+        .unwrap_or(0)
+}
+
+/// Zooms in with Ctrl+wheel around a note until the board shows at least `percent` %: counters
+/// are drawn as elements only where they can be read (a bar stands for them further out).
+fn zoom_in_around(s: &Session, note: &str, percent: u64) {
+    for _ in 0..20 {
+        if zoom_percent(s) >= percent {
+            return;
+        }
+        let (x, y) = centre_of(s, &format!("[data-note-id='{note}']"));
+        s.js(
+            "document.querySelector('[data-board-viewport]').dispatchEvent(new WheelEvent('wheel', \
+             {deltaY: -120, ctrlKey: true, clientX: arguments[0], clientY: arguments[1], bubbles: true, cancelable: true}));",
+            vec![json!(x), json!(y)],
+        );
+    }
+    assert!(zoom_percent(s) >= percent, "zoomed in to {percent} %");
+}
+
 #[test]
 #[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
 fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
     let h = harness().lock().unwrap_or_else(|e| e.into_inner());
     let s = open_app(&h);
+    // Close enough for the cashier's counter to be readable, and so an element.
+    zoom_in_around(&s, "cashier", 60);
     // At 1× the 13-second run cannot end while the test looks at it, however slow the machine.
     s.click(&s.find("[data-action='play']"));
     s.wait_for("tokens on the links", || {
@@ -687,6 +714,8 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
     s.wait_for("counters back at 0.3 s", || {
         counter(&s, "cashier").filter(|n| *n < later)
     });
+    // The whole board again, for the policy and the chain through it.
+    s.click(&s.find("[data-action='zoom-fit']"));
     // Crash the policy's only instance: lag rises while it is down, then the restarted instance catches up.
     s.click(&s.find("[data-note-id='reserve-stock-policy']"));
     s.click(&s.find("[data-action='tab-run']"));

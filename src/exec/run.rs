@@ -322,6 +322,11 @@ impl Run {
             .collect()
     }
 
+    /// Every note's live counters, borrowed (no copy: for drawing every frame).
+    pub fn each_counter(&self) -> impl Iterator<Item = (&NoteId, &NoteCounters)> {
+        self.plan.ids.iter().zip(self.counters.iter())
+    }
+
     /// The instances of a consumer's group, with their assigned partitions (board topic names).
     pub fn instances(&self, note: &NoteId) -> Vec<InstanceState> {
         let Some(g) = self.plan.group_of(note) else {

@@ -4,19 +4,24 @@
 use super::state::Ctx;
 use crate::{
     analysis::dynamic::Seen,
-    exec::{Fault, NextDelivery, Run, RunConfig, Stepped, Timeline},
+    exec::{Fault, Run, RunConfig, Stepped, Timeline},
     model::{Board, NoteId, NoteKind, Rect},
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
 
 mod bar;
+mod bars;
+mod next;
 mod overlay;
+mod pace;
 mod panel;
 mod tokens;
 
 pub use bar::RunBar;
 pub use overlay::RunLayer;
+pub use pace::Pace;
+use pace::PaceMark;
 pub use panel::RunPanel;
 pub use tokens::TokenCanvas;
 
@@ -34,27 +39,6 @@ const FINDINGS_EVERY_FRAMES: u32 = 15;
 const FRAME_WORK_MS: f64 = 8.0;
 /// Units of work (broker entries and run timers) done between two looks at the clock.
 const WORK_CHUNK: u64 = 200;
-/// The real time (ms) over which the pace of a playing run is measured.
-const PACE_WINDOW_MS: f64 = 500.0;
-/// A run keeping less than this share of the speed asked is said to run slower on the run bar.
-const BEHIND_SHARE: f64 = 0.9;
-
-/// How fast a run that cannot keep the speed asked actually goes.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Pace {
-    /// Simulated ms per real ms.
-    pub speed: f64,
-    /// Units of work (events handled, timers run) per real second.
-    pub work_per_s: f64,
-}
-
-/// Where the pace was last measured: real time (ms), simulated time (ms), work done.
-#[derive(Clone, Copy, Debug)]
-struct PaceMark {
-    real: f64,
-    sim: u64,
-    work: u64,
-}
 
 /// The run of the board and its controls, shared by the run bar, the board and the Run tab.
 #[derive(Clone, Copy)]
@@ -271,32 +255,6 @@ impl RunCtl {
         stepped
     }
 
-    /// Measures the pace a playing run keeps; the run bar shows it when the run cannot keep the
-    /// speed asked.
-    fn measure_pace(&self, real: f64) {
-        let Some((sim, work)) = self.with_untracked(|run| (run.now(), run.work_done())) else {
-            return;
-        };
-        let mark = PaceMark { real, sim, work };
-        let Some(last) = self.pace_mark.get_value() else {
-            self.pace_mark.set_value(Some(mark));
-            return;
-        };
-        let elapsed = real - last.real;
-        if elapsed < PACE_WINDOW_MS {
-            return;
-        }
-        self.pace_mark.set_value(Some(mark));
-        let speed = sim.saturating_sub(last.sim) as f64 / elapsed;
-        let pace = (speed < self.speed.get_untracked() * BEHIND_SHARE).then(|| Pace {
-            speed,
-            work_per_s: work.saturating_sub(last.work) as f64 * 1000.0 / elapsed,
-        });
-        if self.pace.get_untracked() != pace {
-            self.pace.set(pace);
-        }
-    }
-
     /// Adds what the run shows now to the hazards it has shown (scrubbing back keeps them).
     fn refresh_findings(&self) {
         let ctl = *self;
@@ -318,67 +276,6 @@ impl RunCtl {
         self.playing.set(true);
         let started = performance_now();
         frame(*self, ctx, started, 0);
-    }
-
-    /// Pauses and plays the run forward to the next record handed to a consumer; the caption
-    /// says what it was. A frame's worth of work at a time, like a seek.
-    pub fn next_event(&self, ctx: Ctx) {
-        self.playing.set(false);
-        if !self.active.get_untracked() && !self.start(ctx) {
-            return;
-        }
-        if self.finding_next.get_value() || self.seeking.get_untracked() {
-            return;
-        }
-        let now = self.now.get_untracked();
-        // After the delivery shown last if the run still stands there, else after what the
-        // log holds up to the moment shown.
-        let after = match self.last_delivery.get_value() {
-            Some((i, at)) if at == now => Some(i),
-            _ => self
-                .with_untracked(|run| run.events().partition_point(|e| e.at <= now).checked_sub(1))
-                .flatten(),
-        };
-        self.finding_next.set_value(true);
-        self.next_frame(ctx, after);
-    }
-
-    /// One frame's work towards the next delivery after event-log position `after`.
-    fn next_frame(&self, ctx: Ctx, after: Option<usize>) {
-        let started = performance_now();
-        let end = self.end();
-        let mut result = NextDelivery::NotYet;
-        self.timeline.update_value(|timeline| {
-            let Some(timeline) = timeline.as_mut() else {
-                return;
-            };
-            while result == NextDelivery::NotYet && performance_now() - started < FRAME_WORK_MS {
-                result = timeline.next_delivery(after, end, WORK_CHUNK);
-            }
-        });
-        let t = self.with_untracked(Run::now).unwrap_or(0).min(end);
-        match result {
-            NextDelivery::NotYet => {
-                self.now.set(t);
-                let ctl = *self;
-                request_animation_frame(move || ctl.next_frame(ctx, after));
-                return;
-            }
-            NextDelivery::Found(d) => {
-                let caption = ctx.board(|b| d.caption(b));
-                ctx.status.set(format!("{} at {}", caption, seconds(d.at)));
-                self.caption.set(Some(caption));
-                self.last_delivery.set_value(Some((d.log_index, d.at)));
-            }
-            NextDelivery::NoneBefore(_) => {
-                self.caption
-                    .set(Some("No more deliveries in this run".into()));
-                self.last_delivery.set_value(None);
-            }
-        }
-        self.finding_next.set_value(false);
-        self.show(t);
-        self.refresh_findings();
     }
 
     /// Applies a fault now; the status bar says what happened.
@@ -433,7 +330,6 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         } else {
             ctl.now.set(t);
         }
-        measure_frame(now);
         if frames.is_multiple_of(FINDINGS_EVERY_FRAMES) {
             ctl.refresh_findings();
         }
@@ -446,45 +342,6 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
             return;
         }
         frame(ctl, ctx, now, frames + 1);
-    });
-}
-
-/// When the page sets `window.flowstormMeasure`, records how long this frame's work took,
-/// rendering and layout included, in `window.flowstormFrameTimes` (read by the benchmarks).
-fn measure_frame(start: f64) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let measuring =
-        js_sys::Reflect::get(&window, &"flowstormMeasure".into()).is_ok_and(|v| v.is_truthy());
-    if !measuring {
-        return;
-    }
-    leptos::task::spawn_local(async move {
-        // Let the reactive updates of this frame run, then lay the page out.
-        for _ in 0..3 {
-            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
-                &wasm_bindgen::JsValue::NULL,
-            ))
-            .await;
-        }
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        if let Some(body) = window.document().and_then(|d| d.body()) {
-            let _ = body.get_bounding_client_rect();
-        }
-        let took = performance_now() - start;
-        let key = wasm_bindgen::JsValue::from_str("flowstormFrameTimes");
-        let list = js_sys::Reflect::get(&window, &key)
-            .ok()
-            .and_then(|v| wasm_bindgen::JsCast::dyn_into::<js_sys::Array>(v).ok())
-            .unwrap_or_else(|| {
-                let a = js_sys::Array::new();
-                let _ = js_sys::Reflect::set(&window, &key, &a);
-                a
-            });
-        list.push(&took.into());
     });
 }
 

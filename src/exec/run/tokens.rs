@@ -9,7 +9,10 @@ use crate::{
     exec::{Hop, MessageId, MessageKind},
     model::{LinkId, NoteId},
 };
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    hash::{BuildHasherDefault, Hasher},
+};
 
 /// Real time (ms) a hop is shown at least, whatever the speed.
 pub const MIN_SHOW_REAL_MS: f64 = 700.0;
@@ -18,8 +21,37 @@ pub const MIN_SHOW_REAL_MS: f64 = 700.0;
 /// still travelling.
 pub const MAX_CHAINED_HOPS: u64 = 4;
 /// Hops looked at per frame at most (the latest ones), whatever the speed: the cost of a
-/// frame stays bounded on the heaviest board.
-pub const MAX_SCANNED_HOPS: usize = 20_000;
+/// frame stays bounded on the heaviest board (about half a millisecond in the browser). A
+/// small board at 100× has a few hundred hops on screen, well within it.
+pub const MAX_SCANNED_HOPS: usize = 2_500;
+/// The speeds pacing snaps to when the run cannot keep the speed asked (a 1-2-5 ladder): the
+/// pace measured wavers, and tokens would jump at every change of their display time.
+const PACE_LADDER: [f64; 10] = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0];
+
+/// FNV-1a: a hash for the per-frame maps keyed by short note and link ids, several times
+/// cheaper than the standard one, which cost more than the rest of a frame's token work.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A map with the [`Fnv`] hash.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// How hops are stretched and chained for display, in simulated ms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +74,22 @@ impl Pacing {
             max_delay_ms: min_show_ms * MAX_CHAINED_HOPS,
             max_scan: MAX_SCANNED_HOPS,
         }
+    }
+
+    /// The pacing for a run asked to go at `asked` that really keeps `kept` when it cannot
+    /// keep up: tokens are paced for the eye at the speed seen on screen, snapped down to a
+    /// step of a 1-2-5 ladder so that a wavering pace does not make them jump.
+    pub fn for_run(asked: f64, kept: Option<f64>) -> Pacing {
+        let speed = match kept {
+            Some(k) if k < asked => PACE_LADDER
+                .iter()
+                .rev()
+                .copied()
+                .find(|&s| s <= k)
+                .unwrap_or(PACE_LADDER[0]),
+            _ => asked,
+        };
+        Pacing::for_speed(speed)
     }
 }
 
@@ -74,7 +122,8 @@ impl Run {
             .partition_point(|h| h.start.saturating_add(reach) < t)
             .max(upto.saturating_sub(pacing.max_scan));
         // When the last hop of each flow that reached a note arrives there, on screen.
-        let mut arrivals: HashMap<(&NoteId, MessageId), u64> = HashMap::new();
+        let mut arrivals: FastMap<(&NoteId, MessageId), u64> =
+            FastMap::with_capacity_and_hasher(upto.saturating_sub(from), Default::default());
         let mut out = Vec::new();
         for hop in self.hops.range(from..upto) {
             let Some(msg) = self.msgs.get(hop.message.0 as usize) else {
@@ -120,7 +169,7 @@ pub fn shown(hop: &Hop, ready: u64, pacing: Pacing) -> (u64, u64) {
 /// The tokens with those of a link that has more than `threshold` of them replaced by one
 /// token with their count, at their mean position (the first's hop and colour).
 pub fn aggregate(tokens: Vec<Token<'_>>, threshold: usize) -> Vec<Token<'_>> {
-    let mut per_link: HashMap<&LinkId, usize> = HashMap::new();
+    let mut per_link: FastMap<&LinkId, usize> = FastMap::default();
     for t in &tokens {
         *per_link.entry(&t.hop.link).or_default() += 1;
     }
@@ -128,7 +177,7 @@ pub fn aggregate(tokens: Vec<Token<'_>>, threshold: usize) -> Vec<Token<'_>> {
         return tokens;
     }
     let mut out: Vec<Token<'_>> = Vec::new();
-    let mut merged: HashMap<&LinkId, usize> = HashMap::new();
+    let mut merged: FastMap<&LinkId, usize> = FastMap::default();
     for t in tokens {
         if per_link.get(&t.hop.link).is_none_or(|&n| n <= threshold) {
             out.push(t);
@@ -241,6 +290,39 @@ pub(super) mod tests {
         let third = at(2 * p.min_show_ms + 100);
         assert_eq!(third.len(), 1, "{third:?}");
         assert_ne!(third[0].0, second[0].0);
+    }
+
+    #[test]
+    fn a_run_that_cannot_keep_up_is_paced_at_the_speed_seen_snapped_to_a_step() {
+        assert_eq!(Pacing::for_run(100.0, None), Pacing::for_speed(100.0));
+        // Asked 100×, keeping 7.3× then 6.1×: paced at 5× both times, no jump between.
+        assert_eq!(Pacing::for_run(100.0, Some(7.3)), Pacing::for_speed(5.0));
+        assert_eq!(Pacing::for_run(100.0, Some(6.1)), Pacing::for_speed(5.0));
+        assert_eq!(Pacing::for_run(100.0, Some(0.01)), Pacing::for_speed(0.1));
+        // Keeping up (or faster, a measuring blip): the speed asked.
+        assert_eq!(Pacing::for_run(2.0, Some(2.4)), Pacing::for_speed(2.0));
+    }
+
+    #[test]
+    fn a_frame_looks_at_no_more_than_the_latest_hops_allowed() {
+        let mut t = Timeline::new(&teller_board(), RunConfig::default()).unwrap();
+        t.seek(20_000);
+        let run = t.run();
+        let wide = Pacing::for_speed(100.0);
+        let all = run.paced_tokens(20_000, wide).len();
+        assert!(all > 4, "{all} tokens at 100×");
+        let capped = Pacing {
+            max_scan: 4,
+            ..wide
+        };
+        let few = run.paced_tokens(20_000, capped);
+        assert!(!few.is_empty() && few.len() <= 4, "{}", few.len());
+        // Only the latest hops are looked at.
+        let upto = run.hops().partition_point(|h| h.start <= 20_000);
+        let latest: Vec<&Hop> = run.hops().range(upto - 4..upto).collect();
+        assert!(few
+            .iter()
+            .all(|k| latest.iter().any(|h| std::ptr::eq(*h, k.hop))));
     }
 
     #[test]

@@ -1,10 +1,13 @@
-//! The counters a run puts on busy notes: in board units on the note's bottom edge (they scale
-//! with the board and never cover a neighbour), only for the notes in view and only while
-//! readable; at lower zoom the token canvas draws a coloured bar instead.
+//! The counters a run puts on busy notes: in board units just under the note (they scale with
+//! the board and cover neither the note's text nor a neighbour, see
+//! [`crate::editor::counter_layout`]), only for the notes in view and only while readable; at
+//! lower zoom the token canvas draws a coloured bar instead.
 
 use super::RunCtl;
 use crate::{
-    editor::counter_layout::{counter_rect, counters_readable, COUNTER_FONT},
+    editor::counter_layout::{
+        counters_readable, place_counters, COUNTER_FONT, COUNTER_H, COUNTER_INSET,
+    },
     exec::{partition_label, Run},
     model::{Board, NoteId, NoteKind, Rect},
     ui::state::Ctx,
@@ -52,13 +55,33 @@ fn chips(
     geometry: &HashMap<NoteId, (Rect, NoteKind)>,
     view: Rect,
 ) -> HashMap<NoteId, Chip> {
-    run.all_counters()
+    let busy: Vec<_> = run
+        .all_counters()
         .into_iter()
         .filter_map(|(id, c)| {
             let (r, kind) = geometry.get(&id)?;
-            if (c.handled == 0 && c.failed == 0 && c.lag.is_none()) || !r.intersects(&view) {
-                return None;
-            }
+            let busy = c.handled > 0 || c.failed > 0 || c.lag.is_some();
+            (busy && r.intersects(&view)).then_some((id, c, *r, *kind))
+        })
+        .collect();
+    // Every note that a counter in view could cover.
+    let reach = COUNTER_H + COUNTER_INSET;
+    let around = Rect::new(
+        view.x - reach,
+        view.y - reach,
+        view.w + 2.0 * reach,
+        view.h + 2.0 * reach,
+    );
+    let notes: Vec<Rect> = geometry
+        .values()
+        .map(|(r, _)| *r)
+        .filter(|r| r.intersects(&around))
+        .collect();
+    let rects: Vec<Rect> = busy.iter().map(|b| b.2).collect();
+    let spots = place_counters(&rects, &notes);
+    busy.into_iter()
+        .zip(spots)
+        .map(|((id, c, _, kind), at)| {
             let mut text = format!("✓{}", c.handled);
             let name = board.note(&id).map_or(id.0.as_str(), |n| n.text.as_str());
             let mut title = format!("{name}: {} done", c.handled);
@@ -75,16 +98,14 @@ fn chips(
             } else {
                 Vec::new()
             };
-            Some((
-                id,
-                Chip {
-                    at: counter_rect(*r),
-                    text,
-                    title,
-                    busy: c.in_flight > 0,
-                    dots,
-                },
-            ))
+            let chip = Chip {
+                at,
+                text,
+                title,
+                busy: c.in_flight > 0,
+                dots,
+            };
+            (id, chip)
         })
         .collect()
 }

@@ -5,130 +5,19 @@ use super::{seconds, RunCtl};
 use crate::{
     analysis::route_of_event,
     editor::Item,
-    exec::{partition_label, ExecEvent, ExecEventKind, Fault},
-    model::{Board, NoteId, NoteKind},
+    exec::{partition_label, ExecEvent, Fault},
+    model::{NoteId, NoteKind},
     ui::state::Ctx,
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
 
+mod log;
+
+use log::{describe, LogFilter};
+
 /// How many events the log shows at most (the latest).
 const LOG_ROWS: usize = 200;
-
-/// Where an event sits on its topic, in the board's names: "orders p2 @ offset 41".
-fn place(board: &Board, event: &ExecEvent) -> Option<String> {
-    let (t, p, o) = (event.topic.as_ref()?, event.partition?, event.offset?);
-    Some(format!("{} @ offset {o}", partition_label(board, t, p)))
-}
-
-fn describe(board: &Board, event: &ExecEvent) -> String {
-    let at = place(board, event);
-    match &event.kind {
-        ExecEventKind::CommandIssued => "issued".into(),
-        ExecEventKind::CommandHandled => "handled".into(),
-        ExecEventKind::CommandRejected { reason } => {
-            format!("rejected ({reason:?})").to_lowercase()
-        }
-        ExecEventKind::CallFailed { down } => {
-            if *down {
-                "call failed: system down".into()
-            } else {
-                "call failed".into()
-            }
-        }
-        ExecEventKind::EventPublished => match at {
-            Some(at) => format!("published to {at}"),
-            None => "published".into(),
-        },
-        ExecEventKind::EventLost => "lost between save and publish".into(),
-        ExecEventKind::Delivered { attempt } => {
-            let from = at.map(|a| format!(" from {a}")).unwrap_or_default();
-            let what = event
-                .from_note
-                .as_ref()
-                .and_then(|n| board.note(n))
-                .map(|n| format!(" {}", n.text))
-                .unwrap_or_default();
-            if *attempt > 1 {
-                format!("delivered{what}{from} (attempt {attempt})")
-            } else {
-                format!("delivered{what}{from}")
-            }
-        }
-        ExecEventKind::Processed => "processed".into(),
-        ExecEventKind::ProcessingFailed => "processing failed".into(),
-        ExecEventKind::DuplicateApplied => "applied twice".into(),
-        ExecEventKind::OutOfOrder { version, after } => {
-            format!("applied v{version} after v{after}")
-        }
-        ExecEventKind::Read {
-            stale: true,
-            lag_ms,
-        } => format!("stale read ({lag_ms} ms behind)"),
-        ExecEventKind::Read { lag_ms, .. } => format!("read (waited {lag_ms} ms)"),
-        ExecEventKind::LostOnCrash => "lost with the crash".into(),
-        ExecEventKind::LoopCut { passes } => format!("loop cut after {passes} passes"),
-        ExecEventKind::DeadLettered => "dead-lettered".into(),
-        ExecEventKind::Fault { fault } => format!("fault: {}", fault_name(fault)),
-        ExecEventKind::Rebalanced { generation } => format!("rebalanced (generation {generation})"),
-    }
-}
-
-fn fault_name(fault: &Fault) -> &'static str {
-    match fault {
-        Fault::CrashConsumer { .. } => "instance crashed",
-        Fault::RestartConsumer { .. } => "instance added",
-        Fault::SlowConsumer { .. } => "slowed down",
-        Fault::SystemDown { .. } => "system down",
-        Fault::SlowSystem { .. } => "system slowed down",
-        Fault::SystemUp { .. } => "system back",
-        Fault::CrashAggregate { .. } => "crash between save and publish",
-        Fault::Poison { .. } => "poison message",
-        Fault::AddPartitions { .. } => "partitions added",
-    }
-}
-
-/// Which events the log shows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum LogFilter {
-    All,
-    Commands,
-    Events,
-    Consumers,
-    Problems,
-}
-
-impl LogFilter {
-    fn keeps(self, e: &ExecEvent) -> bool {
-        use ExecEventKind as K;
-        match self {
-            LogFilter::All => true,
-            LogFilter::Commands => matches!(
-                e.kind,
-                K::CommandIssued | K::CommandHandled | K::CommandRejected { .. }
-            ),
-            LogFilter::Events => matches!(e.kind, K::EventPublished | K::EventLost),
-            LogFilter::Consumers => matches!(
-                e.kind,
-                K::Delivered { .. } | K::Processed | K::ProcessingFailed | K::Read { .. }
-            ),
-            LogFilter::Problems => matches!(
-                e.kind,
-                K::CommandRejected { .. }
-                    | K::CallFailed { .. }
-                    | K::EventLost
-                    | K::ProcessingFailed
-                    | K::DuplicateApplied
-                    | K::OutOfOrder { .. }
-                    | K::Read { stale: true, .. }
-                    | K::LostOnCrash
-                    | K::LoopCut { .. }
-                    | K::DeadLettered
-                    | K::Fault { .. }
-            ),
-        }
-    }
-}
 
 /// The Run tab: faults for the selected note, the broker, the lag chart and the event log.
 #[component]
