@@ -615,9 +615,10 @@ fn ticking_results_in_draws_the_command_event_link_as_an_arc_and_undo_takes_it_b
     s.click(&s.find(tick));
     wait_count(&s, arcs, 1);
     assert_eq!(count(&s, "[data-link-id]"), links + 1);
+    // Results-in links are drawn in their own dashed paths, along an arc.
     let path = s.js(
-        "return document.querySelector(arguments[0] + ' .line').getAttribute('d')",
-        vec![json!(arcs)],
+        "return [...document.querySelectorAll('.links path.results-in')].map(p => p.getAttribute('d') || '').join(' ')",
+        vec![],
     );
     assert!(
         path.as_str().is_some_and(|d| d.contains(" C ")),
