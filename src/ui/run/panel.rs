@@ -224,6 +224,7 @@ pub fn RunPanel() -> impl IntoView {
                 .map(|e| {
                     let message = e.message;
                     let text = format!("{} {} — {}", seconds(e.at), name(&e.note), ctx.board(|b| describe(b, &e)));
+                    let what = text.clone();
                     view! {
                         <li data-event>
                             <button class="log-row" data-action="show-chain" disabled=message.is_none()
@@ -238,7 +239,8 @@ pub fn RunPanel() -> impl IntoView {
                                         }
                                         notes
                                     }).unwrap_or_default();
-                                    ctx.status.set(format!("Causal chain of {m}: {} notes highlighted", chain.len()));
+                                    let lit = chain.iter().collect::<std::collections::HashSet<_>>().len();
+                                    ctx.status.set(format!("Causal chain of “{what}”: {lit} notes lit, the rest dimmed"));
                                     ctl.chain.set(chain);
                                 }>{text}</button>
                         </li>
