@@ -171,7 +171,7 @@ async fn a_note_dropped_from_the_palette_is_centred_under_the_pointer() {
          const data = new DataTransfer();
          data.setData('application/x-flowstorm-kind', 'policy');
          board.dispatchEvent(new DragEvent('drop', { dataTransfer: data, clientX: x, clientY: y, bubbles: true, cancelable: true }));
-         return [x, y];",
+         return [x - r.left, y - r.top];",
     );
     let drop: js_sys::Array = drop.dyn_into().expect("the drop point");
     let (x, y) = (
@@ -189,15 +189,10 @@ async fn a_note_dropped_from_the_palette_is_centred_under_the_pointer() {
         .ok()
         .flatten()
         .expect("the new note is selected");
-    // Where the drop point and the note's centre are on the board: from the canvas's place, the
-    // camera's transform of the board layer and the note's rectangle (this page has no style
-    // sheet, so the layout itself says nothing).
-    let canvas = document()
-        .query_selector("[data-board-viewport]")
-        .ok()
-        .flatten()
-        .expect("the canvas");
-    let origin = canvas.get_bounding_client_rect();
+    // Where the drop point and the note's centre are on the board: from the drop point in the
+    // canvas as it stood when dropped (this page has no style sheet, so what the drop adds to the
+    // panels may move the canvas afterwards), the camera's transform of the board layer and the
+    // note's rectangle.
     let world = document()
         .query_selector(".world")
         .ok()
@@ -207,10 +202,7 @@ async fn a_note_dropped_from_the_palette_is_centred_under_the_pointer() {
     let [pan_x, pan_y, zoom] = camera[..] else {
         panic!("a translate and a scale: {camera:?}")
     };
-    let dropped = (
-        (x - origin.left() - pan_x) / zoom,
-        (y - origin.top() - pan_y) / zoom,
-    );
+    let dropped = ((x - pan_x) / zoom, (y - pan_y) / zoom);
     let rect = numbers(&note.get_attribute("style").unwrap_or_default());
     let [left, top, w, h, ..] = rect[..] else {
         panic!("the note's rectangle: {rect:?}")
