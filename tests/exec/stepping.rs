@@ -301,3 +301,20 @@ fn a_fault_made_while_a_step_was_cut_short_replays_at_that_point() {
         assert_eq!(seen(live.run()), end, "cut after {budget} units");
     }
 }
+
+#[test]
+fn two_faults_at_one_moment_both_come_back_when_the_timeline_returns_there() {
+    let board = board(0);
+    let all = faults_for(&board);
+    let mut timeline = Timeline::new(&board, config(0)).unwrap().with_spacing(27);
+    while !timeline.seek_within(0, 1).reached {}
+    timeline.apply_fault(all[10 % all.len()].clone()).unwrap();
+    timeline.seek(0);
+    while !timeline.seek_within(0, 1).reached {}
+    timeline.apply_fault(all[0].clone()).unwrap();
+    timeline.seek(0);
+    let at_zero = seen(timeline.run());
+    timeline.seek(DURATION_MS + DRAIN_MS);
+    while !timeline.seek_within(0, 1).reached {}
+    assert_eq!(seen(timeline.run()), at_zero);
+}
