@@ -91,10 +91,11 @@ fn note_in_view(s: &webdriver::Session) -> Option<(f64, f64)> {
     Some((at[0].as_f64()?, at[1].as_f64()?))
 }
 
-/// Prints the interval and busy figures of one gesture.
-fn report(name: &str, (interval, busy): (f64, f64)) {
-    println!("{name}_interval_ms_2000 {interval:.1} ms");
-    println!("{name}_busy_ms_2000 {busy:.1} ms");
+/// Prints the interval and busy figures of one gesture (`pan`, `drag`, `play`) at one zoom
+/// (`fit`, `zoomed`) on the 2,000-note board.
+fn report(gesture: &str, zoom: &str, (interval, busy): (f64, f64)) {
+    println!("{gesture}_interval_ms_2000_{zoom} {interval:.1} ms");
+    println!("{gesture}_busy_ms_2000_{zoom} {busy:.1} ms");
 }
 
 /// Commands per second of each of the 30 actors of the 300-note board: about 500 tokens in flight.
@@ -160,9 +161,9 @@ fn main() {
         vp[0].as_f64().unwrap_or(500.0),
         vp[1].as_f64().unwrap_or(400.0),
     );
-    report("pan_fit", gesture(&s, "pan", centre, (6.0, 4.0)));
+    report("pan", "fit", gesture(&s, "pan", centre, (6.0, 4.0)));
     let note = note_in_view(&s).unwrap_or(centre);
-    report("drag_fit", gesture(&s, "drag", note, (1.0, 1.0)));
+    report("drag", "fit", gesture(&s, "drag", note, (1.0, 1.0)));
     s.js(
         "document.querySelector(\"[data-action='zoom-fit']\").click()",
         vec![],
@@ -183,9 +184,9 @@ fn main() {
         "notes_in_view_2000_zoomed {} notes",
         visible.as_u64().unwrap_or(0)
     );
-    report("pan_zoomed", gesture(&s, "pan", centre, (6.0, 4.0)));
+    report("pan", "zoomed", gesture(&s, "pan", centre, (6.0, 4.0)));
     let note = note_in_view(&s).unwrap_or(centre);
-    report("drag_zoomed", gesture(&s, "drag", note, (2.0, 1.0)));
+    report("drag", "zoomed", gesture(&s, "drag", note, (2.0, 1.0)));
     s.js(
         "document.querySelector(\"[data-action='zoom-fit']\").click()",
         vec![],
@@ -195,7 +196,7 @@ fn main() {
         vec![],
     );
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    report("play_fit", gesture(&s, "watch", centre, (0.0, 0.0)));
+    report("play", "fit", gesture(&s, "watch", centre, (0.0, 0.0)));
     drop(s);
 
     // Playing a 300-note board loaded so that about 500 tokens are in flight.
