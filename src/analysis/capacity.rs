@@ -199,11 +199,7 @@ pub(crate) fn falling_behind(ix: &Index, out: &mut Vec<Finding>) {
         }
         let per_instance = MS_PER_SECOND / work.total_ms();
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
-        let topics: BTreeMap<&str, u32> = events
-            .iter()
-            .filter_map(|&e| ix.route(e))
-            .map(|r| (r.topic.as_str(), r.partitions))
-            .collect();
+        let topics = ix.consumed_topics(c);
         let sharing = Sharing {
             partitions: topics.values().map(|&p| u64::from(p)).sum::<u64>().max(1),
             topics,

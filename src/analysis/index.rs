@@ -132,6 +132,14 @@ impl<'a> Index<'a> {
         self.graph.route(at(i))
     }
 
+    /// The distinct topics the consumer at `c` reads, with their partitions.
+    pub fn consumed_topics(&self, c: Ix) -> std::collections::BTreeMap<&str, u32> {
+        self.pred(c, LinkMeaning::Subscribes)
+            .filter_map(|e| self.route(e))
+            .map(|r| (r.topic.as_str(), r.partitions))
+            .collect()
+    }
+
     /// The aggregate that publishes an event, if one does.
     pub fn aggregate_of(&self, event: Ix) -> Option<Ix> {
         self.route(event)

@@ -121,11 +121,7 @@ pub(crate) fn idle_consumers(ix: &Index, out: &mut Vec<Finding>) {
             continue;
         }
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
-        let topics: BTreeMap<&str, u32> = events
-            .iter()
-            .filter_map(|&e| ix.route(e))
-            .map(|r| (r.topic.as_str(), r.partitions))
-            .collect();
+        let topics = ix.consumed_topics(c);
         let partitions: u64 = topics.values().map(|&p| u64::from(p)).sum();
         if props.instances <= partitions {
             continue;
