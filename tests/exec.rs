@@ -676,8 +676,8 @@ fn out_of_order_apply_is_seen_across_topics() {
     );
 }
 
-#[test]
-fn duplicate_apply_is_seen_after_crashes() {
+/// The FS004 fixture run with both policies crashed between effect and commit, to its end.
+fn crashed_between_effect_and_commit() -> Run {
     let mut board = hazard("fs004-duplicate-effect");
     set(&mut board, "clerk", "rate", json!(20));
     for p in ["charge-policy", "ship-policy"] {
@@ -703,6 +703,12 @@ fn duplicate_apply_is_seen_after_crashes() {
         .unwrap();
     }
     r.run_to_end(5_000);
+    r
+}
+
+#[test]
+fn duplicate_apply_is_seen_after_crashes() {
+    let r = crashed_between_effect_and_commit();
     assert!(
         has_sign(&r, SignKind::DuplicateApply, "charge-policy"),
         "{:?} {:?}",

@@ -86,30 +86,7 @@ fn a_crashed_read_model_is_a_crash_not_a_poison_message() {
 
 #[test]
 fn a_crash_warns_of_duplicates_only_where_redeliveries_apply_twice() {
-    // The crash falls between effect and commit (see duplicate_apply_is_seen_after_crashes).
-    let mut board = hazard("fs004-duplicate-effect");
-    set(&mut board, "clerk", "rate", json!(20));
-    for p in ["charge-policy", "ship-policy"] {
-        set(&mut board, p, "processing_ms", json!(1));
-    }
-    let mut r = Run::new(
-        &board,
-        flowstorm::exec::RunConfig {
-            commit_ms: 30,
-            ..super::config(3, 6_000)
-        },
-    )
-    .unwrap();
-    r.step_until(517);
-    for note in ["charge-policy", "ship-policy"] {
-        r.apply_fault(Fault::CrashConsumer {
-            note: id(note),
-            instance: 0,
-            restart_after_ms: Some(10),
-        })
-        .unwrap();
-    }
-    r.run_to_end(5_000);
+    let r = super::crashed_between_effect_and_commit();
     let found = dynamic::findings(&r);
     let crash_of = |note: &str| {
         found
