@@ -39,11 +39,8 @@ const fn limited(
     help: &'static str,
 ) -> PropSpec {
     PropSpec {
-        name,
-        ty,
         unit: Some(unit),
-        help,
-        default,
+        ..spec(name, ty, default, help)
     }
 }
 
