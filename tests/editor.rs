@@ -3,8 +3,8 @@
 use flowstorm::{
     editor::{
         camera::clamp_zoom, event_tense_hint, hit, marquee_items, snap, tidy, Action, Axis, Button,
-        Camera, Editor, EditorEvent, Hit, Item, Modifiers, PasteError, Selection, ToolState,
-        Viewport, GRID, MAX_ZOOM, MIN_ZOOM,
+        Camera, Editor, EditorEvent, Hit, Item, LinkPath, Modifiers, PasteError, Selection,
+        ToolState, Viewport, GRID, MAX_ZOOM, MIN_ZOOM,
     },
     model::{
         format::save, link_meaning, load, sample::sample, Board, Edit, Frame, FrameId, FrameKind,
@@ -202,8 +202,9 @@ fn the_topmost_note_wins_and_notes_are_above_frames_and_links() {
 fn a_link_is_hit_near_its_line_with_a_tolerance_in_screen_pixels() {
     // actor (0,0,100,80) → cmd (200,0,140,100): the line runs from (100,45) to (200,45) roughly.
     let b = board();
-    let (a, z) = hit::link_segment(&b, &b.links[0]).unwrap();
-    let mid = p((a.x + z.x) / 2.0, (a.y + z.y) / 2.0);
+    let (from, to) = (&b.links[0].from, &b.links[0].to);
+    let (a, z) = (b.note(from).unwrap().rect(), b.note(to).unwrap().rect());
+    let mid = LinkPath::between(a, z).point_at(0.5);
     let sel = Selection::new();
     assert_eq!(hit::hit(&b, &sel, mid, 1.0), Hit::Link(LinkId::from("l1")));
     assert_eq!(

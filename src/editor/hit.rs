@@ -63,18 +63,6 @@ pub fn on_resize_handle(rect: Rect, p: Point, zoom: f64) -> bool {
     (p.x - rect.right()).abs() <= r && (p.y - rect.bottom()).abs() <= r
 }
 
-/// The segment a link is drawn along: between the two notes' borders, facing each other.
-pub fn link_segment(board: &Board, link: &Link) -> Option<(Point, Point)> {
-    let a = board.note(&link.from)?.rect();
-    let b = board.note(&link.to)?.rect();
-    Some(segment_between(a, b))
-}
-
-/// The segment joining two rectangles' borders along the line between their centres.
-pub fn segment_between(a: Rect, b: Rect) -> (Point, Point) {
-    (a.border_toward(b.center()), b.border_toward(a.center()))
-}
-
 /// Distance from `p` to the segment `a`–`b`.
 pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
