@@ -106,10 +106,8 @@ pub fn BoardView() -> impl IntoView {
     });
     let note_ids = notes.order;
     let frames = Memo::new(move |_| {
-        ctx.rev.track();
-        editor.with_untracked(|e| {
-            e.board()
-                .frames
+        ctx.board(|b| {
+            b.frames
                 .iter()
                 .map(|f| FrameLook {
                     id: f.id.clone(),

@@ -20,9 +20,7 @@ pub fn Overlays(
     let zoom = Memo::new(move |_| ctx.view().0.zoom);
     let handles = Memo::new(move |_| {
         let sel = selection.get();
-        ctx.rev.track();
-        editor.with_untracked(|e| {
-            let b = e.board();
+        ctx.board(|b| {
             let mut out: Vec<Rect> = sel
                 .notes()
                 .filter_map(|id| b.note(id).map(|n| n.rect()))
