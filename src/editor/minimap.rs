@@ -45,6 +45,21 @@ impl MinimapView {
         Rect::new(tl.x, tl.y, r.w * self.scale, r.h * self.scale)
     }
 
+    /// The same minimap with every frame and note of `board` placed on it.
+    pub fn with_shapes(mut self, board: &Board) -> MinimapView {
+        self.frames = board
+            .frames
+            .iter()
+            .map(|f| (f.id.clone(), self.rect(f.rect())))
+            .collect();
+        self.notes = board
+            .notes
+            .iter()
+            .map(|n| (n.id.clone(), n.kind, self.rect(n.rect())))
+            .collect();
+        self
+    }
+
     /// The camera (same zoom) centring the main view on the board point under minimap point `p`.
     pub fn click(&self, p: Point, camera: Camera, viewport: Viewport) -> Camera {
         let mut cam = camera;
@@ -72,18 +87,7 @@ fn power_of_two_above(x: f64) -> f64 {
 /// it snaps outward to a coarse grid, so panning changes only the viewport frame and the notes
 /// are placed again only when the view crosses the grid (or the board changes).
 pub fn minimap(board: &Board, camera: &Camera, viewport: Viewport, size: Viewport) -> MinimapView {
-    let mut view = minimap_frame(board, camera, viewport, size);
-    view.frames = board
-        .frames
-        .iter()
-        .map(|f| (f.id.clone(), view.rect(f.rect())))
-        .collect();
-    view.notes = board
-        .notes
-        .iter()
-        .map(|n| (n.id.clone(), n.kind, view.rect(n.rect())))
-        .collect();
-    view
+    minimap_frame(board, camera, viewport, size).with_shapes(board)
 }
 
 /// The minimap's placing and viewport frame without its shapes (cheap: for every pan).

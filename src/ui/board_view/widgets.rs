@@ -50,12 +50,13 @@ pub fn Minimap() -> impl IntoView {
     // placing 2,000 rectangles again on every step of a drag would cost more than the drag.
     let shapes = Memo::new(move |before: Option<&(Vec<_>, Vec<_>)>| {
         placing.track();
-        ctx.board(|_| ());
-        if let Some(before) = before.filter(|_| ctx.previewing.get()) {
-            return before.clone();
-        }
-        let m = editor.with_untracked(|e| e.minimap(MINIMAP));
-        (m.frames, m.notes)
+        ctx.board(|board| {
+            if let Some(before) = before.filter(|_| ctx.previewing.get()) {
+                return before.clone();
+            }
+            let m = frame.get_untracked().with_shapes(board);
+            (m.frames, m.notes)
+        })
     });
     let seen = Memo::new(move |_| frame.with(|m| m.viewport));
     let big_enough = Memo::new(move |_| ctx.board(|b| b.notes.len() >= 2));
