@@ -13,13 +13,24 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
 fi
-for p in chromium chromium-driver binaryen; do
+for p in chromium chromium-driver; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
+# npm, for binaryen below (any Node.js with npm will do).
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   as_root apt-get update -q
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+
+# wasm-opt from binaryen's npm package: Debian's (version 108) cannot order functions by name,
+# which lets gzip find the similar code of one generic function's copies (scripts/wasm).
+binaryen="${XDG_CACHE_HOME:-$HOME/.cache}/flowstorm/binaryen-$(cat scripts/binaryen-version)"
+if ! "$binaryen/node_modules/.bin/wasm-opt" --version >/dev/null 2>&1; then
+  echo "setup: installing binaryen $(cat scripts/binaryen-version) (npm)"
+  mkdir -p "$binaryen"
+  npm install --prefix "$binaryen" --no-save --no-audit --no-fund "binaryen@$(cat scripts/binaryen-version)"
 fi
 
 if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
