@@ -21,8 +21,10 @@ pub const RESULTS_IN_CLEARANCE_PER_UNIT: f64 = 0.12;
 const HIT_PIECES: usize = 24;
 /// Length of each stroke of a link's arrowhead, board units.
 const ARROW_LEN: f64 = 10.0;
-/// Half the opening angle of a link's arrowhead (radians).
-const ARROW_HALF_ANGLE: f64 = 0.45;
+/// Cosine and sine of half the opening angle of a link's arrowhead (0.45 rad): the strokes are
+/// the link's direction turned by it, with no trigonometry in the browser build (a test checks
+/// the values).
+const ARROW_TURN: (f64, f64) = (0.900_447_102_352_676_9, 0.434_965_534_111_230_2);
 
 /// The path a link is drawn along, in board units.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -125,14 +127,15 @@ impl LinkPath {
         if len < f64::EPSILON {
             return self.svg();
         }
-        let angle = dy.atan2(dx);
-        let wing = |turn: f64| {
+        let (ux, uy) = (dx / len, dy / len);
+        let (cos, sin) = ARROW_TURN;
+        let wing = |sin: f64| {
             Point::new(
-                tip.x + ARROW_LEN * (angle + turn).cos(),
-                tip.y + ARROW_LEN * (angle + turn).sin(),
+                tip.x + ARROW_LEN * (ux * cos - uy * sin),
+                tip.y + ARROW_LEN * (ux * sin + uy * cos),
             )
         };
-        let (l, r) = (wing(ARROW_HALF_ANGLE), wing(-ARROW_HALF_ANGLE));
+        let (l, r) = (wing(sin), wing(-sin));
         format!(
             "{} M {:.1} {:.1} L {} {} L {:.1} {:.1}",
             self.svg(),
@@ -202,6 +205,13 @@ fn lerp(p: Point, q: Point, f: f64) -> Point {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_arrowhead_turn_is_its_half_angle() {
+        const ARROW_HALF_ANGLE: f64 = 0.45;
+        assert!((ARROW_TURN.0 - ARROW_HALF_ANGLE.cos()).abs() < 1e-15);
+        assert!((ARROW_TURN.1 - ARROW_HALF_ANGLE.sin()).abs() < 1e-15);
+    }
 
     fn close(p: Point, x: f64, y: f64) -> bool {
         (p.x - x).abs() < 1e-9 && (p.y - y).abs() < 1e-9

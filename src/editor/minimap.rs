@@ -75,11 +75,13 @@ const MINIMAP_STEPS: f64 = 4.0;
 
 /// `x` rounded up to a power of two (at least 1).
 fn power_of_two_above(x: f64) -> f64 {
-    if x.is_finite() && x > 1.0 {
-        2f64.powi(x.log2().ceil() as i32)
-    } else {
-        1.0
+    let mut p = 1.0;
+    // Doubling, not `log2`: the browser build then carries no logarithm (the loop is bounded
+    // by the exponent range of f64).
+    while x.is_finite() && p < x {
+        p *= 2.0;
     }
+    p
 }
 
 /// The minimap of `board` seen through `camera` and `viewport`, fitted into `size` pixels.
@@ -134,4 +136,20 @@ pub fn minimap_frame(
     };
     view.viewport = view.rect(seen);
     view
+}
+
+#[cfg(test)]
+mod tests {
+    use super::power_of_two_above;
+
+    #[test]
+    fn sizes_round_up_to_a_power_of_two() {
+        assert_eq!(power_of_two_above(0.5), 1.0);
+        assert_eq!(power_of_two_above(1.0), 1.0);
+        assert_eq!(power_of_two_above(1.5), 2.0);
+        assert_eq!(power_of_two_above(2.0), 2.0);
+        assert_eq!(power_of_two_above(1000.0), 1024.0);
+        assert_eq!(power_of_two_above(f64::INFINITY), 1.0);
+        assert_eq!(power_of_two_above(f64::NAN), 1.0);
+    }
 }
