@@ -9,11 +9,12 @@ use crate::{
     exec::{Run, SignKind},
     model::NoteId,
 };
-use std::collections::BTreeMap;
 
 /// What one sign of the run said last: as of when, and the finding.
 #[derive(Clone, Debug, PartialEq)]
 struct Kept {
+    /// The sign: its kind and notes.
+    sign: (SignKind, Vec<NoteId>),
     /// The simulated time the finding was made at (ms).
     as_of: u64,
     /// The finding.
@@ -24,8 +25,9 @@ struct Kept {
 /// was looked at; listed in report order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Seen {
-    /// By sign (kind and notes).
-    kept: BTreeMap<(SignKind, Vec<NoteId>), Kept>,
+    /// One per sign, in the order first seen (a run shows tens of signs, not thousands: a
+    /// list searched in order is enough, and smaller in the browser build than a map).
+    kept: Vec<Kept>,
     /// The findings in report order.
     list: Vec<Finding>,
 }
@@ -46,7 +48,7 @@ impl Seen {
         for sign in signs(run) {
             let mut made = finding(run, &sign);
             let key = (sign.kind, sign.notes);
-            match self.kept.get_mut(&key) {
+            match self.kept.iter_mut().find(|k| k.sign == key) {
                 Some(k) if at < k.as_of => {}
                 Some(k) => {
                     made.first_seen_ms = match (k.finding.first_seen_ms, made.first_seen_ms) {
@@ -60,20 +62,18 @@ impl Seen {
                     }
                 }
                 None => {
-                    self.kept.insert(
-                        key,
-                        Kept {
-                            as_of: at,
-                            finding: made,
-                        },
-                    );
+                    self.kept.push(Kept {
+                        sign: key,
+                        as_of: at,
+                        finding: made,
+                    });
                     changed = true;
                 }
             }
         }
         changed |= self.drop_explained_by_poison();
         if changed {
-            self.list = self.kept.values().map(|k| k.finding.clone()).collect();
+            self.list = self.kept.iter().map(|k| k.finding.clone()).collect();
             sort_findings(&mut self.list);
         }
         changed
@@ -84,13 +84,13 @@ impl Seen {
     fn drop_explained_by_poison(&mut self) -> bool {
         let stuck: Vec<Vec<NoteId>> = self
             .kept
-            .keys()
-            .filter(|(kind, _)| *kind == SignKind::StuckPartition)
-            .map(|(_, notes)| notes.clone())
+            .iter()
+            .filter(|k| k.sign.0 == SignKind::StuckPartition)
+            .map(|k| k.sign.1.clone())
             .collect();
         let before = self.kept.len();
         self.kept
-            .retain(|(kind, notes), _| !explained_by_poison(*kind, notes, &stuck));
+            .retain(|k| !explained_by_poison(k.sign.0, &k.sign.1, &stuck));
         self.kept.len() != before
     }
 
