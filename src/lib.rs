@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod broker;
+pub mod collections;
 pub mod editor;
 pub mod exec;
 pub mod model;

@@ -4,13 +4,11 @@ use super::{
     hit::frame_containing,
     selection::{Item, Selection},
 };
+use crate::collections::{HashMap, HashSet};
 use crate::model::{
     Board, Edit, EditError, Frame, FrameId, Link, LinkId, LoadError, Note, NoteId, Point, Rect,
 };
-use std::{
-    collections::{HashMap, HashSet},
-    fmt,
-};
+use std::fmt;
 
 /// Why a paste was refused; the board is unchanged.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,11 +110,11 @@ impl Ids<'_> {
 pub fn insert(board: &Board, clip: &Board, offset: Point) -> (Edit, Vec<Item>) {
     let mut ids = Ids {
         board,
-        taken: HashSet::new(),
+        taken: HashSet::default(),
     };
     let mut edits = Vec::new();
     let mut items = Vec::new();
-    let mut frame_ids: HashMap<&FrameId, FrameId> = HashMap::new();
+    let mut frame_ids: HashMap<&FrameId, FrameId> = HashMap::default();
     for f in &clip.frames {
         let id = FrameId(ids.fresh(f.id.as_str()));
         frame_ids.insert(&f.id, id.clone());
@@ -129,7 +127,7 @@ pub fn insert(board: &Board, clip: &Board, offset: Point) -> (Edit, Vec<Item>) {
         };
         edits.push(Edit::AddFrame { frame, index: None });
     }
-    let mut note_ids: HashMap<&NoteId, NoteId> = HashMap::new();
+    let mut note_ids: HashMap<&NoteId, NoteId> = HashMap::default();
     for n in &clip.notes {
         let id = NoteId(ids.fresh(n.id.as_str()));
         note_ids.insert(&n.id, id.clone());

@@ -4,8 +4,8 @@
 //! note's own bottom edge only when both strips are taken. Too small to read at low zoom, it
 //! gives way to a coloured bar along the note's bottom edge.
 
+use crate::collections::HashMap;
 use crate::model::Rect;
-use std::collections::HashMap;
 
 /// Height of a counter, board units.
 pub const COUNTER_H: f64 = 22.0;

@@ -3,8 +3,8 @@
 //! paint chunk each, and panning a big board would spend its frames sorting them.
 
 use super::{link_geometry::is_results_in, selection::Selection, LinkPath};
+use crate::collections::{HashMap, HashSet};
 use crate::model::{Board, LinkId, NoteId, NoteKind, Rect};
-use std::collections::{HashMap, HashSet};
 
 /// A drawn link.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,7 +155,7 @@ mod tests {
         ];
         let mut selection = Selection::default();
         selection.add(Item::Link(LinkId("c".into())));
-        let chain: HashSet<NoteId> = ["w", "v"].map(|n| NoteId(n.into())).into();
+        let chain: HashSet<NoteId> = ["w", "v"].map(|n| NoteId(n.into())).into_iter().collect();
         let p = link_paths(&links, &selection, &chain).settled;
         assert_eq!(p.plain, "Ma ");
         assert_eq!(p.annotation, "Mb ");
@@ -169,7 +169,7 @@ mod tests {
         let links = [look("a", "x", "y", false), look("b", "y", "z", false)];
         let mut selection = Selection::default();
         selection.add(Item::Note(NoteId("z".into())));
-        let p = link_paths(&links, &selection, &HashSet::new());
+        let p = link_paths(&links, &selection, &HashSet::default());
         assert_eq!(p.settled.plain, "Ma ");
         assert_eq!(p.moving.plain, "Mb ");
     }

@@ -4,10 +4,10 @@ use super::{
     hit, marquee_items, revert, snap, Editor, EditorEvent, Modifiers, MovePlan, ResizeTarget,
     Selection, ToolState, MIN_FRAME_SIZE, MIN_NOTE_SIZE,
 };
+use crate::collections::HashSet;
 use crate::model::{
     link_meaning, link_refusal, Edit, Frame, FrameId, Link, LinkId, Note, NoteId, Point, Rect,
 };
-use std::collections::HashSet;
 
 impl Editor {
     /// Selects what the marquee covers (added to the selection it started from with shift).

@@ -3,8 +3,8 @@
 
 use super::link_geometry::LinkPath;
 use super::selection::Selection;
+use crate::collections::HashMap;
 use crate::model::{Board, Frame, FrameId, Link, LinkId, Note, NoteId, NoteKind, Point, Rect};
-use std::collections::HashMap;
 
 /// Half the size of a resize handle, in screen pixels.
 pub const HANDLE_PX: f64 = 8.0;

@@ -1,12 +1,13 @@
 //! Tidy layout: the board laid out left to right in causal order, one bounded context at a time.
 
 use super::hit::FRAME_TITLE_H;
+use crate::collections::HashMap;
 use crate::model::{link_meaning, Board, Edit, FrameId, LinkMeaning, NoteId, NoteKind};
 use petgraph::{
     algo::{has_path_connecting, toposort},
     graph::{DiGraph, NodeIndex},
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// Horizontal gap between columns, board units.
 pub const COLUMN_GAP: f64 = 60.0;

@@ -275,7 +275,7 @@ impl Board {
 
     /// A fresh id `prefix` + number, not used by any note, link or frame.
     pub fn fresh_id(&self, prefix: &str) -> String {
-        let used: std::collections::HashSet<&str> = self
+        let used: crate::collections::HashSet<&str> = self
             .notes
             .iter()
             .map(|n| n.id.as_str())

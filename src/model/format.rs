@@ -13,9 +13,9 @@ use super::{
     limits::{OverLimit, MAX_PARTITIONS, MAX_SCENARIO_MS},
     props::{spec_of, PropError},
 };
+use crate::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
 
 /// The `format` value every board file carries.
 pub const FORMAT: &str = "flowstorm-board";
@@ -144,7 +144,7 @@ impl Validator {
 
     fn board(mut self, mut root: Map<String, Value>) -> Result<Board, LoadError> {
         let mut board = Board::default();
-        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut ids: HashMap<String, String> = HashMap::default();
 
         board.name = self.opt_string(&mut root, "name", "$");
         for (i, item) in self.array(&mut root, "frames", "$").into_iter().enumerate() {
@@ -154,7 +154,7 @@ impl Validator {
                 board.frames.push(frame);
             }
         }
-        let mut topic_names: HashSet<String> = HashSet::new();
+        let mut topic_names: HashSet<String> = HashSet::default();
         for (i, item) in self.array(&mut root, "topics", "$").into_iter().enumerate() {
             let path = format!("$.topics[{i}]");
             if let Some(topic) = self.topic(item, &path) {

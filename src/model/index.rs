@@ -17,7 +17,7 @@ use super::{
     props::PropsExt,
     Board, Note, NoteId, Topic,
 };
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 /// The field an aggregate is keyed by when its `id_field` prop is missing or blank.
 pub const DEFAULT_ID_FIELD: &str = "id";
@@ -141,7 +141,7 @@ impl<'a> BoardIndex<'a> {
     /// Indexes a board in one pass over its notes and links.
     pub fn new(board: &'a Board) -> BoardIndex<'a> {
         let n = board.notes.len();
-        let mut by_id = HashMap::with_capacity(n);
+        let mut by_id = HashMap::with_capacity_and_hasher(n, Default::default());
         for (i, note) in board.notes.iter().enumerate() {
             by_id.entry(note.id.as_str()).or_insert(NoteIx(i as u32));
         }

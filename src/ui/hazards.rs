@@ -2,12 +2,12 @@
 //! and what the run has shown (kept while the timeline is scrubbed), all by severity.
 
 use super::{run::RunCtl, state::Ctx};
+use crate::collections::HashMap;
 use crate::{
     analysis::{check, dynamic::seconds, finding::merged, Finding, Severity, Source},
     model::{Board, Edit, Link, LinkId, Note, NoteId, NoteKind},
 };
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// The findings on the board now, and the badge each affected note wears.
 #[derive(Clone, Copy)]
@@ -38,7 +38,7 @@ impl Hazards {
         });
         let badges = Memo::new(move |_| {
             findings.with(|all| {
-                let mut map: HashMap<NoteId, (Severity, usize)> = HashMap::new();
+                let mut map: HashMap<NoteId, (Severity, usize)> = HashMap::default();
                 for f in all {
                     for id in &f.notes {
                         let entry = map.entry(id.clone()).or_insert((f.severity, 0));

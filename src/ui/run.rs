@@ -2,13 +2,13 @@
 //! counters on the board, and the Run tab (faults, broker, lag chart, event log, causal chain).
 
 use super::state::Ctx;
+use crate::collections::HashMap;
 use crate::{
     analysis::dynamic::Seen,
     exec::{Fault, Run, RunConfig, Stepped, Timeline},
     model::{Board, NoteId, NoteKind, Rect},
 };
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 mod bar;
 mod bars;

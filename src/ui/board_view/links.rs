@@ -3,6 +3,7 @@
 //! still has an element of its own, in a list read by screen readers and addressable by
 //! `data-link-id`.
 
+use crate::collections::HashSet;
 use crate::{
     editor::{
         drawn_links::{link_paths, LinkLook, LinkPaths},
@@ -11,7 +12,6 @@ use crate::{
     ui::run::RunCtl,
 };
 use leptos::prelude::*;
-use std::collections::HashSet;
 
 /// The links of the board: a few paths drawn, and a list for screen readers and tests.
 #[component]

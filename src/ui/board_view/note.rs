@@ -1,6 +1,7 @@
 //! A note on the board: one element per note id, whose place, size, kind and text follow the
 //! board reactively, so moving or editing a note updates its element instead of replacing it.
 
+use crate::collections::HashMap;
 use crate::{
     analysis::Severity,
     editor::{text_fit::fit_text, Selection},
@@ -8,7 +9,6 @@ use crate::{
     ui::{hazards::use_badges, run::RunCtl},
 };
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// Space between a note's edge and its text, board units (the stylesheet's `.note` padding).
 const NOTE_PADDING: f64 = 10.0;
@@ -86,7 +86,7 @@ impl DrawnNotes {
     pub fn new() -> DrawnNotes {
         DrawnNotes {
             order: RwSignal::new(Vec::new()),
-            looks: StoredValue::new(HashMap::new()),
+            looks: StoredValue::new(HashMap::default()),
         }
     }
 
@@ -109,7 +109,7 @@ impl DrawnNotes {
                     }
                 }
             }
-            let drawn: std::collections::HashSet<&NoteId> = order.iter().collect();
+            let drawn: crate::collections::HashSet<&NoteId> = order.iter().collect();
             looks.retain(|id, _| drawn.contains(id));
         });
         if self.order.with_untracked(|o| *o != order) {

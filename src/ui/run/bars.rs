@@ -4,6 +4,7 @@
 //! or the view moves, not every frame.
 
 use super::{tokens::prepare, RunCtl};
+use crate::collections::HashMap;
 use crate::{
     editor::{
         counter_layout::{counter_bar, counters_readable},
@@ -14,7 +15,6 @@ use crate::{
     ui::state::Ctx,
 };
 use leptos::prelude::*;
-use std::collections::HashMap;
 use web_sys::CanvasRenderingContext2d as Canvas2d;
 
 /// Colours of the low-zoom counter bars: failures, lag, all well.

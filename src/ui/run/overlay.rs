@@ -4,6 +4,7 @@
 //! lower zoom the token canvas draws a coloured bar instead.
 
 use super::RunCtl;
+use crate::collections::HashMap;
 use crate::{
     editor::counter_layout::{
         counters_readable, place_counters, COUNTER_FONT, COUNTER_H, COUNTER_INSET,
@@ -13,7 +14,6 @@ use crate::{
     ui::state::Ctx,
 };
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// The counter on a note.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -124,7 +124,7 @@ pub fn RunLayer() -> impl IntoView {
     // One chip per busy note in view, keyed by note so that a frame only rewrites its text.
     let chips = Memo::new(move |_| {
         let Some(view) = view.get() else {
-            return HashMap::new();
+            return HashMap::default();
         };
         ctl.with_readable(|run| ctx.board(|board| geometry.with(|g| chips(run, board, g, view))))
             .unwrap_or_default()

@@ -2,6 +2,7 @@
 //! the event log with causal chains.
 
 use super::{seconds, RunCtl};
+use crate::collections::HashMap;
 use crate::{
     analysis::route_of_event,
     editor::Item,
@@ -10,7 +11,6 @@ use crate::{
     ui::state::Ctx,
 };
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 mod log;
 
@@ -239,7 +239,7 @@ pub fn RunPanel() -> impl IntoView {
                                         }
                                         notes
                                     }).unwrap_or_default();
-                                    let lit = chain.iter().collect::<std::collections::HashSet<_>>().len();
+                                    let lit = chain.iter().collect::<crate::collections::HashSet<_>>().len();
                                     ctx.status.set(format!("Causal chain of “{what}”: {lit} notes lit, the rest dimmed"));
                                     ctl.chain.set(chain);
                                 }>{text}</button>

@@ -5,6 +5,7 @@
 //! ([`crate::exec::Pacing`]), so a frame costs about a millisecond on the biggest board.
 
 use super::{bars::CounterBars, RunCtl};
+use crate::collections::HashMap;
 use crate::{
     editor::{Camera, LinkPath, Viewport},
     exec::{aggregate, Pacing, Token},
@@ -13,7 +14,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use paint::{draw_dots, draw_token, Shade};
-use std::collections::HashMap;
 use web_sys::CanvasRenderingContext2d as Canvas2d;
 
 mod paint;
