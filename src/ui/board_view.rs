@@ -40,20 +40,6 @@ struct FrameLook {
     rect: Rect,
 }
 
-/// A frame's render key: it changes only when the frame's look does.
-fn frame_key(f: &FrameLook) -> (FrameId, String, [u64; 4]) {
-    (
-        f.id.clone(),
-        f.name.clone(),
-        [
-            f.rect.x.to_bits(),
-            f.rect.y.to_bits(),
-            f.rect.w.to_bits(),
-            f.rect.h.to_bits(),
-        ],
-    )
-}
-
 /// The part of the board worth drawing: the view and a margin of a quarter view around it,
 /// snapped to a grid of quarter-view tiles, so that panning within it changes nothing but the
 /// transform, and a big board keeps in the page about three views' worth of notes, not all.
@@ -231,7 +217,8 @@ pub fn BoardView() -> impl IntoView {
             on:dragover=|ev: ev::DragEvent| ev.prevent_default() on:drop=on_drop
             on:contextmenu=|ev: ev::MouseEvent| ev.prevent_default()>
             <div class="world" class:far=far style:transform=move || camera.get().css_transform()>
-                <For each=move || frames.get() key=frame_key children=move |f: FrameLook| {
+                // A few frames, redrawn together when one changes.
+                {move || frames.get().into_iter().map(|f: FrameLook| {
                     let id = f.id.clone();
                     let selected = { let id = id.clone(); move || selection.with(|s| s.has_frame(&id)) };
                     let renaming = { let id = id.clone(); move || matches!(state.get(), ToolState::RenamingFrame { id: ref r, .. } if *r == id) };
@@ -247,7 +234,7 @@ pub fn BoardView() -> impl IntoView {
                             </header>
                         </section>
                     }
-                } />
+                }).collect_view()}
                 <Links links selection />
                 <For each=move || note_ids.get() key=|id: &NoteId| id.clone() children=move |id: NoteId| view! { <NoteCard id notes selection /> } />
                 <RunLayer />

@@ -170,7 +170,7 @@ pub fn CompareView() -> impl IntoView {
     });
     let now = player.now_signal();
     view! {
-        <Show when=move || open.get()>
+        {move || open.get().then(|| view! {
             <div class="compare" role="dialog" aria-labelledby="compare-title" data-compare
                 data-now=move || now.get().to_string()>
                 <header>
@@ -194,6 +194,6 @@ pub fn CompareView() -> impl IntoView {
                     )
                 }}</p>
             </div>
-        </Show>
+        })}
     }
 }

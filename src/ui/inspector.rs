@@ -306,7 +306,8 @@ fn BoardInspector() -> impl IntoView {
             <table class="topics">
                 <thead><tr><th>"Name"</th><th>"Partitions"</th><th>"Key"</th></tr></thead>
                 <tbody>
-                    <For each=topics key=|t: &Topic| (t.name.clone(), t.partitions, t.key.clone()) children=move |t: Topic| {
+                    // A handful of rows, redrawn together when a topic changes.
+                    {move || topics().into_iter().map(move |t: Topic| {
                         let t2 = t.clone();
                         let (name_attr, name_text) = (t.name.clone(), t.name.clone());
                         view! {
@@ -326,7 +327,7 @@ fn BoardInspector() -> impl IntoView {
                                     } /></td>
                             </tr>
                         }
-                    } />
+                    }).collect_view()}
                 </tbody>
             </table>
             <form class="add-topic" on:submit=move |ev| {

@@ -77,7 +77,7 @@ pub fn Minimap() -> impl IntoView {
         ctx.run(|e| e.minimap_click(p, MINIMAP));
     };
     view! {
-        <Show when=move || big_enough.get()>
+        {move || big_enough.get().then(|| view! {
             // Two layers: the shapes, redrawn only when they move in the minimap, and the
             // viewport frame over them, which every pan moves (in one SVG, moving the frame
             // would repaint every note of the board with it).
@@ -99,6 +99,6 @@ pub fn Minimap() -> impl IntoView {
                     style:height=move || format!("{}px", seen.get().h)
                     style:transform=move || { let v = seen.get(); format!("translate({}px,{}px)", v.x, v.y) }></div>
             </div>
-        </Show>
+        })}
     }
 }

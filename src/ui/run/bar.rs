@@ -56,9 +56,7 @@ pub fn RunBar() -> impl IntoView {
             {move || ctl.caption.get().map(|c| view! {
                 <div class="run-caption" data-caption role="status" aria-live="polite">{c}</div>
             })}
-            <Show when=move || ctl.seeking()>
-                <span class="pace" data-seeking>"seeking…"</span>
-            </Show>
+            {move || ctl.seeking().then(|| view! { <span class="pace" data-seeking>"seeking…"</span> })}
         </div>
     }
 }

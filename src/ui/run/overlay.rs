@@ -135,7 +135,7 @@ pub fn RunLayer() -> impl IntoView {
         ids
     });
     view! {
-        <Show when=move || ctl.active.get()>
+        {move || ctl.active.get().then(|| view! {
             <div class="counters" style=format!("--counter-font:{COUNTER_FONT}px")>
             <For each=move || chip_ids.get() key=|id| id.clone() children=move |id: NoteId| {
                 let chip = { let id = id.clone(); Memo::new(move |_| chips.with(|c| c.get(&id).cloned().unwrap_or_default())) };
@@ -153,6 +153,6 @@ pub fn RunLayer() -> impl IntoView {
                 }
             } />
             </div>
-        </Show>
+        })}
     }
 }
