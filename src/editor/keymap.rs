@@ -8,7 +8,7 @@ use crate::model::NoteKind;
 /// are left to the browser, whose clipboard events the UI turns into [`Editor::copy`],
 /// [`Editor::cut`] and [`Editor::paste`].
 pub fn action_for(key: &str, mods: Modifiers) -> Option<Action> {
-    let lower = key.to_lowercase();
+    let lower = key.to_ascii_lowercase();
     if mods.command() {
         return match lower.as_str() {
             "z" if mods.shift => Some(Action::Redo),

@@ -22,13 +22,13 @@ pub fn results_in_edit(
     if from.kind != NoteKind::Command {
         return Err(EditError::ForbiddenLink(format!(
             "only a command results in events, not a {}",
-            from.kind.label().to_lowercase()
+            from.kind.label().to_ascii_lowercase()
         )));
     }
     if to.kind != NoteKind::Event {
         return Err(EditError::ForbiddenLink(format!(
             "a command results in a domain event, not a {}",
-            to.kind.label().to_lowercase()
+            to.kind.label().to_ascii_lowercase()
         )));
     }
     let existing: Vec<Edit> = board

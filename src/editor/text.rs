@@ -63,7 +63,7 @@ const NOUN_ENDINGS: &[&str] = &[
 ];
 
 fn is_past(word: &str) -> bool {
-    let w = word.to_lowercase();
+    let w = word.to_ascii_lowercase();
     (w.len() > 3 && w.ends_with("ed"))
         || IRREGULAR
             .iter()
@@ -72,7 +72,7 @@ fn is_past(word: &str) -> bool {
 
 /// The past participle of a verb, by the usual English rules and a list of irregulars.
 pub fn past_participle(verb: &str) -> String {
-    let v = verb.to_lowercase();
+    let v = verb.to_ascii_lowercase();
     if let Some((_, past)) = IRREGULAR.iter().find(|(present, _)| *present == v) {
         return past.to_string();
     }
@@ -91,10 +91,12 @@ pub fn past_participle(verb: &str) -> String {
     }
 }
 
+/// `s` with its first letter upper case. The wording hints follow English rules, so ASCII case
+/// is enough (and the browser build carries no Unicode case tables for them).
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
         .unwrap_or_default()
 }
 
@@ -124,7 +126,7 @@ pub fn event_tense_hint(text: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let clean = |w: &str| {
         w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
+            .to_ascii_lowercase()
     };
     if words.is_empty() || words.iter().any(|w| is_past(&clean(w))) {
         return None;

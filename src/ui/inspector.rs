@@ -253,7 +253,7 @@ fn LinkInspector(id: LinkId) -> impl IntoView {
             let from = b.note(&link.from)?;
             let to = b.note(&link.to)?;
             let meaning = link_meaning(from.kind, to.kind)
-                .map(|m| format!("{m:?}").to_lowercase())
+                .map(|m| format!("{m:?}").to_ascii_lowercase())
                 .unwrap_or_default();
             Some(format!("{} → {} ({meaning})", from.text, to.text))
         })

@@ -31,10 +31,10 @@ pub fn listen(ctx: Ctx) {
             return;
         }
         // Copy, cut and paste go through the browser's clipboard events below.
-        if mods.command() && matches!(key.to_lowercase().as_str(), "c" | "x" | "v") {
+        if mods.command() && matches!(key.to_ascii_lowercase().as_str(), "c" | "x" | "v") {
             return;
         }
-        if mods.command() && key.to_lowercase() == "s" {
+        if mods.command() && key.to_ascii_lowercase() == "s" {
             ev.prevent_default();
             save_file(ctx);
             return;

@@ -141,7 +141,7 @@ impl Ctx {
         match result {
             Ok(()) => self.status.set(format!(
                 "Added a {}: type its text",
-                kind.label().to_lowercase()
+                kind.label().to_ascii_lowercase()
             )),
             Err(e) => self.status.set(e.to_string()),
         }

@@ -85,7 +85,7 @@ pub fn Palette() -> impl IntoView {
                 .map(|kind| {
                     view! {
                         <button class=format!("swatch kind-{}", kind.as_str()) data-action=format!("add-{}", kind.as_str())
-                            title=format!("Add a {} ({}); or drag it onto the board", kind.label().to_lowercase(), kind.shortcut())
+                            title=format!("Add a {} ({}); or drag it onto the board", kind.label().to_ascii_lowercase(), kind.shortcut())
                             draggable="true"
                             on:dragstart=move |ev: ev::DragEvent| {
                                 if let Some(data) = ev.data_transfer() { let _ = data.set_data(KIND_DRAG_TYPE, kind.as_str()); }

@@ -117,7 +117,7 @@ fn TextEditor(id: NoteId, rect: Rect, kind: NoteKind) -> impl IntoView {
     };
     view! {
         <div class="text-editor" style=format!("left:{}px;top:{}px;width:{}px;min-height:{}px;background:{}", rect.x, rect.y, rect.w, rect.h, kind.colour())>
-            <textarea node_ref=area data-field="note-text" aria-label=format!("Text of the {}", kind.label().to_lowercase())
+            <textarea node_ref=area data-field="note-text" aria-label=format!("Text of the {}", kind.label().to_ascii_lowercase())
                 prop:value=initial
                 on:input=move |ev| { let v = event_target_value(&ev); editor.update(|e| e.set_draft(&v)); }
                 on:keydown=on_key on:blur=on_blur></textarea>

@@ -20,7 +20,7 @@ pub(super) fn describe(board: &Board, event: &ExecEvent) -> String {
         ExecEventKind::CommandIssued => "issued".into(),
         ExecEventKind::CommandHandled => "handled".into(),
         ExecEventKind::CommandRejected { reason } => {
-            format!("rejected ({reason:?})").to_lowercase()
+            format!("rejected ({reason:?})").to_ascii_lowercase()
         }
         ExecEventKind::CallFailed { down } => {
             if *down {
