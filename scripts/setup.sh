@@ -24,13 +24,12 @@ if [ ${#need[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 
-# wasm-opt from binaryen's npm package: Debian's (version 108) cannot order functions by name,
-# which lets gzip find the similar code of one generic function's copies (scripts/wasm).
-binaryen="${XDG_CACHE_HOME:-$HOME/.cache}/flowstorm/binaryen-$(cat scripts/binaryen-version)"
-if ! "$binaryen/node_modules/.bin/wasm-opt" --version >/dev/null 2>&1; then
-  echo "setup: installing binaryen $(cat scripts/binaryen-version) (npm)"
-  mkdir -p "$binaryen"
-  npm install --prefix "$binaryen" --no-save --no-audit --no-fund "binaryen@$(cat scripts/binaryen-version)"
+# The release build's post-processing from npm, at the versions of tools/web/package-lock.json:
+# binaryen's wasm-opt (Debian's, version 108, cannot order functions by name; see scripts/wasm)
+# and terser (Trunk's own minifier cannot parse wasm-bindgen's JavaScript; scripts/minify-js).
+if ! npm ls --prefix tools/web --all >/dev/null 2>&1; then
+  echo "setup: installing tools/web (binaryen, terser) from npm"
+  npm ci --prefix tools/web --no-audit --no-fund
 fi
 
 if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
