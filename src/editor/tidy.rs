@@ -7,7 +7,6 @@ use petgraph::{
     algo::{has_path_connecting, toposort},
     graph::{DiGraph, NodeIndex},
 };
-use std::collections::BTreeSet;
 
 /// Horizontal gap between columns, board units.
 pub const COLUMN_GAP: f64 = 60.0;
@@ -133,14 +132,16 @@ fn group_order(count: usize, edges: &[(usize, usize)]) -> Vec<usize> {
                 .count()
         })
         .collect();
-    let mut ready: BTreeSet<usize> = (0..count).filter(|&i| indegree[i] == 0).collect();
+    // Groups whose causes are all placed, smallest index last (a few groups: a sorted list).
+    let mut ready: Vec<usize> = (0..count).rev().filter(|&i| indegree[i] == 0).collect();
     let mut order = Vec::with_capacity(count);
-    while let Some(u) = ready.pop_first() {
+    while let Some(u) = ready.pop() {
         order.push(u);
         for v in g.neighbors(NodeIndex::new(u)) {
             indegree[v.index()] -= 1;
             if indegree[v.index()] == 0 {
-                ready.insert(v.index());
+                let at = ready.partition_point(|&w| w > v.index());
+                ready.insert(at, v.index());
             }
         }
     }
@@ -197,7 +198,9 @@ pub fn tidy(board: &Board) -> Edit {
         }
         let pad = if frame.is_some() { FRAME_PAD } else { 0.0 };
         let left = cursor + pad;
-        let columns: BTreeSet<usize> = members.iter().map(|&i| layer[i]).collect();
+        let mut columns: Vec<usize> = members.iter().map(|&i| layer[i]).collect();
+        columns.sort_unstable();
+        columns.dedup();
         let mut x = left;
         let mut bottom = content_top;
         for col in columns {

@@ -143,6 +143,21 @@ pub enum LinkMeaning {
     Annotates,
 }
 
+impl LinkMeaning {
+    /// The meaning in a word, as the inspector shows it ("publishes").
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkMeaning::Issues => "issues",
+            LinkMeaning::Handles => "handles",
+            LinkMeaning::Publishes => "publishes",
+            LinkMeaning::Subscribes => "subscribes",
+            LinkMeaning::Reads => "reads",
+            LinkMeaning::Calls => "calls",
+            LinkMeaning::Annotates => "annotates",
+        }
+    }
+}
+
 /// Returns what a link `from → to` means, or `None` if the pair cannot be linked.
 pub fn link_meaning(from: NoteKind, to: NoteKind) -> Option<LinkMeaning> {
     use NoteKind::*;
@@ -200,6 +215,16 @@ pub fn link_refusal(from: NoteKind, to: NoteKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_meaning_reads_as_its_name_in_lower_case() {
+        use LinkMeaning::*;
+        for m in [
+            Issues, Handles, Publishes, Subscribes, Reads, Calls, Annotates,
+        ] {
+            assert_eq!(m.label(), format!("{m:?}").to_lowercase());
+        }
+    }
 
     #[test]
     fn every_pair_of_the_link_table_is_allowed() {

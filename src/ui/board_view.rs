@@ -221,16 +221,14 @@ pub fn BoardView() -> impl IntoView {
                 {move || frames.get().into_iter().map(|f: FrameLook| {
                     let id = f.id.clone();
                     let selected = { let id = id.clone(); move || selection.with(|s| s.has_frame(&id)) };
-                    let renaming = { let id = id.clone(); move || matches!(state.get(), ToolState::RenamingFrame { id: ref r, .. } if *r == id) };
+                    let renaming = { let id = id.clone(); Memo::new(move |_| matches!(state.get(), ToolState::RenamingFrame { id: ref r, .. } if *r == id)) };
                     let name = f.name.clone();
                     view! {
                         <section class="frame" class:selected=selected data-frame-id=f.id.0.clone()
                             aria-label=format!("Bounded context {}", f.name)
                             style=format!("left:{}px;top:{}px;width:{}px;height:{}px", f.rect.x, f.rect.y, f.rect.w, f.rect.h)>
                             <header class="frame-name">
-                                <Show when=renaming fallback=move || name.clone()>
-                                    <FrameNameInput />
-                                </Show>
+                                {move || if renaming.get() { view! { <FrameNameInput /> }.into_any() } else { name.clone().into_any() }}
                             </header>
                         </section>
                     }

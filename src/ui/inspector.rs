@@ -201,12 +201,15 @@ fn NoteInspector(id: NoteId) -> impl IntoView {
             })}
             {(kind == crate::model::NoteKind::Command).then(|| view! { <results_in::ResultsIn id=id.clone() /> })}
             <div class="props">{rows}</div>
-            <Show when={ let unknown = unknown.clone(); move || !unknown().is_empty() }>
-                <h3>"Other props (kept as they are)"</h3>
-                <ul class="other-props">
-                    {let unknown = unknown.clone(); move || unknown().into_iter().map(|(k, v)| view! { <li><code>{k}</code>": "{v}</li> }).collect_view()}
-                </ul>
-            </Show>
+            {let unknown = unknown.clone(); move || {
+                let unknown = unknown();
+                (!unknown.is_empty()).then(|| view! {
+                    <h3>"Other props (kept as they are)"</h3>
+                    <ul class="other-props">
+                        {unknown.into_iter().map(|(k, v)| view! { <li><code>{k}</code>": "{v}</li> }).collect_view()}
+                    </ul>
+                })
+            }}
             <button class="danger" data-action="delete" on:click=move |_| { ctx.perform(Action::Delete); }>"Delete note"</button>
         </div>
     }
@@ -253,7 +256,7 @@ fn LinkInspector(id: LinkId) -> impl IntoView {
             let from = b.note(&link.from)?;
             let to = b.note(&link.to)?;
             let meaning = link_meaning(from.kind, to.kind)
-                .map(|m| format!("{m:?}").to_ascii_lowercase())
+                .map(|m| m.label().to_string())
                 .unwrap_or_default();
             Some(format!("{} → {} ({meaning})", from.text, to.text))
         })

@@ -34,7 +34,7 @@ pub fn listen(ctx: Ctx) {
         if mods.command() && matches!(key.to_ascii_lowercase().as_str(), "c" | "x" | "v") {
             return;
         }
-        if mods.command() && key.to_ascii_lowercase() == "s" {
+        if mods.command() && key.eq_ignore_ascii_case("s") {
             ev.prevent_default();
             save_file(ctx);
             return;

@@ -19,10 +19,11 @@ pub fn RunBar() -> impl IntoView {
     let end = move || ctl.end_tracked();
     view! {
         <div class="runbar" role="toolbar" aria-label="Run" data-runbar on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()>
-            <Show when=move || ctl.playing.get()
-                fallback=move || view! { <button data-action="play" title="Play the board" on:click=move |_| ctl.play(ctx)>"▶ Play"</button> }>
-                <button data-action="pause" title="Pause" on:click=move |_| ctl.playing.set(false)>"❚❚ Pause"</button>
-            </Show>
+            {move || if ctl.playing.get() {
+                view! { <button data-action="pause" title="Pause" on:click=move |_| ctl.playing.set(false)>"❚❚ Pause"</button> }.into_any()
+            } else {
+                view! { <button data-action="play" title="Play the board" on:click=move |_| ctl.play(ctx)>"▶ Play"</button> }.into_any()
+            }}
             <button data-action="step" title="Advance 100 ms"
                 on:click=move |_| { ctl.playing.set(false); ctl.seek(ctx, ctl.now.get_untracked() + STEP_MS); }>"Step"</button>
             <button data-action="next-event" title="Pause and go to the next event handed to a consumer (N)"

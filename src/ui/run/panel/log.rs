@@ -2,7 +2,7 @@
 //! partition, notes by their text), and which events each filter keeps.
 
 use crate::{
-    exec::{partition_label, ExecEvent, ExecEventKind, Fault},
+    exec::{partition_label, ExecEvent, ExecEventKind, Fault, Rejection},
     model::Board,
 };
 
@@ -19,9 +19,11 @@ pub(super) fn describe(board: &Board, event: &ExecEvent) -> String {
     match &event.kind {
         ExecEventKind::CommandIssued => "issued".into(),
         ExecEventKind::CommandHandled => "handled".into(),
-        ExecEventKind::CommandRejected { reason } => {
-            format!("rejected ({reason:?})").to_ascii_lowercase()
-        }
+        ExecEventKind::CommandRejected { reason } => match reason {
+            Rejection::NoHandler => "rejected: nothing handles it".into(),
+            Rejection::CallFailed => "rejected: a call failed".into(),
+            Rejection::AggregateDown => "rejected: its aggregate is down".into(),
+        },
         ExecEventKind::CallFailed { down } => {
             if *down {
                 "call failed: system down".into()
