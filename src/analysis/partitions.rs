@@ -10,7 +10,6 @@ use crate::model::{
     props::{PropsExt, DEFAULT_ENTITIES},
 };
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// FS003: an ordered consumer that can get one aggregate's events out of order.
 pub(crate) fn out_of_order(ix: &Index, out: &mut Vec<Finding>) {
@@ -22,18 +21,25 @@ pub(crate) fn out_of_order(ix: &Index, out: &mut Vec<Finding>) {
             continue;
         }
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
-        let mut by_aggregate: BTreeMap<Ix, Vec<Ix>> = BTreeMap::new();
+        // Each aggregate's events, aggregates in index order, events in subscription order.
+        let mut by_aggregate: Vec<(Ix, Vec<Ix>)> = Vec::new();
         for &e in &events {
             if let Some(agg) = ix.aggregate_of(e) {
-                by_aggregate.entry(agg).or_default().push(e);
+                match by_aggregate.binary_search_by_key(&agg, |(a, _)| *a) {
+                    Ok(i) => by_aggregate[i].1.push(e),
+                    Err(i) => by_aggregate.insert(i, (agg, vec![e])),
+                }
             }
         }
-        for (&agg, agg_events) in &by_aggregate {
-            let topics: BTreeSet<&str> = agg_events
+        for (agg, agg_events) in &by_aggregate {
+            let agg = *agg;
+            let mut topics: Vec<&str> = agg_events
                 .iter()
                 .filter_map(|&e| ix.route(e))
                 .map(|r| r.topic.as_str())
                 .collect();
+            topics.sort_unstable();
+            topics.dedup();
             if topics.len() > 1 {
                 out.push(Finding::new(
                     HazardCode::FS003,
@@ -156,11 +162,27 @@ pub(crate) fn idle_consumers(ix: &Index, out: &mut Vec<Finding>) {
     }
 }
 
+/// Adds `v` to the sorted set of `key` in a list sorted by key (a board has a few topics: sorted
+/// lists serve as the map and the sets).
+fn add_to<'a>(groups: &mut Vec<(&'a str, Vec<Ix>)>, key: &'a str, v: Ix) {
+    let i = match groups.binary_search_by(|(k, _)| (*k).cmp(key)) {
+        Ok(i) => i,
+        Err(i) => {
+            groups.insert(i, (key, Vec::new()));
+            i
+        }
+    };
+    let set = &mut groups[i].1;
+    if let Err(j) = set.binary_search(&v) {
+        set.insert(j, v);
+    }
+}
+
 /// FS008: a topic with more partitions than its producers have keys, or a keyless topic read in order.
 pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
     // Actors whose commands publish directly (command → event, or through the handling aggregate).
-    let mut producers: BTreeMap<&str, BTreeSet<Ix>> = BTreeMap::new();
-    let mut events_of: BTreeMap<&str, BTreeSet<Ix>> = BTreeMap::new();
+    let mut producers: Vec<(&str, Vec<Ix>)> = Vec::new();
+    let mut events_of: Vec<(&str, Vec<Ix>)> = Vec::new();
     for actor in ix.of_kind(NoteKind::Actor) {
         for command in ix.succ(actor, LinkMeaning::Issues) {
             let direct = ix.succ(command, LinkMeaning::Publishes);
@@ -169,16 +191,17 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
                 .flat_map(|a| ix.succ(a, LinkMeaning::Publishes));
             for e in direct.chain(handled) {
                 if let Some(r) = ix.route(e) {
-                    producers.entry(r.topic.as_str()).or_default().insert(actor);
-                    events_of.entry(r.topic.as_str()).or_default().insert(e);
+                    add_to(&mut producers, &r.topic, actor);
+                    add_to(&mut events_of, &r.topic, e);
                 }
             }
         }
     }
     for (topic, actors) in &producers {
         let events: Vec<Ix> = events_of
-            .get(topic)
-            .map(|s| s.iter().copied().collect())
+            .iter()
+            .find(|(t, _)| t == topic)
+            .map(|(_, s)| s.clone())
             .unwrap_or_default();
         let Some(route) = events.first().and_then(|&e| ix.route(e)) else {
             continue;
@@ -194,7 +217,6 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
         if partitions <= entities {
             continue;
         }
-        let actors: Vec<Ix> = actors.iter().copied().collect();
         out.push(Finding::new(
             HazardCode::FS008,
             Severity::Warning,
@@ -202,7 +224,7 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
             format!(
                 "Topic \"{topic}\" has {partitions} partitions but {} address{} only {entities} distinct key{}: at \
                  least {} partitions stay empty while a few take all the traffic",
-                ix.names(&actors),
+                ix.names(actors),
                 if actors.len() == 1 { "es" } else { "" },
                 if entities == 1 { "" } else { "s" },
                 partitions - entities
@@ -213,7 +235,8 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
         ));
     }
     // Keyless events read by a consumer that relies on order.
-    let mut keyless: BTreeMap<&str, (BTreeSet<Ix>, BTreeSet<Ix>)> = BTreeMap::new();
+    let mut keyless_events: Vec<(&str, Vec<Ix>)> = Vec::new();
+    let mut keyless_readers: Vec<(&str, Vec<Ix>)> = Vec::new();
     for e in ix.of_kind(NoteKind::Event) {
         let Some(route) = ix.route(e) else { continue };
         if route.key.is_some() {
@@ -226,13 +249,13 @@ pub(crate) fn hot_partition(ix: &Index, out: &mut Vec<Finding>) {
         if ordered.is_empty() {
             continue;
         }
-        let entry = keyless.entry(route.topic.as_str()).or_default();
-        entry.0.insert(e);
-        entry.1.extend(ordered);
+        add_to(&mut keyless_events, &route.topic, e);
+        for c in ordered {
+            add_to(&mut keyless_readers, &route.topic, c);
+        }
     }
-    for (topic, (events, consumers)) in keyless {
-        let events: Vec<Ix> = events.into_iter().collect();
-        let consumers: Vec<Ix> = consumers.into_iter().collect();
+    // Both lists hold the same topics in the same order: a topic gets an event and its readers.
+    for ((topic, events), (_, consumers)) in keyless_events.into_iter().zip(keyless_readers) {
         out.push(Finding::new(
             HazardCode::FS008,
             Severity::Warning,

@@ -19,13 +19,13 @@ use super::{
     ix::{Edge, GroupIx, NoteIx, SourceIx, TopicIx},
     Diagnostic,
 };
+use crate::collections::{HashMap, HashSet};
 use crate::model::{
     index::BoardIndex,
     limits::MAX_PARTITIONS,
     props::{ConsumerProps, PropsExt},
     Board, NoteId, NoteKind,
 };
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Longest name given to the broker (its own limit is longer, leaving room for the suffixes
 /// it adds to retry and dead-letter topics).
@@ -259,7 +259,7 @@ impl Plan {
 /// A name the broker accepts: letters, digits, `.`, `_`, `-`, at most [`MAX_BROKER_NAME`]
 /// bytes, made distinct with a `-n` suffix. Distinct means as Kafka compares topic names:
 /// `orders.v1` and `orders_v1` collide, so the second becomes `orders_v1-2`.
-fn broker_name(name: &str, used: &mut BTreeSet<String>) -> String {
+fn broker_name(name: &str, used: &mut HashSet<String>) -> String {
     let mut s: String = name
         .chars()
         .map(|c| {
@@ -337,8 +337,8 @@ pub fn compile(board: &Board) -> Plan {
 fn topics_and_events(ix: &BoardIndex) -> (Vec<TopicPlan>, Vec<Option<EventPlan>>) {
     let board = ix.board();
     let mut topics: Vec<TopicPlan> = Vec::new();
-    let mut used = BTreeSet::new();
-    let mut topic_ix: BTreeMap<String, TopicIx> = BTreeMap::new();
+    let mut used = HashSet::default();
+    let mut topic_ix: HashMap<String, TopicIx> = HashMap::default();
     let mut add_topic = |name: &str, partitions: u32, topics: &mut Vec<TopicPlan>| -> TopicIx {
         if let Some(&t) = topic_ix.get(name) {
             return t;
@@ -391,7 +391,7 @@ mod tests {
 
     #[test]
     fn broker_names_are_valid_and_distinct() {
-        let mut used = BTreeSet::new();
+        let mut used = HashSet::default();
         assert_eq!(broker_name("my topic", &mut used), "my_topic");
         assert_eq!(broker_name("my_topic", &mut used), "my_topic-2");
         // Regression: names that differ only by '.' and '_' collide in Kafka, and a board topic

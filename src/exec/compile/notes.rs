@@ -3,6 +3,7 @@
 use super::{
     broker_name, AggregatePlan, CommandPlan, EventPlan, GroupPlan, SourcePlan, SystemPlan,
 };
+use crate::collections::{HashMap, HashSet};
 use crate::{
     exec::{
         ix::{GroupIx, NoteIx},
@@ -19,7 +20,6 @@ use crate::{
         LinkMeaning, NoteKind,
     },
 };
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A duration prop in ms, clamped to `0 ..= max`, the prop's limit (a loaded board is within
 /// it already; a board built in code may not be).
@@ -36,8 +36,8 @@ pub(super) fn groups(
 ) -> (Vec<GroupPlan>, Vec<Option<GroupIx>>) {
     let mut groups: Vec<GroupPlan> = Vec::new();
     let mut group_of = vec![None; ix.len()];
-    let mut group_names: BTreeMap<String, NoteIx> = BTreeMap::new();
-    let mut used = BTreeSet::new();
+    let mut group_names: HashMap<String, NoteIx> = HashMap::default();
+    let mut used = HashSet::default();
     for i in ix.notes() {
         if !ix.kind(i).is_consumer() {
             continue;
