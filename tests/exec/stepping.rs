@@ -350,3 +350,22 @@ fn a_re_run_makes_the_fault_after_one_that_failed() {
     assert_eq!(again.faults_journaled(), 3);
     assert_eq!(seen(&again), seen(&r));
 }
+
+#[test]
+fn a_checkpoint_after_a_fault_that_failed_replays_the_fault_after_it() {
+    let mut timeline = Timeline::new(&sample(), config(757))
+        .unwrap()
+        .with_spacing(20);
+    timeline.seek(300);
+    timeline.apply_fault(no_new_partitions()).unwrap();
+    timeline.seek(1_900);
+    assert!(timeline.apply_fault(no_new_partitions()).is_err());
+    timeline.seek(2_500);
+    timeline.apply_fault(payment_down()).unwrap();
+    let down = seen(timeline.run());
+    // Back to a checkpoint taken between the failed fault and the one after it, and on.
+    timeline.seek(2_200);
+    assert!(timeline.checkpoints() > 2, "{}", timeline.checkpoints());
+    timeline.seek(2_500);
+    assert_eq!(seen(timeline.run()), down);
+}

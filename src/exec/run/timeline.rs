@@ -116,21 +116,22 @@ impl Timeline {
     }
 
     /// Applies a fault at the moment shown (see [`Run::apply_fault`]); what was recorded after
-    /// this moment is dropped.
+    /// this moment is dropped once the run journals the call (even when the fault then fails:
+    /// a call journaled is replayed, and the timeline's journal must hold it too).
     pub fn apply_fault(&mut self, fault: Fault) -> Result<(), FaultError> {
         let before = self.current.journal.len();
-        self.current.apply_fault(fault)?;
+        let made = self.current.apply_fault(fault);
         self.rewrite_from(before);
-        Ok(())
+        made
     }
 
     /// Schedules a fault at `at` (ms) from the moment shown (see [`Run::schedule_fault`]); what
-    /// was recorded after this moment is dropped.
+    /// was recorded after this moment is dropped once the run journals the call.
     pub fn schedule_fault(&mut self, at: u64, fault: Fault) -> Result<(), FaultError> {
         let before = self.current.journal.len();
-        self.current.schedule_fault(at, fault)?;
+        let made = self.current.schedule_fault(at, fault);
         self.rewrite_from(before);
-        Ok(())
+        made
     }
 
     /// Bytes the checkpoints hold on their own in their recorded history (what they do not
@@ -167,8 +168,12 @@ impl Timeline {
     }
 
     /// After a fault made at the current run's point: the journal keeps what came before and
-    /// the new call; checkpoints past this point, or that saw dropped calls, go.
+    /// the new call; checkpoints past this point, or that saw dropped calls, go. A call the run
+    /// refused (it journaled nothing) changes nothing.
     fn rewrite_from(&mut self, before: usize) {
+        if self.current.journal.len() == before {
+            return;
+        }
         self.journal.truncate(before);
         self.journal.extend(
             self.current
