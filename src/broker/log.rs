@@ -440,6 +440,18 @@ impl PartitionLog {
         retention_ms: Option<u64>,
         retention_bytes: Option<u64>,
     ) -> bool {
+        let start = self.retention_start(now, retention_ms, retention_bytes);
+        self.delete_before(start)
+    }
+
+    /// The log start time and size retention would move to (the log start when it drops
+    /// nothing).
+    pub fn retention_start(
+        &self,
+        now: u64,
+        retention_ms: Option<u64>,
+        retention_bytes: Option<u64>,
+    ) -> u64 {
         let mut new_start = self.log_start;
         let mut remaining = self.bytes;
         let sealed = self.segments.len().saturating_sub(1);
@@ -453,7 +465,7 @@ impl PartitionLog {
                 break;
             }
         }
-        self.delete_before(new_start)
+        new_start
     }
 }
 
