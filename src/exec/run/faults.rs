@@ -314,7 +314,9 @@ impl Run {
             .add_partitions(&name, total)
             .map_err(FaultError::Broker)?;
         self.plan.topics[t.index()].partitions = total;
-        self.offsets[t.index()].resize(total as usize, History::new());
+        let offsets = &mut self.offsets[t.index()];
+        let added = (total as usize).saturating_sub(offsets.len());
+        offsets.extend((0..added).map(|_| History::new()));
         self.traffic[t.index()].resize(total as usize, 0);
         Ok(())
     }
