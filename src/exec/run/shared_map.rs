@@ -2,9 +2,11 @@
 //! applied, passes through policies, compensations) grows with the run, and a checkpoint must
 //! not copy it whole.
 //!
-//! The entries live in shards shared between a run and its checkpoints. A clone copies one
-//! pointer per shard; a shared shard is copied the first time it is changed, so the cost of a
-//! checkpoint is spread over the steps after it, a small shard at a time.
+//! The entries live in small shards shared between a run and its checkpoints, grouped in
+//! shared groups. A clone copies one pointer per group; a shared shard (and its group's list
+//! of shards) is copied the first time it is changed. Keys land on shards at random, so the
+//! steps after a checkpoint copy about one small shard per write: the cost of a checkpoint is
+//! spread evenly over many steps, however big the map has grown.
 
 use std::{
     collections::HashMap,
@@ -12,35 +14,43 @@ use std::{
     sync::Arc,
 };
 
-/// Shards per map: enough that copying one after a checkpoint is a small step.
+/// Groups of shards per map: what a clone copies.
+const GROUPS: usize = 64;
+/// Shards per group: a write after a clone copies a group's list of this many pointers, and
+/// one shard of about a [`GROUPS`]` × SHARDS`th of the map.
 const SHARDS: usize = 64;
+
+/// A group's shards, created on its first write (none before).
+type Shards<K, V> = Vec<Arc<HashMap<K, V>>>;
 
 /// A hash map in shards shared between clones.
 #[derive(Clone, Debug)]
 pub(crate) struct SharedMap<K, V> {
-    /// The shards; a key always lives in the shard its hash picks.
-    shards: Vec<Arc<HashMap<K, V>>>,
+    /// The groups of shards; a key always lives in the shard its hash picks.
+    groups: Vec<Arc<Shards<K, V>>>,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Default for SharedMap<K, V> {
     fn default() -> Self {
         SharedMap {
-            shards: (0..SHARDS).map(|_| Arc::new(HashMap::new())).collect(),
+            groups: (0..GROUPS).map(|_| Arc::new(Vec::new())).collect(),
         }
     }
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
-    /// The shard of a key (the same in every clone and every process).
-    fn shard(key: &K) -> usize {
+    /// The group and shard of a key (the same in every clone and every process).
+    fn place(key: &K) -> (usize, usize) {
         let mut h = DefaultHasher::new();
         key.hash(&mut h);
-        (h.finish() % SHARDS as u64) as usize
+        let shard = (h.finish() % (GROUPS * SHARDS) as u64) as usize;
+        (shard / SHARDS, shard % SHARDS)
     }
 
     /// The value of a key.
     pub(crate) fn get(&self, key: &K) -> Option<&V> {
-        self.shards[Self::shard(key)].get(key)
+        let (g, s) = Self::place(key);
+        self.groups[g].get(s)?.get(key)
     }
 
     /// True when the key has a value.
@@ -48,22 +58,35 @@ impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
         self.get(key).is_some()
     }
 
+    /// The shard of a key, to change (copied first when shared, created on the group's first
+    /// write).
+    fn shard_mut(&mut self, key: &K) -> &mut HashMap<K, V> {
+        let (g, s) = Self::place(key);
+        let group = Arc::make_mut(&mut self.groups[g]);
+        if group.is_empty() {
+            group.resize_with(SHARDS, || Arc::new(HashMap::new()));
+        }
+        Arc::make_mut(&mut group[s])
+    }
+
     /// Sets a value; returns the one it replaces.
     pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
-        Arc::make_mut(&mut self.shards[Self::shard(&key)]).insert(key, value)
+        self.shard_mut(&key).insert(key, value)
     }
 
     /// The value of a key, set to `default` first when it has none.
     pub(crate) fn get_or_insert(&mut self, key: K, default: V) -> &mut V {
-        Arc::make_mut(&mut self.shards[Self::shard(&key)])
-            .entry(key)
-            .or_insert(default)
+        self.shard_mut(&key).entry(key).or_insert(default)
     }
 
     /// Entries in all shards.
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.len()).sum()
+        self.groups
+            .iter()
+            .flat_map(|g| g.iter())
+            .map(|s| s.len())
+            .sum()
     }
 }
 
@@ -99,5 +122,22 @@ mod tests {
         assert!(!b.contains_key(&5_000));
         assert_eq!(b.len(), 1_000);
         assert_eq!(a.len(), 1_001);
+    }
+
+    #[test]
+    fn a_write_after_a_clone_copies_one_small_shard() {
+        let mut a = SharedMap::default();
+        for i in 0..10_000u64 {
+            a.insert(i, i);
+        }
+        let b = a.clone();
+        a.insert(7, 0);
+        let (g, s) = SharedMap::<u64, u64>::place(&7);
+        let copied: Vec<(usize, usize)> = (0..GROUPS)
+            .flat_map(|g| (0..SHARDS).map(move |s| (g, s)))
+            .filter(|&(g, s)| !Arc::ptr_eq(&a.groups[g][s], &b.groups[g][s]))
+            .collect();
+        assert_eq!(copied, vec![(g, s)]);
+        assert!(a.groups[g][s].len() < 10_000 / (GROUPS * SHARDS) * 4);
     }
 }
