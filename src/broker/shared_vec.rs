@@ -93,6 +93,11 @@ impl<T> SharedVec<T> {
         Arc::make_mut(self.shards.get_mut(i / SHARD)?).get_mut(i % SHARD)
     }
 
+    /// The shards, to free one at a time (a shard still shared with a clone is not freed).
+    pub fn into_shards(self) -> impl Iterator<Item = Arc<Vec<T>>> {
+        self.shards.into_iter()
+    }
+
     /// Every element, to change (every shared shard is copied first).
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T>
     where

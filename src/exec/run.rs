@@ -9,6 +9,7 @@
 
 mod clock;
 mod consume;
+mod debris;
 mod deliveries;
 mod faults;
 mod flow;

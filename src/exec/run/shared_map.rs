@@ -79,6 +79,11 @@ impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
         self.shard_mut(&key).entry(key).or_insert(default)
     }
 
+    /// The groups of shards, to free one at a time (what a clone still shares is not freed).
+    pub(crate) fn into_groups(self) -> impl Iterator<Item = Arc<Shards<K, V>>> {
+        self.groups.into_iter()
+    }
+
     /// Entries in all shards.
     #[cfg(test)]
     fn len(&self) -> usize {
