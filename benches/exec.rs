@@ -82,6 +82,7 @@ fn heaviest() {
     let config = RunConfig::for_board(&board);
     let mut timeline = Timeline::new(&board, config).expect("the heaviest board runs");
     let (mut t, mut worst) = (0, 0f64);
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
     let start = Instant::now();
     for mark in HEAVIEST_MARKS_S {
         while timeline.run().now() < mark * 1_000 {
@@ -107,6 +108,11 @@ fn heaviest() {
         drop(kept);
     }
     let secs = start.elapsed().as_secs_f64();
+    println!(
+        "timeline_bytes_heaviest_{}s {} bytes",
+        HEAVIEST_MARKS_S[HEAVIEST_MARKS_S.len() - 1],
+        LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before)
+    );
     println!(
         "exec_work_per_s_heaviest {:.0} units/s",
         timeline.run().work_done() as f64 / secs
