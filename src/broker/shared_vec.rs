@@ -1,5 +1,6 @@
-//! A vector cheap to clone, for state kept per partition or per member: a run keeps clones of
-//! itself as checkpoints, and a topic may have a thousand partitions.
+//! A vector cheap to clone, for the cluster's state kept per partition and per member: a
+//! caller may keep many clones of a cluster (to go back in time), and a topic may have
+//! thousands of partitions.
 //!
 //! The elements live in shards of [`SHARD`] shared between a vector and its clones. A clone
 //! copies one pointer per shard; a shared shard is copied the first time one of its elements

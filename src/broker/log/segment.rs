@@ -2,8 +2,8 @@
 //! records, kept in blocks of [`BLOCK_RECORDS`] shared between clones of the log.
 //!
 //! A clone of a log shares its segments; the active one is copied when it is next appended to.
-//! That copy is of the segment's list of blocks and of its last block only, so a checkpoint of
-//! a run costs each partition a block, not the records of its whole active segment.
+//! That copy is of the segment's list of blocks and of its last block only, so a clone costs
+//! each partition written afterwards a block, not the records of its whole active segment.
 
 use std::sync::Arc;
 

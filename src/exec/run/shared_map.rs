@@ -17,7 +17,7 @@ use std::{
 /// Groups of shards per map: what a clone copies.
 const GROUPS: usize = 64;
 /// Shards per group: a write after a clone copies a group's list of this many pointers, and
-/// one shard of about a [`GROUPS`]` × SHARDS`th of the map.
+/// one shard, about 1/4096 of the map.
 const SHARDS: usize = 64;
 
 /// A group's shards, created on its first write (none before).
