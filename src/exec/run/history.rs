@@ -1,11 +1,11 @@
 //! An append-mostly list cheap to clone: the run's records (event log, hops, messages, lag
 //! samples) are kept in chunks shared between a run and its checkpoints.
 //!
-//! The chunks are grouped in blocks, shared too. A clone copies one pointer per block, so a
-//! checkpoint costs the same early in a run as an hour into it. A chunk or block shared with a
-//! clone is copied the first time it is changed (the last ones on the next push, earlier ones
-//! when something is inserted into them), so a checkpoint of a long run costs about a chunk
-//! and a block per list instead of the whole history.
+//! Full blocks of chunks are shared too: a clone copies one pointer per full block and per
+//! chunk of the block being filled, so a checkpoint costs about the same early in a run as an
+//! hour into it. A chunk or block shared with a clone is copied the first time it is changed
+//! (the last chunk on the next push, earlier ones when something is inserted into them), so a
+//! checkpoint of a long run costs about a chunk per list instead of the whole history.
 
 mod block;
 mod iter;
@@ -27,10 +27,16 @@ const BLOCK: usize = 256;
 
 /// A list kept in shared chunks; reads like a slice (`len`, `get`, `iter`, `range`).
 pub struct History<T> {
-    /// The blocks, in order; none is empty.
-    blocks: Vec<Arc<Block<T>>>,
-    /// Per block: the index one past its last element.
+    /// The full blocks, in order, shared between clones.
+    sealed: Vec<Arc<Block<T>>>,
+    /// Per sealed block: the index one past its last element.
     ends: Vec<usize>,
+    /// The chunks after the sealed blocks, fewer than a block's worth: the list's own (a clone
+    /// copies its pointers), so a push changes no shared block, only the last chunk.
+    open: Block<T>,
+    /// True while nothing was inserted: every chunk but the last holds [`CHUNK`] elements and
+    /// every block [`BLOCK`] chunks, so an element is found by arithmetic.
+    dense: bool,
 }
 
 impl<T> Default for History<T> {
@@ -42,8 +48,10 @@ impl<T> Default for History<T> {
 impl<T> Clone for History<T> {
     fn clone(&self) -> Self {
         History {
-            blocks: self.blocks.clone(),
+            sealed: self.sealed.clone(),
             ends: self.ends.clone(),
+            open: self.open.clone(),
+            dense: self.dense,
         }
     }
 }
@@ -52,14 +60,16 @@ impl<T> History<T> {
     /// An empty list.
     pub const fn new() -> Self {
         History {
-            blocks: Vec::new(),
+            sealed: Vec::new(),
             ends: Vec::new(),
+            open: Block::new(),
+            dense: true,
         }
     }
 
     /// Number of elements.
     pub fn len(&self) -> usize {
-        self.ends.last().copied().unwrap_or(0)
+        self.sealed_len() + self.open.len()
     }
 
     /// True when there is no element.
@@ -67,31 +77,59 @@ impl<T> History<T> {
         self.len() == 0
     }
 
+    /// Elements in the sealed blocks.
+    fn sealed_len(&self) -> usize {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    /// Block `b`: a sealed one, or the open one after them.
+    fn block(&self, b: usize) -> &Block<T> {
+        self.sealed.get(b).map_or(&self.open, |block| block)
+    }
+
+    /// Block `b`, to change (a sealed one is copied first when shared).
+    fn block_mut(&mut self, b: usize) -> &mut Block<T>
+    where
+        T: Clone,
+    {
+        match self.sealed.get_mut(b) {
+            Some(block) => Arc::make_mut(block),
+            None => &mut self.open,
+        }
+    }
+
     /// The block, chunk and place in the chunk of element `i`.
     fn locate(&self, i: usize) -> Option<(usize, usize, usize)> {
         if i >= self.len() {
             return None;
         }
+        if self.dense {
+            let within = i % (CHUNK * BLOCK);
+            return Some((i / (CHUNK * BLOCK), within / CHUNK, within % CHUNK));
+        }
         let b = self.ends.partition_point(|&end| end <= i);
         let start = if b == 0 { 0 } else { self.ends[b - 1] };
-        let (c, k) = self.blocks[b].locate(i - start);
+        let (c, k) = self.block(b).locate(i - start);
         Some((b, c, k))
     }
 
     /// The element at `i`.
     pub fn get(&self, i: usize) -> Option<&T> {
         let (b, c, k) = self.locate(i)?;
-        self.blocks[b].chunks.get(c)?.get(k)
+        self.block(b).chunks.get(c)?.get(k)
     }
 
     /// The first element.
     pub fn first(&self) -> Option<&T> {
-        self.blocks.first()?.chunks.first()?.first()
+        self.block(0).chunks.first()?.first()
     }
 
     /// The last element.
     pub fn last(&self) -> Option<&T> {
-        self.blocks.last()?.chunks.last()?.last()
+        match self.open.chunks.last() {
+            Some(chunk) => chunk.last(),
+            None => self.sealed.last()?.chunks.last()?.last(),
+        }
     }
 
     /// Every element, in order.
@@ -119,7 +157,7 @@ impl<T> History<T> {
         if start == end {
             return it;
         }
-        let (first, last) = (&self.blocks[fb], &self.blocks[bb]);
+        let (first, last) = (self.block(fb), self.block(bb));
         if (fb, fc) == (bb, bc) {
             it.front = first.chunks[fc][fk..=bk].iter();
         } else if fb == bb {
@@ -127,9 +165,10 @@ impl<T> History<T> {
             it.front_chunks = first.chunks[fc + 1..bc].iter();
             it.back = first.chunks[bc][..=bk].iter();
         } else {
+            // Blocks between two others are sealed ones: the open block is the last.
             it.front = first.chunks[fc][fk..].iter();
             it.front_chunks = first.chunks[fc + 1..].iter();
-            it.blocks = self.blocks[fb + 1..bb].iter();
+            it.blocks = self.sealed[fb + 1..bb].iter();
             it.back_chunks = last.chunks[..bc].iter();
             it.back = last.chunks[bc][..=bk].iter();
         }
@@ -139,16 +178,14 @@ impl<T> History<T> {
     /// The index of the first element for which `pred` is false, the list being partitioned
     /// by it (all true, then all false), as [`slice::partition_point`].
     pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
-        let b = self.blocks.partition_point(|block| {
+        let b = self.sealed.partition_point(|block| {
             block
                 .chunks
                 .last()
                 .and_then(|c| c.last())
                 .is_some_and(&mut pred)
         });
-        let Some(block) = self.blocks.get(b) else {
-            return self.len();
-        };
+        let block = self.block(b);
         let c = block
             .chunks
             .partition_point(|chunk| chunk.last().is_some_and(&mut pred));
@@ -175,19 +212,12 @@ impl<T> History<T> {
     where
         T: Clone,
     {
-        let len = self.len();
-        match self.blocks.last_mut() {
-            Some(last) if last.has_room() => Arc::make_mut(last).push(value),
-            _ => {
-                let mut block = Block::new();
-                block.push(value);
-                self.blocks.push(Arc::new(block));
-                self.ends.push(len);
-            }
+        if !self.open.has_room() {
+            let full = std::mem::replace(&mut self.open, Block::new());
+            self.ends.push(self.sealed_len() + full.len());
+            self.sealed.push(Arc::new(full));
         }
-        if let Some(end) = self.ends.last_mut() {
-            *end += 1;
-        }
+        self.open.push(value);
     }
 
     /// Inserts an element at `i` (clamped to the end); only the chunk it lands in (and its
@@ -200,36 +230,38 @@ impl<T> History<T> {
             self.push(value);
             return;
         };
-        let block = Arc::make_mut(&mut self.blocks[b]);
+        self.dense = false;
+        let block = self.block_mut(b);
         Arc::make_mut(&mut block.chunks[c]).insert(k, value);
         for end in &mut block.ends[c..] {
             *end += 1;
         }
-        for end in &mut self.ends[b..] {
+        for end in self.ends.iter_mut().skip(b) {
             *end += 1;
         }
     }
 
-    /// The element at `i`, to change (its chunk and block are copied first when shared).
+    /// The element at `i`, to change (its chunk and a sealed block are copied first when
+    /// shared).
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T>
     where
         T: Clone,
     {
         let (b, c, k) = self.locate(i)?;
-        let block = Arc::make_mut(self.blocks.get_mut(b)?);
-        Arc::make_mut(block.chunks.get_mut(c)?).get_mut(k)
+        Arc::make_mut(self.block_mut(b).chunks.get_mut(c)?).get_mut(k)
     }
 
     /// Approximate bytes this list holds on its own: the chunks no clone shares, plus the
     /// chunk and block indexes (a shared chunk or block is counted by none of its holders).
     pub fn unshared_bytes(&self) -> usize {
         let own: usize = self
-            .blocks
+            .sealed
             .iter()
             .filter(|b| Arc::strong_count(b) == 1)
             .map(|b| b.unshared_bytes())
             .sum();
-        own + self.blocks.capacity() * std::mem::size_of::<Arc<Block<T>>>()
+        own + self.open.unshared_bytes()
+            + self.sealed.capacity() * std::mem::size_of::<Arc<Block<T>>>()
             + self.ends.capacity() * std::mem::size_of::<usize>()
     }
 }
@@ -324,7 +356,7 @@ mod tests {
     fn reads_and_inserts_across_blocks() {
         let n = CHUNK * BLOCK * 2 + CHUNK + 9;
         let mut h: History<usize> = (0..n).collect();
-        assert_eq!(h.blocks.len(), 3);
+        assert_eq!(h.sealed.len(), 2);
         let span = CHUNK * BLOCK;
         for (a, b) in [
             (span - 3, span + 3),
@@ -362,8 +394,17 @@ mod tests {
         assert_eq!(h.get(span * 2 + 1), Some(&1));
         assert_eq!((h.len(), h.last()), (n + 2, Some(&2)));
         assert_eq!(copy.to_vec(), (0..n).collect::<Vec<_>>());
+        let mut want: Vec<usize> = (0..n).collect();
+        want.insert(span + 1, 0);
+        want[span * 2 + 1] = 1;
+        want.push(2);
+        assert_eq!(h.to_vec(), want);
+        for (a, b) in [(span - 3, span + 3), (5, span * 2 + 4), (n - 2, n + 5)] {
+            let got: Vec<usize> = h.range(a..b).copied().collect();
+            assert_eq!(got, want[a..b.min(want.len())], "{a}..{b} after an insert");
+        }
         // The first block is still shared, its chunks counted by neither list.
-        assert!(Arc::ptr_eq(&h.blocks[0], &copy.blocks[0]));
+        assert!(Arc::ptr_eq(&h.sealed[0], &copy.sealed[0]));
         assert!(h.unshared_bytes() < (n / 2) * std::mem::size_of::<usize>());
     }
 

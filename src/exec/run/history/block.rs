@@ -23,7 +23,7 @@ impl<T> Clone for Block<T> {
 
 impl<T> Block<T> {
     /// An empty block.
-    pub(super) fn new() -> Self {
+    pub(super) const fn new() -> Self {
         Block {
             chunks: Vec::new(),
             ends: Vec::new(),
