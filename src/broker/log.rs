@@ -197,7 +197,7 @@ impl PartitionLog {
         if roll {
             // A segment shared with a clone keeps its spare capacity rather than being copied.
             if let Some(last) = self.segments.back_mut().and_then(Arc::get_mut) {
-                last.seal_last();
+                last.seal();
             }
             self.segments
                 .push_back(Arc::new(Segment::new(self.next_offset, ts)));

@@ -2,8 +2,9 @@
 //! records, kept in blocks of [`BLOCK_RECORDS`] shared between clones of the log.
 //!
 //! A clone of a log shares its segments; the active one is copied when it is next appended to.
-//! That copy is of the segment's list of blocks and of its last block only, so a clone costs
-//! each partition written afterwards a block, not the records of its whole active segment.
+//! That copy is of the segment's list of full blocks and of the block being filled only, so a
+//! clone costs each partition written afterwards a block, not the records of its whole active
+//! segment.
 
 use std::sync::Arc;
 
@@ -19,6 +20,29 @@ struct Block {
     data: Vec<u8>,
 }
 
+impl Block {
+    /// An empty block with room for a block's worth of records of about `bytes` bytes in all.
+    fn with_room(bytes: usize) -> Self {
+        Block {
+            pos: Vec::with_capacity(BLOCK_RECORDS),
+            data: Vec::with_capacity(bytes),
+        }
+    }
+
+    /// Gives back the room no record will take.
+    fn shrink(&mut self) {
+        self.data.shrink_to_fit();
+        self.pos.shrink_to_fit();
+    }
+
+    /// The encoded record at `k`.
+    fn slice(&self, k: usize) -> Option<&[u8]> {
+        let start = *self.pos.get(k)? as usize;
+        let end = self.pos.get(k + 1).map_or(self.data.len(), |p| *p as usize);
+        self.data.get(start..end)
+    }
+}
+
 /// Records from a base offset on, with the timestamps retention looks at.
 #[derive(Clone, Debug)]
 pub(super) struct Segment {
@@ -28,8 +52,11 @@ pub(super) struct Segment {
     pub base_ts: u64,
     /// Newest timestamp of the segment.
     pub max_ts: u64,
-    /// The blocks, in order; every one holds [`BLOCK_RECORDS`] records but the last.
+    /// The full blocks, in order, of [`BLOCK_RECORDS`] records each.
     blocks: Vec<Arc<Block>>,
+    /// The records after them, fewer than a block's worth: the segment's own, so an append
+    /// changes no shared block.
+    open: Block,
     /// Records held.
     records: usize,
     /// Bytes of encoded records held.
@@ -44,6 +71,7 @@ impl Segment {
             base_ts,
             max_ts: base_ts,
             blocks: Vec::new(),
+            open: Block::with_room(0),
             records: 0,
             data_len: 0,
         }
@@ -72,36 +100,29 @@ impl Segment {
     /// The encoded record at `offset`.
     pub fn slice(&self, offset: u64) -> Option<&[u8]> {
         let idx = usize::try_from(offset.checked_sub(self.base_offset)?).ok()?;
-        let block = self.blocks.get(idx / BLOCK_RECORDS)?;
-        let k = idx % BLOCK_RECORDS;
-        let start = *block.pos.get(k)? as usize;
-        let end = block
-            .pos
-            .get(k + 1)
-            .map_or(block.data.len(), |p| *p as usize);
-        block.data.get(start..end)
+        let (b, k) = (idx / BLOCK_RECORDS, idx % BLOCK_RECORDS);
+        match self.blocks.get(b) {
+            Some(full) => full.slice(k),
+            None if b == self.blocks.len() => self.open.slice(k),
+            None => None,
+        }
     }
 
     /// Appends a record `encode` writes (given the segment's base timestamp) at timestamp
     /// `ts`; returns its encoded size.
     pub fn append(&mut self, ts: u64, encode: impl FnOnce(&mut Vec<u8>, u64)) -> usize {
-        if self
-            .blocks
-            .last()
-            .is_none_or(|b| b.pos.len() >= BLOCK_RECORDS)
-        {
-            self.seal_last();
-            self.blocks.push(Arc::new(Block {
-                pos: Vec::with_capacity(BLOCK_RECORDS),
-                data: Vec::new(),
-            }));
+        if self.open.pos.len() >= BLOCK_RECORDS {
+            // Records of a partition are about the same size: room for as many bytes as the
+            // block before took saves growing the next one step by step.
+            let next = Block::with_room(self.open.data.len());
+            let mut full = std::mem::replace(&mut self.open, next);
+            full.shrink();
+            self.blocks.push(Arc::new(full));
         }
-        let base_ts = self.base_ts;
-        let last = self.blocks.len() - 1;
-        let block = Arc::make_mut(&mut self.blocks[last]);
+        let block = &mut self.open;
         let start = block.data.len();
         block.pos.push(start as u32);
-        encode(&mut block.data, base_ts);
+        encode(&mut block.data, self.base_ts);
         let added = block.data.len() - start;
         self.max_ts = self.max_ts.max(ts);
         self.records += 1;
@@ -109,13 +130,9 @@ impl Segment {
         added
     }
 
-    /// Shrinks the last block to fit (when no clone shares it): nothing is appended to it
-    /// again.
-    pub fn seal_last(&mut self) {
-        if let Some(last) = self.blocks.last_mut().and_then(Arc::get_mut) {
-            last.data.shrink_to_fit();
-            last.pos.shrink_to_fit();
-        }
+    /// Shrinks the block being filled to fit: nothing is appended to the segment again.
+    pub fn seal(&mut self) {
+        self.open.shrink();
     }
 }
 
