@@ -173,7 +173,7 @@ pub(crate) enum Action {
 }
 
 /// True when a scheduled action would find nothing to do (its member moved on).
-fn is_stale(members: &SharedVec<Member>, action: &Action) -> bool {
+fn is_stale(members: &[Member], action: &Action) -> bool {
     let member = |m: &MemberId| members.get(m.0 as usize);
     match action {
         Action::Poll { member: m, epoch } => {
@@ -225,7 +225,7 @@ pub struct Cluster {
     pub(crate) header_ids: SortedMap<String, u32>,
     pub(crate) groups: Vec<Group>,
     pub(crate) group_ids: SortedMap<String, GroupId>,
-    pub(crate) members: SharedVec<Member>,
+    pub(crate) members: Vec<Member>,
     pub(crate) producers: Vec<TxnProducer>,
     pub(crate) producer_ids: SortedMap<String, ProducerId>,
     pub(crate) sched: Scheduler<Action>,
@@ -251,7 +251,7 @@ impl Cluster {
             header_ids: SortedMap::new(),
             groups: Vec::new(),
             group_ids: SortedMap::new(),
-            members: SharedVec::new(),
+            members: Vec::new(),
             producers: Vec::new(),
             producer_ids: SortedMap::new(),
             sched: Scheduler::new(),

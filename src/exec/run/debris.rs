@@ -88,9 +88,9 @@ impl fmt::Debug for Debris {
 }
 
 impl Run {
-    /// The run broken into parts freed a piece at a time: the broker's partitions and members
-    /// a shard at a time, the offsets a shard at a time, the maps a group of shards at a time;
-    /// the rest in a few pieces.
+    /// The run broken into parts freed a piece at a time: the broker's partitions a shard at a
+    /// time, the offsets a shard at a time, the maps a group of shards at a time; the rest in a
+    /// few pieces.
     fn into_parts(self) -> Parts {
         let Run {
             mut cluster,
@@ -108,7 +108,6 @@ impl Run {
         for topic in std::mem::take(&mut cluster.topics) {
             parts.push(Box::new(topic.partitions.into_shards()));
         }
-        parts.push(Box::new(std::mem::take(&mut cluster.members).into_shards()));
         parts.push(Box::new(iter::once(cluster)));
         for topic in offsets {
             parts.push(Box::new(topic.into_shards()));
