@@ -1,6 +1,5 @@
-//! A vector cheap to clone, for the cluster's state kept per partition and per member: a
-//! caller may keep many clones of a cluster (to go back in time), and a topic may have
-//! thousands of partitions.
+//! A vector cheap to clone, for the cluster's state kept per partition: a caller may keep many
+//! clones of a cluster (to go back in time), and a topic may have thousands of partitions.
 //!
 //! The elements live in shards of [`SHARD`] shared between a vector and its clones. A clone
 //! copies one pointer per shard; a shared shard is copied the first time one of its elements

@@ -3,14 +3,15 @@
 //!
 //! A checkpoint is a clone of the run. Clones share the recorded history (event log, hops,
 //! messages, lag samples, the broker's log segments: see [`super::History`]) and the state
-//! kept per partition, per member and per entity, in shards copied when written, so one costs
-//! a few hundred pointers whatever the board and however long the run. Checkpoints are taken every `spacing` units
-//! of work (not of simulated time, so a heavy board gets them as often as a light one). When
-//! there are more than [`MAX_CHECKPOINTS`], the one whose neighbours are closest goes (one at a
-//! time, so no step pays for dropping many), and the spacing grows with the run so that the
-//! checkpoints stay about evenly spread. So memory stays bounded and showing a moment costs a
-//! bounded share of the run's work. A checkpoint dropped (or the run shown, replaced by a
-//! checkpoint) is freed a piece at a time as the timeline works on (see `debris`).
+//! kept per partition and per entity, in shards copied when written, so one costs a few
+//! hundred pointers whatever the board and however long the run. Checkpoints are taken every
+//! `spacing` units of work (not of simulated time, so a heavy board gets them as often as a
+//! light one). When there are more than [`MAX_CHECKPOINTS`], the one whose neighbours are
+//! closest goes (one at a time, so no step pays for dropping many), and the spacing grows with
+//! the run so that the checkpoints stay about evenly spread. So memory stays bounded and
+//! showing a moment costs a bounded share of the run's work. A checkpoint dropped (or the run
+//! shown, replaced by a checkpoint) is freed a piece at a time as the timeline works on (see
+//! `debris`).
 //!
 //! Faults go through the timeline: they are recorded where they were made and made again at the
 //! same point when the run is played from an earlier checkpoint. A fault made at an earlier
