@@ -1,12 +1,13 @@
 //! Execution speed: commands run end to end through the sample point-of-sale board, the time
 //! to show an arbitrary moment of a 60-second run re-run from the start, and of a one-hour run
-//! played once with checkpoints, with what the checkpoints cost in memory. Prints
-//! `name value unit` lines.
+//! played once with checkpoints, with what the checkpoints cost in memory; and the heaviest
+//! board the limits allow played chunk by chunk as the app plays it, with what a checkpoint
+//! (a clone of the run) costs as the run grows. Prints `name value unit` lines.
 
 use flowstorm::{
     analysis,
     exec::{Run, RunConfig, Timeline},
-    model::{sample::sample, NoteId},
+    model::{generate, sample::sample, NoteId},
 };
 use serde_json::json;
 use std::{
@@ -46,6 +47,14 @@ static ALLOCATOR: Counting = Counting;
 
 /// A one-hour run of the sample board (ms).
 const HOUR_MS: u64 = 3_600_000;
+/// Units of work the app does between two looks at the clock (`WORK_CHUNK` in `ui::run`).
+const WORK_CHUNK: u64 = 200;
+/// Simulated time the heaviest board is played forward by per call, as a fast-playing frame.
+const FRAME_SIM_MS: u64 = 100;
+/// Moments of the heaviest board's run (s) where a checkpoint is weighed.
+const HEAVIEST_MARKS_S: [u64; 3] = [5, 30, 300];
+/// Clones weighed at each moment (kept alive, as checkpoints are).
+const CLONES: usize = 5;
 
 /// Random moments below `end`, the same every time (xorshift).
 fn moments(n: usize, end: u64) -> Vec<u64> {
@@ -64,6 +73,51 @@ fn moments(n: usize, end: u64) -> Vec<u64> {
 fn median(mut ms: Vec<f64>) -> f64 {
     ms.sort_by(f64::total_cmp);
     ms.get(ms.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The heaviest board played forward chunk by chunk: the worst chunk (what bounds a frame),
+/// the work done per second, and the worst of a few clones of the run at moments of it.
+fn heaviest() {
+    let board = generate::heaviest();
+    let config = RunConfig::for_board(&board);
+    let mut timeline = Timeline::new(&board, config).expect("the heaviest board runs");
+    let (mut t, mut worst) = (0, 0f64);
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let start = Instant::now();
+    for mark in HEAVIEST_MARKS_S {
+        while timeline.run().now() < mark * 1_000 {
+            t += FRAME_SIM_MS;
+            loop {
+                let chunk = Instant::now();
+                let s = timeline.seek_within(t, WORK_CHUNK);
+                worst = worst.max(chunk.elapsed().as_secs_f64() * 1e3);
+                if s.reached {
+                    break;
+                }
+            }
+        }
+        let mut kept = Vec::new();
+        let mut clones = Vec::new();
+        for _ in 0..CLONES {
+            let clone = Instant::now();
+            kept.push(timeline.run().clone());
+            clones.push(clone.elapsed().as_secs_f64() * 1e3);
+        }
+        let worst_clone = clones.iter().copied().fold(0.0, f64::max);
+        println!("checkpoint_clone_ms_heaviest_{mark}s {worst_clone:.3} ms");
+        drop(kept);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "timeline_bytes_heaviest_{}s {} bytes",
+        HEAVIEST_MARKS_S[HEAVIEST_MARKS_S.len() - 1],
+        LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before)
+    );
+    println!(
+        "exec_work_per_s_heaviest {:.0} units/s",
+        timeline.run().work_done() as f64 / secs
+    );
+    println!("exec_chunk_worst_ms_heaviest {worst:.2} ms");
 }
 
 fn main() {
@@ -165,4 +219,5 @@ fn main() {
     let worst = times.iter().copied().fold(0.0, f64::max);
     println!("scrub_native_ms_3600s {:.2} ms", median(times));
     println!("scrub_native_worst_ms_3600s {worst:.2} ms");
+    heaviest();
 }

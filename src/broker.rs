@@ -35,6 +35,7 @@ pub mod group;
 pub mod log;
 pub mod murmur2;
 pub mod scheduler;
+pub mod shared_vec;
 pub mod sorted;
 pub mod trace;
 pub mod types;

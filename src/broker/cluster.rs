@@ -7,6 +7,7 @@ use super::group::{Group, GroupConfig, Member, Phase, RetryMode, Status};
 use super::log::{Isolation, PartitionLog, MAX_RECORD_BYTES};
 use super::murmur2::partition_for_key;
 use super::scheduler::{Scheduler, SplitMix64};
+use super::shared_vec::SharedVec;
 use super::sorted::{SortedMap, SortedSet};
 use super::trace::{TraceEntry, TraceEvent, TraceHasher};
 use super::types::{
@@ -116,7 +117,8 @@ pub struct GroupLag {
 pub(crate) struct Topic {
     pub name: String,
     pub config: TopicConfig,
-    pub partitions: Vec<PartitionLog>,
+    /// The partitions' logs, shared with clones of the cluster shard by shard.
+    pub partitions: SharedVec<PartitionLog>,
     pub round_robin: u32,
     pub subscribers: Vec<GroupId>,
     /// For a retry topic: the topic it retries.
@@ -960,8 +962,15 @@ impl Cluster {
                 continue;
             }
             for p in 0..self.topics[ti].partitions.len() {
+                // A log with nothing to drop is left alone: changing it would copy its shard.
+                let partitions = &self.topics[ti].partitions;
+                let start =
+                    partitions[p].retention_start(now, cfg.retention_ms, cfg.retention_bytes);
+                if start <= partitions[p].log_start() {
+                    continue;
+                }
                 let log = &mut self.topics[ti].partitions[p];
-                if log.apply_retention(now, cfg.retention_ms, cfg.retention_bytes) {
+                if log.delete_before(start) {
                     let log_start = log.log_start();
                     self.emit(TraceEvent::LogStartMoved {
                         topic: TopicId(ti as u32),

@@ -1,12 +1,16 @@
 //! Append-only partition logs stored compactly in segments.
 //!
-//! Each segment keeps a dense index (`u32` position per offset) and one byte arena holding
+//! Each segment keeps a dense index (`u32` position per offset) and byte arenas holding
 //! records encoded with varints: flags, producer id (transactional and control records only),
 //! zig-zag timestamp delta from the segment base, key, value and headers (interned name ids).
-//! Sealed segments are shrunk to fit, so a small record costs its payload plus a dozen bytes.
+//! Index and arenas come in blocks of records, each shrunk to fit once full, so a
+//! small record costs its payload plus a dozen bytes.
 //! Retention drops whole sealed segments (advancing the log-start offset), as Kafka does.
 
+mod segment;
+
 use super::sorted::SortedMap;
+use segment::Segment;
 use std::{collections::VecDeque, sync::Arc};
 
 /// Largest encoded record accepted (Kafka's default `message.max.bytes` is about 1 MiB).
@@ -52,42 +56,6 @@ pub struct RecordView<'a> {
     pub value: &'a [u8],
     /// Headers as (interned name id, value bytes).
     pub headers: Vec<(u32, &'a [u8])>,
-}
-
-#[derive(Clone, Debug)]
-struct Segment {
-    base_offset: u64,
-    base_ts: u64,
-    max_ts: u64,
-    pos: Vec<u32>,
-    data: Vec<u8>,
-}
-
-impl Segment {
-    fn new(base_offset: u64, base_ts: u64, capacity: usize) -> Self {
-        Segment {
-            base_offset,
-            base_ts,
-            max_ts: base_ts,
-            pos: Vec::with_capacity(capacity),
-            data: Vec::new(),
-        }
-    }
-    fn end_offset(&self) -> u64 {
-        self.base_offset.saturating_add(self.pos.len() as u64)
-    }
-    fn bytes(&self) -> u64 {
-        (self.data.len() + 4 * self.pos.len()) as u64
-    }
-    fn slice(&self, offset: u64) -> Option<&[u8]> {
-        let idx = usize::try_from(offset.checked_sub(self.base_offset)?).ok()?;
-        let start = *self.pos.get(idx)? as usize;
-        let end = self
-            .pos
-            .get(idx + 1)
-            .map_or(self.data.len(), |p| *p as usize);
-        self.data.get(start..end)
-    }
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -155,8 +123,8 @@ fn decode_meta(buf: &[u8], base_ts: u64, at: &mut usize) -> Option<(u8, EntryMet
 /// One partition's log: segments, offsets and transaction state.
 #[derive(Clone, Debug)]
 pub struct PartitionLog {
-    /// Sealed segments are shared between clones of the log (a clone copies only the active
-    /// segment, and only when it is next appended to).
+    /// Segments are shared between clones of the log: a clone copies the active segment's list
+    /// of blocks and its last block, and only when it is next appended to.
     segments: VecDeque<Arc<Segment>>,
     log_start: u64,
     next_offset: u64,
@@ -222,19 +190,17 @@ impl PartitionLog {
         let roll = match self.segments.back() {
             None => true,
             Some(s) => {
-                s.pos.len() >= self.segment_records
-                    || s.data.len() >= (u32::MAX as usize) - 2 * MAX_RECORD_BYTES
+                s.records() >= self.segment_records
+                    || s.data_len() >= (u32::MAX as usize) - 2 * MAX_RECORD_BYTES
             }
         };
         if roll {
             // A segment shared with a clone keeps its spare capacity rather than being copied.
             if let Some(last) = self.segments.back_mut().and_then(Arc::get_mut) {
-                last.data.shrink_to_fit();
-                last.pos.shrink_to_fit();
+                last.seal();
             }
-            let cap = self.segment_records.min(4096);
             self.segments
-                .push_back(Arc::new(Segment::new(self.next_offset, ts, cap)));
+                .push_back(Arc::new(Segment::new(self.next_offset, ts)));
         }
         // A segment was just pushed if none existed.
         let idx = self.segments.len() - 1;
@@ -243,12 +209,7 @@ impl PartitionLog {
 
     fn append_raw(&mut self, ts: u64, encode: impl FnOnce(&mut Vec<u8>, u64)) -> u64 {
         let offset = self.next_offset;
-        let seg = self.segment_for_append(ts);
-        let start = seg.data.len();
-        seg.pos.push(start as u32);
-        encode(&mut seg.data, seg.base_ts);
-        seg.max_ts = seg.max_ts.max(ts);
-        let added = (seg.data.len() - start + 4) as u64;
+        let added = self.segment_for_append(ts).append(ts, encode) as u64 + 4;
         self.bytes = self.bytes.saturating_add(added);
         self.next_offset = self.next_offset.saturating_add(1);
         offset
@@ -440,6 +401,18 @@ impl PartitionLog {
         retention_ms: Option<u64>,
         retention_bytes: Option<u64>,
     ) -> bool {
+        let start = self.retention_start(now, retention_ms, retention_bytes);
+        self.delete_before(start)
+    }
+
+    /// The log start time and size retention would move to (the log start when it drops
+    /// nothing).
+    pub fn retention_start(
+        &self,
+        now: u64,
+        retention_ms: Option<u64>,
+        retention_bytes: Option<u64>,
+    ) -> u64 {
         let mut new_start = self.log_start;
         let mut remaining = self.bytes;
         let sealed = self.segments.len().saturating_sub(1);
@@ -453,7 +426,7 @@ impl PartitionLog {
                 break;
             }
         }
-        self.delete_before(new_start)
+        new_start
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod clock;
 mod consume;
+mod debris;
 mod deliveries;
 mod faults;
 mod flow;
@@ -30,6 +31,7 @@ use super::{
 use crate::{
     broker::{
         scheduler::SplitMix64,
+        shared_vec::SharedVec,
         sorted::{SortedMap, SortedSet},
         Cluster, DeliveryId, MemberId, TopicId,
     },
@@ -166,8 +168,9 @@ impl Progress {
 /// What the run keeps per consumer group.
 #[derive(Clone, Default)]
 struct GroupState {
-    /// Bit set of the messages it applied, by message id.
-    applied: Vec<u64>,
+    /// Bit set of the messages it applied, by message id (in shared chunks: it grows with
+    /// the run).
+    applied: History<u64>,
     /// Last version applied per aggregate entity.
     versions: SharedMap<EntityKey, u64>,
     /// Lag samples, every `sample_ms`.
@@ -211,8 +214,9 @@ pub struct Run {
     now: u64,
     /// Every message so far, by id.
     msgs: History<Msg>,
-    /// Per topic, per partition: the message at each offset.
-    offsets: Vec<Vec<History<Option<MessageId>>>>,
+    /// Per topic, per partition: the message at each offset (partitions in shared shards: a
+    /// topic may have a thousand).
+    offsets: Vec<SharedVec<History<Option<MessageId>>>>,
     /// Per topic, per partition: messages published.
     traffic: Vec<Vec<u64>>,
     /// Per broker topic id: the plan's topic (none for retry and dead-letter topics).
@@ -254,7 +258,7 @@ pub struct Run {
     /// Recent failed calls: when, and which system.
     call_failures: Vec<(u64, NoteIx)>,
     /// Failure events published.
-    failure_events: Vec<PublishedFailure>,
+    failure_events: History<PublishedFailure>,
     /// Records a poison fault made fail every attempt.
     poisoned: SortedSet<RecordAt>,
     /// Failure events a compensating policy applied.
@@ -483,7 +487,7 @@ impl Run {
     }
 
     /// Failure events published so far, in order.
-    pub fn published_failures(&self) -> &[PublishedFailure] {
+    pub fn published_failures(&self) -> &History<PublishedFailure> {
         &self.failure_events
     }
 

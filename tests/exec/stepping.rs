@@ -207,6 +207,11 @@ proptest! {
             }
             let t = timeline.run().now();
             timeline.seek(t);
+            // A moment shows every fault made at it: what was seen there between two of them
+            // is no moment of the run played forward.
+            if shown.last().is_some_and(|s: &Seen| s.now == t) {
+                shown.pop();
+            }
             shown.push(seen(timeline.run()));
         }
         timeline.seek(DURATION_MS + DRAIN_MS);
@@ -317,4 +322,55 @@ fn two_faults_at_one_moment_both_come_back_when_the_timeline_returns_there() {
     timeline.seek(DURATION_MS + DRAIN_MS);
     while !timeline.seek_within(0, 1).reached {}
     assert_eq!(seen(timeline.run()), at_zero);
+}
+
+/// A fault the run takes (it is journaled) but that then fails: adding partitions up to the
+/// count the topic has already.
+fn no_new_partitions() -> Fault {
+    Fault::AddPartitions {
+        topic: "inventory".into(),
+        total: 3,
+    }
+}
+
+fn payment_down() -> Fault {
+    Fault::SystemDown {
+        note: id("payment"),
+        for_ms: Some(400),
+    }
+}
+
+#[test]
+fn a_re_run_makes_the_fault_after_one_that_failed() {
+    let mut r = Run::new(&sample(), config(757)).unwrap();
+    r.step_until(300);
+    r.apply_fault(no_new_partitions()).unwrap();
+    r.step_until(1_900);
+    assert!(r.apply_fault(no_new_partitions()).is_err());
+    r.step_until(2_500);
+    r.apply_fault(payment_down()).unwrap();
+    r.run_to_end(DRAIN_MS);
+    assert_eq!(r.faults_journaled(), 3);
+    let again = r.state_at(DURATION_MS + DRAIN_MS).unwrap();
+    assert_eq!(again.faults_journaled(), 3);
+    assert_eq!(seen(&again), seen(&r));
+}
+
+#[test]
+fn a_checkpoint_after_a_fault_that_failed_replays_the_fault_after_it() {
+    let mut timeline = Timeline::new(&sample(), config(757))
+        .unwrap()
+        .with_spacing(20);
+    timeline.seek(300);
+    timeline.apply_fault(no_new_partitions()).unwrap();
+    timeline.seek(1_900);
+    assert!(timeline.apply_fault(no_new_partitions()).is_err());
+    timeline.seek(2_500);
+    timeline.apply_fault(payment_down()).unwrap();
+    let down = seen(timeline.run());
+    // Back to a checkpoint taken between the failed fault and the one after it, and on.
+    timeline.seek(2_200);
+    assert!(timeline.checkpoints() > 2, "{}", timeline.checkpoints());
+    timeline.seek(2_500);
+    assert_eq!(seen(timeline.run()), down);
 }

@@ -284,14 +284,18 @@ impl Run {
 
     /// Marks a message applied by a group; true if it was applied before.
     fn applied_before(&mut self, g: GroupIx, msg: MessageId) -> bool {
-        let st = &mut self.groups[g.index()];
+        let applied = &mut self.groups[g.index()].applied;
         let bits = u64::from(u64::BITS);
         let (word, bit) = ((msg.0 / bits) as usize, 1u64 << (msg.0 % bits));
-        if st.applied.len() <= word {
-            st.applied.resize(word + 1, 0);
+        while applied.len() <= word {
+            applied.push(0);
         }
-        let seen = st.applied[word] & bit != 0;
-        st.applied[word] |= bit;
+        let seen = applied.get(word).is_some_and(|w| w & bit != 0);
+        if !seen {
+            if let Some(w) = applied.get_mut(word) {
+                *w |= bit;
+            }
+        }
         seen
     }
 

@@ -88,12 +88,15 @@ impl Run {
             } else if !(self.settled && self.now == at.at) {
                 self.settle(at.at);
             }
-            let replayed = match j {
+            let before = self.journal.len();
+            let _ = match j {
                 Journal::Apply { fault, .. } => self.apply_fault(fault.clone()),
                 Journal::Schedule { when, fault, .. } => self.schedule_fault(*when, fault.clone()),
             };
-            if replayed.is_err() {
-                // Keep the journal in step even when the call no longer applies.
+            if self.journal.len() == before {
+                // Keep the journal in step even when the call no longer applies. A call that
+                // was journaled and then failed (adding no partitions, say) is in it already:
+                // a second copy would skip the call after it.
                 self.journal.push(j.clone());
             }
         }
@@ -311,7 +314,9 @@ impl Run {
             .add_partitions(&name, total)
             .map_err(FaultError::Broker)?;
         self.plan.topics[t.index()].partitions = total;
-        self.offsets[t.index()].resize(total as usize, History::new());
+        let offsets = &mut self.offsets[t.index()];
+        let added = (total as usize).saturating_sub(offsets.len());
+        offsets.extend((0..added).map(|_| History::new()));
         self.traffic[t.index()].resize(total as usize, 0);
         Ok(())
     }

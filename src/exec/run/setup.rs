@@ -125,7 +125,7 @@ impl Run {
         let offsets = plan
             .topics
             .iter()
-            .map(|t| vec![History::new(); per_partition(t)])
+            .map(|t| (0..per_partition(t)).map(|_| History::new()).collect())
             .collect();
         let traffic = plan
             .topics
@@ -179,7 +179,7 @@ impl Run {
             longest_hop: 0,
             signs: Default::default(),
             call_failures: Vec::new(),
-            failure_events: Vec::new(),
+            failure_events: History::new(),
             poisoned: Default::default(),
             compensated: Default::default(),
             journal: Vec::new(),

@@ -2,20 +2,23 @@
 //! without re-running from the start, in bounded steps.
 //!
 //! A checkpoint is a clone of the run. Clones share the recorded history (event log, hops,
-//! messages, lag samples, the broker's sealed log segments: see [`super::History`]), so one
-//! costs the run's working state, not its history. Checkpoints are taken every `spacing` units
-//! of work (not of simulated time, so a heavy board gets them as often as a light one). When
-//! there are more than [`MAX_CHECKPOINTS`], the one whose neighbours are closest goes (one at a
-//! time, so no step pays for dropping many), and the spacing grows with the run so that the
-//! checkpoints stay about evenly spread. So memory stays bounded and showing a moment costs a
-//! bounded share of the run's work.
+//! messages, lag samples, the broker's log segments: see [`super::History`]) and the state
+//! kept per partition and per entity, in shards copied when written, so one costs a few
+//! hundred pointers whatever the board and however long the run. Checkpoints are taken every
+//! `spacing` units of work (not of simulated time, so a heavy board gets them as often as a
+//! light one). When there are more than [`MAX_CHECKPOINTS`], the one whose neighbours are
+//! closest goes (one at a time, so no step pays for dropping many), and the spacing grows with
+//! the run so that the checkpoints stay about evenly spread. So memory stays bounded and
+//! showing a moment costs a bounded share of the run's work. A checkpoint dropped (or the run
+//! shown, replaced by a checkpoint) is freed a piece at a time as the timeline works on (see
+//! `debris`).
 //!
 //! Faults go through the timeline: they are recorded where they were made and made again at the
 //! same point when the run is played from an earlier checkpoint. A fault made at an earlier
 //! moment than the furthest one played rewrites what follows: faults recorded after it and the
 //! checkpoints after it are dropped.
 
-use super::{clock::Journal, Run, Stepped};
+use super::{clock::Journal, debris::Debris, Run, Stepped};
 use crate::{
     exec::{Diagnostic, Fault, FaultError, RunConfig},
     model::Board,
@@ -38,6 +41,9 @@ pub struct Timeline {
     /// Faults of the timeline in the order they were made; the journal of the current run and
     /// of every checkpoint is a start of it.
     journal: Vec<Journal>,
+    /// Runs let go of (checkpoints dropped, runs replaced by a checkpoint), freed a piece at a
+    /// time as work is done.
+    debris: Debris,
 }
 
 impl Timeline {
@@ -49,6 +55,7 @@ impl Timeline {
             current: run,
             spacing: FIRST_SPACING,
             journal: Vec::new(),
+            debris: Debris::default(),
         })
     }
 
@@ -106,6 +113,7 @@ impl Timeline {
                 .current
                 .replay_within(&self.journal, t, (budget - done).min(cap));
             done += step.work;
+            self.debris.free(step.work);
             if step.reached || done >= budget || step.work == 0 {
                 if self.current.work >= next {
                     self.keep_checkpoint();
@@ -116,21 +124,22 @@ impl Timeline {
     }
 
     /// Applies a fault at the moment shown (see [`Run::apply_fault`]); what was recorded after
-    /// this moment is dropped.
+    /// this moment is dropped once the run journals the call (even when the fault then fails:
+    /// a call journaled is replayed, and the timeline's journal must hold it too).
     pub fn apply_fault(&mut self, fault: Fault) -> Result<(), FaultError> {
         let before = self.current.journal.len();
-        self.current.apply_fault(fault)?;
+        let made = self.current.apply_fault(fault);
         self.rewrite_from(before);
-        Ok(())
+        made
     }
 
     /// Schedules a fault at `at` (ms) from the moment shown (see [`Run::schedule_fault`]); what
-    /// was recorded after this moment is dropped.
+    /// was recorded after this moment is dropped once the run journals the call.
     pub fn schedule_fault(&mut self, at: u64, fault: Fault) -> Result<(), FaultError> {
         let before = self.current.journal.len();
-        self.current.schedule_fault(at, fault)?;
+        let made = self.current.schedule_fault(at, fault);
         self.rewrite_from(before);
-        Ok(())
+        made
     }
 
     /// Bytes the checkpoints hold on their own in their recorded history (what they do not
@@ -147,7 +156,8 @@ impl Timeline {
             return;
         };
         if self.current.now() > t || cp.work > self.current.work {
-            self.current = cp.clone();
+            let left = std::mem::replace(&mut self.current, cp.clone());
+            self.debris.bury(left);
         }
     }
 
@@ -160,15 +170,20 @@ impl Timeline {
             let closest = (1..work.len() - 1)
                 .min_by_key(|&i| (work[i + 1] - work[i - 1], i))
                 .unwrap_or(1);
-            self.checkpoints.remove(closest);
+            let gone = self.checkpoints.remove(closest);
+            self.debris.bury(gone);
         }
         let even = self.current.work / (MAX_CHECKPOINTS as u64 / 2);
         self.spacing = self.spacing.max(even);
     }
 
     /// After a fault made at the current run's point: the journal keeps what came before and
-    /// the new call; checkpoints past this point, or that saw dropped calls, go.
+    /// the new call; checkpoints past this point, or that saw dropped calls, go. A call the run
+    /// refused (it journaled nothing) changes nothing.
     fn rewrite_from(&mut self, before: usize) {
+        if self.current.journal.len() == before {
+            return;
+        }
         self.journal.truncate(before);
         self.journal.extend(
             self.current
@@ -179,7 +194,12 @@ impl Timeline {
                 .cloned(),
         );
         let work = self.current.work;
-        self.checkpoints
-            .retain(|c| c.work <= work && c.journal.len() <= before);
+        let (kept, gone) = std::mem::take(&mut self.checkpoints)
+            .into_iter()
+            .partition(|c| c.work <= work && c.journal.len() <= before);
+        self.checkpoints = kept;
+        for c in gone {
+            self.debris.bury(c);
+        }
     }
 }
