@@ -37,8 +37,9 @@ const FINDINGS_EVERY_FRAMES: u32 = 15;
 /// Real time (ms) one frame may spend advancing the run; the rest of the frame is for drawing
 /// and for input, so Pause, Reset, editing and scrubbing answer at once whatever the board.
 const FRAME_WORK_MS: f64 = 8.0;
-/// Units of work (broker entries and run timers) done between two looks at the clock.
-const WORK_CHUNK: u64 = 200;
+/// Units of work (broker entries and run timers) done between two looks at the clock: small
+/// enough that one chunk of the heaviest board stays well inside [`FRAME_WORK_MS`].
+const WORK_CHUNK: u64 = 50;
 
 /// The run of the board and its controls, shared by the run bar, the board and the Run tab.
 #[derive(Clone, Copy)]
