@@ -102,6 +102,11 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// True for a note that starts flows, as a run decides ([`BoardIndex::is_source`]).
+    pub fn is_source(&self, i: Ix) -> bool {
+        self.graph.is_source(at(i))
+    }
+
     /// The notes this one links to with meaning `m`, in board order.
     pub fn succ(&self, i: Ix, m: LinkMeaning) -> impl Iterator<Item = Ix> + '_ {
         self.graph.succ(at(i), m).map(NoteIx::index)

@@ -44,7 +44,7 @@ impl Rates {
     /// that feed it (a cycle's closing link is not followed).
     pub fn new(ix: &Index) -> Rates {
         let n = ix.len();
-        let sources: Vec<bool> = (0..n).map(|i| is_source(ix, i)).collect();
+        let sources: Vec<bool> = (0..n).map(|i| ix.is_source(i)).collect();
         let edges: Vec<Vec<(Ix, f64)>> = (0..n).map(|i| next(ix, i, sources[i])).collect();
         let mut per_note = vec![Rate::default(); n];
         for i in (0..n).filter(|&i| sources[i]) {
@@ -69,21 +69,6 @@ impl Rates {
     /// The rate of messages reaching a note (for a source: what it issues).
     pub fn of(&self, i: Ix) -> Rate {
         self.per_note[i]
-    }
-}
-
-/// True for a note that starts flows, as a run decides: an actor, or an external system
-/// nobody calls or feeds that issues or publishes something.
-fn is_source(ix: &Index, i: Ix) -> bool {
-    match ix.kind(i) {
-        NoteKind::Actor => true,
-        NoteKind::ExternalSystem => {
-            ix.pred(i, LinkMeaning::Calls).next().is_none()
-                && ix.pred(i, LinkMeaning::Subscribes).next().is_none()
-                && (ix.succ(i, LinkMeaning::Issues).next().is_some()
-                    || ix.succ(i, LinkMeaning::Publishes).next().is_some())
-        }
-        _ => false,
     }
 }
 

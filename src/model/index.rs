@@ -260,6 +260,21 @@ impl<'a> BoardIndex<'a> {
         with_meaning(&self.inn[i.index()], m).map(|e| e.note)
     }
 
+    /// True for a note that starts flows in a run: an actor, or an external system nobody
+    /// calls or feeds that issues or publishes something.
+    pub fn is_source(&self, i: NoteIx) -> bool {
+        match self.kind(i) {
+            NoteKind::Actor => true,
+            NoteKind::ExternalSystem => {
+                self.pred(i, LinkMeaning::Calls).next().is_none()
+                    && self.pred(i, LinkMeaning::Subscribes).next().is_none()
+                    && (self.succ(i, LinkMeaning::Issues).next().is_some()
+                        || self.succ(i, LinkMeaning::Publishes).next().is_some())
+            }
+            _ => false,
+        }
+    }
+
     /// The outgoing edges with meaning `m`, in the order their links were drawn (the order in
     /// which a run acts on them).
     pub fn succ_in_link_order(&self, i: NoteIx, m: LinkMeaning) -> Vec<Edge> {

@@ -104,26 +104,11 @@ pub(super) fn groups(
     (groups, group_of)
 }
 
-/// True for a note that starts flows: an actor, or an external system nobody calls or feeds
-/// that issues or publishes something.
-fn is_source(ix: &BoardIndex, i: NoteIx) -> bool {
-    match ix.kind(i) {
-        NoteKind::Actor => true,
-        NoteKind::ExternalSystem => {
-            ix.pred(i, LinkMeaning::Calls).next().is_none()
-                && ix.pred(i, LinkMeaning::Subscribes).next().is_none()
-                && !(ix.succ(i, LinkMeaning::Issues).next().is_none()
-                    && ix.succ(i, LinkMeaning::Publishes).next().is_none())
-        }
-        _ => false,
-    }
-}
-
 /// The sources, in board order, their rates and entities capped at the model's limits (with a
 /// warning: only a board built in code can be over them, a loaded one is refused).
 pub(super) fn sources(ix: &BoardIndex, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourcePlan> {
     let mut sources = Vec::new();
-    for i in ix.notes().filter(|&i| is_source(ix, i)) {
+    for i in ix.notes().filter(|&i| ix.is_source(i)) {
         let p = &ix.note(i).props;
         let mut rate = p.number("rate", DEFAULT_RATE).max(0.0);
         if rate > MAX_RATE {
