@@ -19,6 +19,7 @@ mod storage;
 mod toolbar;
 
 pub use app::App;
+pub use dom::parse_number;
 
 /// Mounts the app on the page's body.
 pub fn mount() {

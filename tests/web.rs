@@ -223,3 +223,15 @@ fn numbers(style: &str) -> Vec<f64> {
         .filter_map(|s| s.parse::<f64>().ok())
         .collect()
 }
+
+#[wasm_bindgen_test]
+fn typed_numbers_read_exactly_and_nonsense_is_refused() {
+    use flowstorm::ui::parse_number;
+    assert_eq!(parse_number(" 0.1 "), Some(0.1));
+    assert_eq!(parse_number(".5"), Some(0.5));
+    assert_eq!(parse_number("1e3"), Some(1000.0));
+    assert_eq!(parse_number("-2"), Some(-2.0));
+    for nonsense in ["", "  ", "abc", "12abc", "Infinity", "NaN", "1,5"] {
+        assert_eq!(parse_number(nonsense), None, "{nonsense:?}");
+    }
+}

@@ -106,7 +106,7 @@ pub fn default_value(note: &Note, name: &str) -> Option<Value> {
             match spec.ty {
                 PropType::Bool => json!(spec.default == "true"),
                 PropType::Int { .. } => json!(spec.default.parse::<i64>().ok()?),
-                PropType::Number { .. } => json!(spec.default.parse::<f64>().ok()?),
+                PropType::Number { .. } => json!(serde_json::from_str::<f64>(spec.default).ok()?),
                 _ => json!(spec.default),
             }
         }

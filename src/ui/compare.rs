@@ -113,8 +113,8 @@ fn sides(c: Comparison, fault: CompareFault, now: Signal<u64>) -> impl IntoView 
 fn controls(settings: RwSignal<CompareSettings>, ctx: Ctx) -> impl IntoView {
     let set_fault = move |f: CompareFault| settings.update(|s| s.fault = f);
     let consumers = move || settings.get().logistics_consumers;
-    let set_rate = move |text: String| match text.parse::<f64>() {
-        Ok(v) if (ORDER_RATE.0..=ORDER_RATE.1).contains(&v) => {
+    let set_rate = move |text: String| match super::dom::parse_number(&text) {
+        Some(v) if (ORDER_RATE.0..=ORDER_RATE.1).contains(&v) => {
             settings.update(|s| s.orders_per_s = v)
         }
         _ => ctx.status.set(format!(

@@ -24,6 +24,18 @@ pub fn viewport_size() -> (f64, f64) {
         .unwrap_or(FALLBACK_VIEWPORT)
 }
 
+/// A number a person typed (surrounding spaces allowed), as the browser reads it; `None` when
+/// the text is empty or not a finite number. The browser's parser is exact, and using it keeps
+/// the standard library's float parser and its tables out of the download.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let n = js_sys::Number::new(&wasm_bindgen::JsValue::from_str(text)).value_of();
+    n.is_finite().then_some(n)
+}
+
 /// Modifier keys of a keyboard or pointer event.
 pub fn modifiers(shift: bool, ctrl: bool, alt: bool, meta: bool) -> Modifiers {
     Modifiers {

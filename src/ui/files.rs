@@ -21,7 +21,7 @@ pub fn initial_board() -> (Board, Option<ProblemReport>) {
     if let Some(n) = param("generate").and_then(|n| n.parse::<usize>().ok()) {
         let mut board = generate(n.min(MAX_GENERATED_NOTES));
         // `&rate=R`: every actor issues R commands a second (load for the animation benchmark).
-        if let Some(rate) = param("rate").and_then(|r| r.parse::<f64>().ok()) {
+        if let Some(rate) = param("rate").and_then(|r| super::dom::parse_number(&r)) {
             for note in board.notes.iter_mut().filter(|n| n.kind == NoteKind::Actor) {
                 note.props.insert(
                     "rate".into(),

@@ -30,10 +30,7 @@ fn parse_prop(spec: &PropSpec, raw: &str) -> Result<Option<Value>, String> {
             .parse::<i64>()
             .map(Value::from)
             .map_err(|_| format!("{name}: \"{raw}\" is not a whole number"))?,
-        PropType::Number { .. } => raw
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
+        PropType::Number { .. } => super::dom::parse_number(raw)
             .map(Value::from)
             .ok_or_else(|| format!("{name}: \"{raw}\" is not a number"))?,
         PropType::TextList => Value::Array(

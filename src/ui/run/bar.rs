@@ -32,7 +32,7 @@ pub fn RunBar() -> impl IntoView {
                 on:click=move |_| { ctl.reset(); ctx.status.set("Run reset".into()); }>"Reset"</button>
             <label class="speed">"Speed "
                 <select data-action="speed" on:change=move |ev| {
-                    if let Ok(s) = event_target_value(&ev).parse::<f64>() { ctl.speed.set(s); }
+                    if let Some(s) = crate::ui::dom::parse_number(&event_target_value(&ev)) { ctl.speed.set(s); }
                 }>
                     {SPEEDS.iter().map(|s| view! { <option value=s.to_string() selected=*s == 1.0>{format!("{s}×")}</option> }).collect_view()}
                 </select>
