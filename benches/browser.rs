@@ -256,6 +256,9 @@ fn main() {
     let (longest, interval) = heaviest_board_playing(&driver, &base);
     println!("longest_task_ms_heaviest_board {longest:.0} ms");
     println!("frame_interval_ms_heaviest_board {interval:.1} ms");
+    let (memory_mb, reset_longest) = heaviest_board_at_work_limit(&driver, &base);
+    println!("memory_mb_heaviest_at_work_limit {memory_mb:.0} MB");
+    println!("reset_longest_task_ms_heaviest_at_work_limit {reset_longest:.0} ms");
     println!(
         "anim_frame_interval_ms_500 {:.1} ms",
         anim[1].as_f64().unwrap_or(f64::NAN)
@@ -366,6 +369,44 @@ fn heaviest_board_playing(driver: &webdriver::Driver, base: &str) -> (f64, f64) 
            iv.sort((a, b) => a - b);
            done([longest > 0 ? longest : gap, iv[iv.length >> 1]]);
          }, 5000);",
+        vec![],
+    );
+    (
+        out[0].as_f64().unwrap_or(f64::NAN),
+        out[1].as_f64().unwrap_or(f64::NAN),
+    )
+}
+
+/// The heaviest board scrubbed to its end, so that its run stops at the work limit: the app's
+/// memory then (MB), and the longest main-thread task (ms) while Reset lets go of that run (the
+/// longest frame interval when no task reaches 50 ms).
+fn heaviest_board_at_work_limit(driver: &webdriver::Driver, base: &str) -> (f64, f64) {
+    let s = driver.session(1920, 1080);
+    s.script_timeout(300_000);
+    s.goto(base);
+    s.find("[data-note-id]");
+    open_board(
+        &s,
+        &flowstorm::model::generate::heaviest(),
+        "heaviest-limit",
+    );
+    let out: Value = s.js_async(
+        "const done = arguments[arguments.length - 1];
+         const range = document.querySelector(\"[data-action='scrub']\");
+         range.value = range.max; range.dispatchEvent(new Event('input'));
+         const frame = () => new Promise(r => requestAnimationFrame(r));
+         (async () => {
+           while (!document.querySelector('[data-work-limit]')) await frame();
+           await frame(); await frame();
+           const memory = window.wasmBindings.bench_memory_bytes() / 1048576;
+           let longest = 0; const iv = []; let last = performance.now(); let on = true;
+           new PerformanceObserver(l => { for (const e of l.getEntries()) longest = Math.max(longest, e.duration); })
+             .observe({type: 'longtask'});
+           const tick = t => { iv.push(t - last); last = t; if (on) requestAnimationFrame(tick); };
+           requestAnimationFrame(t => { last = t; requestAnimationFrame(tick); });
+           document.querySelector(\"[data-action='reset']\").click();
+           setTimeout(() => { on = false; done([memory, longest > 0 ? longest : Math.max(...iv)]); }, 3000);
+         })();",
         vec![],
     );
     (

@@ -36,9 +36,9 @@ pub use compile::{compile, GroupPlan, Plan, SourcePlan, TopicPlan};
 pub use diagnostic::{Diagnostic, Level, Problem};
 pub use fault::{Fault, FaultError};
 pub use run::{
-    aggregate, partition_label, shown, topic_label, Delivery, History, HistoryIter, NextDelivery,
-    Pacing, PublishedFailure, Run, Stepped, Timeline, Token, FIRST_SPACING, MAX_CHAINED_HOPS,
-    MAX_CHECKPOINTS, MIN_SHOW_REAL_MS,
+    aggregate, partition_label, shown, topic_label, Delivery, History, HistoryIter, Leftovers,
+    NextDelivery, Pacing, PublishedFailure, Run, Stepped, Timeline, Token, FIRST_SPACING,
+    MAX_CHAINED_HOPS, MAX_CHECKPOINTS, MAX_RUN_WORK, MIN_SHOW_REAL_MS,
 };
 
 use crate::{

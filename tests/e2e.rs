@@ -940,11 +940,36 @@ fn the_heaviest_board_plays_pauses_scrubs_and_resets_without_freezing_the_page()
             && s.find_all("[data-seeking]").is_empty())
         .then_some(())
     });
+    // Scrubbing to the end plays the run forward until its work limit: it stops there and says
+    // why (the tab would otherwise run out of memory a minute into this board).
+    s.js("const r = document.querySelector(\"[data-action='scrub']\"); r.value = r.max; r.dispatchEvent(new Event('input'));", vec![]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let stopped = loop {
+        if let Some(e) = s.find_all("[data-work-limit]").first() {
+            break s.text(e);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never stopped at its work limit"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(
+        stopped.starts_with("stopped at ") && stopped.ends_with("work limit"),
+        "{stopped}"
+    );
+    assert!(s.find_all("[data-seeking]").is_empty(), "no longer seeking");
+    let status = s.text(&s.find("[data-status]"));
+    assert!(
+        status.contains("the most a run keeps in the browser"),
+        "{status}"
+    );
+    s.screenshot(&artifact("heaviest-work-limit.png"));
     s.click(&s.find("[data-action='reset']"));
     s.wait_for("the run reset", || {
-        s.text(&s.find("[data-clock]"))
-            .starts_with("0.0 s")
-            .then_some(())
+        (s.text(&s.find("[data-clock]")).starts_with("0.0 s")
+            && s.find_all("[data-work-limit]").is_empty())
+        .then_some(())
     });
     let longest = s
         .js("return window.__longest", vec![])

@@ -46,7 +46,7 @@ use std::{
     cmp::Reverse,
     collections::{BTreeMap, BinaryHeap},
 };
-pub use timeline::{Timeline, FIRST_SPACING, MAX_CHECKPOINTS};
+pub use timeline::{Leftovers, Timeline, FIRST_SPACING, MAX_CHECKPOINTS, MAX_RUN_WORK};
 pub use tokens::{aggregate, shown, Pacing, Token, MAX_CHAINED_HOPS, MIN_SHOW_REAL_MS};
 
 /// The lag series of a note that has no group.

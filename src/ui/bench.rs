@@ -22,3 +22,17 @@ pub fn bench_broker_records_per_s(records: f64) -> f64 {
     }
     records as f64 / seconds
 }
+
+/// Bytes of the app's memory (the WebAssembly heap: everything the run and the board hold).
+#[wasm_bindgen]
+pub fn bench_memory_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as f64
+        })
+        .unwrap_or(0.0)
+}

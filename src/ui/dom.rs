@@ -32,7 +32,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
     if text.is_empty() {
         return None;
     }
-    let n = js_sys::Number::new(&wasm_bindgen::JsValue::from_str(text)).value_of();
+    let n = wasm_bindgen::JsValue::from_str(text).unchecked_into_f64();
     n.is_finite().then_some(n)
 }
 

@@ -5,7 +5,7 @@ use super::state::Ctx;
 use crate::collections::HashMap;
 use crate::{
     analysis::dynamic::Seen,
-    exec::{Fault, Run, RunConfig, Stepped, Timeline},
+    exec::{grouped, Fault, Leftovers, Run, RunConfig, Stepped, Timeline},
     model::{Board, NoteId, NoteKind, Rect},
 };
 use leptos::prelude::*;
@@ -40,12 +40,19 @@ const FRAME_WORK_MS: f64 = 8.0;
 /// Units of work (broker entries and run timers) done between two looks at the clock: small
 /// enough that one chunk of the heaviest board stays well inside [`FRAME_WORK_MS`].
 const WORK_CHUNK: u64 = 50;
+/// Real time (ms) one frame may spend freeing a run let go of (Reset, a board change).
+const FRAME_FREE_MS: f64 = 4.0;
+/// Pieces of a run let go of freed between two looks at the clock.
+const FREE_CHUNK: u64 = 16;
 
 /// The run of the board and its controls, shared by the run bar, the board and the Run tab.
 #[derive(Clone, Copy)]
 pub struct RunCtl {
     /// The run being shown, with its checkpoints for scrubbing.
     timeline: StoredValue<Option<Timeline>, LocalStorage>,
+    /// Runs let go of and not yet freed: freed a frame's share at a time, since freeing the run
+    /// of a heavy board at once would hold the page for a long moment.
+    leftovers: StoredValue<Vec<Leftovers>, LocalStorage>,
     /// A moment asked for by Step or the timeline that the run is still being moved to, a
     /// frame's worth of work at a time.
     target: StoredValue<Option<u64>>,
@@ -83,6 +90,10 @@ pub struct RunCtl {
     last_delivery: StoredValue<Option<(usize, u64)>>,
     /// True while "Next event" is playing the run forward to the next delivery.
     finding_next: StoredValue<bool>,
+    /// Where the run stopped at its work limit (ms), once it has: the run bar says so until Reset.
+    pub stopped_at: RwSignal<Option<u64>>,
+    /// The status bar, where the run says why it stopped.
+    status: RwSignal<String>,
 }
 
 impl RunCtl {
@@ -93,6 +104,7 @@ impl RunCtl {
             .with_untracked(|e| RunConfig::for_board(e.board()).seed);
         RunCtl {
             timeline: StoredValue::new_local(None),
+            leftovers: StoredValue::new_local(Vec::new()),
             target: StoredValue::new(None),
             seeking: RwSignal::new(false),
             pace: RwSignal::new(None),
@@ -111,6 +123,8 @@ impl RunCtl {
             caption: RwSignal::new(None),
             last_delivery: StoredValue::new(None),
             finding_next: StoredValue::new(false),
+            stopped_at: RwSignal::new(None),
+            status: ctx.status,
         }
     }
 
@@ -166,6 +180,7 @@ impl RunCtl {
                     .map(|d| d.to_string())
                     .collect();
                 self.problems.set(warnings);
+                self.let_go();
                 self.timeline.set_value(Some(timeline));
                 self.active.set(true);
                 self.show(0);
@@ -185,7 +200,7 @@ impl RunCtl {
     /// Drops the run (the board changed, or Reset).
     pub fn reset(&self) {
         self.playing.set(false);
-        self.timeline.set_value(None);
+        self.let_go();
         self.target.set_value(None);
         self.pace.set(None);
         self.pace_mark.set_value(None);
@@ -195,6 +210,43 @@ impl RunCtl {
         self.dynamic.set(Seen::new());
         self.caption.set(None);
         self.last_delivery.set_value(None);
+        self.stopped_at.set(None);
+    }
+
+    /// Lets go of the run: it is freed over the next frames.
+    fn let_go(&self) {
+        let Some(timeline) = self.timeline.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        let idle = self.leftovers.with_value(Vec::is_empty);
+        self.leftovers
+            .update_value(|l| l.push(timeline.into_leftovers()));
+        if idle {
+            let ctl = *self;
+            request_animation_frame(move || ctl.free_frame());
+        }
+    }
+
+    /// One frame's share of freeing the runs let go of; schedules the next frame while any is
+    /// left.
+    fn free_frame(&self) {
+        let started = performance_now();
+        let mut left = true;
+        self.leftovers.update_value(|runs| {
+            while let Some(run) = runs.last_mut() {
+                if !run.free(FREE_CHUNK) {
+                    runs.pop();
+                }
+                if performance_now() - started >= FRAME_FREE_MS {
+                    break;
+                }
+            }
+            left = !runs.is_empty();
+        });
+        if left {
+            let ctl = *self;
+            request_animation_frame(move || ctl.free_frame());
+        }
     }
 
     /// Moves the run to `t`, forward by running, back from the nearest checkpoint; a frame's
@@ -218,7 +270,10 @@ impl RunCtl {
             return;
         };
         let stepped = self.advance(t);
-        if stepped.reached && self.target.get_value() == Some(t) {
+        if self.stop_at_limit(stepped) {
+            self.target.set_value(None);
+            self.seeking.set(false);
+        } else if stepped.reached && self.target.get_value() == Some(t) {
             self.target.set_value(None);
             self.seeking.set(false);
             self.show(t);
@@ -248,12 +303,39 @@ impl RunCtl {
                     work: stepped.work + s.work,
                     ..s
                 };
-                if s.reached || performance_now() - started >= FRAME_WORK_MS {
+                let at_limit = !s.reached && s.work == 0;
+                if s.reached || at_limit || performance_now() - started >= FRAME_WORK_MS {
                     break;
                 }
             }
         });
         stepped
+    }
+
+    /// After a step that did not reach its target: when the run is at its work limit, shows where
+    /// it stopped, stops playing and says why (true); else false.
+    fn stop_at_limit(&self, stepped: Stepped) -> bool {
+        let limit = self.timeline.with_value(|t| {
+            t.as_ref()
+                .filter(|t| t.at_work_limit())
+                .map(Timeline::work_limit)
+        });
+        let Some(limit) = limit.filter(|_| !stepped.reached) else {
+            return false;
+        };
+        let at = self.with_untracked(Run::now).unwrap_or(stepped.now);
+        self.playing.set(false);
+        self.pace.set(None);
+        self.show(at);
+        self.refresh_findings();
+        self.stopped_at.set(Some(at));
+        self.status.set(format!(
+            "The run stopped at {}: it handled {} events, the most a run keeps in the browser. \
+             Lower the actors' rates or entities to run further; earlier moments can still be shown",
+            seconds(at),
+            grouped(limit)
+        ));
+        true
     }
 
     /// Adds what the run shows now to the hazards it has shown (scrubbing back keeps them).
@@ -324,7 +406,11 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         // From where the run is: a board that makes more work than a frame can simulate plays
         // slower (the run bar says how fast) instead of piling up work.
         let target = (ctl.now.get_untracked() + step).min(end);
-        let t = ctl.advance(target).now.min(end);
+        let stepped = ctl.advance(target);
+        if ctl.stop_at_limit(stepped) {
+            return;
+        }
+        let t = stepped.now.min(end);
         ctl.measure_pace(now);
         if frames.is_multiple_of(READABLE_EVERY_FRAMES) || t >= end {
             ctl.show(t);

@@ -374,3 +374,50 @@ fn a_checkpoint_after_a_fault_that_failed_replays_the_fault_after_it() {
     timeline.seek(2_500);
     assert_eq!(seen(timeline.run()), down);
 }
+
+#[test]
+fn a_run_stops_at_its_work_limit_and_earlier_moments_still_show() {
+    let board = board(0);
+    let end = config(7).duration_ms;
+    let mut whole = Run::new(&board, config(7)).unwrap();
+    whole.step_until(end);
+    let limit = whole.work_done() / 2;
+    let mut timeline = Timeline::new(&board, config(7))
+        .unwrap()
+        .with_work_limit(limit)
+        .with_spacing(limit / 5);
+    let stepped = timeline.seek_within(end, u64::MAX);
+    assert!(!stepped.reached, "the limit comes before the end");
+    assert!(timeline.at_work_limit());
+    assert_eq!(timeline.run().work_done(), limit);
+    let stopped_at = timeline.run().now();
+    assert!(stopped_at < end);
+    // Further asks do nothing, and say so.
+    let again = timeline.seek_within(end, 100);
+    assert_eq!((again.reached, again.work), (false, 0));
+    assert_eq!(timeline.run().now(), stopped_at);
+    // A moment before the stop is the one a run with no limit shows.
+    let half = stopped_at / 2;
+    timeline.seek(half);
+    assert!(!timeline.at_work_limit());
+    let mut free = Run::new(&board, config(7)).unwrap();
+    free.step_until(half);
+    assert_eq!(timeline.run().trace_hash(), free.trace_hash());
+    assert_eq!(timeline.run().now(), half);
+}
+
+#[test]
+fn a_timeline_let_go_is_freed_a_piece_at_a_time() {
+    let mut timeline = Timeline::new(&sample(), config(1))
+        .unwrap()
+        .with_spacing(20);
+    timeline.seek(DURATION_MS);
+    assert!(timeline.checkpoints() > 2);
+    let mut leftovers = timeline.into_leftovers();
+    let mut pieces = 1;
+    while leftovers.free(1) {
+        pieces += 1;
+    }
+    assert!(pieces > 20, "{pieces} pieces");
+    assert!(!leftovers.free(1), "nothing left");
+}

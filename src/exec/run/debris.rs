@@ -48,12 +48,21 @@ impl Debris {
         }
     }
 
+    /// Takes a run to free later, however many wait (a whole timeline let go).
+    pub(super) fn bury_all(&mut self, run: Run) {
+        self.runs.push_back(run.into_parts());
+    }
+
     /// Frees the pieces `work` units of work pay for (at least one when any is left).
     pub(super) fn free(&mut self, work: u64) {
-        let mut n = work.div_ceil(UNITS_PER_PIECE).max(1);
+        self.free_pieces(work.div_ceil(UNITS_PER_PIECE).max(1));
+    }
+
+    /// Frees up to `n` pieces; false once nothing is left.
+    pub(super) fn free_pieces(&mut self, mut n: u64) -> bool {
         while n > 0 {
             let Some(parts) = self.runs.front_mut() else {
-                return;
+                return false;
             };
             let Some(part) = parts.last_mut() else {
                 self.runs.pop_front();
@@ -65,6 +74,7 @@ impl Debris {
                 parts.pop();
             }
         }
+        !self.runs.is_empty()
     }
 
     /// Runs let go and not yet freed.
@@ -114,16 +124,16 @@ impl Run {
         }
         for group in groups {
             parts.push(Box::new(group.versions.into_groups()));
-            parts.push(Box::new(iter::once((
-                group.applied,
-                group.lag,
-                group.progress,
-            ))));
+            parts.push(Box::new(group.applied.into_chunks()));
+            parts.push(Box::new(group.lag.into_chunks()));
+            parts.push(Box::new(iter::once(group.progress)));
         }
         parts.push(Box::new(agg_versions.into_groups()));
         parts.push(Box::new(loops.into_groups()));
         parts.push(Box::new(compensated.into_groups()));
-        parts.push(Box::new(iter::once((events, hops, msgs))));
+        parts.push(Box::new(events.into_chunks()));
+        parts.push(Box::new(hops.into_chunks()));
+        parts.push(Box::new(msgs.into_chunks()));
         parts
     }
 }

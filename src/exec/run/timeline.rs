@@ -28,6 +28,24 @@ use crate::{
 pub const MAX_CHECKPOINTS: usize = 32;
 /// Units of work between two checkpoints at first (about 10 ms of work natively).
 pub const FIRST_SPACING: u64 = 10_000;
+/// Units of work a timeline's run does at most. What a run records (event log, hops, messages,
+/// the broker's logs) grows with its work, a few hundred bytes a unit, and a browser tab holds a
+/// few gigabytes at most: past this the run stops and says why, rather than the tab running out
+/// of memory. An hour of the sample board is about 1 % of it; the heaviest board the limits
+/// allow gets about two minutes.
+pub const MAX_RUN_WORK: u64 = 2_000_000;
+
+/// A timeline let go of ([`Timeline::into_leftovers`]), freed a piece at a time.
+#[derive(Debug)]
+pub struct Leftovers(Debris);
+
+impl Leftovers {
+    /// Frees up to `pieces` pieces (each a shard of partitions or maps, or a chunk of a recorded
+    /// list); false once nothing is left.
+    pub fn free(&mut self, pieces: u64) -> bool {
+        self.0.free_pieces(pieces)
+    }
+}
 
 /// A run that can be moved to any moment, forward or back, a bounded amount of work at a time.
 #[derive(Clone, Debug)]
@@ -44,6 +62,8 @@ pub struct Timeline {
     /// Runs let go of (checkpoints dropped, runs replaced by a checkpoint), freed a piece at a
     /// time as work is done.
     debris: Debris,
+    /// Units of work the run does at most ([`MAX_RUN_WORK`] unless set).
+    work_limit: u64,
 }
 
 impl Timeline {
@@ -56,7 +76,25 @@ impl Timeline {
             spacing: FIRST_SPACING,
             journal: Vec::new(),
             debris: Debris::default(),
+            work_limit: MAX_RUN_WORK,
         })
+    }
+
+    /// The same timeline stopping its run after `units` units of work.
+    pub fn with_work_limit(mut self, units: u64) -> Timeline {
+        self.work_limit = units;
+        self
+    }
+
+    /// Units of work the run does at most.
+    pub fn work_limit(&self) -> u64 {
+        self.work_limit
+    }
+
+    /// True when the run has done all the work it may: it goes no further (earlier moments can
+    /// still be shown).
+    pub fn at_work_limit(&self) -> bool {
+        self.current.work >= self.work_limit
     }
 
     /// The same timeline taking its checkpoints every `units` units of work at first (at
@@ -94,9 +132,12 @@ impl Timeline {
     /// Moves the run towards `t` (ms) doing at most `budget` units of work: from the latest
     /// checkpoint at or before `t` when that is closer (or `t` is behind the run), then forward,
     /// taking checkpoints on the way. Call it again with the same `t` to go on; the result is
-    /// the run a single uninterrupted play to `t` would give, faults included.
+    /// the run a single uninterrupted play to `t` would give, faults included. A run at its
+    /// work limit goes no further: the step does no work and does not reach `t`
+    /// ([`Timeline::at_work_limit`]).
     pub fn seek_within(&mut self, t: u64, budget: u64) -> Stepped {
         self.restore(t);
+        let budget = budget.min(self.work_limit.saturating_sub(self.current.work));
         let mut done = 0;
         loop {
             let next = self
@@ -140,6 +181,17 @@ impl Timeline {
         let made = self.current.schedule_fault(at, fault);
         self.rewrite_from(before);
         made
+    }
+
+    /// The timeline let go of, to be freed a piece at a time: at once, the run of a heavy board
+    /// and its checkpoints take a long moment to free (over half a second at the work limit).
+    pub fn into_leftovers(self) -> Leftovers {
+        let mut debris = self.debris;
+        debris.bury_all(self.current);
+        for checkpoint in self.checkpoints {
+            debris.bury_all(checkpoint);
+        }
+        Leftovers(debris)
     }
 
     /// Bytes the checkpoints hold on their own in their recorded history (what they do not

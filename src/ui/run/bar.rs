@@ -54,6 +54,11 @@ pub fn RunBar() -> impl IntoView {
                     {pace_label(p)}
                 </span>
             })}
+            {move || ctl.stopped_at.get().map(|at| view! {
+                <span class="pace" data-work-limit title="What a run records grows with its work; past this limit the browser would run out of memory. Earlier moments can still be shown.">
+                    {format!("stopped at {}: work limit", seconds(at))}
+                </span>
+            })}
             {move || ctl.caption.get().map(|c| view! {
                 <div class="run-caption" data-caption role="status" aria-live="polite">{c}</div>
             })}
