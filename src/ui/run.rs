@@ -34,9 +34,18 @@ const MAX_FRAME_MS: f64 = 100.0;
 const READABLE_EVERY_FRAMES: u32 = 10;
 /// Every this many frames of a playing run, the run's hazards are looked for again.
 const FINDINGS_EVERY_FRAMES: u32 = 15;
+/// The frame (modulo [`FINDINGS_EVERY_FRAMES`]) the hazards are looked for in: never one where
+/// the readable numbers are refreshed (those are 0, 5 and 10 modulo 15), so that no frame pays
+/// for both.
+const FINDINGS_FRAME: u32 = 7;
 /// Real time (ms) one frame may spend advancing the run; the rest of the frame is for drawing
 /// and for input, so Pause, Reset, editing and scrubbing answer at once whatever the board.
 const FRAME_WORK_MS: f64 = 8.0;
+/// The same for a frame that also refreshes the numbers people read (their text changes, so
+/// drawing it costs more).
+const READABLE_FRAME_WORK_MS: f64 = 4.0;
+/// The same for the first frame of a play: the counters and tokens are put on the board then.
+const FIRST_FRAME_WORK_MS: f64 = 1.0;
 /// Units of work (broker entries and run timers) done between two looks at the clock: small
 /// enough that one chunk of the heaviest board stays well inside [`FRAME_WORK_MS`].
 const WORK_CHUNK: u64 = 50;
@@ -269,7 +278,7 @@ impl RunCtl {
             self.seeking.set(false);
             return;
         };
-        let stepped = self.advance(t);
+        let stepped = self.advance(t, FRAME_WORK_MS);
         if self.stop_at_limit(stepped) {
             self.target.set_value(None);
             self.seeking.set(false);
@@ -285,8 +294,8 @@ impl RunCtl {
         }
     }
 
-    /// Moves the run towards `t` for at most [`FRAME_WORK_MS`] of real time.
-    fn advance(&self, t: u64) -> Stepped {
+    /// Moves the run towards `t` for at most `budget_ms` of real time.
+    fn advance(&self, t: u64, budget_ms: f64) -> Stepped {
         let started = performance_now();
         let mut stepped = Stepped {
             reached: false,
@@ -304,7 +313,7 @@ impl RunCtl {
                     ..s
                 };
                 let at_limit = !s.reached && s.work == 0;
-                if s.reached || at_limit || performance_now() - started >= FRAME_WORK_MS {
+                if s.reached || at_limit || performance_now() - started >= budget_ms {
                     break;
                 }
             }
@@ -406,18 +415,24 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         // From where the run is: a board that makes more work than a frame can simulate plays
         // slower (the run bar says how fast) instead of piling up work.
         let target = (ctl.now.get_untracked() + step).min(end);
-        let stepped = ctl.advance(target);
+        let readable = frames.is_multiple_of(READABLE_EVERY_FRAMES);
+        let budget = match frames {
+            0 => FIRST_FRAME_WORK_MS,
+            _ if readable => READABLE_FRAME_WORK_MS,
+            _ => FRAME_WORK_MS,
+        };
+        let stepped = ctl.advance(target, budget);
         if ctl.stop_at_limit(stepped) {
             return;
         }
         let t = stepped.now.min(end);
         ctl.measure_pace(now);
-        if frames.is_multiple_of(READABLE_EVERY_FRAMES) || t >= end {
+        if readable || t >= end {
             ctl.show(t);
         } else {
             ctl.now.set(t);
         }
-        if frames.is_multiple_of(FINDINGS_EVERY_FRAMES) {
+        if frames % FINDINGS_EVERY_FRAMES == FINDINGS_FRAME {
             ctl.refresh_findings();
         }
         if t >= end {
