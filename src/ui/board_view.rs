@@ -80,14 +80,19 @@ pub fn BoardView() -> impl IntoView {
     let notes = DrawnNotes::new();
     Effect::new(move |_| {
         let area = area.get();
-        ctx.board(|board| {
-            notes.update(
-                board
-                    .notes
-                    .iter()
-                    .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
-                    .map(|n| (&n.id, n.kind, n.text.as_str(), n.rect())),
-            )
+        selection.with(|selection| {
+            ctx.board(|board| {
+                notes.update(
+                    board
+                        .notes
+                        .iter()
+                        .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
+                        .map(|n| {
+                            let selected = selection.has_note(&n.id);
+                            (&n.id, n.kind, n.text.as_str(), n.rect(), selected)
+                        }),
+                )
+            })
         });
     });
     let note_ids = notes.order;
@@ -234,7 +239,7 @@ pub fn BoardView() -> impl IntoView {
                     }
                 }).collect_view()}
                 <Links links selection />
-                <For each=move || note_ids.get() key=|id: &NoteId| id.clone() children=move |id: NoteId| view! { <NoteCard id notes selection /> } />
+                <For each=move || note_ids.get() key=|id: &NoteId| id.clone() children=move |id: NoteId| view! { <NoteCard id notes /> } />
                 <RunLayer />
                 <Overlays selection hover state />
             </div>

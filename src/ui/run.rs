@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 mod bar;
 mod bars;
+mod budget;
 mod next;
 mod overlay;
 mod pace;
@@ -19,6 +20,7 @@ mod panel;
 mod tokens;
 
 pub use bar::RunBar;
+use budget::FrameBudget;
 pub use overlay::RunLayer;
 pub use pace::Pace;
 use pace::PaceMark;
@@ -38,8 +40,9 @@ const FINDINGS_EVERY_FRAMES: u32 = 15;
 /// the readable numbers are refreshed (those are 0, 5 and 10 modulo 15), so that no frame pays
 /// for both.
 const FINDINGS_FRAME: u32 = 7;
-/// Real time (ms) one frame may spend advancing the run; the rest of the frame is for drawing
-/// and for input, so Pause, Reset, editing and scrubbing answer at once whatever the board.
+/// Real time (ms) one frame may spend advancing the run at most; the rest of the frame is for
+/// drawing and for input, so Pause, Reset, editing and scrubbing answer at once whatever the
+/// board. A frame that costs more to draw advances less ([`FrameBudget`]).
 const FRAME_WORK_MS: f64 = 8.0;
 /// The same for a frame that also refreshes the numbers people read (their text changes, so
 /// drawing it costs more).
@@ -71,9 +74,14 @@ pub struct RunCtl {
     pub pace: RwSignal<Option<Pace>>,
     /// Where the pace was last measured.
     pace_mark: StoredValue<Option<PaceMark>>,
+    /// What drawing a frame of the playing run costs, and the time it leaves for advancing it.
+    budget: StoredValue<FrameBudget>,
     /// Simulated time shown (ms); every change redraws what depends on the run.
     pub now: RwSignal<u64>,
-    /// The same, updated a few times a second while playing: for numbers people read.
+    /// The same, updated a few times a second while playing: for numbers people read (the
+    /// clock, the timeline, counters). Anything on the page that changes makes the browser
+    /// paint the whole page again, which on a big board costs more than the frame: what changes
+    /// every frame is drawn on canvases.
     pub readable_now: RwSignal<u64>,
     /// True while the run plays.
     pub playing: RwSignal<bool>,
@@ -118,6 +126,7 @@ impl RunCtl {
             seeking: RwSignal::new(false),
             pace: RwSignal::new(None),
             pace_mark: StoredValue::new(None),
+            budget: StoredValue::new(FrameBudget::default()),
             now: RwSignal::new(0),
             readable_now: RwSignal::new(0),
             playing: RwSignal::new(false),
@@ -366,6 +375,7 @@ impl RunCtl {
         self.pace_mark.set_value(None);
         self.caption.set(None);
         self.playing.set(true);
+        self.budget.set_value(FrameBudget::default());
         let started = performance_now();
         frame(*self, ctx, started, 0);
     }
@@ -405,6 +415,11 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
     request_animation_frame(move || {
         if !ctl.playing.get_untracked() || !ctl.active.get_untracked() {
             ctl.pace.set(None);
+            // Paused between two refreshes of the readable numbers: they show where it stopped.
+            let t = ctl.now.get_untracked();
+            if ctl.readable_now.get_untracked() != t {
+                ctl.readable_now.set(t);
+            }
             return;
         }
         let now = performance_now();
@@ -416,12 +431,12 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         // slower (the run bar says how fast) instead of piling up work.
         let target = (ctl.now.get_untracked() + step).min(end);
         let readable = frames.is_multiple_of(READABLE_EVERY_FRAMES);
-        let budget = match frames {
+        let cap = match frames {
             0 => FIRST_FRAME_WORK_MS,
             _ if readable => READABLE_FRAME_WORK_MS,
             _ => FRAME_WORK_MS,
         };
-        let stepped = ctl.advance(target, budget);
+        let stepped = ctl.advance(target, ctl.budget.with_value(|b| b.work_ms(cap)));
         if ctl.stop_at_limit(stepped) {
             return;
         }
@@ -435,6 +450,16 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         if frames % FINDINGS_EVERY_FRAMES == FINDINGS_FRAME {
             ctl.refresh_findings();
         }
+        // A task queued now runs once the browser has drawn this frame: the time until then is
+        // what drawing cost.
+        let advanced = performance_now();
+        set_timeout(
+            move || {
+                let drawn = performance_now() - advanced;
+                ctl.budget.update_value(|b| b.learn(drawn));
+            },
+            std::time::Duration::ZERO,
+        );
         if t >= end {
             ctl.playing.set(false);
             ctl.pace.set(None);

@@ -4,7 +4,7 @@
 use crate::collections::HashMap;
 use crate::{
     analysis::Severity,
-    editor::{text_fit::fit_text, Selection},
+    editor::text_fit::fit_text,
     model::{NoteId, NoteKind, Rect},
     ui::{hazards::use_badges, run::RunCtl},
 };
@@ -35,6 +35,9 @@ pub struct NoteLook {
     pub font_px: f64,
     /// The text shown: the whole text, or its beginning and an ellipsis.
     pub shown: String,
+    /// True when the note is selected (kept here, so that a note's element follows its own
+    /// signal only and no drag step has every note's views check the selection).
+    pub selected: bool,
 }
 
 impl NoteLook {
@@ -49,6 +52,11 @@ impl NoteLook {
             }
             _ => NoteLook::new(kind, text, rect),
         }
+    }
+
+    /// The same look, selected or not.
+    fn selected(self, selected: bool) -> NoteLook {
+        NoteLook { selected, ..self }
     }
 
     /// How a note of `kind` with `text` in `rect` looks, its text fitted to it.
@@ -66,6 +74,7 @@ impl NoteLook {
             rect,
             font_px: fit.font_px,
             shown: fit.shown,
+            selected: false,
         }
     }
 }
@@ -90,21 +99,27 @@ impl DrawnNotes {
         }
     }
 
-    /// Draws `notes` (kind, text, place), in board order: only the looks that changed are set.
-    pub fn update<'a>(&self, notes: impl Iterator<Item = (&'a NoteId, NoteKind, &'a str, Rect)>) {
+    /// Draws `notes` (kind, text, place, selected), in board order: only the looks that changed
+    /// are set.
+    pub fn update<'a>(
+        &self,
+        notes: impl Iterator<Item = (&'a NoteId, NoteKind, &'a str, Rect, bool)>,
+    ) {
         let mut order = Vec::new();
         self.looks.update_value(|looks| {
-            for (id, kind, text, rect) in notes {
+            for (id, kind, text, rect, selected) in notes {
                 order.push(id.clone());
                 match looks.get(id) {
                     Some(look) => {
-                        let now = NoteLook::refit(Some(&look.read_untracked()), kind, text, rect);
+                        let now = NoteLook::refit(Some(&look.read_untracked()), kind, text, rect)
+                            .selected(selected);
                         if *look.read_untracked() != now {
                             look.set(now);
                         }
                     }
                     None => {
-                        let look = ArcRwSignal::new(NoteLook::new(kind, text, rect));
+                        let look = NoteLook::new(kind, text, rect).selected(selected);
+                        let look = ArcRwSignal::new(look);
                         looks.insert(id.clone(), look);
                     }
                 }
@@ -125,7 +140,7 @@ impl DrawnNotes {
 
 /// One note: a stable element whose place, size, kind and text follow the board.
 #[component]
-pub fn NoteCard(id: NoteId, notes: DrawnNotes, selection: Memo<Selection>) -> impl IntoView {
+pub fn NoteCard(id: NoteId, notes: DrawnNotes) -> impl IntoView {
     let badges = use_badges();
     let run = expect_context::<RunCtl>();
     // A note on its way out keeps its look (its own signal) until its element is removed.
@@ -133,10 +148,7 @@ pub fn NoteCard(id: NoteId, notes: DrawnNotes, selection: Memo<Selection>) -> im
         return ().into_any();
     };
     let look = RwSignal::from(look);
-    let selected = {
-        let id = id.clone();
-        move || selection.with(|s| s.has_note(&id))
-    };
+    let selected = move || look.with(|l| l.selected);
     // While a causal chain is shown, every note outside it is dimmed.
     let chain_shown = move || run.chain.with(|c| !c.is_empty());
     let in_chain = {

@@ -44,11 +44,11 @@ pub fn RunBar() -> impl IntoView {
                     } />
             </label>
             <input type="range" class="timeline" data-action="scrub" aria-label="Timeline" min="0" max=move || end().to_string()
-                step="10" prop:value=move || ctl.now.get().to_string()
+                step="10" prop:value=move || ctl.readable_now.get().to_string()
                 on:input=move |ev| {
                     if let Ok(t) = event_target_value(&ev).parse::<u64>() { ctl.playing.set(false); ctl.seek(ctx, t); }
                 } />
-            <span class="clock" data-clock>{move || format!("{} / {}", seconds(ctl.now.get()), seconds(end()))}</span>
+            <span class="clock" data-clock>{move || format!("{} / {}", seconds(ctl.readable_now.get()), seconds(end()))}</span>
             {move || ctl.pace.get().map(|p| view! {
                 <span class="pace" data-pace title="The board makes more work than can be simulated in real time: the simulated clock runs slower than the speed asked">
                     {pace_label(p)}

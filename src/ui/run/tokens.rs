@@ -113,8 +113,9 @@ fn layout(tokens: &[Token<'_>], paths: &HashMap<LinkId, LinkPath>, sight: &Sight
 }
 
 /// The tokens moving along links, drawn on a canvas over the board (over the counters' bars
-/// of low zoom): hundreds of them cost one bitmap a frame, not hundreds of elements. `data-tokens` says how many are in flight and
-/// `data-first-token` where the first one drawn is on screen ("x,y" in px).
+/// of low zoom): hundreds of them cost one bitmap a frame, not hundreds of elements.
+/// `data-tokens` says how many are in flight and `data-first-token` where the first one drawn is
+/// on screen ("x,y" in px), a few times a second while playing.
 #[component]
 pub fn TokenCanvas() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -122,6 +123,8 @@ pub fn TokenCanvas() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let geometry = ctl.geometry;
     let paths = Memo::new(move |_| geometry.with(|g| ctx.board(|b| link_paths(b, g))));
+    // When `data-tokens` was last written: (playing, readable time).
+    let told = StoredValue::new(None::<(bool, u64)>);
     // Returns whether the canvas has something on it: with no run, a pan leaves a clear canvas
     // alone (repainting it would cost the whole page a paint every frame).
     Effect::new(move |drew: Option<bool>| {
@@ -155,11 +158,20 @@ pub fn TokenCanvas() -> impl IntoView {
         } else {
             (0, Vec::new())
         };
-        let _ = el.set_attribute("data-tokens", &total.to_string());
-        let first = drawn
-            .first()
-            .map_or(String::new(), |d| format!("{:.1},{:.1}", d.at.x, d.at.y));
-        let _ = el.set_attribute("data-first-token", &first);
+        // Told with the readable numbers while playing: an attribute changed every frame
+        // would make the browser paint the whole page every frame.
+        let stamp = (
+            ctl.playing.get_untracked(),
+            ctl.readable_now.get_untracked(),
+        );
+        if !stamp.0 || told.get_value() != Some(stamp) {
+            told.set_value(Some(stamp));
+            let _ = el.set_attribute("data-tokens", &total.to_string());
+            let first = drawn
+                .first()
+                .map_or(String::new(), |d| format!("{:.1},{:.1}", d.at.x, d.at.y));
+            let _ = el.set_attribute("data-first-token", &first);
+        }
         if sight.detail {
             for d in &drawn {
                 draw_token(&g, d, r);
