@@ -81,3 +81,28 @@ pub fn clipboard_data(ev: &web_sys::Event) -> Option<web_sys::DataTransfer> {
         .dyn_into()
         .ok()
 }
+
+/// Sizes a canvas to the viewport at the screen's pixel ratio and clears it; its 2D context,
+/// drawing in CSS pixels.
+pub fn prepare_canvas(
+    el: &web_sys::HtmlCanvasElement,
+    viewport: crate::editor::Viewport,
+) -> Option<web_sys::CanvasRenderingContext2d> {
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let (w, h) = (
+        (viewport.w * ratio).round() as u32,
+        (viewport.h * ratio).round() as u32,
+    );
+    if el.width() != w || el.height() != h {
+        el.set_width(w);
+        el.set_height(h);
+    }
+    let g = el
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())?;
+    g.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
+    g.clear_rect(0.0, 0.0, viewport.w, viewport.h);
+    Some(g)
+}

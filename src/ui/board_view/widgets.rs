@@ -2,13 +2,15 @@
 
 use crate::{
     editor::{Camera, ToolState, Viewport},
-    model::{NoteKind, Point},
-    ui::state::Ctx,
+    model::{FrameId, NoteId, NoteKind, Point, Rect},
+    ui::{dom::prepare_canvas, state::Ctx},
 };
 use leptos::{ev, prelude::*};
 
 /// The minimap's size, pixels.
 const MINIMAP: Viewport = Viewport { w: 200.0, h: 130.0 };
+/// The frames' colour when the stylesheet's is not known.
+const FALLBACK_MUTED: &str = "#888";
 
 /// The kind chooser a double-click on empty board opens.
 #[component]
@@ -59,6 +61,16 @@ pub fn Minimap() -> impl IntoView {
         })
     });
     let seen = Memo::new(move |_| frame.with(|m| m.viewport));
+    // The shapes are drawn on a canvas: thousands of rectangles as elements cost the page a
+    // tenth of a second to build and lay out when a big board opens.
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        ctx.dark.track();
+        let Some(el) = canvas.get() else {
+            return;
+        };
+        shapes.with(|(frames, notes)| draw_shapes(&el, frames, notes));
+    });
     let big_enough = Memo::new(move |_| ctx.board(|b| b.notes.len() >= 2));
     let on_click = move |ev: ev::PointerEvent| {
         ev.stop_propagation();
@@ -83,22 +95,45 @@ pub fn Minimap() -> impl IntoView {
             // would repaint every note of the board with it).
             <div class="minimap" data-minimap aria-label="Minimap" on:pointerdown=on_click
                 style=format!("width:{}px;height:{}px", MINIMAP.w, MINIMAP.h)>
-                <svg class="mini-shapes" width=MINIMAP.w height=MINIMAP.h>
-                    {move || shapes.with(|(frames, notes)| {
-                        let frames = frames.iter().map(|(_, r)| view! {
-                            <rect class="mini-frame" x=r.x y=r.y width=r.w height=r.h />
-                        }).collect_view();
-                        let notes = notes.iter().map(|(_, kind, r)| view! {
-                            <rect x=r.x y=r.y width=r.w.max(1.0) height=r.h.max(1.0) fill=kind.colour() />
-                        }).collect_view();
-                        view! { {frames} {notes} }
-                    })}
-                </svg>
+                <canvas class="mini-shapes" node_ref=canvas
+                    style=format!("width:{}px;height:{}px", MINIMAP.w, MINIMAP.h)></canvas>
                 // Moved by a transform alone, so that a pan repaints nothing.
                 <div class="mini-view" style:width=move || format!("{}px", seen.get().w)
                     style:height=move || format!("{}px", seen.get().h)
                     style:transform=move || { let v = seen.get(); format!("translate({}px,{}px)", v.x, v.y) }></div>
             </div>
         })}
+    }
+}
+
+/// Draws the minimap's frames (dashed, in the theme's muted colour) and notes (in their kinds'
+/// colours, at least a pixel) on its canvas.
+fn draw_shapes(
+    el: &web_sys::HtmlCanvasElement,
+    frames: &[(FrameId, Rect)],
+    notes: &[(NoteId, NoteKind, Rect)],
+) {
+    let Some(g) = prepare_canvas(el, MINIMAP) else {
+        return;
+    };
+    let muted = web_sys::window()
+        .and_then(|w| w.get_computed_style(el).ok().flatten())
+        .and_then(|s| s.get_property_value("--muted").ok())
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| FALLBACK_MUTED.to_string());
+    g.set_stroke_style_str(muted.trim());
+    g.set_line_width(1.0);
+    let dash = js_sys::Array::of2(&3.0.into(), &2.0.into());
+    let _ = g.set_line_dash(&dash);
+    for (_, r) in frames {
+        g.stroke_rect(r.x, r.y, r.w, r.h);
+    }
+    let mut colour = "";
+    for (_, kind, r) in notes {
+        if kind.colour() != colour {
+            colour = kind.colour();
+            g.set_fill_style_str(colour);
+        }
+        g.fill_rect(r.x, r.y, r.w.max(1.0), r.h.max(1.0));
     }
 }

@@ -3,7 +3,7 @@
 //! thousands of notes cost no element, and redrawn only when the numbers people read change
 //! or the view moves, not every frame.
 
-use super::{tokens::prepare, RunCtl};
+use super::RunCtl;
 use crate::collections::HashMap;
 use crate::{
     editor::{
@@ -78,7 +78,7 @@ pub fn CounterBars() -> impl IntoView {
         if !bars && drew == Some(false) {
             return false;
         }
-        let Some(g) = prepare(&el, viewport) else {
+        let Some(g) = crate::ui::dom::prepare_canvas(&el, viewport) else {
             return false;
         };
         if bars {

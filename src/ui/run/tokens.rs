@@ -14,7 +14,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use paint::{draw_dots, draw_token, Shade};
-use web_sys::CanvasRenderingContext2d as Canvas2d;
 
 mod paint;
 
@@ -138,7 +137,7 @@ pub fn TokenCanvas() -> impl IntoView {
         if !active && drew == Some(false) {
             return false;
         }
-        let Some(g) = prepare(&el, viewport) else {
+        let Some(g) = crate::ui::dom::prepare_canvas(&el, viewport) else {
             return false;
         };
         let r = (TOKEN_R * camera.zoom.max(0.0).sqrt()).clamp(TOKEN_R_RANGE.0, TOKEN_R_RANGE.1);
@@ -185,27 +184,4 @@ pub fn TokenCanvas() -> impl IntoView {
         <CounterBars />
         <canvas class="token-canvas" node_ref=canvas data-tokens="0" data-first-token="" aria-hidden="true"></canvas>
     }
-}
-
-/// Sizes a canvas to the viewport at the screen's pixel ratio and clears it; its 2D context,
-/// drawing in CSS pixels.
-pub(super) fn prepare(el: &web_sys::HtmlCanvasElement, viewport: Viewport) -> Option<Canvas2d> {
-    use wasm_bindgen::JsCast;
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    let (w, h) = (
-        (viewport.w * ratio).round() as u32,
-        (viewport.h * ratio).round() as u32,
-    );
-    if el.width() != w || el.height() != h {
-        el.set_width(w);
-        el.set_height(h);
-    }
-    let g = el
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<Canvas2d>().ok())?;
-    g.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
-    g.clear_rect(0.0, 0.0, viewport.w, viewport.h);
-    Some(g)
 }
