@@ -106,7 +106,9 @@ pub fn default_value(note: &Note, name: &str) -> Option<Value> {
             match spec.ty {
                 PropType::Bool => json!(spec.default == "true"),
                 PropType::Int { .. } => json!(spec.default.parse::<i64>().ok()?),
-                PropType::Number { .. } => json!(serde_json::from_str::<f64>(spec.default).ok()?),
+                PropType::Number { .. } => {
+                    json!(serde_json::from_str::<Value>(spec.default).ok()?.as_f64()?)
+                }
                 _ => json!(spec.default),
             }
         }

@@ -2,9 +2,9 @@
 //! customers waiting for an answer, Logistics' lag, orders shipped, the longest wait so far.
 
 use super::{DURATION_MS, SAMPLE_MS};
+use crate::collections::HashMap;
 use crate::exec::{ExecEventKind, Run};
 use crate::model::NoteId;
-use std::collections::HashMap;
 
 /// One side at one moment of the comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -116,7 +116,7 @@ pub(super) fn read(
     let (mut issued, mut taken, mut failed, mut shipped) =
         (Tally::new(), Tally::new(), Tally::new(), Tally::new());
     let mut worst = vec![0u64; samples()];
-    let mut placed = HashMap::new();
+    let mut placed = HashMap::default();
     for e in run.events() {
         let Some(m) = e.message else { continue };
         let answered = match e.kind {

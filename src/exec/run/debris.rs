@@ -124,16 +124,16 @@ impl Run {
         }
         for group in groups {
             parts.push(Box::new(group.versions.into_groups()));
-            parts.push(Box::new(group.applied.into_chunks()));
-            parts.push(Box::new(group.lag.into_chunks()));
+            parts.push(Box::new(group.applied.into_chunks().into_iter()));
+            parts.push(Box::new(group.lag.into_chunks().into_iter()));
             parts.push(Box::new(iter::once(group.progress)));
         }
         parts.push(Box::new(agg_versions.into_groups()));
         parts.push(Box::new(loops.into_groups()));
         parts.push(Box::new(compensated.into_groups()));
-        parts.push(Box::new(events.into_chunks()));
-        parts.push(Box::new(hops.into_chunks()));
-        parts.push(Box::new(msgs.into_chunks()));
+        parts.push(Box::new(events.into_chunks().into_iter()));
+        parts.push(Box::new(hops.into_chunks().into_iter()));
+        parts.push(Box::new(msgs.into_chunks().into_iter()));
         parts
     }
 }

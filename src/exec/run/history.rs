@@ -251,13 +251,17 @@ impl<T> History<T> {
         Arc::make_mut(self.block_mut(b).chunks.get_mut(c)?).get_mut(k)
     }
 
-    /// The list as its chunks, for freeing a chunk at a time: a block or chunk a clone shares
-    /// goes as one piece (dropping it only lets go of the share).
-    pub fn into_chunks(self) -> impl Iterator<Item = Arc<Vec<T>>> {
-        self.sealed
-            .into_iter()
-            .flat_map(|b| Arc::try_unwrap(b).map_or_else(|_| Vec::new(), |b| b.chunks))
-            .chain(self.open.chunks)
+    /// The list as its chunks, for freeing a chunk at a time: a block a clone shares goes as
+    /// a whole (dropping it only lets go of the share).
+    pub fn into_chunks(self) -> Vec<Arc<Vec<T>>> {
+        let mut chunks = Vec::new();
+        for block in self.sealed {
+            if let Ok(block) = Arc::try_unwrap(block) {
+                chunks.extend(block.chunks);
+            }
+        }
+        chunks.extend(self.open.chunks);
+        chunks
     }
 
     /// Approximate bytes this list holds on its own: the chunks no clone shares, plus the

@@ -9,10 +9,6 @@ use crate::{
     exec::{Hop, MessageId, MessageKind},
     model::{LinkId, NoteId},
 };
-use std::{
-    collections::HashMap,
-    hash::{BuildHasherDefault, Hasher},
-};
 
 /// Real time (ms) a hop is shown at least, whatever the speed.
 pub const MIN_SHOW_REAL_MS: f64 = 700.0;
@@ -28,30 +24,9 @@ pub const MAX_SCANNED_HOPS: usize = 2_500;
 /// pace measured wavers, and tokens would jump at every change of their display time.
 const PACE_LADDER: [f64; 10] = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0];
 
-/// FNV-1a: a hash for the per-frame maps keyed by short note and link ids, several times
+/// The per-frame maps keyed by short note and link ids: the crate's hasher is several times
 /// cheaper than the standard one, which cost more than the rest of a frame's token work.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-/// A map with the [`Fnv`] hash.
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastMap<K, V> = crate::collections::HashMap<K, V>;
 
 /// How hops are stretched and chained for display, in simulated ms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -155,10 +155,14 @@ pub fn NoteCard(id: NoteId, notes: DrawnNotes) -> impl IntoView {
         let id = id.clone();
         move || run.chain.with(|c| c.contains(&id))
     };
-    let badge = Signal::derive({
+    let badge = {
         let id = id.clone();
         move || badges.with(|b| b.get(&id).copied())
-    });
+    };
+    let hazard = {
+        let id = id.clone();
+        move || badges.with(|b| b.get(&id).map(|(severity, _)| severity.as_str()))
+    };
     let class = move || {
         let kind = look.with(|l| l.kind.as_str());
         let mut class = format!("note kind-{kind}");
@@ -171,9 +175,9 @@ pub fn NoteCard(id: NoteId, notes: DrawnNotes) -> impl IntoView {
             class.push_str(" dimmed");
         }
         // Far out, the badge gives way to a border of its colour (see the stylesheet).
-        if let Some((severity, _)) = badge.get() {
+        if let Some(severity) = hazard() {
             class.push_str(" hazard-");
-            class.push_str(severity.as_str());
+            class.push_str(severity);
         }
         class
     };
@@ -213,7 +217,7 @@ pub fn NoteCard(id: NoteId, notes: DrawnNotes) -> impl IntoView {
         <div class=class data-note-id=id.0.clone() data-kind=move || look.with(|l| l.kind.as_str()) role="button" tabindex="-1"
             aria-label=label title=title style=style>
             <div class="note-text" class:placeholder=empty>{text}</div>
-            {move || badge.get().map(|(severity, count)| view! {
+            {move || badge().map(|(severity, count)| view! {
                 <span class=format!("badge {}", severity.as_str()) data-badge=severity.as_str()
                     title=format!("{count} hazard{} on this note: see the Hazards tab", if count == 1 { "" } else { "s" })>
                     {if severity == Severity::Info { "i".to_string() } else { "!".to_string() }}

@@ -15,6 +15,13 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// Most instances of a consumer shown as a dot each; more are told as a count ("97/100 up"):
+/// a hundred dots would be a smudge, and naming what each reads costs a frame.
+const MAX_DOTS: usize = 12;
+
+/// An instance as a dot: alive or not, and what it reads.
+type Dot = (bool, String);
+
 /// The counter on a note.
 #[derive(Clone, Debug, PartialEq, Default)]
 struct Chip {
@@ -22,12 +29,20 @@ struct Chip {
     text: String,
     title: String,
     busy: bool,
-    dots: Vec<(bool, String)>,
+    dots: Vec<Dot>,
+    /// For more than [`MAX_DOTS`] instances, instead of dots: how many are up.
+    many: Option<(usize, usize)>,
 }
 
-/// The instances of a consumer as dots: alive or not, and a title naming what each reads.
-fn dots(run: &Run, board: &Board, id: &NoteId) -> Vec<(bool, String)> {
-    run.instances(id)
+/// The instances of a consumer as dots (alive or not, and a title naming what each reads), or
+/// as a count of those up and of all when there are more than [`MAX_DOTS`].
+fn dots(run: &Run, board: &Board, id: &NoteId) -> (Vec<Dot>, Option<(usize, usize)>) {
+    let instances = run.instances(id);
+    if instances.len() > MAX_DOTS {
+        let up = instances.iter().filter(|i| i.alive).count();
+        return (Vec::new(), Some((up, instances.len())));
+    }
+    let dots = instances
         .iter()
         .enumerate()
         .map(|(k, i)| {
@@ -45,7 +60,8 @@ fn dots(run: &Run, board: &Board, id: &NoteId) -> Vec<(bool, String)> {
             let state = if i.alive { "" } else { " (down)" };
             (i.alive, format!("Instance {}{state}: {reads}", k + 1))
         })
-        .collect()
+        .collect();
+    (dots, None)
 }
 
 /// The counters of the busy notes in `view`.
@@ -93,10 +109,10 @@ fn chips(
                 text.push_str(&format!(" lag {lag}"));
                 title.push_str(&format!(", {lag} messages behind"));
             }
-            let dots = if kind.is_consumer() {
+            let (dots, many) = if kind.is_consumer() {
                 dots(run, board, &id)
             } else {
-                Vec::new()
+                (Vec::new(), None)
             };
             let chip = Chip {
                 at,
@@ -104,6 +120,7 @@ fn chips(
                 title,
                 busy: c.in_flight > 0,
                 dots,
+                many,
             };
             (id, chip)
         })
@@ -141,6 +158,7 @@ pub fn RunLayer() -> impl IntoView {
                 let chip = { let id = id.clone(); Memo::new(move |_| chips.with(|c| c.get(&id).cloned().unwrap_or_default())) };
                 // Instances change rarely (crash, join): their dots are redrawn only then.
                 let dots = Memo::new(move |_| chip.with(|c| c.dots.clone()));
+                let many = Memo::new(move |_| chip.with(|c| c.many));
                 view! {
                     <div class="counter" class:busy=move || chip.with(|c| c.busy) data-counter-for=id.0.clone()
                         title=move || chip.with(|c| c.title.clone())
@@ -148,6 +166,12 @@ pub fn RunLayer() -> impl IntoView {
                         {move || dots.get().into_iter().map(|(alive, title)| {
                             view! { <span class="instance" class:down=!alive title=title data-instance=if alive { "alive" } else { "down" }></span> }
                         }).collect_view()}
+                        {move || many.get().map(|(up, all)| view! {
+                            <span class="instances-up" data-instances-up=up
+                                title=format!("{all} instances: {up} up, {} down (the Run tab says what each reads)", all - up)>
+                                {format!("{up}/{all} up")}
+                            </span>
+                        })}
                         <span class="counter-text">{move || chip.with(|c| c.text.clone())}</span>
                     </div>
                 }
