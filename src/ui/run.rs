@@ -5,7 +5,7 @@ use super::state::Ctx;
 use crate::collections::HashMap;
 use crate::{
     analysis::dynamic::Seen,
-    exec::{grouped, Fault, Leftovers, Run, RunConfig, Stepped, Timeline},
+    exec::{Fault, Leftovers, Run, RunConfig, Stepped, Timeline},
     model::{Board, NoteId, NoteKind, Rect},
 };
 use leptos::prelude::*;
@@ -13,6 +13,7 @@ use leptos::prelude::*;
 mod bar;
 mod bars;
 mod budget;
+mod memory;
 mod next;
 mod overlay;
 mod pace;
@@ -52,10 +53,6 @@ const FIRST_FRAME_WORK_MS: f64 = 1.0;
 /// Units of work (broker entries and run timers) done between two looks at the clock: small
 /// enough that one chunk of the heaviest board stays well inside [`FRAME_WORK_MS`].
 const WORK_CHUNK: u64 = 50;
-/// Real time (ms) one frame may spend freeing a run let go of (Reset, a board change).
-const FRAME_FREE_MS: f64 = 4.0;
-/// Pieces of a run let go of freed between two looks at the clock.
-const FREE_CHUNK: u64 = 16;
 
 /// The run of the board and its controls, shared by the run bar, the board and the Run tab.
 #[derive(Clone, Copy)]
@@ -231,42 +228,6 @@ impl RunCtl {
         self.stopped_at.set(None);
     }
 
-    /// Lets go of the run: it is freed over the next frames.
-    fn let_go(&self) {
-        let Some(timeline) = self.timeline.try_update_value(Option::take).flatten() else {
-            return;
-        };
-        let idle = self.leftovers.with_value(Vec::is_empty);
-        self.leftovers
-            .update_value(|l| l.push(timeline.into_leftovers()));
-        if idle {
-            let ctl = *self;
-            request_animation_frame(move || ctl.free_frame());
-        }
-    }
-
-    /// One frame's share of freeing the runs let go of; schedules the next frame while any is
-    /// left.
-    fn free_frame(&self) {
-        let started = performance_now();
-        let mut left = true;
-        self.leftovers.update_value(|runs| {
-            while let Some(run) = runs.last_mut() {
-                if !run.free(FREE_CHUNK) {
-                    runs.pop();
-                }
-                if performance_now() - started >= FRAME_FREE_MS {
-                    break;
-                }
-            }
-            left = !runs.is_empty();
-        });
-        if left {
-            let ctl = *self;
-            request_animation_frame(move || ctl.free_frame());
-        }
-    }
-
     /// Moves the run to `t`, forward by running, back from the nearest checkpoint; a frame's
     /// worth of work at a time, so a long way on a heavy board never freezes the page.
     pub fn seek(&self, ctx: Ctx, t: u64) {
@@ -328,32 +289,6 @@ impl RunCtl {
             }
         });
         stepped
-    }
-
-    /// After a step that did not reach its target: when the run is at its work limit, shows where
-    /// it stopped, stops playing and says why (true); else false.
-    fn stop_at_limit(&self, stepped: Stepped) -> bool {
-        let limit = self.timeline.with_value(|t| {
-            t.as_ref()
-                .filter(|t| t.at_work_limit())
-                .map(Timeline::work_limit)
-        });
-        let Some(limit) = limit.filter(|_| !stepped.reached) else {
-            return false;
-        };
-        let at = self.with_untracked(Run::now).unwrap_or(stepped.now);
-        self.playing.set(false);
-        self.pace.set(None);
-        self.show(at);
-        self.refresh_findings();
-        self.stopped_at.set(Some(at));
-        self.status.set(format!(
-            "The run stopped at {}: it handled {} events, the most a run keeps in the browser. \
-             Lower the actors' rates or entities to run further; earlier moments can still be shown",
-            seconds(at),
-            grouped(limit)
-        ));
-        true
     }
 
     /// Adds what the run shows now to the hazards it has shown (scrubbing back keeps them).
