@@ -9,6 +9,7 @@ use crate::{
         drawn_links::{link_paths, LinkLook, LinkPaths},
         Selection,
     },
+    model::LinkId,
     ui::run::RunCtl,
 };
 use leptos::prelude::*;
@@ -24,6 +25,15 @@ pub fn Links(links: Memo<Vec<LinkLook>>, selection: Memo<Selection>) -> impl Int
     let paths =
         Memo::new(move |_| links.with(|l| selection.with(|s| chain.with(|c| link_paths(l, s, c)))));
     let dimmed = move || chain.with(|c| !c.is_empty());
+    // The selected links in a signal set only when they change, not read from the selection
+    // memo: every step of a drag re-checks the selection, and with it each link's element.
+    let selected_links = RwSignal::new(Vec::<LinkId>::new());
+    Effect::new(move |_| {
+        let now: Vec<LinkId> = selection.with(|s| s.links().cloned().collect());
+        if selected_links.with_untracked(|l| *l != now) {
+            selected_links.set(now);
+        }
+    });
     // One memo per path: a path's element is told only when its own links change.
     let path = move |pick: fn(&LinkPaths) -> &String| {
         let d = Memo::new(move |_| paths.with(|p| pick(p).clone()));
@@ -45,7 +55,7 @@ pub fn Links(links: Memo<Vec<LinkLook>>, selection: Memo<Selection>) -> impl Int
         <ul class="link-list" aria-label="Links">
             <For each=move || links.get() key=|l| (l.id.clone(), l.label.clone(), l.results_in) children=move |l: LinkLook| {
                 let id = l.id.clone();
-                let selected = move || selection.with(|s| s.has_link(&id));
+                let selected = move || selected_links.with(|l| l.contains(&id));
                 view! {
                     <li class="link" class:selected=selected class:annotation=l.annotation class:results-in=l.results_in
                         data-link-id=l.id.0.clone()>{l.label}</li>

@@ -111,9 +111,18 @@ impl DrawnNotes {
                 order.push(id.clone());
                 match looks.get(id) {
                     Some(look) => {
-                        let now = NoteLook::refit(Some(&look.read_untracked()), kind, text, rect)
-                            .selected(selected);
-                        if *look.read_untracked() != now {
+                        // Most notes did not change (a drag step moves a few of 2,000): tell so
+                        // without copying their looks.
+                        let same = look.with_untracked(|l| {
+                            l.kind == kind
+                                && l.text == text
+                                && l.rect == rect
+                                && l.selected == selected
+                        });
+                        if !same {
+                            let now =
+                                NoteLook::refit(Some(&look.read_untracked()), kind, text, rect)
+                                    .selected(selected);
                             look.set(now);
                         }
                     }
