@@ -169,8 +169,8 @@ pub fn NoteCard(id: NoteId, notes: DrawnNotes) -> impl IntoView {
         move || badges.with(|b| b.get(&id).copied())
     };
     let hazard = {
-        let id = id.clone();
-        move || badges.with(|b| b.get(&id).map(|(severity, _)| severity.as_str()))
+        let badge = badge.clone();
+        move || badge().map(|(severity, _)| severity.as_str())
     };
     let class = move || {
         let kind = look.with(|l| l.kind.as_str());
