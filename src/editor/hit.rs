@@ -16,6 +16,14 @@ pub const LINK_TOLERANCE_PX: f64 = 6.0;
 pub const FRAME_EDGE_PX: f64 = 6.0;
 /// Height of a frame's title bar, in board units (the title scales with the board).
 pub const FRAME_TITLE_H: f64 = 36.0;
+/// The most of a note's smaller side a handle reaches over: far out, where a handle of a few
+/// pixels would cover a whole note, the note is still grabbed by its body.
+const HANDLE_SHARE: f64 = 0.25;
+
+/// How far a handle of `px` screen pixels reaches on `rect` at `zoom`, board units.
+pub fn handle_reach(rect: Rect, px: f64, zoom: f64) -> f64 {
+    (px / zoom).min(rect.w.min(rect.h) * HANDLE_SHARE)
+}
 
 /// What lies under a point.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,13 +61,13 @@ pub fn connect_handle(rect: Rect) -> Point {
 /// True if `p` is on the connection handle of a note covering `rect`, at `zoom`.
 pub fn on_connect_handle(rect: Rect, p: Point, zoom: f64) -> bool {
     let c = connect_handle(rect);
-    let r = CONNECT_PX / zoom;
+    let r = handle_reach(rect, CONNECT_PX, zoom);
     (p.x - c.x).powi(2) + (p.y - c.y).powi(2) <= r * r
 }
 
 /// True if `p` is on the resize handle (bottom-right corner) of `rect`, at `zoom`.
 pub fn on_resize_handle(rect: Rect, p: Point, zoom: f64) -> bool {
-    let r = HANDLE_PX / zoom;
+    let r = handle_reach(rect, HANDLE_PX, zoom);
     (p.x - rect.right()).abs() <= r && (p.y - rect.bottom()).abs() <= r
 }
 

@@ -2,7 +2,10 @@
 //! in-place text boxes of a note and a frame name.
 
 use crate::{
-    editor::{hit::connect_handle, Axis, Hit, Selection, ToolState},
+    editor::{
+        hit::{connect_handle, handle_reach},
+        Axis, Hit, Selection, ToolState,
+    },
     model::{NoteId, NoteKind, Rect},
     ui::{dom::key_modifiers, state::Ctx},
 };
@@ -36,7 +39,7 @@ pub fn Overlays(
         };
         let idle = matches!(state.get(), ToolState::Idle);
         note.filter(|_| idle)
-            .and_then(|id| editor.with(|e| e.board().note(&id).map(|n| connect_handle(n.rect()))))
+            .and_then(|id| editor.with(|e| e.board().note(&id).map(|n| n.rect())))
     });
     let guides = Memo::new(move |_| editor.with(|e| e.guides().to_vec()));
     let marquee = Memo::new(move |_| editor.with(|e| e.marquee_rect()));
@@ -57,10 +60,13 @@ pub fn Overlays(
                 </marker>
             </defs>
             {move || handles.get().into_iter().map(|r| {
-                let s = px(10.0);
+                let s = 2.0 * handle_reach(r, 5.0, zoom.get());
                 view! { <rect class="resize-handle" x=r.right() - s / 2.0 y=r.bottom() - s / 2.0 width=s height=s /> }
             }).collect_view()}
-            {move || connect.get().map(|c| view! { <circle class="connect-handle" data-connect-handle cx=c.x cy=c.y r=px(7.0) /> })}
+            {move || connect.get().map(|r| {
+                let c = connect_handle(r);
+                view! { <circle class="connect-handle" data-connect-handle cx=c.x cy=c.y r=handle_reach(r, 7.0, zoom.get()) /> }
+            })}
             {move || guides.get().into_iter().map(|g| {
                 let (x1, y1, x2, y2) = match g.axis {
                     Axis::Vertical => (g.pos, g.from, g.pos, g.to),
