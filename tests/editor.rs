@@ -241,6 +241,36 @@ fn handles_are_hit_before_the_body_and_resize_only_when_selected() {
 }
 
 #[test]
+fn far_out_a_note_is_grabbed_by_its_body_and_its_handles_stay_at_its_edges() {
+    let b = board();
+    let mut sel = Selection::new();
+    sel.select_only(Item::Note(nid("cmd")));
+    let cmd = b.note(&nid("cmd")).unwrap().rect();
+    // At 10 % a 9-pixel handle would reach 90 board units: past the middle of the note.
+    let zoom = 0.1;
+    assert_eq!(
+        hit::hit(&b, &sel, cmd.center(), zoom),
+        Hit::Note(nid("cmd"))
+    );
+    let handle = hit::connect_handle(cmd);
+    assert_eq!(
+        hit::hit(&b, &sel, handle, zoom),
+        Hit::ConnectHandle(nid("cmd"))
+    );
+    let corner = p(cmd.right() - 1.0, cmd.bottom() - 1.0);
+    assert_eq!(
+        hit::hit(&b, &sel, corner, zoom),
+        Hit::NoteResize(nid("cmd"))
+    );
+    // Dragging its middle moves it.
+    let mut e = editor();
+    e.set_camera(Camera { zoom, ..e.camera() });
+    let at = e.camera().to_screen(cmd.center());
+    drag(&mut e, at, p(at.x + 10.0, at.y + 5.0), Modifiers::ALT);
+    assert_eq!(pos(&e, "cmd"), p(cmd.x + 100.0, cmd.y + 50.0));
+}
+
+#[test]
 fn frames_have_a_title_bar_edges_and_an_interior() {
     let b = board();
     let mut sel = Selection::new();
@@ -404,6 +434,43 @@ fn a_drag_previews_then_records_one_undo_step() {
     assert!(!e.doc().history().can_undo(), "the whole drag was one step");
     assert!(e.redo().is_some());
     assert_eq!(pos(&e, "actor"), p(33.0, 397.0));
+}
+
+#[test]
+fn a_gesture_names_the_notes_it_previews_and_changes_no_other() {
+    let mut e = editor();
+    assert!(e.previewed_notes().is_empty());
+    e.pointer_down(p(220.0, 20.0), Button::Left, NONE);
+    e.pointer_move(p(260.0, 140.0), NONE);
+    let named: Vec<NoteId> = e.previewed_notes().into_iter().cloned().collect();
+    assert_eq!(named, vec![nid("cmd")]);
+    let moved: Vec<&NoteId> = e
+        .board()
+        .notes
+        .iter()
+        .filter(|n| board().note(&n.id).map(Note::rect) != Some(n.rect()))
+        .map(|n| &n.id)
+        .collect();
+    assert_eq!(
+        moved,
+        vec![&nid("cmd")],
+        "the preview moved that note alone"
+    );
+    e.pointer_up(p(260.0, 140.0), NONE);
+    assert!(e.previewed_notes().is_empty(), "nothing once the drag ends");
+    e.select_only(Item::Note(nid("evt")));
+    let corner = e.board().note(&nid("evt")).unwrap().rect();
+    e.pointer_down(
+        p(corner.x + corner.w - 2.0, corner.y + corner.h - 2.0),
+        Button::Left,
+        NONE,
+    );
+    e.pointer_move(
+        p(corner.x + corner.w + 60.0, corner.y + corner.h + 60.0),
+        NONE,
+    );
+    assert!(matches!(e.state(), ToolState::Resizing { .. }));
+    assert_eq!(e.previewed_notes(), vec![&nid("evt")]);
 }
 
 #[test]

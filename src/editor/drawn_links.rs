@@ -19,6 +19,8 @@ pub struct LinkLook {
     pub path: String,
     /// The two notes' rectangles the path was drawn between.
     between: (Rect, Rect),
+    /// The two notes' kinds (the path's shape depends on them).
+    kinds: (NoteKind, NoteKind),
     /// Touches a hotspot: dashed red.
     pub annotation: bool,
     /// A command → event link ("results in"): dashed, along an arc over the notes.
@@ -61,12 +63,106 @@ pub fn link_looks(board: &Board, area: Option<Rect>, before: &[LinkLook]) -> Vec
                     label: format!("{} → {}", name(ta, *ka), name(tb, *kb)),
                     path,
                     between: (*a, *b),
+                    kinds: (*ka, *kb),
                     annotation: *ka == NoteKind::Hotspot || *kb == NoteKind::Hotspot,
                     results_in: is_results_in(*ka, *kb),
                 })
             })
             .collect()
     }
+}
+
+/// The links drawn for an area of the board, and a count that changes when their list does
+/// (which links, what they say, their kind of line), not when a path moves.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DrawnLinks {
+    /// The drawn links, in board order.
+    pub looks: Vec<LinkLook>,
+    /// The area they were chosen for (all the board when `None`).
+    area: Option<Rect>,
+    /// Changes whenever the list changes: the links' elements follow this, not every path.
+    pub listed: u64,
+}
+
+impl DrawnLinks {
+    /// The links of `area` on `board`, drawn after `before`, and whether anything changed.
+    /// While a gesture previews a move of `previewed` notes (nothing else on the board changes
+    /// then), only the links touching them are drawn again, without a pass over the others.
+    pub fn follow(
+        before: Option<DrawnLinks>,
+        board: &Board,
+        area: Option<Rect>,
+        previewed: Option<&[&NoteId]>,
+    ) -> (DrawnLinks, bool) {
+        match (before, previewed) {
+            (Some(mut drawn), Some(moved)) if drawn.area == area => {
+                if let Some(changed) = move_looks(board, &mut drawn.looks, moved) {
+                    return (drawn, changed);
+                }
+                DrawnLinks::follow(Some(drawn), board, area, None)
+            }
+            (before, _) => {
+                let old = before.as_ref().map_or(&[][..], |d| d.looks.as_slice());
+                let looks = link_looks(board, area, old);
+                let changed = before.as_ref().is_none_or(|d| d.looks != looks);
+                let listed = match &before {
+                    Some(d) if same_list(&d.looks, &looks) => d.listed,
+                    Some(d) => d.listed + 1,
+                    None => 0,
+                };
+                let drawn = DrawnLinks {
+                    looks,
+                    area,
+                    listed,
+                };
+                (drawn, changed)
+            }
+        }
+    }
+}
+
+/// True when two lists of links have the same links, saying the same, drawn the same way.
+fn same_list(a: &[LinkLook], b: &[LinkLook]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.id == b.id
+                && a.label == b.label
+                && a.annotation == b.annotation
+                && a.results_in == b.results_in
+        })
+}
+
+/// Draws again the paths of `looks` touching the `moved` notes; whether any changed, or `None`
+/// when a link of theirs is missing from `looks` (a moved note came into the area: the list
+/// itself must be drawn again).
+fn move_looks(board: &Board, looks: &mut [LinkLook], moved: &[&NoteId]) -> Option<bool> {
+    if moved.is_empty() {
+        return Some(false);
+    }
+    let moved: HashSet<&NoteId> = moved.iter().copied().collect();
+    let touches = |a: &NoteId, b: &NoteId| moved.contains(a) || moved.contains(b);
+    let rects: HashMap<&NoteId, Rect> = board
+        .notes
+        .iter()
+        .filter(|n| moved.contains(&n.id))
+        .map(|n| (&n.id, n.rect()))
+        .collect();
+    let on_board = board.links.iter().filter(|l| touches(&l.from, &l.to));
+    let drawn = looks.iter().filter(|l| touches(&l.ends.0, &l.ends.1));
+    if on_board.count() != drawn.count() {
+        return None;
+    }
+    let mut changed = false;
+    for l in looks.iter_mut().filter(|l| touches(&l.ends.0, &l.ends.1)) {
+        let a = rects.get(&l.ends.0).copied().unwrap_or(l.between.0);
+        let b = rects.get(&l.ends.1).copied().unwrap_or(l.between.1);
+        if (a, b) != l.between {
+            l.path = LinkPath::for_link(a, l.kinds.0, b, l.kinds.1).svg_with_arrow();
+            l.between = (a, b);
+            changed = true;
+        }
+    }
+    Some(changed)
 }
 
 /// The path data of every link of each look.
@@ -140,6 +236,7 @@ mod tests {
             label: format!("{from} → {to}"),
             path: format!("M{id}"),
             between: (Rect::default(), Rect::default()),
+            kinds: (NoteKind::Command, NoteKind::Event),
             annotation,
             results_in: false,
         }
@@ -172,5 +269,70 @@ mod tests {
         let p = link_paths(&links, &selection, &HashSet::default());
         assert_eq!(p.settled.plain, "Ma ");
         assert_eq!(p.moving.plain, "Mb ");
+    }
+
+    /// A board of `n` notes in a row, 200 apart, each linked to the next.
+    fn row(n: usize) -> Board {
+        let mut b = Board::default();
+        for i in 0..n {
+            let kind = if i % 2 == 0 {
+                NoteKind::Command
+            } else {
+                NoteKind::Event
+            };
+            let id = format!("n{i}");
+            b.notes.push(crate::model::Note::new(
+                id,
+                kind,
+                "x",
+                200.0 * i as f64,
+                0.0,
+            ));
+        }
+        for i in 1..n {
+            b.links.push(crate::model::Link {
+                id: LinkId(format!("l{i}")),
+                from: NoteId(format!("n{}", i - 1)),
+                to: NoteId(format!("n{i}")),
+            });
+        }
+        b
+    }
+
+    fn move_note(b: &mut Board, id: &str, x: f64, y: f64) {
+        let n = b.note_mut(&NoteId(id.into())).unwrap();
+        n.x = x;
+        n.y = y;
+    }
+
+    #[test]
+    fn a_previewed_move_draws_again_the_links_of_the_moved_notes_alone_and_keeps_the_list() {
+        let mut b = row(6);
+        let area = Some(Rect::new(-100.0, -100.0, 1400.0, 400.0));
+        let (drawn, _) = DrawnLinks::follow(None, &b, area, None);
+        let moved = NoteId("n2".into());
+        move_note(&mut b, "n2", 410.0, 150.0);
+        let (after, changed) = DrawnLinks::follow(Some(drawn.clone()), &b, area, Some(&[&moved]));
+        assert!(changed);
+        assert_eq!(after.looks, link_looks(&b, area, &[]), "as if drawn afresh");
+        assert_eq!(after.listed, drawn.listed, "the list did not change");
+        let (again, changed) = DrawnLinks::follow(Some(after.clone()), &b, area, Some(&[&moved]));
+        assert!(!changed, "a step that moves nothing changes nothing");
+        assert_eq!(again, after);
+    }
+
+    #[test]
+    fn a_note_moved_into_the_area_brings_its_links_into_the_list() {
+        let mut b = row(6);
+        // n5 (at 1000) and its link from n4 (at 800) lie outside the area.
+        let area = Some(Rect::new(-100.0, -100.0, 700.0, 400.0));
+        let (drawn, _) = DrawnLinks::follow(None, &b, area, None);
+        assert_eq!(drawn.looks.len(), 3, "l1..l3: n3 begins at the area's edge");
+        let moved = NoteId("n5".into());
+        move_note(&mut b, "n5", 100.0, 200.0);
+        let (after, changed) = DrawnLinks::follow(Some(drawn.clone()), &b, area, Some(&[&moved]));
+        assert!(changed);
+        assert_eq!(after.looks, link_looks(&b, area, &[]));
+        assert_ne!(after.listed, drawn.listed, "the list grew");
     }
 }

@@ -2,11 +2,34 @@
 //! the minimap.
 
 use super::{
-    camera::finite, hit, minimap, Editor, EditorEvent, Hit, MinimapView, ToolState, Viewport,
+    camera::finite, hit, minimap, Editor, EditorEvent, Hit, MinimapView, ResizeTarget, ToolState,
+    Viewport,
 };
-use crate::model::{Point, Rect};
+use crate::model::{NoteId, Point, Rect};
 
 impl Editor {
+    /// The notes whose place or size the gesture in progress previews (a drag, or a resize by
+    /// a note's handle): nothing else on the board changes until the gesture ends.
+    pub fn previewed_notes(&self) -> Vec<&NoteId> {
+        match &self.state {
+            ToolState::Dragging { plan, .. } => plan.notes.iter().map(|(id, _)| id).collect(),
+            ToolState::Resizing {
+                target: ResizeTarget::Note(id),
+                ..
+            } => vec![id],
+            _ => Vec::new(),
+        }
+    }
+
+    /// True when the gesture in progress previews a move or resize of frames.
+    pub fn previews_frames(&self) -> bool {
+        match &self.state {
+            ToolState::Dragging { plan, .. } => !plan.frames.is_empty(),
+            ToolState::Resizing { target, .. } => matches!(target, ResizeTarget::Frame(_)),
+            _ => false,
+        }
+    }
+
     /// The marquee rectangle to draw, board units.
     pub fn marquee_rect(&self) -> Option<Rect> {
         match &self.state {

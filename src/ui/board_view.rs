@@ -11,13 +11,14 @@ use super::{
     run::{RunBar, RunLayer, TokenCanvas},
     state::Ctx,
 };
+use crate::collections::HashSet;
 use crate::{
-    editor::{drawn_links::link_looks, Button, Camera, ToolState, Viewport},
-    model::{FrameId, NoteId, NoteKind, Point, Rect},
+    editor::{drawn_links::DrawnLinks, Button, Camera, Editor, Selection, ToolState, Viewport},
+    model::{FrameId, Note, NoteId, NoteKind, Point, Rect},
 };
 use leptos::{ev, html, prelude::*};
 use links::Links;
-use note::{DrawnNotes, NoteCard};
+use note::{Drawn, DrawnNotes, NoteCard};
 use overlays::{FrameNameInput, Overlays};
 use widgets::{Chooser, Minimap};
 
@@ -65,6 +66,11 @@ fn drawn_area(camera: &Camera, viewport: Viewport) -> Option<Rect> {
     Some(Rect::new(x0, y0, tw * span, th * span))
 }
 
+/// What a note is drawn from.
+fn drawn<'a>(n: &'a Note, selection: &Selection) -> Drawn<'a> {
+    (n.kind, n.text.as_str(), n.rect(), selection.has_note(&n.id))
+}
+
 /// The board canvas.
 #[component]
 pub fn BoardView() -> impl IntoView {
@@ -95,41 +101,91 @@ pub fn BoardView() -> impl IntoView {
         }
     });
     let notes = DrawnNotes::new();
-    Effect::new(move |_| {
+    // While a gesture previews a move, only the moved notes change: they alone are drawn again
+    // (a pass over 2,000 notes per step of a drag would cost more than the drag).
+    Effect::new(move |before: Option<(Option<Rect>, Selection)>| {
         let area = area.get();
+        let previewing = ctx.previewing.get();
         selection.with(|selection| {
             ctx.board(|board| {
-                notes.update(
-                    board
-                        .notes
-                        .iter()
-                        .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
-                        .map(|n| {
-                            let selected = selection.has_note(&n.id);
-                            (&n.id, n.kind, n.text.as_str(), n.rect(), selected)
-                        }),
-                )
+                let same_view = before
+                    .as_ref()
+                    .is_some_and(|(a, s)| *a == area && s == selection);
+                let moved_only = previewing
+                    && same_view
+                    && editor.with_untracked(|e| {
+                        let moved: HashSet<&NoteId> = e.previewed_notes().into_iter().collect();
+                        notes.update_some(
+                            board.notes.iter().filter(|n| moved.contains(&n.id)),
+                            area,
+                            |n| drawn(n, selection),
+                        )
+                    });
+                if !moved_only {
+                    notes.update(
+                        board
+                            .notes
+                            .iter()
+                            .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
+                            .map(|n| (&n.id, drawn(n, selection))),
+                    );
+                }
             })
         });
+        (area, selection.get_untracked())
     });
     let note_ids = notes.order;
-    let frames = Memo::new(move |_| {
+    // Compared in place: a drag step leaves the frames as they are, and copying their names
+    // on every step to find that out would cost more than the step.
+    let frames = Memo::new_owning(move |before: Option<Vec<FrameLook>>| {
+        let kept = ctx.previewing.get() && !editor.with_untracked(Editor::previews_frames);
+        let before = match before {
+            Some(looks) if kept => return (looks, false),
+            before => before,
+        };
         ctx.board(|b| {
-            b.frames
-                .iter()
-                .map(|f| FrameLook {
-                    id: f.id.clone(),
-                    name: f.name.clone(),
-                    rect: f.rect(),
-                })
-                .collect::<Vec<_>>()
+            let same = before.as_ref().is_some_and(|looks| {
+                looks.len() == b.frames.len()
+                    && looks
+                        .iter()
+                        .zip(&b.frames)
+                        .all(|(l, f)| l.id == f.id && l.name == f.name && l.rect == f.rect())
+            });
+            match before {
+                Some(looks) if same => (looks, false),
+                _ => {
+                    let looks = b
+                        .frames
+                        .iter()
+                        .map(|f| FrameLook {
+                            id: f.id.clone(),
+                            name: f.name.clone(),
+                            rect: f.rect(),
+                        })
+                        .collect();
+                    (looks, true)
+                }
+            }
         })
     });
-    let links = Memo::new(move |before: Option<&Vec<_>>| {
+    let links = Memo::new_owning(move |before: Option<DrawnLinks>| {
         let area = area.get();
-        ctx.board(|b| link_looks(b, area, before.map_or(&[], |v| v.as_slice())))
+        let previewing = ctx.previewing.get();
+        ctx.board(|b| {
+            editor.with_untracked(|e| {
+                let moved = e.previewed_notes();
+                DrawnLinks::follow(before, b, area, previewing.then_some(moved.as_slice()))
+            })
+        })
     });
     let state = Memo::new(move |_| editor.with(|e| e.state().clone()));
+    // The frame being renamed: a frame's name follows this, not every step of a drag.
+    let renamed = Memo::new(move |_| {
+        state.with(|s| match s {
+            ToolState::RenamingFrame { id, .. } => Some(id.clone()),
+            _ => None,
+        })
+    });
     let hover = Memo::new(move |_| editor.with(|e| e.hover().clone()));
     let cursor = Memo::new(move |_| editor.with(|e| e.cursor()));
     let message = Memo::new(move |_| editor.with(|e| e.message().map(str::to_string)));
@@ -243,7 +299,7 @@ pub fn BoardView() -> impl IntoView {
                 {move || frames.get().into_iter().map(|f: FrameLook| {
                     let id = f.id.clone();
                     let selected = { let id = id.clone(); move || selection.with(|s| s.has_frame(&id)) };
-                    let renaming = { let id = id.clone(); Memo::new(move |_| matches!(state.get(), ToolState::RenamingFrame { id: ref r, .. } if *r == id)) };
+                    let renaming = { let id = id.clone(); Memo::new(move |_| renamed.with(|r| r.as_ref() == Some(&id))) };
                     let name = f.name.clone();
                     view! {
                         <section class="frame" class:selected=selected data-frame-id=f.id.0.clone()

@@ -6,7 +6,7 @@
 use crate::collections::HashSet;
 use crate::{
     editor::{
-        drawn_links::{link_paths, LinkLook, LinkPaths},
+        drawn_links::{link_paths, DrawnLinks, LinkLook, LinkPaths},
         Selection,
     },
     model::LinkId,
@@ -16,14 +16,22 @@ use leptos::prelude::*;
 
 /// The links of the board: a few paths drawn, and a list for screen readers and tests.
 #[component]
-pub fn Links(links: Memo<Vec<LinkLook>>, selection: Memo<Selection>) -> impl IntoView {
+pub fn Links(links: Memo<DrawnLinks>, selection: Memo<Selection>) -> impl IntoView {
     let run = expect_context::<RunCtl>();
     let chain = Memo::new(move |_| {
         run.chain
             .with(|c| c.iter().cloned().collect::<HashSet<_>>())
     });
-    let paths =
-        Memo::new(move |_| links.with(|l| selection.with(|s| chain.with(|c| link_paths(l, s, c)))));
+    let paths = Memo::new(move |_| {
+        links.with(|l| selection.with(|s| chain.with(|c| link_paths(&l.looks, s, c))))
+    });
+    // The list follows the links' count of changes to it, not their paths: a drag step moves
+    // paths and leaves the list as it is.
+    let listed = Memo::new(move |_| links.with(|l| l.listed));
+    let list = move || {
+        listed.track();
+        links.with_untracked(|l| l.looks.clone())
+    };
     let dimmed = move || chain.with(|c| !c.is_empty());
     // The selected links in a signal set only when they change, not read from the selection
     // memo: every step of a drag re-checks the selection, and with it each link's element.
@@ -53,7 +61,7 @@ pub fn Links(links: Memo<Vec<LinkLook>>, selection: Memo<Selection>) -> impl Int
             <path class="line selected" d=path(|p| &p.moving.selected) />
         </svg>
         <ul class="link-list" aria-label="Links">
-            <For each=move || links.get() key=|l| (l.id.clone(), l.label.clone(), l.results_in) children=move |l: LinkLook| {
+            <For each=list key=|l| (l.id.clone(), l.label.clone(), l.results_in) children=move |l: LinkLook| {
                 let id = l.id.clone();
                 let selected = move || selected_links.with(|l| l.contains(&id));
                 view! {

@@ -5,7 +5,7 @@ use crate::collections::HashMap;
 use crate::{
     analysis::Severity,
     editor::text_fit::fit_text,
-    model::{NoteId, NoteKind, Rect},
+    model::{Note, NoteId, NoteKind, Rect},
     ui::{hazards::use_badges, run::RunCtl},
 };
 use leptos::prelude::*;
@@ -101,35 +101,17 @@ impl DrawnNotes {
 
     /// Draws `notes` (kind, text, place, selected), in board order: only the looks that changed
     /// are set.
-    pub fn update<'a>(
-        &self,
-        notes: impl Iterator<Item = (&'a NoteId, NoteKind, &'a str, Rect, bool)>,
-    ) {
+    pub fn update<'a>(&self, notes: impl Iterator<Item = (&'a NoteId, Drawn<'a>)>) {
         let mut order = Vec::new();
         self.looks.update_value(|looks| {
-            for (id, kind, text, rect, selected) in notes {
+            for (id, drawn) in notes {
                 order.push(id.clone());
                 match looks.get(id) {
-                    Some(look) => {
-                        // Most notes did not change (a drag step moves a few of 2,000): tell so
-                        // without copying their looks.
-                        let same = look.with_untracked(|l| {
-                            l.kind == kind
-                                && l.text == text
-                                && l.rect == rect
-                                && l.selected == selected
-                        });
-                        if !same {
-                            let now =
-                                NoteLook::refit(Some(&look.read_untracked()), kind, text, rect)
-                                    .selected(selected);
-                            look.set(now);
-                        }
-                    }
+                    Some(look) => set_look(look, drawn),
                     None => {
+                        let (kind, text, rect, selected) = drawn;
                         let look = NoteLook::new(kind, text, rect).selected(selected);
-                        let look = ArcRwSignal::new(look);
-                        looks.insert(id.clone(), look);
+                        looks.insert(id.clone(), ArcRwSignal::new(look));
                     }
                 }
             }
@@ -141,9 +123,50 @@ impl DrawnNotes {
         }
     }
 
+    /// Draws again the `moved` notes of a gesture in progress, the others staying as they are;
+    /// false (nothing done) when one of them comes into `area` and must be added.
+    pub fn update_some<'a>(
+        &self,
+        moved: impl Iterator<Item = &'a Note>,
+        area: Option<Rect>,
+        look: impl Fn(&'a Note) -> Drawn<'a>,
+    ) -> bool {
+        let moved: Vec<&Note> = moved.collect();
+        self.looks.with_value(|looks| {
+            let arriving = |n: &&Note| {
+                !looks.contains_key(&n.id) && area.is_none_or(|a| n.rect().intersects(&a))
+            };
+            if moved.iter().any(arriving) {
+                return false;
+            }
+            for n in moved {
+                if let Some(l) = looks.get(&n.id) {
+                    set_look(l, look(n));
+                }
+            }
+            true
+        })
+    }
+
     /// The look of a drawn note.
     fn look(&self, id: &NoteId) -> Option<ArcRwSignal<NoteLook>> {
         self.looks.with_value(|l| l.get(id).cloned())
+    }
+}
+
+/// What a note is drawn from: its kind, text, place and whether it is selected.
+pub type Drawn<'a> = (NoteKind, &'a str, Rect, bool);
+
+/// Sets a drawn note's look, if it changed (most notes did not: a drag step moves a few of
+/// 2,000; this tells so without copying their looks).
+fn set_look(look: &ArcRwSignal<NoteLook>, (kind, text, rect, selected): Drawn) {
+    let same = look.with_untracked(|l| {
+        l.kind == kind && l.text == text && l.rect == rect && l.selected == selected
+    });
+    if !same {
+        let now =
+            NoteLook::refit(Some(&look.read_untracked()), kind, text, rect).selected(selected);
+        look.set(now);
     }
 }
 
