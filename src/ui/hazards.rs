@@ -15,20 +15,23 @@ pub struct Hazards {
     /// Every finding, static and dynamic: errors, then warnings, then infos.
     pub findings: Memo<Vec<Finding>>,
     /// For each affected note: the worst severity and how many findings name it.
-    pub badges: Memo<HashMap<NoteId, (Severity, usize)>>,
+    pub badges: RwSignal<HashMap<NoteId, (Severity, usize)>>,
 }
 
 impl Hazards {
     /// Derives findings from the editor's board (a drag in progress keeps the last ones) and from
     /// the run, when there is one.
     pub fn new(ctx: Ctx, run: RunCtl) -> Hazards {
-        let statics =
-            Memo::new(
-                move |prev: Option<&Vec<Finding>>| match (ctx.previewing.get(), prev) {
-                    (true, Some(prev)) => prev.clone(),
-                    _ => ctx.board(check),
-                },
-            );
+        let statics = Memo::new_owning(move |prev: Option<Vec<Finding>>| {
+            match (ctx.previewing.get(), prev) {
+                (true, Some(prev)) => (prev, false),
+                (_, prev) => {
+                    let now = ctx.board(check);
+                    let changed = prev.as_ref() != Some(&now);
+                    (now, changed)
+                }
+            }
+        });
         // What the board says and what the run has shown, by severity.
         let findings = Memo::new(move |_| {
             merged(
@@ -36,8 +39,12 @@ impl Hazards {
                 run.dynamic.with(|seen| seen.findings().to_vec()),
             )
         });
-        let badges = Memo::new(move |_| {
-            findings.with(|all| {
+        // A signal set only when the badges change, not a memo: every note's element reads
+        // them, and a memo would be marked for checking (with all those elements) on every
+        // change of the editor the findings derive from, e.g. each step of a drag.
+        let badges = RwSignal::new(HashMap::default());
+        Effect::new(move |_| {
+            let now = findings.with(|all| {
                 let mut map: HashMap<NoteId, (Severity, usize)> = HashMap::default();
                 for f in all {
                     for id in &f.notes {
@@ -47,7 +54,10 @@ impl Hazards {
                     }
                 }
                 map
-            })
+            });
+            if badges.with_untracked(|b| *b != now) {
+                badges.set(now);
+            }
         });
         Hazards { findings, badges }
     }
@@ -59,7 +69,7 @@ pub fn use_findings() -> Memo<Vec<Finding>> {
 }
 
 /// The badges of affected notes.
-pub fn use_badges() -> Memo<HashMap<NoteId, (Severity, usize)>> {
+pub fn use_badges() -> RwSignal<HashMap<NoteId, (Severity, usize)>> {
     expect_context::<Hazards>().badges
 }
 

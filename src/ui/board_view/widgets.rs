@@ -50,14 +50,16 @@ pub fn Minimap() -> impl IntoView {
     let placing = Memo::new(move |_| frame.with(|m| (m.scale, m.world, m.offset)));
     // While a drag previews, the minimap keeps its shapes and catches up on the drop:
     // placing 2,000 rectangles again on every step of a drag would cost more than the drag.
-    let shapes = Memo::new(move |before: Option<&(Vec<_>, Vec<_>)>| {
+    let shapes = Memo::new_owning(move |before: Option<(Vec<_>, Vec<_>)>| {
         placing.track();
-        ctx.board(|board| {
-            if let Some(before) = before.filter(|_| ctx.previewing.get()) {
-                return before.clone();
+        ctx.board(|board| match before {
+            Some(before) if ctx.previewing.get() => (before, false),
+            before => {
+                let m = frame.get_untracked().with_shapes(board);
+                let now = (m.frames, m.notes);
+                let changed = before.as_ref() != Some(&now);
+                (now, changed)
             }
-            let m = frame.get_untracked().with_shapes(board);
-            (m.frames, m.notes)
         })
     });
     let seen = Memo::new(move |_| frame.with(|m| m.viewport));
