@@ -31,8 +31,26 @@ const WHEEL_PAGE_PX: f64 = 400.0;
 const FAR_ZOOM: f64 = 0.25;
 /// Tiles across the view of the grid the drawn part of the board snaps to.
 const DRAWN_TILES: f64 = 4.0;
+/// Tiles across the drawn part of the board: the view spans [`DRAWN_TILES`] tiles from a point
+/// within the second, and one more on each side.
+const DRAWN_SPAN: f64 = DRAWN_TILES + 3.0;
 /// Below this canvas size (pixels) the canvas counts as unmeasured and everything is drawn.
 const MIN_MEASURED_PX: f64 = 100.0;
+
+/// The grid the board's painted extent snaps to (board units), with a step of margin around the
+/// notes, so that it changes seldom.
+const EXTENT_STEP: f64 = 2048.0;
+
+/// The board's extent, snapped outwards to [`EXTENT_STEP`] with a step of margin.
+fn extent(bounds: Rect) -> Rect {
+    let snap = |v: f64| (v / EXTENT_STEP).floor() * EXTENT_STEP;
+    let (x0, y0) = (snap(bounds.x) - EXTENT_STEP, snap(bounds.y) - EXTENT_STEP);
+    let (x1, y1) = (
+        snap(bounds.right()) + 2.0 * EXTENT_STEP,
+        snap(bounds.bottom()) + 2.0 * EXTENT_STEP,
+    );
+    Rect::new(x0, y0, x1 - x0, y1 - y0)
+}
 
 /// An area no note reaches: what is drawn before the canvas is measured.
 const NOTHING_YET: Rect = Rect {
@@ -61,9 +79,7 @@ fn drawn_area(camera: &Camera, viewport: Viewport) -> Option<Rect> {
     let (tw, th) = (v.w / DRAWN_TILES, v.h / DRAWN_TILES);
     let x0 = ((v.x / tw).floor() - 1.0) * tw;
     let y0 = ((v.y / th).floor() - 1.0) * th;
-    // The view spans DRAWN_TILES tiles from a point within the second; one more on each side.
-    let span = DRAWN_TILES + 3.0;
-    Some(Rect::new(x0, y0, tw * span, th * span))
+    Some(Rect::new(x0, y0, tw * DRAWN_SPAN, th * DRAWN_SPAN))
 }
 
 /// What a note is drawn from.
@@ -168,6 +184,8 @@ pub fn BoardView() -> impl IntoView {
             }
         })
     });
+    // The links are gathered by cells of the drawn area's tiles.
+    let cell = Memo::new(move |_| area.get().map(|a| (a.w / DRAWN_SPAN, a.h / DRAWN_SPAN)));
     let links = Memo::new_owning(move |before: Option<DrawnLinks>| {
         let area = area.get();
         let previewing = ctx.previewing.get();
@@ -177,6 +195,12 @@ pub fn BoardView() -> impl IntoView {
                 DrawnLinks::follow(before, b, area, previewing.then_some(moved.as_slice()))
             })
         })
+    });
+    // Painted under everything: Chromium splits a sparse layer (notes far apart on a moving
+    // world) into dozens, and merging those again cost every frame of a drag several ms.
+    let extent = Memo::new(move |before: Option<&Option<Rect>>| match before {
+        Some(kept) if ctx.previewing.get() => *kept,
+        _ => ctx.board(|b| b.bounds().map(extent)),
     });
     let state = Memo::new(move |_| editor.with(|e| e.state().clone()));
     // The frame being renamed: a frame's name follows this, not every step of a drag.
@@ -295,6 +319,10 @@ pub fn BoardView() -> impl IntoView {
             on:dragover=|ev: ev::DragEvent| ev.prevent_default() on:drop=on_drop
             on:contextmenu=|ev: ev::MouseEvent| ev.prevent_default()>
             <div class="world" class:far=far style:transform=move || camera.get().css_transform()>
+                {move || extent.get().map(|r| view! {
+                    <div class="board-extent" aria-hidden="true"
+                        style=format!("left:{}px;top:{}px;width:{}px;height:{}px", r.x, r.y, r.w, r.h) />
+                })}
                 // A few frames, redrawn together when one changes.
                 {move || frames.get().into_iter().map(|f: FrameLook| {
                     let id = f.id.clone();
@@ -311,7 +339,7 @@ pub fn BoardView() -> impl IntoView {
                         </section>
                     }
                 }).collect_view()}
-                <Links links selection />
+                <Links links selection cell />
                 <For each=move || note_ids.get() key=|id: &NoteId| id.clone() children=move |id: NoteId| view! { <NoteCard id notes /> } />
                 <RunLayer />
                 <Overlays selection hover state />

@@ -226,11 +226,13 @@ pub fn NoteCard(id: NoteId, notes: DrawnNotes) -> impl IntoView {
             )
         })
     };
+    // Placed by `translate`, not left/top: moving a note then changes no layout (with left/top,
+    // every move had the page place all the board's notes again).
     let style = move || {
         look.with(|l| {
             let r = l.rect;
             format!(
-                "left:{}px;top:{}px;width:{}px;height:{}px;background:{};font-size:{}px",
+                "translate:{}px {}px;width:{}px;height:{}px;background:{};font-size:{}px",
                 r.x,
                 r.y,
                 r.w,
