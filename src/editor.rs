@@ -19,6 +19,7 @@ pub mod hit;
 pub mod input;
 mod keymap;
 pub mod link_geometry;
+pub mod link_paths;
 pub mod minimap;
 mod pointer;
 pub mod results_in;

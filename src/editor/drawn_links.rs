@@ -2,9 +2,9 @@
 //! links of each look gathered into one SVG path. An element per link would cost the browser a
 //! paint chunk each, and panning a big board would spend its frames sorting them.
 
-use super::{link_geometry::is_results_in, selection::Selection, LinkPath};
+use super::{link_geometry::is_results_in, LinkPath};
 use crate::collections::{HashMap, HashSet};
-use crate::model::{Board, LinkId, NoteId, NoteKind, Rect};
+use crate::model::{Board, LinkId, NoteId, NoteKind, Point, Rect};
 
 /// A drawn link.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +25,37 @@ pub struct LinkLook {
     pub annotation: bool,
     /// A command → event link ("results in"): dashed, along an arc over the notes.
     pub results_in: bool,
+}
+
+impl LinkLook {
+    /// The middle of the line between the two notes' centres, board units.
+    pub fn midpoint(&self) -> Point {
+        let (a, b) = (self.between.0.center(), self.between.1.center());
+        Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0)
+    }
+}
+
+#[cfg(test)]
+impl LinkLook {
+    /// A drawn link from `from` to `to` between two rectangles, its path a marker of its id.
+    pub(crate) fn for_test(
+        id: &str,
+        from: &str,
+        to: &str,
+        annotation: bool,
+        between: (Rect, Rect),
+    ) -> LinkLook {
+        LinkLook {
+            id: LinkId(id.into()),
+            ends: (NoteId(from.into()), NoteId(to.into())),
+            label: format!("{from} → {to}"),
+            path: format!("M{id}"),
+            between,
+            kinds: (NoteKind::Command, NoteKind::Event),
+            annotation,
+            results_in: false,
+        }
+    }
 }
 
 /// The links of `area` (all when `None`), in board order. The paths of links whose notes did
@@ -165,111 +196,9 @@ fn move_looks(board: &Board, looks: &mut [LinkLook], moved: &[&NoteId]) -> Optio
     Some(changed)
 }
 
-/// The path data of every link of each look.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Looks {
-    /// Links with nothing special.
-    pub plain: String,
-    /// Links touching a hotspot.
-    pub annotation: String,
-    /// Command → event links.
-    pub results_in: String,
-    /// Selected links.
-    pub selected: String,
-    /// Links between two notes of the causal chain shown.
-    pub chain: String,
-}
-
-impl Looks {
-    /// Adds a link to the path of its look.
-    fn add(&mut self, l: &LinkLook, selection: &Selection, chain: &HashSet<NoteId>) {
-        let into = if selection.has_link(&l.id) {
-            &mut self.selected
-        } else if chain.contains(&l.ends.0) && chain.contains(&l.ends.1) {
-            &mut self.chain
-        } else if l.annotation {
-            &mut self.annotation
-        } else if l.results_in {
-            &mut self.results_in
-        } else {
-            &mut self.plain
-        };
-        into.push_str(&l.path);
-        into.push(' ');
-    }
-}
-
-/// The links' paths in two sets: those touching a selected note, which move when it is dragged,
-/// and the rest, whose paths then stay as they are (redrawing one path of every link of the
-/// view on each step of a drag would repaint the whole view).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LinkPaths {
-    /// Links between notes that are not selected.
-    pub settled: Looks,
-    /// Links touching a selected note.
-    pub moving: Looks,
-}
-
-/// Sorts the links into their looks: selected and causal-chain links are drawn over the rest.
-pub fn link_paths(links: &[LinkLook], selection: &Selection, chain: &HashSet<NoteId>) -> LinkPaths {
-    let mut p = LinkPaths::default();
-    for l in links {
-        let set = if selection.has_note(&l.ends.0) || selection.has_note(&l.ends.1) {
-            &mut p.moving
-        } else {
-            &mut p.settled
-        };
-        set.add(l, selection, chain);
-    }
-    p
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::editor::Item;
-
-    fn look(id: &str, from: &str, to: &str, annotation: bool) -> LinkLook {
-        LinkLook {
-            id: LinkId(id.into()),
-            ends: (NoteId(from.into()), NoteId(to.into())),
-            label: format!("{from} → {to}"),
-            path: format!("M{id}"),
-            between: (Rect::default(), Rect::default()),
-            kinds: (NoteKind::Command, NoteKind::Event),
-            annotation,
-            results_in: false,
-        }
-    }
-
-    #[test]
-    fn each_link_goes_into_the_one_path_of_its_look() {
-        let links = [
-            look("a", "x", "y", false),
-            look("b", "y", "z", true),
-            look("c", "z", "w", false),
-            look("d", "w", "v", false),
-        ];
-        let mut selection = Selection::default();
-        selection.add(Item::Link(LinkId("c".into())));
-        let chain: HashSet<NoteId> = ["w", "v"].map(|n| NoteId(n.into())).into_iter().collect();
-        let p = link_paths(&links, &selection, &chain).settled;
-        assert_eq!(p.plain, "Ma ");
-        assert_eq!(p.annotation, "Mb ");
-        assert_eq!(p.selected, "Mc ", "selected wins over the chain");
-        assert_eq!(p.chain, "Md ");
-        assert!(p.results_in.is_empty());
-    }
-
-    #[test]
-    fn links_of_selected_notes_are_drawn_apart_so_a_drag_redraws_only_them() {
-        let links = [look("a", "x", "y", false), look("b", "y", "z", false)];
-        let mut selection = Selection::default();
-        selection.add(Item::Note(NoteId("z".into())));
-        let p = link_paths(&links, &selection, &HashSet::default());
-        assert_eq!(p.settled.plain, "Ma ");
-        assert_eq!(p.moving.plain, "Mb ");
-    }
 
     /// A board of `n` notes in a row, 200 apart, each linked to the next.
     fn row(n: usize) -> Board {

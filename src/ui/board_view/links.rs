@@ -1,37 +1,80 @@
-//! The links on the board: every link of a look (plain, annotation, results in, selected, in a
-//! causal chain) is drawn in one SVG path ([`crate::editor::drawn_links`]); each drawn link
-//! still has an element of its own, in a list read by screen readers and addressable by
-//! `data-link-id`.
+//! The links on the board, drawn as a few SVG paths ([`crate::editor::link_paths`]): those
+//! touching moving notes in one set, the others in a set per cell of a grid over the board. Each
+//! drawn link still has an element of its own, in a list read by screen readers and addressable
+//! by `data-link-id`.
 
 use crate::collections::HashSet;
 use crate::{
     editor::{
-        drawn_links::{link_paths, DrawnLinks, LinkLook, LinkPaths},
+        drawn_links::{DrawnLinks, LinkLook},
+        link_paths::{moving_paths, Looks, SettledPaths, Sorting},
         Selection,
     },
-    model::LinkId,
-    ui::run::RunCtl,
+    model::{LinkId, NoteId},
+    ui::{run::RunCtl, state::Ctx},
 };
 use leptos::prelude::*;
 
+/// The paths of one cell's settled links, one per look that has links.
+fn cell_paths(looks: &Looks) -> impl IntoView {
+    let path = |class: &'static str, d: &String| {
+        (!d.is_empty()).then(|| view! { <path class=class d=d.clone() /> })
+    };
+    (
+        path("line", &looks.plain),
+        path("line annotation", &looks.annotation),
+        path("line results-in", &looks.results_in),
+        path("line in-chain", &looks.chain),
+        path("line selected", &looks.selected),
+    )
+}
+
 /// The links of the board: a few paths drawn, and a list for screen readers and tests.
 #[component]
-pub fn Links(links: Memo<DrawnLinks>, selection: Memo<Selection>) -> impl IntoView {
+pub fn Links(
+    links: Memo<DrawnLinks>,
+    selection: Memo<Selection>,
+    cell: Memo<Option<(f64, f64)>>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
     let run = expect_context::<RunCtl>();
     let chain = Memo::new(move |_| {
         run.chain
             .with(|c| c.iter().cloned().collect::<HashSet<_>>())
     });
-    let paths = Memo::new(move |_| {
-        links.with(|l| selection.with(|s| chain.with(|c| link_paths(&l.looks, s, c))))
+    // The notes whose links move: the selected ones, and those the gesture in progress moves
+    // (a dragged frame carries notes that are not selected).
+    let moving = Memo::new(move |_| {
+        let mut ids: HashSet<NoteId> = selection.with(|s| s.notes().cloned().collect());
+        if ctx.previewing.get() {
+            ctx.editor
+                .with_untracked(|e| ids.extend(e.previewed_notes().into_iter().cloned()));
+        }
+        ids
     });
-    // The list follows the links' count of changes to it, not their paths: a drag step moves
-    // paths and leaves the list as it is.
-    let listed = Memo::new(move |_| links.with(|l| l.listed));
-    let list = move || {
-        listed.track();
-        links.with_untracked(|l| l.looks.clone())
-    };
+    let sorting = Memo::new(move |_| Sorting {
+        moving: moving.get(),
+        chain: chain.get(),
+        selection: selection.get(),
+        cell: cell.get(),
+    });
+    // While a gesture previews, only the moving links change: the others keep their paths
+    // without a pass over them.
+    let settled = Memo::new_owning(move |before: Option<SettledPaths>| {
+        let kept = ctx.previewing.get();
+        sorting.with(|now| match before {
+            Some(before) if kept && before.sorting == *now => {
+                links.track();
+                (before, false)
+            }
+            before => {
+                let settled = links.with(|l| SettledPaths::new(&l.looks, now.clone()));
+                let changed = before.as_ref() != Some(&settled);
+                (settled, changed)
+            }
+        })
+    });
+    let moved = Memo::new(move |_| links.with(|l| sorting.with(|s| moving_paths(&l.looks, s))));
     let dimmed = move || chain.with(|c| !c.is_empty());
     // The selected links in a signal set only when they change, not read from the selection
     // memo: every step of a drag re-checks the selection, and with it each link's element.
@@ -42,23 +85,27 @@ pub fn Links(links: Memo<DrawnLinks>, selection: Memo<Selection>) -> impl IntoVi
             selected_links.set(now);
         }
     });
-    // One memo per path: a path's element is told only when its own links change.
-    let path = move |pick: fn(&LinkPaths) -> &String| {
-        let d = Memo::new(move |_| paths.with(|p| pick(p).clone()));
+    // The list follows the links' count of changes to it, not their paths: a drag step moves
+    // paths and leaves the list as it is.
+    let listed = Memo::new(move |_| links.with(|l| l.listed));
+    let list = move || {
+        listed.track();
+        links.with_untracked(|l| l.looks.clone())
+    };
+    // One memo per moving path: a path's element is told only when its own links change.
+    let path = move |pick: fn(&Looks) -> &String| {
+        let d = Memo::new(move |_| moved.with(|l| pick(l).clone()));
         move || d.get()
     };
     view! {
         <svg class="links" class:dimmed=dimmed aria-hidden="true">
-            <path class="line" d=path(|p| &p.settled.plain) />
-            <path class="line annotation" d=path(|p| &p.settled.annotation) />
-            <path class="line results-in" d=path(|p| &p.settled.results_in) />
-            <path class="line in-chain" d=path(|p| &p.settled.chain) />
-            <path class="line" d=path(|p| &p.moving.plain) />
-            <path class="line annotation" d=path(|p| &p.moving.annotation) />
-            <path class="line results-in" d=path(|p| &p.moving.results_in) />
-            <path class="line in-chain" d=path(|p| &p.moving.chain) />
-            <path class="line selected" d=path(|p| &p.settled.selected) />
-            <path class="line selected" d=path(|p| &p.moving.selected) />
+            // The settled links, drawn again only when they change (never during a drag).
+            {move || settled.with(|s| s.cells.iter().map(|(_, looks)| cell_paths(looks)).collect_view())}
+            <path class="line" d=path(|l| &l.plain) />
+            <path class="line annotation" d=path(|l| &l.annotation) />
+            <path class="line results-in" d=path(|l| &l.results_in) />
+            <path class="line in-chain" d=path(|l| &l.chain) />
+            <path class="line selected" d=path(|l| &l.selected) />
         </svg>
         <ul class="link-list" aria-label="Links">
             <For each=list key=|l| (l.id.clone(), l.label.clone(), l.results_in) children=move |l: LinkLook| {
