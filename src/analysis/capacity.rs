@@ -17,7 +17,6 @@ use crate::model::{
     props::{PropsExt, DEFAULT_LATENCY_MS},
 };
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// Milliseconds per second (rates are per second, work is in ms).
 const MS_PER_SECOND: f64 = 1_000.0;
@@ -105,8 +104,8 @@ fn instances(n: u64) -> String {
 }
 
 /// "topic \"orders\" has 3 partitions", "topics \"a\", \"b\" have 4 partitions".
-fn topics_have(topics: &BTreeMap<&str, u32>, partitions: u64) -> String {
-    let names: Vec<String> = topics.keys().map(|t| format!("\"{t}\"")).collect();
+fn topics_have(topics: &[(&str, u32)], partitions: u64) -> String {
+    let names: Vec<String> = topics.iter().map(|(t, _)| format!("\"{t}\"")).collect();
     let (noun, verb) = if names.len() == 1 {
         ("topic", "has")
     } else {
@@ -122,7 +121,7 @@ fn topics_have(topics: &BTreeMap<&str, u32>, partitions: u64) -> String {
 /// How a group's instances share the partitions of the topics it reads.
 struct Sharing<'a> {
     /// The topics it reads, with their partitions.
-    topics: BTreeMap<&'a str, u32>,
+    topics: Vec<(&'a str, u32)>,
     /// Partitions of those topics in all (at least 1).
     partitions: u64,
     /// Instances it runs.
@@ -201,7 +200,11 @@ pub(crate) fn falling_behind(ix: &Index, out: &mut Vec<Finding>) {
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
         let topics = ix.consumed_topics(c);
         let sharing = Sharing {
-            partitions: topics.values().map(|&p| u64::from(p)).sum::<u64>().max(1),
+            partitions: topics
+                .iter()
+                .map(|&(_, p)| u64::from(p))
+                .sum::<u64>()
+                .max(1),
             topics,
             running: props.instances.clamp(1, MAX_INSTANCES),
         };
@@ -278,7 +281,11 @@ fn fix(
              split its events over several groups"
         );
     }
-    let names: Vec<String> = sharing.topics.keys().map(|t| format!("\"{t}\"")).collect();
+    let names: Vec<String> = sharing
+        .topics
+        .iter()
+        .map(|(t, _)| format!("\"{t}\""))
+        .collect();
     format!(
         "Give {} at least {both} partitions in all (now {}) and run {} of {name}, or {faster}",
         names.join(", "),

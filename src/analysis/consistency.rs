@@ -10,7 +10,7 @@ use crate::model::{
     props::{PropsExt, DEFAULT_AVAILABILITY, DEFAULT_LATENCY_MS},
 };
 use serde_json::json;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// FS001: a reader reads a view fed by events its own commands cause; an aggregate decides on a view.
 pub(crate) fn stale_read(ix: &Index, out: &mut Vec<Finding>) {
@@ -50,12 +50,9 @@ pub(crate) fn stale_read(ix: &Index, out: &mut Vec<Finding>) {
             if caused.is_empty() {
                 continue;
             }
-            let commands: Vec<Ix> = caused
-                .iter()
-                .map(|&e| origin[e])
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            let mut commands: Vec<Ix> = caused.iter().map(|&e| origin[e]).collect();
+            commands.sort_unstable();
+            commands.dedup();
             let who = ix.name(reader);
             out.push(
                 Finding::new(
@@ -242,21 +239,24 @@ fn other_context<'a>(
 pub(crate) fn synchronous_chain(ix: &Index, out: &mut Vec<Finding>) {
     for command in ix.of_kind(NoteKind::Command) {
         let handlers: Vec<Ix> = ix.succ(command, LinkMeaning::Handles).collect();
-        let mut systems = BTreeSet::new();
+        let mut systems: Vec<Ix> = Vec::new();
         for caller in std::iter::once(command).chain(handlers.iter().copied()) {
             systems.extend(ix.succ(caller, LinkMeaning::Calls));
         }
+        systems.sort_unstable();
+        systems.dedup();
         // A handler in another context is a remote, synchronous hop too.
         let home = ix.frame(command);
-        let remote_contexts: BTreeSet<&str> = handlers
+        let mut remote_contexts: Vec<&str> = handlers
             .iter()
             .filter_map(|&h| ix.frame(h))
             .filter(|f| home.is_some_and(|h| h != *f))
             .collect();
+        remote_contexts.sort_unstable();
+        remote_contexts.dedup();
         if systems.len() + remote_contexts.len() < 2 {
             continue;
         }
-        let systems: Vec<Ix> = systems.into_iter().collect();
         let availability: Vec<f64> = systems
             .iter()
             .map(|&s| {

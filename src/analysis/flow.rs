@@ -133,7 +133,8 @@ pub(crate) fn event_loop(ix: &Index, out: &mut Vec<Finding>) {
 
 /// A shortest cycle through `start` inside one component, starting at `start`.
 fn cycle_through(graph: &DiGraph<(), ()>, start: Ix, members: &Marks) -> Vec<Ix> {
-    let mut parent: std::collections::BTreeMap<Ix, Ix> = std::collections::BTreeMap::new();
+    // Where the search reached each node from.
+    let mut parent: Vec<Option<Ix>> = vec![None; graph.node_count()];
     let mut queue = VecDeque::from([start]);
     while let Some(i) = queue.pop_front() {
         let mut next: Vec<Ix> = graph
@@ -148,15 +149,15 @@ fn cycle_through(graph: &DiGraph<(), ()>, start: Ix, members: &Marks) -> Vec<Ix>
             if j == start {
                 let mut path = vec![i];
                 let mut at = i;
-                while at != start {
-                    at = parent[&at];
+                while let Some(from) = parent[at].filter(|_| at != start) {
+                    at = from;
                     path.push(at);
                 }
                 path.reverse();
                 return path;
             }
-            if let std::collections::btree_map::Entry::Vacant(slot) = parent.entry(j) {
-                slot.insert(i);
+            if parent[j].is_none() {
+                parent[j] = Some(i);
                 queue.push_back(j);
             }
         }

@@ -137,12 +137,20 @@ impl<'a> Index<'a> {
         self.graph.route(at(i))
     }
 
-    /// The distinct topics the consumer at `c` reads, with their partitions.
-    pub fn consumed_topics(&self, c: Ix) -> std::collections::BTreeMap<&str, u32> {
-        self.pred(c, LinkMeaning::Subscribes)
+    /// The distinct topics the consumer at `c` reads, by name, with their partitions.
+    pub fn consumed_topics(&self, c: Ix) -> Vec<(&str, u32)> {
+        let mut topics: Vec<(&str, u32)> = Vec::new();
+        for r in self
+            .pred(c, LinkMeaning::Subscribes)
             .filter_map(|e| self.route(e))
-            .map(|r| (r.topic.as_str(), r.partitions))
-            .collect()
+        {
+            match topics.iter_mut().find(|(t, _)| *t == r.topic) {
+                Some(known) => known.1 = r.partitions,
+                None => topics.push((&r.topic, r.partitions)),
+            }
+        }
+        topics.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        topics
     }
 
     /// The aggregate that publishes an event, if one does.

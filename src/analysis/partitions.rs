@@ -128,13 +128,13 @@ pub(crate) fn idle_consumers(ix: &Index, out: &mut Vec<Finding>) {
         }
         let events: Vec<Ix> = ix.pred(c, LinkMeaning::Subscribes).collect();
         let topics = ix.consumed_topics(c);
-        let partitions: u64 = topics.values().map(|&p| u64::from(p)).sum();
+        let partitions: u64 = topics.iter().map(|&(_, p)| u64::from(p)).sum();
         if props.instances <= partitions {
             continue;
         }
         let names = topics
-            .keys()
-            .map(|t| format!("\"{t}\""))
+            .iter()
+            .map(|(t, _)| format!("\"{t}\""))
             .collect::<Vec<_>>()
             .join(", ");
         out.push(
