@@ -6,7 +6,7 @@
 use crate::collections::HashSet;
 use crate::{
     editor::{
-        drawn_links::{DrawnLinks, LinkLook},
+        drawn_links::DrawnLinks,
         link_paths::{moving_paths, Looks, SettledPaths, Sorting},
         Selection,
     },
@@ -52,29 +52,33 @@ pub fn Links(
         }
         ids
     });
-    let sorting = Memo::new(move |_| Sorting {
+    let sorting = move || Sorting {
         moving: moving.get(),
         chain: chain.get(),
         selection: selection.get(),
         cell: cell.get(),
-    });
+    };
     // While a gesture previews, only the moving links change: the others keep their paths
     // without a pass over them.
     let settled = Memo::new_owning(move |before: Option<SettledPaths>| {
         let kept = ctx.previewing.get();
-        sorting.with(|now| match before {
-            Some(before) if kept && before.sorting == *now => {
+        let now = sorting();
+        match before {
+            Some(before) if kept && before.sorting == now => {
                 links.track();
                 (before, false)
             }
             before => {
-                let settled = links.with(|l| SettledPaths::new(&l.looks, now.clone()));
+                let settled = links.with(|l| SettledPaths::new(&l.looks, now));
                 let changed = before.as_ref() != Some(&settled);
                 (settled, changed)
             }
-        })
+        }
     });
-    let moved = Memo::new(move |_| links.with(|l| sorting.with(|s| moving_paths(&l.looks, s))));
+    let moved = Memo::new(move |_| {
+        let now = sorting();
+        links.with(|l| moving_paths(&l.looks, &now))
+    });
     let dimmed = move || chain.with(|c| !c.is_empty());
     // The selected links in a signal set only when they change, not read from the selection
     // memo: every step of a drag re-checks the selection, and with it each link's element.
@@ -85,12 +89,24 @@ pub fn Links(
             selected_links.set(now);
         }
     });
-    // The list follows the links' count of changes to it, not their paths: a drag step moves
-    // paths and leaves the list as it is.
+    // The list is drawn again when the links' count of changes to it moves, not with their
+    // paths: a drag step moves paths and leaves the list as it is.
     let listed = Memo::new(move |_| links.with(|l| l.listed));
     let list = move || {
         listed.track();
-        links.with_untracked(|l| l.looks.clone())
+        links.with_untracked(|l| {
+            l.looks
+                .iter()
+                .map(|l| {
+                    let id = l.id.clone();
+                    let selected = move || selected_links.with(|l| l.contains(&id));
+                    view! {
+                        <li class="link" class:selected=selected class:annotation=l.annotation class:results-in=l.results_in
+                            data-link-id=l.id.0.clone()>{l.label.clone()}</li>
+                    }
+                })
+                .collect_view()
+        })
     };
     // One memo per moving path: a path's element is told only when its own links change.
     let path = move |pick: fn(&Looks) -> &String| {
@@ -108,14 +124,7 @@ pub fn Links(
             <path class="line selected" d=path(|l| &l.selected) />
         </svg>
         <ul class="link-list" aria-label="Links">
-            <For each=list key=|l| (l.id.clone(), l.label.clone(), l.results_in) children=move |l: LinkLook| {
-                let id = l.id.clone();
-                let selected = move || selected_links.with(|l| l.contains(&id));
-                view! {
-                    <li class="link" class:selected=selected class:annotation=l.annotation class:results-in=l.results_in
-                        data-link-id=l.id.0.clone()>{l.label}</li>
-                }
-            } />
+            {list}
         </ul>
     }
 }
