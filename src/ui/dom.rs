@@ -88,7 +88,17 @@ pub fn prepare_canvas(
     el: &web_sys::HtmlCanvasElement,
     viewport: crate::editor::Viewport,
 ) -> Option<web_sys::CanvasRenderingContext2d> {
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    prepare_canvas_at(el, viewport, 1.0)
+}
+
+/// [`prepare_canvas`] with `scale` bitmap pixels to a screen pixel (below 1: coarser, and
+/// cheaper for the compositor to take every frame).
+pub fn prepare_canvas_at(
+    el: &web_sys::HtmlCanvasElement,
+    viewport: crate::editor::Viewport,
+    scale: f64,
+) -> Option<web_sys::CanvasRenderingContext2d> {
+    let ratio = scale * web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     let (w, h) = (
         (viewport.w * ratio).round() as u32,
         (viewport.h * ratio).round() as u32,

@@ -4,7 +4,10 @@
 //! view are laid out and drawn, and the run looks at a bounded number of hops per frame
 //! ([`crate::exec::Pacing`]), so a frame costs about a millisecond on the biggest board.
 
-use super::{bars::CounterBars, RunCtl};
+use super::{
+    bars::{counter_bars, draw_bars},
+    RunCtl,
+};
 use crate::collections::HashMap;
 use crate::{
     editor::{Camera, LinkPath, Viewport},
@@ -111,8 +114,8 @@ fn layout(tokens: &[Token<'_>], paths: &HashMap<LinkId, LinkPath>, sight: &Sight
         .collect()
 }
 
-/// The tokens moving along links, drawn on a canvas over the board (over the counters' bars
-/// of low zoom): hundreds of them cost one bitmap a frame, not hundreds of elements.
+/// The tokens moving along links, drawn on a canvas over the board with the counters' bars of
+/// low zoom under them: hundreds of them cost one bitmap a frame, not hundreds of elements.
 /// `data-tokens` says how many are in flight and `data-first-token` where the first one drawn is
 /// on screen ("x,y" in px), a few times a second while playing.
 #[component]
@@ -124,6 +127,7 @@ pub fn TokenCanvas() -> impl IntoView {
     let paths = Memo::new(move |_| geometry.with(|g| ctx.board(|b| link_paths(b, g))));
     // When `data-tokens` was last written: (playing, readable time).
     let told = StoredValue::new(None::<(bool, u64)>);
+    let bars = counter_bars();
     // Returns whether the canvas has something on it: with no run, a pan leaves a clear canvas
     // alone (repainting it would cost the whole page a paint every frame).
     Effect::new(move |drew: Option<bool>| {
@@ -137,10 +141,11 @@ pub fn TokenCanvas() -> impl IntoView {
         if !active && drew == Some(false) {
             return false;
         }
-        let Some(g) = crate::ui::dom::prepare_canvas(&el, viewport) else {
+        let r = (TOKEN_R * camera.zoom.max(0.0).sqrt()).clamp(TOKEN_R_RANGE.0, TOKEN_R_RANGE.1);
+        let scale = if r >= DETAIL_R { 1.0 } else { 0.5 };
+        let Some(g) = crate::ui::dom::prepare_canvas_at(&el, viewport, scale) else {
             return false;
         };
-        let r = (TOKEN_R * camera.zoom.max(0.0).sqrt()).clamp(TOKEN_R_RANGE.0, TOKEN_R_RANGE.1);
         let sight = Sight {
             camera,
             viewport,
@@ -171,6 +176,7 @@ pub fn TokenCanvas() -> impl IntoView {
                 .map_or(String::new(), |d| format!("{:.1},{:.1}", d.at.x, d.at.y));
             let _ = el.set_attribute("data-first-token", &first);
         }
+        bars.with(|b| draw_bars(&g, b));
         if sight.detail {
             for d in &drawn {
                 draw_token(&g, d, r);
@@ -181,7 +187,6 @@ pub fn TokenCanvas() -> impl IntoView {
         active
     });
     view! {
-        <CounterBars />
         <canvas class="token-canvas" node_ref=canvas data-tokens="0" data-first-token="" aria-hidden="true"></canvas>
     }
 }
