@@ -65,7 +65,7 @@ pub fn Links(
         let now = sorting();
         match before {
             Some(before) if kept && before.sorting == now => {
-                links.track();
+                links.with(|_| ());
                 (before, false)
             }
             before => {
@@ -93,7 +93,8 @@ pub fn Links(
     // paths: a drag step moves paths and leaves the list as it is.
     let listed = Memo::new(move |_| links.with(|l| l.listed));
     let list = move || {
-        listed.track();
+        // Read, not only tracked: a memo never read is never computed, and never changes.
+        let _count = listed.get();
         links.with_untracked(|l| {
             l.looks
                 .iter()

@@ -51,7 +51,8 @@ pub fn Minimap() -> impl IntoView {
     // While a drag previews, the minimap keeps its shapes and catches up on the drop:
     // placing 2,000 rectangles again on every step of a drag would cost more than the drag.
     let shapes = Memo::new_owning(move |before: Option<(Vec<_>, Vec<_>)>| {
-        placing.track();
+        // Read, not only tracked: a memo never read is never computed, and never changes.
+        let _placing = placing.get();
         ctx.board(|board| match before {
             Some(before) if ctx.previewing.get() => (before, false),
             before => {
