@@ -116,7 +116,7 @@ fn reload_after_an_edit_restores_the_board_from_autosave() {
     });
     // Move the cashier by dragging it: one undo step, autosaved too.
     let cashier = s.find("[data-note-id='cashier']");
-    let left_before = s.js("return arguments[0].style.left", vec![cashier.arg()]);
+    let place_before = s.js("return arguments[0].style.translate", vec![cashier.arg()]);
     s.actions(json!([{
         "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
         "actions": [
@@ -126,12 +126,12 @@ fn reload_after_an_edit_restores_the_board_from_autosave() {
             {"type": "pointerUp", "button": 0}
         ]
     }]));
-    let moved_left = s.wait_for("the cashier to move", || {
-        let left = s.js(
-            "return document.querySelector(\"[data-note-id='cashier']\").style.left",
+    let moved_to = s.wait_for("the cashier to move", || {
+        let place = s.js(
+            "return document.querySelector(\"[data-note-id='cashier']\").style.translate",
             vec![],
         );
-        (left != left_before).then_some(left)
+        (place != place_before).then_some(place)
     });
     s.refresh();
     s.find("[data-note-id]");
@@ -144,11 +144,11 @@ fn reload_after_an_edit_restores_the_board_from_autosave() {
             .any(|n| s.text(n).contains("Payment taken")),
         "the text survives a reload"
     );
-    let left_after = s.js(
-        "return document.querySelector(\"[data-note-id='cashier']\").style.left",
+    let place_after = s.js(
+        "return document.querySelector(\"[data-note-id='cashier']\").style.translate",
         vec![],
     );
-    assert_eq!(left_after, moved_left, "the move survives a reload");
+    assert_eq!(place_after, moved_to, "the move survives a reload");
     // History is not part of the autosave: after a reload there is nothing to undo.
     let undo = s.find("[data-action='undo']");
     assert_eq!(
