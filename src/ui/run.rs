@@ -35,10 +35,13 @@ const DRAIN_MS: u64 = 3_000;
 const MAX_FRAME_MS: f64 = 100.0;
 /// Every this many frames of a playing run, the numbers people read are refreshed.
 const READABLE_EVERY_FRAMES: u32 = 10;
+/// The frame (modulo [`READABLE_EVERY_FRAMES`]) they are refreshed in: not the first of a play,
+/// which puts the tokens on the board and pays for their canvas's first bitmap.
+const READABLE_FRAME: u32 = 1;
 /// Every this many frames of a playing run, the run's hazards are looked for again.
 const FINDINGS_EVERY_FRAMES: u32 = 15;
 /// The frame (modulo [`FINDINGS_EVERY_FRAMES`]) the hazards are looked for in: never one where
-/// the readable numbers are refreshed (those are 0, 5 and 10 modulo 15), so that no frame pays
+/// the readable numbers are refreshed (those are 1, 6 and 11 modulo 15), so that no frame pays
 /// for both.
 const FINDINGS_FRAME: u32 = 7;
 /// Real time (ms) one frame may spend advancing the run at most; the rest of the frame is for
@@ -365,7 +368,7 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         // From where the run is: a board that makes more work than a frame can simulate plays
         // slower (the run bar says how fast) instead of piling up work.
         let target = (ctl.now.get_untracked() + step).min(end);
-        let readable = frames.is_multiple_of(READABLE_EVERY_FRAMES);
+        let readable = frames % READABLE_EVERY_FRAMES == READABLE_FRAME;
         let cap = match frames {
             0 => FIRST_FRAME_WORK_MS,
             _ if readable => READABLE_FRAME_WORK_MS,
