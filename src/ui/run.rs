@@ -35,13 +35,13 @@ const DRAIN_MS: u64 = 3_000;
 const MAX_FRAME_MS: f64 = 100.0;
 /// Every this many frames of a playing run, the numbers people read are refreshed.
 const READABLE_EVERY_FRAMES: u32 = 10;
-/// The frame (modulo [`READABLE_EVERY_FRAMES`]) they are refreshed in: not the first of a play,
-/// which puts the tokens on the board and pays for their canvas's first bitmap.
-const READABLE_FRAME: u32 = 1;
+/// The frame (modulo [`READABLE_EVERY_FRAMES`]) they are refreshed in: not one of the first
+/// two of a play (the first only draws, the second advances a little).
+const READABLE_FRAME: u32 = 3;
 /// Every this many frames of a playing run, the run's hazards are looked for again.
 const FINDINGS_EVERY_FRAMES: u32 = 15;
 /// The frame (modulo [`FINDINGS_EVERY_FRAMES`]) the hazards are looked for in: never one where
-/// the readable numbers are refreshed (those are 1, 6 and 11 modulo 15), so that no frame pays
+/// the readable numbers are refreshed (those are 3, 8 and 13 modulo 15), so that no frame pays
 /// for both.
 const FINDINGS_FRAME: u32 = 7;
 /// Real time (ms) one frame may spend advancing the run at most; the rest of the frame is for
@@ -51,7 +51,7 @@ const FRAME_WORK_MS: f64 = 8.0;
 /// The same for a frame that also refreshes the numbers people read (their text changes, so
 /// drawing it costs more).
 const READABLE_FRAME_WORK_MS: f64 = 4.0;
-/// The same for the first frame of a play: the counters and tokens are put on the board then.
+/// The same for the first frame of a play that advances it: the tokens start moving then.
 const FIRST_FRAME_WORK_MS: f64 = 1.0;
 /// Units of work (broker entries and run timers) done between two looks at the clock: small
 /// enough that one chunk of the heaviest board stays well inside [`FRAME_WORK_MS`].
@@ -361,6 +361,12 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
             return;
         }
         let now = performance_now();
+        if frames == 0 {
+            // The first frame of a play only draws what Play put on the board: the tokens'
+            // canvas takes its first bitmap then, a cost of its own. The run moves from the next.
+            frame(ctl, ctx, now, 1);
+            return;
+        }
         // A hidden tab sends no frames; do not jump ahead by the whole pause when it comes back.
         let real = (now - last).clamp(0.0, MAX_FRAME_MS);
         let step = (real * ctl.speed.get_untracked()).round().max(1.0) as u64;
@@ -370,7 +376,7 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
         let target = (ctl.now.get_untracked() + step).min(end);
         let readable = frames % READABLE_EVERY_FRAMES == READABLE_FRAME;
         let cap = match frames {
-            0 => FIRST_FRAME_WORK_MS,
+            1 => FIRST_FRAME_WORK_MS,
             _ if readable => READABLE_FRAME_WORK_MS,
             _ => FRAME_WORK_MS,
         };
