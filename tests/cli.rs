@@ -28,7 +28,12 @@ mod tempfile_path {
 
     impl TempFile {
         pub fn new(name: &str, text: &str) -> TempFile {
-            let dir = std::env::temp_dir().join(format!("flowstorm-cli-{}", std::process::id()));
+            // A directory of its own: tests run in parallel, and one test's file removed on
+            // drop must not be another's still in use.
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let dir =
+                std::env::temp_dir().join(format!("flowstorm-cli-{}-{n}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
             let path = dir.join(name);
             std::fs::write(&path, text).unwrap();
@@ -43,6 +48,9 @@ mod tempfile_path {
     impl Drop for TempFile {
         fn drop(&mut self) {
             let _ = std::fs::remove_file(&self.0);
+            if let Some(dir) = self.0.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
         }
     }
 }
