@@ -789,6 +789,27 @@ fn play_pause_step_scrub_and_a_crash_that_raises_lag() {
         0,
         "a side branch is not"
     );
+    // A delivery's chain lights the consumer it was delivered to as well.
+    s.js(
+        "arguments[0].value = 'all'; arguments[0].dispatchEvent(new Event('change'));",
+        vec![filter.arg()],
+    );
+    let delivered = s.wait_for("a delivery to the order summary in the log", || {
+        s.find_all("[data-action='show-chain']")
+            .into_iter()
+            .find(|r| s.text(r).contains("Order summary — delivered"))
+    });
+    s.click(&delivered);
+    s.wait_for("the order summary lit", || {
+        (count(&s, "[data-note-id='order-summary'].in-chain") == 1).then_some(())
+    });
+    for note in ["cashier", "order-placed"] {
+        assert_eq!(
+            count(&s, &format!("[data-note-id='{note}'].in-chain")),
+            1,
+            "{note} is in the delivery's chain"
+        );
+    }
 }
 
 #[test]

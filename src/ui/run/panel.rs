@@ -223,6 +223,9 @@ pub fn RunPanel() -> impl IntoView {
             rows.into_iter()
                 .map(|e| {
                     let message = e.message;
+                    // The row's own note (the consumer a delivery went to, the handler of a
+                    // command) is lit with the chain that brought the message there.
+                    let row_note = e.note.clone();
                     let text = format!("{} {} — {}", seconds(e.at), name(&e.note), ctx.board(|b| describe(b, &e)));
                     let what = text.clone();
                     view! {
@@ -232,7 +235,7 @@ pub fn RunPanel() -> impl IntoView {
                                 on:click=move |_| {
                                     let Some(m) = message else { return };
                                     let chain = ctl.with(|run| {
-                                        let mut notes = Vec::new();
+                                        let mut notes = vec![row_note.clone()];
                                         for step in run.causal_chain(m) {
                                             notes.push(step.note.clone());
                                             if let Some(o) = step.origin { notes.push(o); }
