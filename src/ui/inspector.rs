@@ -342,7 +342,7 @@ fn BoardInspector() -> impl IntoView {
                     on:input=move |ev| new_topic.set(event_target_value(&ev)) />
                 <button type="submit" data-action="add-topic">"Add topic"</button>
             </form>
-            <p class="hint">"Select a note to edit its text and props. Drag empty space to pan, Ctrl+wheel to zoom."</p>
+            <p class="hint">"Select a note to edit its text and props. Pan with space+drag, the middle button or the wheel; Ctrl+wheel zooms."</p>
         </div>
     }
 }
