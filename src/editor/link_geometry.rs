@@ -106,18 +106,30 @@ impl LinkPath {
 
     /// The SVG path data (`d`).
     pub fn svg(&self) -> String {
+        let mut d = String::new();
+        self.write_svg(&mut d);
+        d
+    }
+
+    /// Appends the SVG path data of the link to `d`.
+    fn write_svg(&self, d: &mut String) {
         match self {
-            LinkPath::Line { from, to } => format!("M {} {} L {} {}", from.x, from.y, to.x, to.y),
-            LinkPath::Arc { from, c1, c2, to } => format!(
-                "M {} {} C {} {}, {} {}, {} {}",
-                from.x, from.y, c1.x, c1.y, c2.x, c2.y, to.x, to.y
-            ),
+            LinkPath::Line { from, to } => {
+                write_points(d, "M", &[*from]);
+                write_points(d, " L", &[*to]);
+            }
+            LinkPath::Arc { from, c1, c2, to } => {
+                write_points(d, "M", &[*from]);
+                write_points(d, " C", &[*c1, *c2, *to]);
+            }
         }
     }
 
     /// The SVG path data of the link with its arrowhead: two short strokes back from the end,
     /// in the same path, so a link is one element and one paint (no SVG marker per link).
     pub fn svg_with_arrow(&self) -> String {
+        let mut d = String::new();
+        self.write_svg(&mut d);
         let (tip, back) = match *self {
             LinkPath::Line { from, to } => (to, from),
             LinkPath::Arc { c2, to, .. } => (to, c2),
@@ -125,7 +137,7 @@ impl LinkPath {
         let (dx, dy) = (back.x - tip.x, back.y - tip.y);
         let len = dx.hypot(dy);
         if len < f64::EPSILON {
-            return self.svg();
+            return d;
         }
         let (ux, uy) = (dx / len, dy / len);
         let (cos, sin) = ARROW_TURN;
@@ -135,17 +147,9 @@ impl LinkPath {
                 tip.y + ARROW_LEN * (ux * sin + uy * cos),
             )
         };
-        let (l, r) = (wing(sin), wing(-sin));
-        format!(
-            "{} M {:.1} {:.1} L {} {} L {:.1} {:.1}",
-            self.svg(),
-            l.x,
-            l.y,
-            tip.x,
-            tip.y,
-            r.x,
-            r.y
-        )
+        write_points(&mut d, " M", &[wing(sin)]);
+        write_points(&mut d, " L", &[tip, wing(-sin)]);
+        d
     }
 
     /// The point at fraction `f` of the way (0: start, 1: end; clamped), on the drawn curve.
@@ -202,6 +206,33 @@ fn lerp(p: Point, q: Point, f: f64) -> Point {
     Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f)
 }
 
+/// Appends an SVG path command and its points, each to a tenth of a board unit (far below a
+/// pixel at any zoom; shorter to write and to parse than every digit of a float).
+fn write_points(d: &mut String, command: &str, points: &[Point]) {
+    d.push_str(command);
+    for (i, p) in points.iter().enumerate() {
+        d.push_str(if i == 0 { " " } else { ", " });
+        write_tenths(d, p.x);
+        d.push(' ');
+        write_tenths(d, p.y);
+    }
+}
+
+/// Appends `v` to a tenth, without a trailing `.0`: `12`, `-3.5`.
+fn write_tenths(d: &mut String, v: f64) {
+    use std::fmt::Write;
+    let tenths = (v * 10.0).round() as i64;
+    if tenths < 0 {
+        d.push('-');
+    }
+    let t = tenths.unsigned_abs();
+    let _ = write!(d, "{}", t / 10);
+    if !t.is_multiple_of(10) {
+        d.push('.');
+        d.push(char::from(b'0' + (t % 10) as u8));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +281,16 @@ mod tests {
             assert!(path.point_at(i as f64 / 10.0).y < 100.0);
         }
         assert_eq!(path.bounds(), Rect::new(50.0, 14.0, 300.0, 86.0));
+    }
+
+    #[test]
+    fn path_numbers_are_written_to_a_tenth() {
+        let mut d = String::new();
+        for v in [12.0, -3.54, 0.04, -0.04, 7.25, 1e6 + 0.05] {
+            write_tenths(&mut d, v);
+            d.push(' ');
+        }
+        assert_eq!(d, "12 -3.5 0 0 7.3 1000000.1 ");
     }
 
     #[test]
