@@ -31,8 +31,18 @@ async fn settle() {
 }
 
 fn mount_fresh() {
+    mount_with(None);
+}
+
+/// Mounts the app with `autosaved` as the board it finds in the browser (none: the sample).
+fn mount_with(autosaved: Option<&str>) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.clear();
+        if let Some(text) = autosaved {
+            storage
+                .set_item("flowstorm.board", text)
+                .expect("the board is stored");
+        }
     }
     // The test harness reports through the page, so the app gets a container of its own.
     if let Some(old) = document().get_element_by_id("app-under-test") {
@@ -234,4 +244,45 @@ fn typed_numbers_read_exactly_and_nonsense_is_refused() {
     for nonsense in ["", "  ", "abc", "12abc", "Infinity", "NaN", "1,5"] {
         assert_eq!(parse_number(nonsense), None, "{nonsense:?}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_note_text_that_looks_like_markup_is_shown_as_written() {
+    // Notes and the links' list are written into the page as HTML in one piece: what a user
+    // types must come out as text, never as elements.
+    let mut board = sample();
+    let written = "<b>\"Tom & Jerry\"</b> <img src=x>";
+    board.notes[0].text = written.to_string();
+    let id = board.notes[0].id.to_string();
+    mount_with(Some(&flowstorm::model::format::save_compact(&board)));
+    settle().await;
+    let note = note_element(&id);
+    let shown = note
+        .first_element_child()
+        .and_then(|t| t.text_content())
+        .unwrap_or_default();
+    assert!(
+        !shown.is_empty() && written.starts_with(shown.trim_end_matches('…')),
+        "the note shows its text as written: {shown:?}"
+    );
+    assert_eq!(
+        note.query_selector("b, img")
+            .ok()
+            .flatten()
+            .map(|e| e.tag_name()),
+        None,
+        "no element is made of the text"
+    );
+    let label = note.get_attribute("aria-label").unwrap_or_default();
+    assert!(label.ends_with(written), "the label says the text: {label}");
+    let listed = document()
+        .query_selector_all(".link-list li")
+        .expect("the links' list");
+    let texts: Vec<String> = (0..listed.length())
+        .filter_map(|i| listed.item(i).and_then(|n| n.text_content()))
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains(written)),
+        "a link of the note says its text: {texts:?}"
+    );
 }

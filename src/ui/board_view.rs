@@ -1,6 +1,7 @@
 //! The board canvas: frames, links and notes in board coordinates under one camera transform.
 //! Every pointer and wheel event goes to the DOM-free `Editor`; this file only draws its state.
 
+mod drawn_notes;
 mod links;
 mod note;
 mod overlays;
@@ -8,7 +9,8 @@ mod widgets;
 
 use super::{
     dom::{mouse_modifiers, on_control, KIND_DRAG_TYPE},
-    run::{RunBar, RunLayer, TokenCanvas},
+    hazards::use_badges,
+    run::{RunBar, RunCtl, RunLayer, TokenCanvas},
     state::Ctx,
 };
 use crate::collections::HashSet;
@@ -16,9 +18,10 @@ use crate::{
     editor::{drawn_links::DrawnLinks, Button, Camera, Editor, Selection, ToolState, Viewport},
     model::{FrameId, Note, NoteId, NoteKind, Point, Rect},
 };
+use drawn_notes::{DrawnNotes, Marks};
 use leptos::{ev, html, prelude::*};
-use links::Links;
-use note::{Drawn, DrawnNotes, NoteCard};
+use links::{LinkList, Links};
+use note::Drawn;
 use overlays::{FrameNameInput, Overlays};
 use widgets::{Chooser, Minimap};
 
@@ -116,7 +119,10 @@ pub fn BoardView() -> impl IntoView {
             area.set(now);
         }
     });
-    let notes = DrawnNotes::new();
+    let notes_root = NodeRef::<html::Div>::new();
+    let notes = DrawnNotes::new(notes_root);
+    let badges = use_badges();
+    let run = expect_context::<RunCtl>();
     // While a gesture previews a move, only the moved notes change: they alone are drawn again
     // (a pass over 2,000 notes per step of a drag would cost more than the drag).
     Effect::new(move |before: Option<(Option<Rect>, Selection)>| {
@@ -124,33 +130,44 @@ pub fn BoardView() -> impl IntoView {
         let previewing = ctx.previewing.get();
         selection.with(|selection| {
             ctx.board(|board| {
-                let same_view = before
-                    .as_ref()
-                    .is_some_and(|(a, s)| *a == area && s == selection);
-                let moved_only = previewing
-                    && same_view
-                    && editor.with_untracked(|e| {
-                        let moved: HashSet<&NoteId> = e.previewed_notes().into_iter().collect();
-                        notes.update_some(
-                            board.notes.iter().filter(|n| moved.contains(&n.id)),
-                            area,
-                            |n| drawn(n, selection),
-                        )
-                    });
-                if !moved_only {
-                    notes.update(
-                        board
-                            .notes
-                            .iter()
-                            .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
-                            .map(|n| (&n.id, drawn(n, selection))),
-                    );
-                }
+                badges.with_untracked(|badges| {
+                    run.chain.with_untracked(|chain| {
+                        let marks = Marks { badges, chain };
+                        let same_view = before
+                            .as_ref()
+                            .is_some_and(|(a, s)| *a == area && s == selection);
+                        let moved_only = previewing
+                            && same_view
+                            && editor.with_untracked(|e| {
+                                let moved: HashSet<&NoteId> =
+                                    e.previewed_notes().into_iter().collect();
+                                notes.update_some(
+                                    board.notes.iter().filter(|n| moved.contains(&n.id)),
+                                    area,
+                                    |n| drawn(n, selection),
+                                    &marks,
+                                )
+                            });
+                        if !moved_only {
+                            notes.update(
+                                board
+                                    .notes
+                                    .iter()
+                                    .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
+                                    .map(|n| (&n.id, drawn(n, selection))),
+                                &marks,
+                            );
+                        }
+                    })
+                })
             })
         });
         (area, selection.get_untracked())
     });
-    let note_ids = notes.order;
+    // The hazards on notes and the causal chain shown mark the drawn notes.
+    Effect::new(move |_| {
+        badges.with(|badges| run.chain.with(|chain| notes.mark(&Marks { badges, chain })));
+    });
     // Compared in place: a drag step leaves the frames as they are, and copying their names
     // on every step to find that out would cost more than the step.
     let frames = Memo::new_owning(move |before: Option<Vec<FrameLook>>| {
@@ -340,10 +357,12 @@ pub fn BoardView() -> impl IntoView {
                     }
                 }).collect_view()}
                 <Links links selection cell />
-                <For each=move || note_ids.get() key=|id: &NoteId| id.clone() children=move |id: NoteId| view! { <NoteCard id notes /> } />
+                // The notes, drawn by `DrawnNotes`.
+                <div class="notes" node_ref=notes_root />
                 <RunLayer />
                 <Overlays selection hover state />
             </div>
+            <LinkList links selection />
             <TokenCanvas />
             <RunBar />
             <Chooser state camera />

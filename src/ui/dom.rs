@@ -1,5 +1,5 @@
 //! Small helpers over the DOM shared by the components: the canvas size, modifier keys, text
-//! fields and clipboard data.
+//! fields, clipboard data and HTML written in one piece.
 
 use crate::editor::Modifiers;
 use wasm_bindgen::JsCast;
@@ -115,4 +115,20 @@ pub fn prepare_canvas_at(
     g.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
     g.clear_rect(0.0, 0.0, viewport.w, viewport.h);
     Some(g)
+}
+
+/// Writes `text` escaped for HTML text and quoted attribute values.
+pub fn escape_html(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }

@@ -1,19 +1,19 @@
 //! The links on the board, drawn as a few SVG paths ([`crate::editor::link_paths`]): those
 //! touching moving notes in one set, the others in a set per cell of a grid over the board. Each
 //! drawn link still has an element of its own, in a list read by screen readers and addressable
-//! by `data-link-id`.
+//! by `data-link-id` ([`LinkList`]).
 
-use crate::collections::HashSet;
+use crate::collections::{HashMap, HashSet};
 use crate::{
     editor::{
-        drawn_links::DrawnLinks,
+        drawn_links::{DrawnLinks, LinkLook},
         link_paths::{moving_paths, Looks, SettledPaths, Sorting},
         Selection,
     },
     model::{LinkId, NoteId},
-    ui::{run::RunCtl, state::Ctx},
+    ui::{dom::escape_html, run::RunCtl, state::Ctx},
 };
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 
 /// The paths of one cell's settled links, one per look that has links.
 fn cell_paths(looks: &Looks) -> impl IntoView {
@@ -80,35 +80,6 @@ pub fn Links(
         links.with(|l| moving_paths(&l.looks, &now))
     });
     let dimmed = move || chain.with(|c| !c.is_empty());
-    // The selected links in a signal set only when they change, not read from the selection
-    // memo: every step of a drag re-checks the selection, and with it each link's element.
-    let selected_links = RwSignal::new(Vec::<LinkId>::new());
-    Effect::new(move |_| {
-        let now: Vec<LinkId> = selection.with(|s| s.links().cloned().collect());
-        if selected_links.with_untracked(|l| *l != now) {
-            selected_links.set(now);
-        }
-    });
-    // The list is drawn again when the links' count of changes to it moves, not with their
-    // paths: a drag step moves paths and leaves the list as it is.
-    let listed = Memo::new(move |_| links.with(|l| l.listed));
-    let list = move || {
-        // Read, not only tracked: a memo never read is never computed, and never changes.
-        let _count = listed.get();
-        links.with_untracked(|l| {
-            l.looks
-                .iter()
-                .map(|l| {
-                    let id = l.id.clone();
-                    let selected = move || selected_links.with(|l| l.contains(&id));
-                    view! {
-                        <li class="link" class:selected=selected class:annotation=l.annotation class:results-in=l.results_in
-                            data-link-id=l.id.0.clone()>{l.label.clone()}</li>
-                    }
-                })
-                .collect_view()
-        })
-    };
     // One memo per moving path: a path's element is told only when its own links change.
     let path = move |pick: fn(&Looks) -> &String| {
         let d = Memo::new(move |_| moved.with(|l| pick(l).clone()));
@@ -124,8 +95,78 @@ pub fn Links(
             <path class="line in-chain" d=path(|l| &l.chain) />
             <path class="line selected" d=path(|l| &l.selected) />
         </svg>
-        <ul class="link-list" aria-label="Links">
-            {list}
-        </ul>
     }
+}
+
+/// The drawn links, one element each, in a list for screen readers and tests (off screen: the
+/// board draws them as paths).
+#[component]
+pub fn LinkList(links: Memo<DrawnLinks>, selection: Memo<Selection>) -> impl IntoView {
+    let root = NodeRef::<html::Ul>::new();
+    let selected = move || selection.with(|s| s.links().cloned().collect::<Vec<LinkId>>());
+    // The list is drawn again when the links' count of changes to it moves, not with their
+    // paths: a drag step moves paths and leaves the list as it is. Its items are written as one
+    // piece of HTML, not made by a reactive view each: 3,000 links made that way took most of
+    // the first paint of a big board.
+    let listed = Memo::new(move |_| links.with(|l| l.listed));
+    // Where each link's item is in the list.
+    let places = StoredValue::new(HashMap::<LinkId, u32>::default());
+    Effect::new(move |_| {
+        // Read, not only tracked: a memo never read is never computed, and never changes.
+        let _count = listed.get();
+        let Some(ul) = root.get_untracked() else {
+            return;
+        };
+        let chosen: HashSet<LinkId> = selection.with_untracked(|s| s.links().cloned().collect());
+        let mut html = String::new();
+        let mut at = HashMap::default();
+        links.with_untracked(|l| {
+            for (i, look) in l.looks.iter().enumerate() {
+                write_item(&mut html, look, chosen.contains(&look.id));
+                at.insert(look.id.clone(), i as u32);
+            }
+        });
+        ul.set_inner_html(&html);
+        places.set_value(at);
+    });
+    // The selected links' items say so; only those that change are told.
+    Effect::new(move |before: Option<Vec<LinkId>>| {
+        let now = selected();
+        if let Some(ul) = root.get_untracked() {
+            let items = ul.children();
+            places.with_value(|places| {
+                let mark = |ids: &[LinkId], on: bool| {
+                    let found = ids.iter().filter_map(|id| places.get(id));
+                    for el in found.filter_map(|i| items.item(*i)) {
+                        let _ = el.class_list().toggle_with_force("selected", on);
+                    }
+                };
+                if let Some(before) = &before {
+                    mark(before, false);
+                }
+                mark(&now, true);
+            });
+        }
+        now
+    });
+    view! { <ul class="link-list" aria-label="Links" node_ref=root /> }
+}
+
+/// Writes a link's item in the list as HTML: its label, its kind of line, whether it is selected.
+fn write_item(out: &mut String, look: &LinkLook, selected: bool) {
+    out.push_str("<li class=\"link");
+    for (on, name) in [
+        (selected, " selected"),
+        (look.annotation, " annotation"),
+        (look.results_in, " results-in"),
+    ] {
+        if on {
+            out.push_str(name);
+        }
+    }
+    out.push_str("\" data-link-id=\"");
+    escape_html(out, &look.id.0);
+    out.push_str("\">");
+    escape_html(out, &look.label);
+    out.push_str("</li>");
 }
