@@ -10,7 +10,11 @@ use leptos::{ev, prelude::*};
 /// The minimap's size, pixels.
 const MINIMAP: Viewport = Viewport { w: 200.0, h: 130.0 };
 /// The frames' colour when the stylesheet's is not known.
-const FALLBACK_MUTED: &str = "#888";
+/// The frames' colour in the minimap: the stylesheet's `--muted` of the light theme…
+const MUTED_LIGHT: &str = "#6a717b";
+/// …and of the dark one (named here: reading the page's style would have it work out the style
+/// of every note it just added).
+const MUTED_DARK: &str = "#9aa3ad";
 
 /// The kind chooser a double-click on empty board opens.
 #[component]
@@ -68,11 +72,15 @@ pub fn Minimap() -> impl IntoView {
     // tenth of a second to build and lay out when a big board opens.
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {
-        ctx.dark.track();
+        let muted = if ctx.dark.get() {
+            MUTED_DARK
+        } else {
+            MUTED_LIGHT
+        };
         let Some(el) = canvas.get() else {
             return;
         };
-        shapes.with(|(frames, notes)| draw_shapes(&el, frames, notes));
+        shapes.with(|(frames, notes)| draw_shapes(&el, muted, frames, notes));
     });
     let big_enough = Memo::new(move |_| ctx.board(|b| b.notes.len() >= 2));
     let on_click = move |ev: ev::PointerEvent| {
@@ -109,22 +117,18 @@ pub fn Minimap() -> impl IntoView {
     }
 }
 
-/// Draws the minimap's frames (dashed, in the theme's muted colour) and notes (in their kinds'
+/// Draws the minimap's frames (dashed, in the theme's `muted` colour) and notes (in their kinds'
 /// colours, at least a pixel) on its canvas.
 fn draw_shapes(
     el: &web_sys::HtmlCanvasElement,
+    muted: &str,
     frames: &[(FrameId, Rect)],
     notes: &[(NoteId, NoteKind, Rect)],
 ) {
     let Some(g) = prepare_canvas(el, MINIMAP) else {
         return;
     };
-    let muted = web_sys::window()
-        .and_then(|w| w.get_computed_style(el).ok().flatten())
-        .and_then(|s| s.get_property_value("--muted").ok())
-        .filter(|c| !c.trim().is_empty())
-        .unwrap_or_else(|| FALLBACK_MUTED.to_string());
-    g.set_stroke_style_str(muted.trim());
+    g.set_stroke_style_str(muted);
     g.set_line_width(1.0);
     let dash = js_sys::Array::of2(&3.0.into(), &2.0.into());
     let _ = g.set_line_dash(&dash);
