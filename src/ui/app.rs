@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
             })
         }),
         view: RwSignal::new(editor.with_untracked(|e| (e.camera(), e.viewport()))),
+        painted: RwSignal::new(false),
     };
     // Whatever changes the editor, the view follows (undo, fit, a shortcut…).
     Effect::new(move |_| {
@@ -67,7 +68,7 @@ pub fn App() -> impl IntoView {
 
     // Autosave every change of the board, but not the previews of a drag in progress.
     Effect::new(move |_| {
-        if ctx.previewing.get() {
+        if ctx.previewing.get() || !ctx.painted.get() {
             return;
         }
         let text = ctx.board(save_compact);
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
             if let Some(w) = web_sys::window() {
                 let _ = js_sys::Reflect::set(&w, &"flowstormFirstPaint".into(), &now.into());
             }
+            ctx.painted.set(true);
         });
     });
     let resize = window_event_listener(ev::resize, move |_| ctx.sync_viewport());

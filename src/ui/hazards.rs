@@ -22,8 +22,11 @@ impl Hazards {
     /// Derives findings from the editor's board (a drag in progress keeps the last ones) and from
     /// the run, when there is one.
     pub fn new(ctx: Ctx, run: RunCtl) -> Hazards {
+        // The board is painted before it is checked: on a big board the rules took a good part
+        // of the first paint's time, and the badges can come a frame later.
         let statics = Memo::new_owning(move |prev: Option<Vec<Finding>>| {
             match (ctx.previewing.get(), prev) {
+                _ if !ctx.painted.get() => (Vec::new(), true),
                 (true, Some(prev)) => (prev, false),
                 (_, prev) => {
                     let now = ctx.board(check);

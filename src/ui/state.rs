@@ -50,6 +50,9 @@ pub struct Ctx {
     /// editor: a pan changes only this, so it re-runs only what depends on where the board is
     /// seen from (a signal per editor change would walk every note's reactive graph each frame).
     pub view: RwSignal<(Camera, Viewport)>,
+    /// True once the board has been painted for the first time: work that can wait a frame
+    /// (checking the board, the first autosave) waits for it, and a big board shows sooner.
+    pub painted: RwSignal<bool>,
 }
 
 impl Ctx {
