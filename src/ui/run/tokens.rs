@@ -31,6 +31,9 @@ const TOKEN_R_RANGE: (f64, f64) = (3.0, 16.0);
 /// From this radius on screen (px) up, a token has its rings, its trail and its count; below,
 /// at low zoom over a big board, it is a plain dot and all dots are drawn a colour at a time.
 const DETAIL_R: f64 = 4.5;
+/// Bitmap pixels per screen pixel of the canvas without detail: tokens are dots there, and a
+/// quarter of the pixels costs a quarter to hand to the compositor every frame.
+const COARSE_SCALE: f64 = 0.5;
 /// Radius of an aggregated token, as a multiple of a single token's.
 const AGGREGATE_SCALE: f64 = 1.7;
 /// How far back along the link the trail reaches (fraction of the link).
@@ -127,6 +130,8 @@ pub fn TokenCanvas() -> impl IntoView {
     let paths = Memo::new(move |_| geometry.with(|g| ctx.board(|b| link_paths(b, g))));
     // When `data-tokens` was last written: (playing, readable time).
     let told = StoredValue::new(None::<(bool, u64)>);
+    // Whether the canvas was last drawn coarse (see [`COARSE_SCALE`]).
+    let coarse = StoredValue::new(None::<bool>);
     let bars = counter_bars();
     // Returns whether the canvas has something on it: with no run, a pan leaves a clear canvas
     // alone (repainting it would cost the whole page a paint every frame).
@@ -142,7 +147,14 @@ pub fn TokenCanvas() -> impl IntoView {
             return false;
         }
         let r = (TOKEN_R * camera.zoom.max(0.0).sqrt()).clamp(TOKEN_R_RANGE.0, TOKEN_R_RANGE.1);
-        let scale = if r >= DETAIL_R { 1.0 } else { 0.5 };
+        let scale = if r >= DETAIL_R { 1.0 } else { COARSE_SCALE };
+        if coarse.get_value() != Some(scale < 1.0) {
+            coarse.set_value(Some(scale < 1.0));
+            // A coarse canvas is stretched by repeating pixels, not smoothing them: smoothing a
+            // full-screen layer every frame was most of what the compositor did while playing.
+            let rendering = if scale < 1.0 { "pixelated" } else { "auto" };
+            let _ = web_sys::HtmlElement::style(&el).set_property("image-rendering", rendering);
+        }
         let Some(g) = crate::ui::dom::prepare_canvas_at(&el, viewport, scale) else {
             return false;
         };
