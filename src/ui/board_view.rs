@@ -37,6 +37,8 @@ const DRAWN_TILES: f64 = 4.0;
 /// Tiles across the drawn part of the board: the view spans [`DRAWN_TILES`] tiles from a point
 /// within the second, and one more on each side.
 const DRAWN_SPAN: f64 = DRAWN_TILES + 3.0;
+/// How long after the last change of zoom the board is drawn again at its new scale.
+const ZOOM_SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
 /// Below this canvas size (pixels) the canvas counts as unmeasured and everything is drawn.
 const MIN_MEASURED_PX: f64 = 100.0;
 
@@ -101,6 +103,28 @@ pub fn BoardView() -> impl IntoView {
     let selection = Memo::new(move |_| editor.with(|e| e.selection().clone()));
     // Far out, notes are coloured cards: their text would be a few pixels of noise.
     let far = Memo::new(move |_| camera.with(|c| c.zoom < FAR_ZOOM));
+    // While the zoom changes, the board is drawn at the scale it had (drawing it again at each
+    // step of a wheel zoom would cost every frame); once it settles, at the new one (kept at the
+    // old, a board zoomed in and fitted again cost every later frame a third more).
+    let zooming = RwSignal::new(false);
+    let zoom_changes = StoredValue::new(0u64);
+    Effect::new(move |before: Option<f64>| {
+        let zoom = camera.with(|c| c.zoom);
+        if before.is_some_and(|b| b != zoom) {
+            zooming.set(true);
+            zoom_changes.update_value(|n| *n += 1);
+            let change = zoom_changes.get_value();
+            set_timeout(
+                move || {
+                    if zoom_changes.get_value() == change {
+                        zooming.set(false);
+                    }
+                },
+                ZOOM_SETTLE,
+            );
+        }
+        zoom
+    });
     // A signal set only when the drawn part of the board changes, not a memo of the view: a
     // memo would be marked for checking on every pan, and with it every note's views.
     // Nothing is drawn before the first frame, when the app has measured the canvas and fitted
@@ -335,7 +359,8 @@ pub fn BoardView() -> impl IntoView {
             on:pointercancel=on_pointer_up on:dblclick=on_double_click on:wheel=on_wheel
             on:dragover=|ev: ev::DragEvent| ev.prevent_default() on:drop=on_drop
             on:contextmenu=|ev: ev::MouseEvent| ev.prevent_default()>
-            <div class="world" class:far=far style:transform=move || camera.get().css_transform()>
+            <div class="world" class:far=far class:zooming=move || zooming.get()
+                style:transform=move || camera.get().css_transform()>
                 {move || extent.get().map(|r| view! {
                     <div class="board-extent" aria-hidden="true"
                         style=format!("left:{}px;top:{}px;width:{}px;height:{}px", r.x, r.y, r.w, r.h) />
