@@ -28,6 +28,7 @@ use super::{
     CausalStep, Diagnostic, ExecEvent, Hop, InstanceState, LagSample, MessageId, MessageKind,
     NoteCounters, Plan, RunConfig, Sign, SignKind,
 };
+use crate::collections::HashMap;
 use crate::{
     broker::{
         scheduler::SplitMix64,
@@ -42,10 +43,7 @@ use clock::{Journal, Timer};
 pub use deliveries::{partition_label, topic_label, Delivery, NextDelivery};
 pub use history::{History, Iter as HistoryIter};
 use shared_map::SharedMap;
-use std::{
-    cmp::Reverse,
-    collections::{BTreeMap, BinaryHeap},
-};
+use std::{cmp::Reverse, collections::BinaryHeap};
 pub use timeline::{Leftovers, Timeline, FIRST_SPACING, MAX_CHECKPOINTS, MAX_RUN_WORK};
 pub use tokens::{aggregate, shown, Pacing, Token, MAX_CHAINED_HOPS, MIN_SHOW_REAL_MS};
 
@@ -225,10 +223,11 @@ pub struct Run {
     group_of_broker: Vec<Option<GroupIx>>,
     /// Per plan group: what it applied, its lag and its partitions' progress.
     groups: Vec<GroupState>,
-    /// Messages being processed, by delivery.
-    pending: BTreeMap<DeliveryId, Pending>,
+    /// Messages being processed, by delivery (looked up by delivery only: what is read in order
+    /// is sorted first, so runs stay deterministic).
+    pending: HashMap<DeliveryId, Pending>,
     /// Messages applied and waiting for their acknowledgement, by delivery.
-    acking: BTreeMap<DeliveryId, MemberId>,
+    acking: HashMap<DeliveryId, MemberId>,
     /// Time added to each message a slowed instance processes (ms).
     extra: SortedMap<MemberId, u64>,
     /// Per note: its live counters.

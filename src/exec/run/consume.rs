@@ -216,12 +216,14 @@ impl Run {
         let at_most_once = self
             .group_of_broker(group)
             .is_some_and(|g| self.plan.group(g).props.delivery == Delivery::AtMostOnce);
-        let lost: Vec<DeliveryId> = self
+        let mut lost: Vec<DeliveryId> = self
             .pending
             .iter()
             .filter(|(_, p)| p.member == member)
             .map(|(d, _)| *d)
             .collect();
+        // In delivery order, whatever order the map keeps.
+        lost.sort_unstable();
         let mut uncommitted = 0;
         for d in lost {
             let Some(p) = self.pending.remove(&d) else {

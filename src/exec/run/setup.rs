@@ -2,6 +2,7 @@
 //! sources and the lag sampling started.
 
 use super::{clock::Action, GroupState, History, Progress, Run, SharedMap};
+use crate::collections::HashMap;
 use crate::{
     broker::{
         scheduler::SplitMix64, Cluster, ClusterConfig, DeliveryMode, GroupConfig, RetryMode,
@@ -14,7 +15,7 @@ use crate::{
     },
     model::{props::Delivery, Board},
 };
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// Mixed into the run's seed to seed the broker, so the two draw different numbers.
 const BROKER_SEED_SALT: u64 = 0x5eed;
@@ -163,8 +164,8 @@ impl Run {
             topic_of_broker,
             group_of_broker,
             groups,
-            pending: BTreeMap::new(),
-            acking: BTreeMap::new(),
+            pending: HashMap::default(),
+            acking: HashMap::default(),
             extra: Default::default(),
             counters: vec![NoteCounters::default(); n],
             agg_versions: SharedMap::default(),
