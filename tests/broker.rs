@@ -1,5 +1,6 @@
 //! Broker integration and property tests: Kafka-observable behaviour end to end.
 
+use flowstorm::broker::sorted::SortedMap;
 use flowstorm::broker::trace::{RebalanceReason, RemovalReason, ResetReason};
 use flowstorm::broker::{
     assign, check_trace, murmur2, partition_for_key, AssignorKind, BrokerError, Cluster,
@@ -229,7 +230,7 @@ fn subs(
 
 #[test]
 fn range_and_round_robin_javadoc_examples() {
-    let t: BTreeMap<_, _> = [("t0", 3u32), ("t1", 3)].into_iter().collect();
+    let t: SortedMap<_, _> = [("t0", 3u32), ("t1", 3)].into_iter().collect();
     let two = subs(&[("C0", &["t0", "t1"]), ("C1", &["t0", "t1"])]);
     let r = assign(AssignorKind::Range, &two, &t);
     assert_eq!(r["C0"], vec![("t0", 0), ("t0", 1), ("t1", 0), ("t1", 1)]);
@@ -237,7 +238,7 @@ fn range_and_round_robin_javadoc_examples() {
     let rr = assign(AssignorKind::RoundRobin, &two, &t);
     assert_eq!(rr["C0"], vec![("t0", 0), ("t0", 2), ("t1", 1)]);
     assert_eq!(rr["C1"], vec![("t0", 1), ("t1", 0), ("t1", 2)]);
-    let t: BTreeMap<_, _> = [("t0", 1u32), ("t1", 2), ("t2", 3)].into_iter().collect();
+    let t: SortedMap<_, _> = [("t0", 1u32), ("t1", 2), ("t2", 3)].into_iter().collect();
     let three = subs(&[
         ("C0", &["t0"]),
         ("C1", &["t0", "t1"]),
@@ -252,7 +253,7 @@ fn range_and_round_robin_javadoc_examples() {
 #[test]
 fn sticky_javadoc_examples() {
     let all: &[&'static str] = &["t0", "t1", "t2", "t3"];
-    let t: BTreeMap<_, _> = all.iter().map(|n| (*n, 2u32)).collect();
+    let t: SortedMap<_, _> = all.iter().map(|n| (*n, 2u32)).collect();
     let a = assign(
         AssignorKind::Sticky,
         &subs(&[("C0", all), ("C1", all), ("C2", all)]),
@@ -287,7 +288,7 @@ fn sticky_javadoc_examples() {
         "round robin reshuffles"
     );
 
-    let t: BTreeMap<_, _> = [("t0", 1u32), ("t1", 2), ("t2", 3)].into_iter().collect();
+    let t: SortedMap<_, _> = [("t0", 1u32), ("t1", 2), ("t2", 3)].into_iter().collect();
     let s = subs(&[
         ("C0", &["t0"]),
         ("C1", &["t0", "t1"]),

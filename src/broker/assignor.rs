@@ -4,8 +4,8 @@
 //! Assignors are pure functions over member and topic identifiers that sort like Kafka's
 //! member ids and topic names do.
 
+use super::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Which assignment strategy a consumer group uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +39,7 @@ pub struct MemberSubscription<M, T> {
 }
 
 /// A computed assignment: partitions per member, in assignment order.
-pub type Assignment<M, T> = BTreeMap<M, Vec<(T, u32)>>;
+pub type Assignment<M, T> = SortedMap<M, Vec<(T, u32)>>;
 
 /// Computes an assignment of the partitions of `topics` (name -> partition count).
 ///
@@ -52,7 +52,7 @@ pub type Assignment<M, T> = BTreeMap<M, Vec<(T, u32)>>;
 pub fn assign<M: Ord + Clone, T: Ord + Clone>(
     kind: AssignorKind,
     members: &[MemberSubscription<M, T>],
-    topics: &BTreeMap<T, u32>,
+    topics: &SortedMap<T, u32>,
 ) -> Assignment<M, T> {
     match kind {
         AssignorKind::Range => range(members, topics),
@@ -69,7 +69,7 @@ fn withhold_owned_elsewhere<M: Ord + Clone, T: Ord + Clone>(
     members: &[MemberSubscription<M, T>],
     mut target: Assignment<M, T>,
 ) -> Assignment<M, T> {
-    let mut owners: BTreeMap<&(T, u32), BTreeSet<&M>> = BTreeMap::new();
+    let mut owners: SortedMap<&(T, u32), SortedSet<&M>> = SortedMap::new();
     for s in members {
         for tp in &s.owned {
             owners.entry(tp).or_default().insert(&s.member);
@@ -90,11 +90,11 @@ fn empty<M: Ord + Clone, T>(members: &[MemberSubscription<M, T>]) -> Assignment<
 
 fn range<M: Ord + Clone, T: Ord + Clone>(
     members: &[MemberSubscription<M, T>],
-    topics: &BTreeMap<T, u32>,
+    topics: &SortedMap<T, u32>,
 ) -> Assignment<M, T> {
     let mut out = empty(members);
     for (topic, &count) in topics {
-        let subscribers: BTreeSet<&M> = members
+        let subscribers: SortedSet<&M> = members
             .iter()
             .filter(|m| m.topics.contains(topic))
             .map(|m| &m.member)
@@ -119,7 +119,7 @@ fn range<M: Ord + Clone, T: Ord + Clone>(
 
 fn round_robin<M: Ord + Clone, T: Ord + Clone>(
     members: &[MemberSubscription<M, T>],
-    topics: &BTreeMap<T, u32>,
+    topics: &SortedMap<T, u32>,
 ) -> Assignment<M, T> {
     let mut out = empty(members);
     let mut sorted: Vec<&MemberSubscription<M, T>> = members.iter().collect();
@@ -158,10 +158,10 @@ fn round_robin<M: Ord + Clone, T: Ord + Clone>(
 ///    recently added partition moves to the least-loaded eligible peer.
 fn sticky<M: Ord + Clone, T: Ord + Clone>(
     members: &[MemberSubscription<M, T>],
-    topics: &BTreeMap<T, u32>,
+    topics: &SortedMap<T, u32>,
 ) -> Assignment<M, T> {
     let mut out = empty(members);
-    let subs: BTreeMap<&M, &MemberSubscription<M, T>> =
+    let subs: SortedMap<&M, &MemberSubscription<M, T>> =
         members.iter().map(|m| (&m.member, m)).collect();
     let eligible = |tp: &(T, u32)| -> Vec<&M> {
         subs.iter()
@@ -171,7 +171,7 @@ fn sticky<M: Ord + Clone, T: Ord + Clone>(
     };
     let exists = |tp: &(T, u32)| topics.get(&tp.0).is_some_and(|&n| tp.1 < n);
 
-    let mut taken: BTreeSet<(T, u32)> = BTreeSet::new();
+    let mut taken: SortedSet<(T, u32)> = SortedSet::new();
     for (m, s) in &subs {
         for tp in &s.owned {
             if exists(tp) && s.topics.contains(&tp.0) && taken.insert(tp.clone()) {
@@ -253,7 +253,7 @@ mod tests {
         }
     }
 
-    fn topics(list: &[(&'static str, u32)]) -> BTreeMap<&'static str, u32> {
+    fn topics(list: &[(&'static str, u32)]) -> SortedMap<&'static str, u32> {
         list.iter().copied().collect()
     }
 
@@ -347,7 +347,7 @@ mod tests {
             AssignorKind::Sticky,
         ] {
             assert!(assign(kind, &none, &topics(&[("t", 3)])).is_empty());
-            let a = assign(kind, &[sub("C0", &["t"])], &BTreeMap::new());
+            let a = assign(kind, &[sub("C0", &["t"])], &SortedMap::new());
             assert_eq!(a["C0"], Vec::new());
         }
     }
@@ -402,7 +402,7 @@ mod sticky_javadoc {
     #[test]
     fn example_one_balanced_then_member_removed() {
         let all = ["t0", "t1", "t2", "t3"];
-        let t: BTreeMap<_, _> = all.iter().map(|n| (*n, 2u32)).collect();
+        let t: SortedMap<_, _> = all.iter().map(|n| (*n, 2u32)).collect();
         let none = Assignment::new();
         let subs = [
             owned("C0", &all, &none),
@@ -424,7 +424,7 @@ mod sticky_javadoc {
 
     #[test]
     fn example_two_unbalanced_subscriptions() {
-        let t: BTreeMap<_, _> = [("t0", 1u32), ("t1", 2), ("t2", 3)].into_iter().collect();
+        let t: SortedMap<_, _> = [("t0", 1u32), ("t1", 2), ("t2", 3)].into_iter().collect();
         let none = Assignment::new();
         let subs = [
             owned("C0", &["t0"], &none),
@@ -468,7 +468,7 @@ mod cooperative_protocol {
         }
     }
 
-    fn topics() -> BTreeMap<&'static str, u32> {
+    fn topics() -> SortedMap<&'static str, u32> {
         ALL.iter().map(|n| (*n, 2u32)).collect()
     }
 

@@ -5,12 +5,12 @@ use super::assignor::{assign, MemberSubscription};
 use super::cluster::{Action, Cluster};
 use super::group::{DeliveryMode, InFlight, Member, OffsetReset, Phase, RetryMode, Status};
 use super::log::Isolation;
+use super::sorted::SortedMap;
 use super::trace::{Outcome, RebalanceReason, RemovalReason, ResetReason, SeekReason, TraceEvent};
 use super::types::{
     BrokerError, DeliveryId, GroupId, Header, MemberId, Produce, ProduceRequest, RecordMetadata,
     SeekTo, TopicId,
 };
-use std::collections::BTreeMap;
 
 /// Header carrying the attempt number of a record in a retry topic.
 pub const RETRY_ATTEMPT_HEADER: &str = "retry-attempt";
@@ -288,7 +288,7 @@ impl Cluster {
         let cooperative = kind.cooperative();
         let members = group.members.clone();
         let name = |t: TopicId| self.topics[t.0 as usize].name.clone();
-        let topics: BTreeMap<String, u32> = group
+        let topics: SortedMap<String, u32> = group
             .topics
             .iter()
             .map(|t| (name(*t), self.topics[t.0 as usize].partitions.len() as u32))
@@ -310,7 +310,7 @@ impl Cluster {
             })
             .collect();
         let computed = assign(kind, &subs, &topics);
-        let target: BTreeMap<MemberId, Vec<(TopicId, u32)>> = computed
+        let target: SortedMap<MemberId, Vec<(TopicId, u32)>> = computed
             .into_iter()
             .map(|(m, list)| {
                 (
@@ -364,7 +364,7 @@ impl Cluster {
                 self.init_position(*m, tp);
             }
         }
-        let actual: BTreeMap<MemberId, Vec<(TopicId, u32)>> = members
+        let actual: SortedMap<MemberId, Vec<(TopicId, u32)>> = members
             .iter()
             .map(|m| (*m, self.members[m.0 as usize].owned.clone()))
             .collect();

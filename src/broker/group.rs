@@ -5,7 +5,7 @@ use super::log::Isolation;
 use super::sorted::{SortedMap, SortedSet};
 use super::types::{DeliveryId, GroupId, MemberId, ProducerId, TopicId};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// When offsets are committed relative to processing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -282,7 +282,7 @@ pub(crate) struct Group {
     pub committed: SortedMap<(TopicId, u32), u64>,
     pub owner: SortedMap<(TopicId, u32), MemberId>,
     /// The last assignment handed out (the eager sticky assignor's memory of ownership).
-    pub last_assignment: BTreeMap<MemberId, Vec<(TopicId, u32)>>,
+    pub last_assignment: SortedMap<MemberId, Vec<(TopicId, u32)>>,
     pub isolation: Isolation,
     pub next_instance: u32,
 }
@@ -299,7 +299,7 @@ impl Group {
             joined: SortedSet::new(),
             committed: SortedMap::new(),
             owner: SortedMap::new(),
-            last_assignment: BTreeMap::new(),
+            last_assignment: SortedMap::new(),
             isolation,
             next_instance: 0,
         }

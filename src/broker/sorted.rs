@@ -5,8 +5,8 @@
 //! iterates in key order like `BTreeMap`, so runs stay deterministic, looks keys up by binary
 //! search, and costs a fraction of a B-tree's code in the browser download (each `BTreeMap<K, V>`
 //! brings its own node splitting, merging and stealing code; this is a search and a `Vec` edit).
-//! Inserting or removing in the middle moves the entries after it: keep large, churning maps
-//! (in-flight work keyed by sequence number) in a `BTreeMap`.
+//! Inserting or removing in the middle moves the entries after it: large, churning maps (work in
+//! flight keyed by sequence number) belong in a hash map, with what is read in order sorted first.
 
 use std::borrow::Borrow;
 use std::ops::{Bound, RangeBounds};
@@ -109,6 +109,13 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
+    /// The entries in key order, their values mutable.
+    pub fn iter_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator<Item = (&K, &mut V)> + ExactSizeIterator {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
     /// The entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + ExactSizeIterator + Clone {
         self.entries.iter().map(|(k, v)| (k, v))
@@ -178,6 +185,15 @@ impl<'a, K, V> Entry<'a, K, V> {
         V: Default,
     {
         self.or_insert_with(V::default)
+    }
+}
+
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for SortedMap<K, V> {
+    type Output = V;
+
+    /// The value for `key`; panics if there is none (as `BTreeMap` does).
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("no entry for the key")
     }
 }
 
