@@ -11,6 +11,7 @@ mod dom;
 mod files;
 mod hazards;
 mod inspector;
+mod library;
 mod panels;
 mod run;
 mod shortcuts;

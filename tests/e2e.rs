@@ -214,7 +214,7 @@ fn importing_a_broken_file_lists_its_problems_and_keeps_the_board() {
         s.find_all("[data-problems]").is_empty().then_some(())
     });
 
-    // A good file replaces the board.
+    // A good file is added to the library and opened; the board open before stays there.
     let good = dir.join("checkout.json");
     std::fs::copy(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1/checkout.json"),
@@ -226,6 +226,101 @@ fn importing_a_broken_file_lists_its_problems_and_keeps_the_board() {
         (note_count(&s) == 9 && s.find_all("[data-note-id='clerk']").len() == 1).then_some(())
     });
     std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(boards(&s).len(), 2, "{:?}", boards(&s));
+}
+
+/// The boards listed in the Boards dialog (opening it if needed), as their entries' texts.
+fn boards(s: &Session) -> Vec<String> {
+    if s.find_all("[data-boards]").is_empty() {
+        s.click(&s.find("[data-action='boards']"));
+    }
+    s.find("[data-boards]");
+    s.find_all("[data-boards] .boards-list:first-of-type > .board-entry")
+        .iter()
+        .map(|e| s.text(e))
+        .collect()
+}
+
+/// Clicks `action` on the listed board whose entry begins with `name` (found and clicked in one
+/// script: the list is written again whenever the library changes).
+fn board_action(s: &Session, name: &str, action: &str) {
+    boards(s);
+    s.wait_for(&format!("{action} on {name}"), || {
+        s.js(
+            "const [name, action] = arguments;
+             const entry = [...document.querySelectorAll('[data-boards] .board-entry')]
+               .find(e => e.textContent.startsWith(name));
+             const button = entry && entry.querySelector(`[data-action='${action}']`);
+             if (button) button.click();
+             return !!button;",
+            vec![json!(name), json!(action)],
+        )
+        .as_bool()
+        .filter(|clicked| *clicked)
+    });
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn the_board_library_keeps_every_board_and_nothing_replaces_one() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let sample = note_count(&s);
+    s.click(&s.find("[data-action='new']"));
+    wait_count(&s, "[data-note-id]", 0);
+    let title = || s.text(&s.find("[data-board-title]"));
+    assert_eq!(
+        title(),
+        "Untitled board",
+        "the toolbar names the board open"
+    );
+    let listed = boards(&s);
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(listed[0].starts_with("Untitled board") && listed[1].starts_with("Point of sale"));
+    // Back to the sample: nothing of it was lost.
+    board_action(&s, "Point of sale", "open-board");
+    wait_count(&s, "[data-note-id]", sample);
+    assert_eq!(title(), "Point of sale");
+    // Duplicate, delete and restore, rename.
+    board_action(&s, "Point of sale", "duplicate-board");
+    s.wait_for("the copy", || (boards(&s).len() == 3).then_some(()));
+    assert!(boards(&s)
+        .iter()
+        .any(|b| b.starts_with("Point of sale (copy)")));
+    board_action(&s, "Untitled board", "delete-board");
+    s.wait_for("the deletion", || (boards(&s).len() == 2).then_some(()));
+    let restore = s.find("[data-boards] [data-action='restore-board']");
+    s.click(&restore);
+    s.wait_for("the restored board", || {
+        (boards(&s).len() == 3).then_some(())
+    });
+    board_action(&s, "Point of sale (copy)", "rename-board");
+    let field = s.find("[data-field='board-name']");
+    s.js("arguments[0].value = ''", vec![field.arg()]);
+    s.send_keys(&field, &format!("Bank account{ENTER}"));
+    s.wait_for("the new name", || {
+        boards(&s)
+            .iter()
+            .any(|b| b.starts_with("Bank account"))
+            .then_some(())
+    });
+    assert_eq!(
+        note_count(&s),
+        sample,
+        "renaming another board leaves this one open"
+    );
+    // A reload opens the board open before; a generated board is added, not put in its place.
+    s.refresh();
+    wait_count(&s, "[data-note-id]", sample);
+    assert_eq!(boards(&s).len(), 3);
+    s.goto(&format!("{}?generate=40", h.url));
+    wait_count(&s, "[data-note-id]", 40);
+    let listed = boards(&s);
+    assert_eq!(listed.len(), 4, "{listed:?}");
+    assert!(
+        listed.iter().any(|b| b.starts_with("Point of sale\n")),
+        "{listed:?}"
+    );
 }
 
 // ---- the board editor -----------------------------------------------------------------------

@@ -1799,3 +1799,33 @@ fn edits_from_outside_the_canvas_are_one_undo_step_and_prune_the_selection() {
         "a refused edit records nothing"
     );
 }
+
+#[test]
+fn switching_boards_starts_a_history_of_its_own_and_shows_all_of_it() {
+    let mut e = editor();
+    e.set_viewport(800.0, 600.0);
+    e.key_down("a", CTRL);
+    e.perform(Action::Delete);
+    assert!(e.board().notes.is_empty());
+    assert!(e.doc().history().can_undo());
+    let mut other = board();
+    other.name = Some("Other".into());
+    let revision = e.doc().revision();
+    e.switch_board(other.clone());
+    assert!(
+        e.doc().revision() > revision,
+        "views that follow the revision see the other board"
+    );
+    assert_eq!(e.board(), &other);
+    assert!(e.selection().is_empty());
+    assert!(
+        !e.doc().history().can_undo(),
+        "nothing of the previous board to undo into this one"
+    );
+    let seen = e.camera().visible_rect(e.viewport());
+    let bounds = other.bounds().expect("notes");
+    assert!(
+        seen.x <= bounds.x && seen.right() >= bounds.right(),
+        "all of it in view"
+    );
+}

@@ -18,6 +18,15 @@ impl Editor {
         self.fit_board();
     }
 
+    /// Shows another board of the library: it has a history of its own (nothing to undo yet), and
+    /// all of it is in view.
+    pub fn switch_board(&mut self, board: Board) {
+        self.cancel();
+        self.doc.switch(board);
+        self.selection.clear();
+        self.fit_board();
+    }
+
     /// Zooms and pans so the whole board is visible (100% on an empty board).
     pub fn fit_board(&mut self) {
         match self.doc.board().bounds() {

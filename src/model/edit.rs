@@ -619,6 +619,14 @@ impl Document {
         }
     }
 
+    /// Shows another board in its place, with a history of its own: nothing to undo, and a
+    /// revision after this one's (views that follow the revision see the change).
+    pub fn switch(&mut self, board: Board) {
+        let revision = self.revision + 1;
+        *self = Document::new(board);
+        self.revision = revision;
+    }
+
     /// Replaces the whole board (open, new, sample) as one undoable step.
     pub fn replace(&mut self, board: Board) {
         let old = std::mem::replace(&mut self.board, board);

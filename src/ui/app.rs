@@ -7,6 +7,7 @@ use super::{
     files::initial_board,
     hazards::{use_findings, Hazards, HazardsPanel},
     inspector::Inspector,
+    library,
     panels::{Legend, ProblemsPanel},
     run::{RunCtl, RunPanel},
     shortcuts,
@@ -23,7 +24,7 @@ use leptos::{ev, prelude::*};
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let (board, problems) = initial_board();
+    let (library, board, problems) = initial_board();
     let dark = storage::read(storage::THEME_KEY).as_deref() == Some("dark");
     let editor = RwSignal::new(Editor::new(board));
     let ctx = Ctx {
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
         }),
         view: RwSignal::new(editor.with_untracked(|e| (e.camera(), e.viewport()))),
         painted: RwSignal::new(false),
+        library: RwSignal::new(library),
     };
     // Whatever changes the editor, the view follows (undo, fit, a shortcut…).
     Effect::new(move |_| {
@@ -72,7 +74,7 @@ pub fn App() -> impl IntoView {
             return;
         }
         let text = ctx.board(save_compact);
-        if !storage::write(storage::AUTOSAVE_KEY, &text) {
+        if !library::save_open(ctx, &text) {
             ctx.status
                 .set("The browser refused to autosave: save the board to a file".into());
         }

@@ -1,23 +1,29 @@
 //! Boards in and out: the board to start with, saving to a file, opening a file.
 
 use super::{
+    library,
     state::{Ctx, ProblemReport},
     storage,
 };
-use crate::model::{format::save, generate::generate, load, sample::sample, Board, NoteKind};
+use crate::{
+    library::Library,
+    model::{format::save, generate::generate, load, sample::sample, Board, NoteKind},
+};
 use leptos::prelude::*;
 
 /// The largest board `?generate=N` makes.
 const MAX_GENERATED_NOTES: usize = 50_000;
 
-/// The board to start with: `?generate=N` (benchmarks), the autosave, or the sample.
-/// An unreadable autosave is kept aside and reported, never overwritten.
-pub fn initial_board() -> (Board, Option<ProblemReport>) {
+/// The library and the board to start with: `?generate=N` (benchmarks) adds a generated board,
+/// else the board open last, else the sample, added. A board that no longer loads is kept in the
+/// library as it is, and reported.
+pub fn initial_board() -> (Library, Board, Option<ProblemReport>) {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&query).ok();
     let param = |name: &str| params.as_ref().and_then(|p| p.get(name));
+    let mut lib = library::stored();
     if let Some(n) = param("generate").and_then(|n| n.parse::<usize>().ok()) {
         let mut board = generate(n.min(MAX_GENERATED_NOTES));
         // `&rate=R`: every actor issues R commands a second (load for the animation benchmark).
@@ -29,25 +35,11 @@ pub fn initial_board() -> (Board, Option<ProblemReport>) {
                 );
             }
         }
-        return (board, None);
+        let board = library::adding(&mut lib, board);
+        return (lib, board, None);
     }
-    match storage::read(storage::AUTOSAVE_KEY) {
-        None => (sample(), None),
-        Some(text) => match load(&text) {
-            Ok(board) => (board, None),
-            Err(e) => {
-                storage::write(storage::BROKEN_KEY, &text);
-                let report = ProblemReport {
-                    source: format!(
-                        "the autosaved board (kept in localStorage as \"{}\"); the sample board is shown instead",
-                        storage::BROKEN_KEY
-                    ),
-                    problems: e.problems.iter().map(|p| (p.path.clone(), p.kind.to_string())).collect(),
-                };
-                (sample(), Some(report))
-            }
-        },
-    }
+    let (board, problems) = library::first_board(&mut lib, sample);
+    (lib, board, problems)
 }
 
 /// Offers the board as a file download.
@@ -82,7 +74,7 @@ pub fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
         match load(&text) {
             Ok(board) => {
                 let n = board.notes.len();
-                ctx.open_board(board, format!("Opened {name}: {n} notes"));
+                library::open_new(ctx, board, format!("Opened {name}: {n} notes"));
             }
             Err(e) => {
                 ctx.status.set(format!(

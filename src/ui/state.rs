@@ -4,6 +4,7 @@
 use super::dom::viewport_size;
 use crate::{
     editor::{Action, Camera, Editor, EditorEvent, Viewport},
+    library::Library,
     model::{Board, Edit, NoteKind},
 };
 use leptos::prelude::*;
@@ -53,6 +54,8 @@ pub struct Ctx {
     /// True once the board has been painted for the first time: work that can wait a frame
     /// (checking the board, the first autosave) waits for it, and a big board shows sooner.
     pub painted: RwSignal<bool>,
+    /// The boards kept in the browser, and which one is open.
+    pub library: RwSignal<Library>,
 }
 
 impl Ctx {
@@ -114,10 +117,10 @@ impl Ctx {
         }
     }
 
-    /// Replaces the board (open, new, sample) as one undoable step and shows all of it.
-    pub fn open_board(&self, board: Board, message: String) {
+    /// Shows another board of the library, with a history of its own, all of it in view.
+    pub fn switch_board(&self, board: Board, message: String) {
         self.sync_viewport();
-        self.editor.update(|e| e.open(board));
+        self.editor.update(|e| e.switch_board(board));
         self.sync_view();
         self.problems.set(None);
         self.status.set(message);

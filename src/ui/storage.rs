@@ -2,10 +2,9 @@
 
 use wasm_bindgen::JsCast;
 
-/// The localStorage key of the autosaved board.
+/// The localStorage key of the single autosaved board of before the board library (moved into
+/// the library when found).
 pub const AUTOSAVE_KEY: &str = "flowstorm.board";
-/// Where an autosave that no longer loads is kept, so nothing is lost.
-pub const BROKEN_KEY: &str = "flowstorm.board.unreadable";
 /// The localStorage key of the chosen theme.
 pub const THEME_KEY: &str = "flowstorm.theme";
 
@@ -21,6 +20,22 @@ pub fn read(key: &str) -> Option<String> {
 /// Stores a text; false if the browser refused (quota, private mode).
 pub fn write(key: &str, text: &str) -> bool {
     local_storage().is_some_and(|s| s.set_item(key, text).is_ok())
+}
+
+/// Forgets a stored text.
+pub fn remove(key: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Every key stored.
+pub fn keys() -> Vec<String> {
+    let Some(s) = local_storage() else {
+        return Vec::new();
+    };
+    let n = s.length().unwrap_or(0);
+    (0..n).filter_map(|i| s.key(i).ok().flatten()).collect()
 }
 
 /// Offers `text` as a file download named `file_name`.

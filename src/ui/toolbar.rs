@@ -5,6 +5,7 @@ use super::{
     compare::CompareOpen,
     dom::KIND_DRAG_TYPE,
     files::{open_file, save_file},
+    library::{open_new, BoardsDialog},
     state::Ctx,
 };
 use crate::{
@@ -23,6 +24,7 @@ pub fn Toolbar() -> impl IntoView {
     let title = move || ctx.board(|b| b.name.clone().unwrap_or_else(|| "Untitled board".into()));
     let zoom = Memo::new(move |_| ctx.view().0.percent());
     let compare_open = expect_context::<CompareOpen>().0;
+    let boards_open = RwSignal::new(false);
     let perform = move |action: Action| {
         move |_| {
             ctx.perform(action);
@@ -33,8 +35,10 @@ pub fn Toolbar() -> impl IntoView {
             <span class="brand">"Flowstorm"</span>
             <span class="board-title" data-board-title>{title}</span>
             <div class="group">
-                <button data-action="new" title="New empty board"
-                    on:click=move |_| ctx.open_board(Board { name: Some("Untitled board".into()), ..Board::default() }, "New board".into())>
+                <button data-action="boards" title="The boards kept in this browser" aria-haspopup="dialog"
+                    on:click=move |_| boards_open.update(|o| *o = !*o)>"Boards"</button>
+                <button data-action="new" title="New empty board (the board open stays in Boards)"
+                    on:click=move |_| open_new(ctx, Board::default(), "New board".into())>
                     "New"
                 </button>
                 <button data-action="open" title="Open a board file (.json)"
@@ -44,8 +48,8 @@ pub fn Toolbar() -> impl IntoView {
                 <input type="file" accept=".json,application/json" class="hidden" data-action="open-file" node_ref=file_input
                     on:change=move |_| { if let Some(input) = file_input.get() { open_file(ctx, input); } } />
                 <button data-action="save" title="Save the board as a file (Ctrl+S)" on:click=move |_| save_file(ctx)>"Save"</button>
-                <button data-action="sample" title="Open the point-of-sale sample"
-                    on:click=move |_| ctx.open_board(sample(), "Opened the sample board".into())>
+                <button data-action="sample" title="Open a copy of the point-of-sale sample"
+                    on:click=move |_| open_new(ctx, sample(), "Opened the sample board".into())>
                     "Sample"
                 </button>
             </div>
@@ -71,6 +75,7 @@ pub fn Toolbar() -> impl IntoView {
                 </button>
             </div>
         </header>
+        {move || boards_open.get().then(|| view! { <BoardsDialog open=boards_open /> })}
     }
 }
 
