@@ -69,13 +69,7 @@ impl Library {
     /// Adds a board named `name` with `notes` notes, changed at `now_ms`, and returns its number.
     pub fn add(&mut self, name: &str, notes: usize, now_ms: f64) -> BoardId {
         let id = BoardId(self.entries.iter().map(|e| e.id.0 + 1).max().unwrap_or(1));
-        self.entries.push(Entry {
-            id,
-            name: name.to_string(),
-            notes,
-            changed_ms: now_ms,
-            deleted: false,
-        });
+        self.add_as(id, name, notes, now_ms);
         id
     }
 

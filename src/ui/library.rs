@@ -34,6 +34,13 @@ fn name_of(board: &Board) -> &str {
     board.name.as_deref().unwrap_or(UNTITLED)
 }
 
+/// A stored board's name and number of notes (one that does not load: untitled, none).
+fn summary(text: &str) -> (String, usize) {
+    load(text).map_or((UNTITLED.to_string(), 0), |b| {
+        (name_of(&b).to_string(), b.notes.len())
+    })
+}
+
 /// The stored library. The single autosaved board of before the library becomes its first board;
 /// an index that no longer reads is rebuilt from the boards' own keys (their texts are never
 /// dropped with it).
@@ -49,15 +56,11 @@ pub fn stored() -> Library {
         .collect();
     found.sort_by_key(|(n, _)| *n);
     for (n, text) in found {
-        let (name, notes) = load(&text).map_or((UNTITLED.to_string(), 0), |b| {
-            (name_of(&b).to_string(), b.notes.len())
-        });
+        let (name, notes) = summary(&text);
         lib.add_as(BoardId(n), &name, notes, now_ms());
     }
     if let Some(text) = storage::read(storage::AUTOSAVE_KEY) {
-        let (name, notes) = load(&text).map_or((UNTITLED.to_string(), 0), |b| {
-            (name_of(&b).to_string(), b.notes.len())
-        });
+        let (name, notes) = summary(&text);
         let id = lib.add(&name, notes, now_ms());
         if storage::write(&board_key(id), &text) && storage::write(LIBRARY_KEY, &lib.to_json()) {
             storage::remove(storage::AUTOSAVE_KEY);
