@@ -152,38 +152,37 @@ pub fn BoardView() -> impl IntoView {
     Effect::new(move |before: Option<(Option<Rect>, Selection)>| {
         let area = area.get();
         let previewing = ctx.previewing.get();
+        let (badges, chain) = (badges.read_untracked(), run.chain.read_untracked());
+        let marks = Marks {
+            badges: &badges,
+            chain: &chain,
+        };
         selection.with(|selection| {
             ctx.board(|board| {
-                badges.with_untracked(|badges| {
-                    run.chain.with_untracked(|chain| {
-                        let marks = Marks { badges, chain };
-                        let same_view = before
-                            .as_ref()
-                            .is_some_and(|(a, s)| *a == area && s == selection);
-                        let moved_only = previewing
-                            && same_view
-                            && editor.with_untracked(|e| {
-                                let moved: HashSet<&NoteId> =
-                                    e.previewed_notes().into_iter().collect();
-                                notes.update_some(
-                                    board.notes.iter().filter(|n| moved.contains(&n.id)),
-                                    area,
-                                    |n| drawn(n, selection),
-                                    &marks,
-                                )
-                            });
-                        if !moved_only {
-                            notes.update(
-                                board
-                                    .notes
-                                    .iter()
-                                    .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
-                                    .map(|n| (&n.id, drawn(n, selection))),
-                                &marks,
-                            );
-                        }
-                    })
-                })
+                let same_view = before
+                    .as_ref()
+                    .is_some_and(|(a, s)| *a == area && s == selection);
+                let moved_only = previewing
+                    && same_view
+                    && editor.with_untracked(|e| {
+                        let moved: HashSet<&NoteId> = e.previewed_notes().into_iter().collect();
+                        notes.update_some(
+                            board.notes.iter().filter(|n| moved.contains(&n.id)),
+                            area,
+                            |n| drawn(n, selection),
+                            &marks,
+                        )
+                    });
+                if !moved_only {
+                    notes.update(
+                        board
+                            .notes
+                            .iter()
+                            .filter(|n| area.is_none_or(|a| n.rect().intersects(&a)))
+                            .map(|n| (&n.id, drawn(n, selection))),
+                        &marks,
+                    );
+                }
             })
         });
         (area, selection.get_untracked())
