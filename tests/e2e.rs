@@ -492,6 +492,19 @@ fn connect_two_notes_and_refuse_an_impossible_link() {
         message.contains("policy"),
         "the refusal says why: {message}"
     );
+    // Where the eye is: just under where the link was dropped, and over whatever is there.
+    let (dx, dy) = centre_of(&s, "[data-note-id='place-order']");
+    let (mx, my, mw, mh) = rect_of(&s, "[data-message]");
+    assert!(
+        (mx - dx).abs() < 40.0 && my > dy && my - dy < 60.0,
+        "the message at ({mx}, {my}) is by the drop point ({dx}, {dy})"
+    );
+    let on_top = s.js(
+        "const [x, y] = arguments; const m = document.querySelector('[data-message]');
+         return m.contains(document.elementFromPoint(x, y));",
+        vec![json!(mx + mw / 2.0), json!(my + mh / 2.0)],
+    );
+    assert_eq!(on_top, json!(true), "nothing covers the message");
     assert_eq!(count(&s, "[data-link-id]"), links + 1);
     // Tab walks the notes by keyboard; Delete removes the one reached, and undo restores it.
     press(&s, &[&[ESCAPE]]);

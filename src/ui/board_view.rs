@@ -39,6 +39,12 @@ const DRAWN_TILES: f64 = 4.0;
 const DRAWN_SPAN: f64 = DRAWN_TILES + 3.0;
 /// How long after the last change of zoom the board is drawn again at its new scale.
 const ZOOM_SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
+/// A message shown where the pointer was released starts this far below it (px)…
+const MESSAGE_BELOW: f64 = 24.0;
+/// …and keeps this far from the canvas's edges (px)…
+const MESSAGE_INSET: f64 = 8.0;
+/// …leaving this much room on its right for its text (px).
+const MESSAGE_WIDTH: f64 = 360.0;
 /// Below this canvas size (pixels) the canvas counts as unmeasured and everything is drawn.
 const MIN_MEASURED_PX: f64 = 100.0;
 
@@ -253,6 +259,22 @@ pub fn BoardView() -> impl IntoView {
     let hover = Memo::new(move |_| editor.with(|e| e.hover().clone()));
     let cursor = Memo::new(move |_| editor.with(|e| e.cursor()));
     let message = Memo::new(move |_| editor.with(|e| e.message().map(str::to_string)));
+    // Where the pointer was last released: a message about a gesture (a refused link) is shown
+    // there, where the eye is, not in a corner the legend may cover.
+    let released_at = RwSignal::new(None::<Point>);
+    let message_place = move || {
+        released_at.get().map(|p| {
+            let (_, v) = ctx.view.get();
+            format!(
+                "left:{}px;top:{}px;transform:none",
+                p.x.clamp(MESSAGE_INSET, (v.w - MESSAGE_WIDTH).max(MESSAGE_INSET)),
+                (p.y + MESSAGE_BELOW).clamp(
+                    MESSAGE_INSET,
+                    (v.h - MESSAGE_INSET * 8.0).max(MESSAGE_INSET)
+                )
+            )
+        })
+    };
 
     let screen_point = move |x: i32, y: i32| -> Point {
         let origin = canvas.get_untracked().map(|c| {
@@ -302,6 +324,7 @@ pub fn BoardView() -> impl IntoView {
     };
     let on_pointer_up = move |ev: ev::PointerEvent| {
         let p = screen_point(ev.client_x(), ev.client_y());
+        released_at.set(Some(p));
         let mods = mouse_modifiers(&ev);
         ctx.run(|e| e.pointer_up(p, mods));
     };
@@ -391,7 +414,7 @@ pub fn BoardView() -> impl IntoView {
             <RunBar />
             <Chooser state camera />
             <Minimap />
-            {move || message.get().map(|m| view! { <div class="toast" role="alert" data-message>{m}</div> })}
+            {move || message.get().map(|m| view! { <div class="toast" role="alert" data-message style=message_place>{m}</div> })}
         </main>
     }
 }
