@@ -81,14 +81,7 @@ pub fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
                     "{name} was not opened: {} problems",
                     e.problems.len()
                 ));
-                ctx.problems.set(Some(ProblemReport {
-                    source: name,
-                    problems: e
-                        .problems
-                        .iter()
-                        .map(|p| (p.path.clone(), p.kind.to_string()))
-                        .collect(),
-                }));
+                ctx.problems.set(Some(ProblemReport::of(name, &e)));
             }
         }
     });

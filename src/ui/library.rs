@@ -88,10 +88,10 @@ pub fn first_board(
                 let name = lib
                     .entry(id)
                     .map_or(UNTITLED.to_string(), |e| e.name.clone());
-                problems = Some(ProblemReport {
-                    source: format!("the board \"{name}\" of the library (kept as it is); a new board is open instead"),
-                    problems: e.problems.iter().map(|p| (p.path.clone(), p.kind.to_string())).collect(),
-                });
+                problems = Some(ProblemReport::of(
+                    format!("the board \"{name}\" of the library (kept as it is); a new board is open instead"),
+                    &e,
+                ));
             }
         }
     }
@@ -159,14 +159,10 @@ fn open_entry(ctx: Ctx, id: BoardId) {
             write_index(ctx);
             ctx.switch_board(board, format!("Opened {name}"));
         }
-        Err(e) => ctx.problems.set(Some(ProblemReport {
-            source: format!("the board \"{name}\" of the library"),
-            problems: e
-                .problems
-                .iter()
-                .map(|p| (p.path.clone(), p.kind.to_string()))
-                .collect(),
-        })),
+        Err(e) => ctx.problems.set(Some(ProblemReport::of(
+            format!("the board \"{name}\" of the library"),
+            &e,
+        ))),
     }
 }
 

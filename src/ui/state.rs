@@ -5,7 +5,7 @@ use super::dom::viewport_size;
 use crate::{
     editor::{Action, Camera, Editor, EditorEvent, Viewport},
     library::Library,
-    model::{Board, Edit, NoteKind},
+    model::{Board, Edit, LoadError, NoteKind},
 };
 use leptos::prelude::*;
 
@@ -16,6 +16,20 @@ pub struct ProblemReport {
     pub source: String,
     /// Each problem as (JSON path, reason).
     pub problems: Vec<(String, String)>,
+}
+
+impl ProblemReport {
+    /// The problems `error` found in what was being opened, `source`.
+    pub fn of(source: String, error: &LoadError) -> ProblemReport {
+        ProblemReport {
+            source,
+            problems: error
+                .problems
+                .iter()
+                .map(|p| (p.path.clone(), p.kind.to_string()))
+                .collect(),
+        }
+    }
 }
 
 /// Which tab the right-hand panel shows.
