@@ -70,6 +70,13 @@ fn is_past(word: &str) -> bool {
             .any(|(present, past)| *past == w && *present != w)
 }
 
+/// True for an irregular verb whose past participle is the verb itself ("shut", "put").
+fn same_form_past(word: &str) -> bool {
+    IRREGULAR
+        .iter()
+        .any(|(present, past)| present == past && *past == word)
+}
+
 /// The past participle of a verb, by the usual English rules and a list of irregulars.
 pub fn past_participle(verb: &str) -> String {
     let v = verb.to_ascii_lowercase();
@@ -123,12 +130,21 @@ fn gerund_stem(word: &str) -> Option<String> {
 /// "Shipping parcel" → "Parcel shipped"; a lone noun such as "Payment" → "Payment …ed".
 /// Heuristics only: words ending in "-ed" (and known irregular participles) count as past.
 pub fn event_tense_hint(text: &str) -> Option<String> {
+    // A verb whose past is itself ("shut", "put") would be suggested back to the user.
+    suggest_past(text).filter(|hint| !hint.eq_ignore_ascii_case(text.trim()))
+}
+
+/// The past-tense wording of `text`, if it does not read as past (see [`event_tense_hint`]).
+fn suggest_past(text: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let clean = |w: &str| {
         w.trim_matches(|c: char| !c.is_alphanumeric())
             .to_ascii_lowercase()
     };
-    if words.is_empty() || words.iter().any(|w| is_past(&clean(w))) {
+    // A verb whose past is itself ("shut") reads as past after the noun ("Door shut"), not
+    // before it ("Shut door").
+    let past_at = |i: usize, w: &str| is_past(w) || (i > 0 && same_form_past(w));
+    if words.is_empty() || words.iter().enumerate().any(|(i, w)| past_at(i, &clean(w))) {
         return None;
     }
     let first = clean(words[0]);
