@@ -4,6 +4,7 @@
 use super::{
     board_view::BoardView,
     compare::{CompareOpen, CompareView},
+    dom::performance_now,
     files::initial_board,
     hazards::{use_findings, Hazards, HazardsPanel},
     inspector::Inspector,
@@ -96,10 +97,7 @@ pub fn App() -> impl IntoView {
         ctx.sync_viewport();
         ctx.editor.update(|e| e.fit_board());
         request_animation_frame(move || {
-            let now = web_sys::window()
-                .and_then(|w| w.performance())
-                .map(|p| p.now())
-                .unwrap_or(0.0);
+            let now = performance_now();
             if let Some(w) = web_sys::window() {
                 let _ = js_sys::Reflect::set(&w, &"flowstormFirstPaint".into(), &now.into());
             }

@@ -1,13 +1,7 @@
 //! Entry points the browser benchmarks call through `window.wasmBindings` (see benches/browser.rs).
 
+use super::dom::performance_now as now_ms;
 use wasm_bindgen::prelude::*;
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
-}
 
 /// Runs the broker's throughput workload on `records` records here, in the browser, and returns
 /// records produced and consumed per second.

@@ -117,6 +117,14 @@ pub fn prepare_canvas_at(
     Some(g)
 }
 
+/// The page's clock: ms since it was opened (frame and work budgets, the first paint).
+pub fn performance_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
 /// Writes `text` escaped for HTML text and quoted attribute values.
 pub fn escape_html(out: &mut String, text: &str) {
     let mut rest = text;

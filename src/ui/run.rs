@@ -1,7 +1,7 @@
 //! Play the board: the run bar (play, pause, step, speed, seed, reset, timeline), tokens and
 //! counters on the board, and the Run tab (faults, broker, lag chart, event log, causal chain).
 
-use super::state::Ctx;
+use super::{dom::performance_now, state::Ctx};
 use crate::collections::HashMap;
 use crate::{
     analysis::dynamic::Seen,
@@ -339,13 +339,6 @@ impl RunCtl {
         self.show(t);
         self.refresh_findings();
     }
-}
-
-fn performance_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
 }
 
 /// One animation frame of a playing run: advance simulated time by real time × speed.

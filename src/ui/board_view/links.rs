@@ -98,8 +98,8 @@ pub fn Links(
     }
 }
 
-/// The drawn links, one element each, in a list for screen readers and tests (off screen: the
-/// board draws them as paths).
+/// The drawn links, one element each, in a list for screen readers and tests (clipped to
+/// nothing on screen: the board draws them as paths).
 #[component]
 pub fn LinkList(links: Memo<DrawnLinks>, selection: Memo<Selection>) -> impl IntoView {
     let root = NodeRef::<html::Ul>::new();

@@ -2,6 +2,7 @@
 //! with play/pause, replay and a scrubber.
 
 use crate::exec::compare::{DURATION_MS, SAMPLE_MS};
+use crate::ui::dom::performance_now;
 use leptos::prelude::*;
 
 /// Simulated milliseconds per real millisecond: the whole comparison plays in 10 s.
@@ -17,13 +18,6 @@ pub struct Player {
     playing: RwSignal<bool>,
     /// Bumped by every start, so that only the latest loop of frames keeps going.
     generation: StoredValue<u64>,
-}
-
-fn performance_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
 }
 
 impl Player {
