@@ -330,6 +330,7 @@ fn scrub(driver: &webdriver::Driver, base: &str, duration_ms: u64) -> (f64, f64)
     sample.scenario = Some(flowstorm::model::Scenario {
         seed: 42,
         duration_ms,
+        faults: Vec::new(),
     });
     open_board(&s, &sample, "scrub");
     let end = duration_ms + 3_000;

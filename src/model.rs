@@ -2,6 +2,7 @@
 
 pub mod board;
 pub mod edit;
+pub mod fault;
 pub mod format;
 pub mod generate;
 pub mod geometry;
@@ -11,11 +12,14 @@ pub mod limits;
 pub mod outcome;
 pub mod props;
 pub mod sample;
+pub mod story;
 
 pub use board::{
     Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, Props, Scenario, Topic,
 };
 pub use edit::{Document, Edit, EditError, History};
+pub use fault::{Fault, ScheduledFault};
 pub use format::{load, save, LoadError, Problem, ProblemKind};
 pub use geometry::{Point, Rect};
 pub use kind::{link_meaning, link_refusal, LinkMeaning, NoteKind};
+pub use story::{Camera, Step, StepAction};

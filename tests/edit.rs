@@ -392,3 +392,83 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn removing_a_note_or_frame_lets_the_storyline_and_scheduled_faults_go_of_it_and_undo_restores() {
+    use flowstorm::model::{Camera, Fault, ScheduledFault, Step, StepAction};
+    let mut board = sample();
+    let summary = NoteId::from("order-summary");
+    let payment = NoteId::from("payment");
+    board.storyline = vec![
+        Step {
+            caption: "The view".into(),
+            camera: Camera::Notes(vec![summary.clone(), payment.clone()]),
+            actions: vec![
+                StepAction::Play { speed: 2.0 },
+                StepAction::Fault(Fault::Poison {
+                    note: summary.clone(),
+                }),
+            ],
+        },
+        Step {
+            caption: "Orders".into(),
+            camera: Camera::Frame(FrameId::from("orders")),
+            actions: Vec::new(),
+        },
+    ];
+    let scenario = board.scenario.get_or_insert_with(Default::default);
+    scenario.faults = vec![
+        ScheduledFault {
+            at_ms: 1_000,
+            fault: Fault::Poison {
+                note: summary.clone(),
+            },
+        },
+        ScheduledFault {
+            at_ms: 2_000,
+            fault: Fault::SystemDown {
+                note: payment.clone(),
+                for_ms: None,
+            },
+        },
+    ];
+    let mut doc = Document::new(board);
+    let before = doc.board().clone();
+    doc.apply(Edit::RemoveNote {
+        id: summary.clone(),
+    })
+    .unwrap();
+    let after = doc.board();
+    assert_eq!(
+        after.storyline[0].camera,
+        Camera::Notes(vec![payment.clone()])
+    );
+    assert_eq!(
+        after.storyline[0].actions,
+        vec![StepAction::Play { speed: 2.0 }]
+    );
+    assert_eq!(after.scheduled_faults().len(), 1);
+    assert_eq!(after.scheduled_faults()[0].fault.note(), Some(&payment));
+    assert_eq!(
+        flowstorm::model::load(&flowstorm::model::save(after)).as_ref(),
+        Ok(after),
+        "what is left still loads"
+    );
+    doc.apply(Edit::RemoveFrame {
+        id: FrameId::from("orders"),
+    })
+    .unwrap();
+    assert_eq!(doc.board().storyline[1].camera, Camera::Board);
+    assert!(doc.undo() && doc.undo());
+    assert_eq!(doc.board(), &before, "undo gives every step and fault back");
+    // A step naming a note that is not on the board is refused.
+    let ghost = Step {
+        caption: String::new(),
+        camera: Camera::Notes(vec![NoteId::from("ghost")]),
+        actions: Vec::new(),
+    };
+    assert_eq!(
+        doc.apply(Edit::SetStoryline { steps: vec![ghost] }),
+        Err(EditError::NoSuchNote(NoteId::from("ghost")))
+    );
+}

@@ -7,6 +7,8 @@ use flowstorm::{
 };
 use serde_json::{json, Value};
 
+#[path = "exec/scenario.rs"]
+mod scenario;
 #[path = "exec/signs.rs"]
 mod signs;
 #[path = "exec/stepping.rs"]

@@ -12,6 +12,9 @@ use flowstorm::model::{
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+#[path = "format/v2.rs"]
+mod v2;
+
 fn problems(text: &str) -> Vec<(String, ProblemKind)> {
     load(text)
         .expect_err("the board must be refused")
@@ -36,7 +39,8 @@ fn v1_fixture_loads_with_everything_in_it() {
         board.scenario,
         Some(Scenario {
             seed: 7,
-            duration_ms: 60000
+            duration_ms: 60000,
+            faults: Vec::new(),
         })
     );
     let clerk = board.note(&NoteId::from("clerk")).unwrap();
@@ -101,10 +105,16 @@ fn wrong_format_is_refused() {
 
 #[test]
 fn newer_version_is_refused_with_a_reason() {
-    let found = problems(r#"{"format":"flowstorm-board","version":2,"notes":[{"shape":"new"}]}"#);
+    let next = CURRENT_VERSION + 1;
+    let text =
+        format!(r#"{{"format":"flowstorm-board","version":{next},"notes":[{{"shape":"new"}}]}}"#);
+    let found = problems(&text);
     assert_eq!(
         found,
-        vec![("$.version".into(), ProblemKind::NewerVersion { found: 2 })]
+        vec![(
+            "$.version".into(),
+            ProblemKind::NewerVersion { found: next }
+        )]
     );
     let message = load(r#"{"format":"flowstorm-board","version":99}"#)
         .unwrap_err()
@@ -663,6 +673,8 @@ fn arb_board() -> impl Strategy<Value = Board> {
             let pairs = prop::collection::vec((0..notes.max(1), 0..notes.max(1)), 0..40);
             let topics = prop::collection::vec((1u32..12, prop::option::of("[a-z]{1,8}")), 0..3);
             let scenario = prop::option::of((any::<u64>(), 1u64..1_000_000));
+            let story =
+                prop::collection::vec((0u8..4, 0u8..5, ".{0,12}", 0u64..MAX_SCENARIO_MS), 0..4);
             (
                 frame_list,
                 note_list,
@@ -670,9 +682,10 @@ fn arb_board() -> impl Strategy<Value = Board> {
                 topics,
                 scenario,
                 prop::option::of(".{0,20}"),
+                story,
             )
         })
-        .prop_map(|(frames, notes, pairs, topics, scenario, name)| {
+        .prop_map(|(frames, notes, pairs, topics, scenario, name, story)| {
             let mut board = Board {
                 name,
                 ..Board::default()
@@ -714,7 +727,12 @@ fn arb_board() -> impl Strategy<Value = Board> {
                     retention_ms: None,
                 })
                 .collect();
-            board.scenario = scenario.map(|(seed, duration_ms)| Scenario { seed, duration_ms });
+            board.scenario = scenario.map(|(seed, duration_ms)| Scenario {
+                seed,
+                duration_ms,
+                faults: Vec::new(),
+            });
+            v2::add_story(&mut board, story);
             board
         })
 }

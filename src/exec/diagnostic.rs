@@ -46,6 +46,15 @@ pub enum Problem {
         /// Used.
         cap: u64,
     },
+    /// A fault the scenario schedules cannot apply to this board; the run goes on without it.
+    FaultLeftOut {
+        /// When it was due (ms).
+        at_ms: u64,
+        /// The fault's name in the file.
+        fault: &'static str,
+        /// Why it cannot apply.
+        reason: String,
+    },
     /// The broker refused part of the compiled board.
     Broker {
         /// The broker's reason.
@@ -112,6 +121,14 @@ impl fmt::Display for Diagnostic {
             Problem::InstancesCapped { asked, cap } => {
                 write!(f, "{asked} instances lowered to {cap}")
             }
+            Problem::FaultLeftOut {
+                at_ms,
+                fault,
+                reason,
+            } => write!(
+                f,
+                "the scenario's {fault} at {at_ms} ms is left out: {reason}"
+            ),
             Problem::Broker { reason } => write!(f, "the broker refused: {reason}"),
         }
     }

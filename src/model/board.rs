@@ -1,5 +1,6 @@
 //! The board's plain data: notes, links, frames, topics and the scenario.
 
+use super::{fault::ScheduledFault, story::Step};
 use super::{geometry::Rect, kind::NoteKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -196,12 +197,15 @@ fn one() -> u32 {
 }
 
 /// How a run is set up.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     /// Seed of the simulation's random numbers.
     pub seed: u64,
     /// Simulated duration in milliseconds.
     pub duration_ms: u64,
+    /// Faults every run makes at set times, in the order they were added.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<ScheduledFault>,
 }
 
 impl Default for Scenario {
@@ -209,6 +213,7 @@ impl Default for Scenario {
         Scenario {
             seed: 42,
             duration_ms: 10_000,
+            faults: Vec::new(),
         }
     }
 }
@@ -228,6 +233,8 @@ pub struct Board {
     pub links: Vec<Link>,
     /// The run set-up.
     pub scenario: Option<Scenario>,
+    /// The steps of the board's presentation, in order.
+    pub storyline: Vec<Step>,
 }
 
 impl Board {
@@ -293,6 +300,11 @@ impl Board {
         self.links
             .iter()
             .filter(move |l| &l.from == id || &l.to == id)
+    }
+
+    /// The faults the scenario schedules (none without a scenario).
+    pub fn scheduled_faults(&self) -> &[ScheduledFault] {
+        self.scenario.as_ref().map_or(&[], |s| &s.faults)
     }
 
     /// The smallest rectangle holding every note and frame, if the board is not empty.

@@ -1,11 +1,12 @@
 //! Edit commands: the one write path to a board. Applying an edit returns its inverse.
 
 use super::{
-    board::{Board, Frame, FrameId, Link, LinkId, Note, NoteId, Topic},
+    board::{Board, Frame, FrameId, Link, LinkId, Note, NoteId, Scenario, Topic},
     format::MAX_COORD,
     kind::{link_meaning, link_refusal},
-    limits::{OverLimit, MAX_PARTITIONS},
+    limits::{OverLimit, MAX_PARTITIONS, MAX_SCHEDULED_FAULTS, MAX_STEPS},
     props::spec_of,
+    story::{Camera, Step, StepAction},
 };
 use serde_json::Value;
 use std::fmt;
@@ -126,6 +127,16 @@ pub enum Edit {
         /// New name.
         name: Option<String>,
     },
+    /// Set (or, with `None`, remove) the run set-up: seed, duration, scheduled faults.
+    SetScenario {
+        /// The new set-up.
+        scenario: Option<Scenario>,
+    },
+    /// Replace the storyline (add, remove, reorder or reword steps).
+    SetStoryline {
+        /// The new steps, in order.
+        steps: Vec<Step>,
+    },
     /// Replace the whole board (open a file, start anew).
     Replace(Box<Board>),
     /// Several edits as one step; all apply or none do.
@@ -160,6 +171,8 @@ pub enum EditError {
     BadTopic(String),
     /// The edit is a no-op that would only clutter history.
     Nothing,
+    /// A list would grow past its limit (what the list is of).
+    TooMany(&'static str),
 }
 
 impl fmt::Display for EditError {
@@ -175,11 +188,40 @@ impl fmt::Display for EditError {
             EditError::BadGeometry => f.write_str("position or size out of range"),
             EditError::BadTopic(why) => f.write_str(why),
             EditError::Nothing => f.write_str("nothing to change"),
+            EditError::TooMany(what) => write!(f, "too many {what}"),
         }
     }
 }
 
 impl std::error::Error for EditError {}
+
+/// Ok when the board has the note.
+fn known_note(board: &Board, id: &NoteId) -> Result<(), EditError> {
+    match board.note(id) {
+        Some(_) => Ok(()),
+        None => Err(EditError::NoSuchNote(id.clone())),
+    }
+}
+
+/// Ok when every note and frame the step names is on the board.
+fn step_refs_ok(board: &Board, step: &Step) -> Result<(), EditError> {
+    match &step.camera {
+        Camera::Frame(f) if board.frame(f).is_none() => {
+            return Err(EditError::NoSuchFrame(f.clone()))
+        }
+        Camera::Notes(ids) => ids.iter().try_for_each(|id| known_note(board, id))?,
+        Camera::Area(r)
+            if !(coord_ok(r.x) && coord_ok(r.y) && size_ok(Some(r.w)) && size_ok(Some(r.h))) =>
+        {
+            return Err(EditError::BadGeometry)
+        }
+        _ => {}
+    }
+    step.actions.iter().try_for_each(|a| match a {
+        StepAction::Fault(f) => f.note().map_or(Ok(()), |n| known_note(board, n)),
+        _ => Ok(()),
+    })
+}
 
 fn coord_ok(v: f64) -> bool {
     v.is_finite() && v.abs() <= MAX_COORD
@@ -222,9 +264,26 @@ impl Edit {
                     .note_index(&id)
                     .ok_or_else(|| EditError::NoSuchNote(id.clone()))?;
                 let touching: Vec<LinkId> = board.links_of(&id).map(|l| l.id.clone()).collect();
-                let mut undo = Vec::with_capacity(touching.len() + 1);
+                let mut undo = Vec::with_capacity(touching.len() + 3);
                 for link in touching {
                     undo.push(Edit::RemoveLink { id: link }.apply(board)?);
+                }
+                // Steps and scheduled faults that name the note let go of it first.
+                if board.storyline.iter().any(|s| s.mentions_note(&id)) {
+                    let steps = board
+                        .storyline
+                        .iter()
+                        .map(|s| s.without_note(&id))
+                        .collect();
+                    undo.push(Edit::SetStoryline { steps }.apply(board)?);
+                }
+                if let Some(scenario) = board.scenario.as_ref() {
+                    if scenario.faults.iter().any(|f| f.fault.note() == Some(&id)) {
+                        let mut scenario = scenario.clone();
+                        scenario.faults.retain(|f| f.fault.note() != Some(&id));
+                        let scenario = Some(scenario);
+                        undo.push(Edit::SetScenario { scenario }.apply(board)?);
+                    }
                 }
                 let note = board.notes.remove(index);
                 undo.push(Edit::AddNote {
@@ -382,7 +441,19 @@ impl Edit {
                     .filter(|n| n.frame.as_ref() == Some(&id))
                     .map(|n| n.id.clone())
                     .collect();
-                let mut undo = Vec::with_capacity(members.len() + 1);
+                let mut undo = Vec::with_capacity(members.len() + 2);
+                if board
+                    .storyline
+                    .iter()
+                    .any(|s| s.camera == Camera::Frame(id.clone()))
+                {
+                    let steps = board
+                        .storyline
+                        .iter()
+                        .map(|s| s.without_frame(&id))
+                        .collect();
+                    undo.push(Edit::SetStoryline { steps }.apply(board)?);
+                }
                 for note in members {
                     undo.push(
                         Edit::SetFrame {
@@ -473,6 +544,36 @@ impl Edit {
             Edit::SetName { name } => {
                 let old = std::mem::replace(&mut board.name, name);
                 Ok(Edit::SetName { name: old })
+            }
+            Edit::SetScenario { scenario } => {
+                if let Some(s) = &scenario {
+                    if s.faults.len() > MAX_SCHEDULED_FAULTS {
+                        return Err(EditError::TooMany("scheduled faults"));
+                    }
+                    for f in &s.faults {
+                        if let Some(note) = f.fault.note() {
+                            known_note(board, note)?;
+                        }
+                    }
+                }
+                if board.scenario == scenario {
+                    return Err(EditError::Nothing);
+                }
+                let old = std::mem::replace(&mut board.scenario, scenario);
+                Ok(Edit::SetScenario { scenario: old })
+            }
+            Edit::SetStoryline { steps } => {
+                if steps.len() > MAX_STEPS {
+                    return Err(EditError::TooMany("storyline steps"));
+                }
+                for step in &steps {
+                    step_refs_ok(board, step)?;
+                }
+                if board.storyline == steps {
+                    return Err(EditError::Nothing);
+                }
+                let old = std::mem::replace(&mut board.storyline, steps);
+                Ok(Edit::SetStoryline { steps: old })
             }
             Edit::Replace(new) => {
                 let old = std::mem::replace(board, *new);

@@ -1,9 +1,10 @@
-//! The JSON file format v1 (docs/FORMAT.md): load = parse → migrate → validate; save.
+//! The JSON board file (docs/FORMAT.md): load = parse → migrate → validate; save.
 //!
 //! Loading reports every problem at once, each with a JSON path and a reason, and never panics.
 //! Fields the format does not name are ignored; unknown props are kept.
 
 mod problem;
+mod story;
 
 pub use problem::{LoadError, Problem, ProblemKind};
 
@@ -12,6 +13,7 @@ use super::{
     kind::{link_meaning, NoteKind},
     limits::{OverLimit, MAX_PARTITIONS, MAX_SCENARIO_MS},
     props::{spec_of, PropError},
+    story::Step,
 };
 use crate::collections::{HashMap, HashSet};
 use serde::Serialize;
@@ -20,7 +22,7 @@ use serde_json::{Map, Value};
 /// The `format` value every board file carries.
 pub const FORMAT: &str = "flowstorm-board";
 /// The newest file version this build reads and the one it writes.
-pub const CURRENT_VERSION: u64 = 1;
+pub const CURRENT_VERSION: u64 = 2;
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// At most this many problems are listed; the rest are counted.
@@ -118,9 +120,16 @@ pub fn load_value(value: Value) -> Result<Board, LoadError> {
 
 /// Brings a parsed file of `version` up to [`CURRENT_VERSION`], step by step.
 fn migrate(root: &mut Map<String, Value>, version: u64) {
-    // Version 1 is the first published format: there is nothing to migrate yet. Each future
-    // version adds one step here (`if version < 2 { … }`), and keeps its fixture in tests/.
-    let _ = version;
+    // Each version adds one step here and keeps a fixture of the version before in tests/.
+    if version < 2 {
+        // Version 1 has no storyline and no scheduled faults: fields of those names in a
+        // version 1 file meant nothing and are read as nothing (the format ignores fields it
+        // does not name), not as version 2 content.
+        root.remove("storyline");
+        if let Some(Value::Object(scenario)) = root.get_mut("scenario") {
+            scenario.remove("faults");
+        }
+    }
     root.insert("version".into(), Value::from(CURRENT_VERSION));
 }
 
@@ -226,9 +235,16 @@ impl Validator {
             }
         }
         board.links = links;
+        let names = story::Names {
+            notes: board.notes.iter().map(|n| n.id.as_str()).collect(),
+            frames: frame_ids,
+        };
         if let Some(value) = root.remove("scenario") {
-            board.scenario = self.scenario(value, "$.scenario");
+            board.scenario = self.scenario(value, "$.scenario", &names);
         }
+        let storyline = self.storyline(&mut root, &names);
+        drop(names);
+        board.storyline = storyline;
 
         if self.problems.is_empty() {
             Ok(board)
@@ -601,7 +617,7 @@ impl Validator {
         })
     }
 
-    fn scenario(&mut self, value: Value, path: &str) -> Option<Scenario> {
+    fn scenario(&mut self, value: Value, path: &str, names: &story::Names) -> Option<Scenario> {
         if value.is_null() {
             return None;
         }
@@ -619,9 +635,11 @@ impl Validator {
                     .and_then(|n| self.at_most(n, &path, "duration_ms", MAX_SCENARIO_MS, "ms"))
             }
         };
+        let faults = self.scheduled_faults(&mut obj, path, names);
         Some(Scenario {
             seed: seed?,
             duration_ms: duration_ms?,
+            faults,
         })
     }
 }
@@ -640,6 +658,8 @@ struct FileOut<'a> {
     links: &'a [Link],
     #[serde(skip_serializing_if = "Option::is_none")]
     scenario: Option<&'a Scenario>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    storyline: &'a [Step],
 }
 
 impl<'a> From<&'a Board> for FileOut<'a> {
@@ -653,6 +673,7 @@ impl<'a> From<&'a Board> for FileOut<'a> {
             notes: &board.notes,
             links: &board.links,
             scenario: board.scenario.as_ref(),
+            storyline: &board.storyline,
         }
     }
 }

@@ -51,6 +51,18 @@ pub const MAX_READ_DELAY_MS: f64 = 60_000.0;
 /// minutes, and an hour at the highest rate is millions of commands per actor.
 pub const MAX_SCENARIO_MS: u64 = 3_600_000;
 
+/// Most steps a storyline may have. A talk of an hour walks a few dozen; a thousand is a typo
+/// or a generated file gone wrong.
+pub const MAX_STEPS: usize = 1_000;
+
+/// Most faults a scenario may schedule. A demo scripts a handful; each one is replayed whenever
+/// the timeline goes back, so thousands would only slow scrubbing.
+pub const MAX_SCHEDULED_FAULTS: usize = 1_000;
+
+/// Slowest and fastest speed a storyline's step may play at: from a tenth of real time (every
+/// token followed by eye) to a hundred times (an hour of scenario in half a minute).
+pub const SPEED_RANGE: (f64, f64) = (0.1, 100.0);
+
 /// A value above the most the model allows, named for people:
 /// `rate is 1000000; at most 1000 commands per second`.
 #[derive(Clone, Debug, PartialEq)]

@@ -65,6 +65,7 @@ fn side(name: &str, s: &CompareSettings) -> Board {
         scenario: Some(Scenario {
             seed: s.seed,
             duration_ms: DURATION_MS,
+            faults: Vec::new(),
         }),
         ..Board::default()
     }

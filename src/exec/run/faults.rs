@@ -9,7 +9,7 @@ use crate::{
     broker::MemberId,
     exec::{
         ix::{GroupIx, NoteIx, TopicIx},
-        Diagnostic, ExecEventKind, Fault, FaultError, SignKind,
+        Diagnostic, ExecEventKind, Fault, FaultError, Problem, SignKind,
     },
     model::{props::Delivery, NoteId, NoteKind},
 };
@@ -38,6 +38,29 @@ impl Run {
         });
         self.schedule(at.max(self.now), Action::Fault(fault));
         Ok(())
+    }
+
+    /// Schedules the faults of the board's scenario, part of the run from its start (so not
+    /// journaled: every run of the board makes them). One that cannot apply to this board is
+    /// left out with a warning saying why.
+    pub(super) fn schedule_scenario_faults(&mut self) {
+        let faults = self.board.scheduled_faults().to_vec();
+        for scheduled in faults {
+            match self.validate(&scheduled.fault) {
+                Ok(()) => self.schedule(scheduled.at_ms, Action::Fault(scheduled.fault)),
+                Err(e) => {
+                    let notes = scheduled.fault.note().cloned().into_iter().collect();
+                    let problem = Problem::FaultLeftOut {
+                        at_ms: scheduled.at_ms,
+                        fault: scheduled.fault.name(),
+                        reason: e.to_string(),
+                    };
+                    self.plan
+                        .diagnostics
+                        .push(Diagnostic::warning(notes, problem));
+                }
+            }
+        }
     }
 
     /// The run as it was (or will be) at time `t`: a deterministic re-run from the seed with the

@@ -198,6 +198,7 @@ impl Run {
         if !run.plan.groups.is_empty() {
             run.schedule(0, Action::Sample);
         }
+        run.schedule_scenario_faults();
         Ok(run)
     }
 }

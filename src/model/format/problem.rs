@@ -88,6 +88,20 @@ pub enum ProblemKind {
         /// Target kind.
         to: NoteKind,
     },
+    /// A scheduled fault or a storyline step names a note that is not on the board.
+    UnknownNote {
+        /// The missing note id.
+        id: String,
+    },
+    /// A name that is not one of those the format knows (a fault, a step's action, a camera).
+    UnknownName {
+        /// What the name is of ("fault").
+        what: &'static str,
+        /// The name found.
+        found: String,
+        /// The names known.
+        expected: &'static str,
+    },
     /// A note names a frame that does not exist.
     MissingFrame {
         /// The missing frame id.
@@ -145,6 +159,10 @@ impl fmt::Display for ProblemKind {
             ProblemKind::DuplicateTopic { name } => write!(f, "topic \"{name}\" is declared twice"),
             ProblemKind::DanglingLink { id } => write!(f, "link end \"{id}\" is not a note on this board"),
             ProblemKind::ForbiddenLink { from, to } => write!(f, "{}", link_refusal(*from, *to)),
+            ProblemKind::UnknownNote { id } => write!(f, "\"{id}\" is not a note on this board"),
+            ProblemKind::UnknownName { what, found, expected } => {
+                write!(f, "unknown {what} \"{found}\" (expected one of {expected})")
+            }
             ProblemKind::MissingFrame { frame } => write!(f, "frame \"{frame}\" does not exist"),
             ProblemKind::BadProp { name, reason } => write!(f, "prop \"{name}\": {reason}"),
             ProblemKind::OverLimit(over) => write!(f, "{over}"),
@@ -222,6 +240,8 @@ impl ProblemKind {
             ProblemKind::DuplicateTopic { .. } => "duplicate_topic",
             ProblemKind::DanglingLink { .. } => "dangling_link",
             ProblemKind::ForbiddenLink { .. } => "forbidden_link",
+            ProblemKind::UnknownNote { .. } => "unknown_note",
+            ProblemKind::UnknownName { .. } => "unknown_name",
             ProblemKind::MissingFrame { .. } => "missing_frame",
             ProblemKind::BadProp { .. } => "bad_prop",
             ProblemKind::OverLimit(_) => "over_limit",

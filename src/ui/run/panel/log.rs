@@ -2,7 +2,7 @@
 //! partition, notes by their text), and which events each filter keeps.
 
 use crate::{
-    exec::{partition_label, ExecEvent, ExecEventKind, Fault, Rejection},
+    exec::{partition_label, ExecEvent, ExecEventKind, Rejection},
     model::Board,
 };
 
@@ -64,22 +64,8 @@ pub(super) fn describe(board: &Board, event: &ExecEvent) -> String {
         ExecEventKind::LostOnCrash => "lost with the crash".into(),
         ExecEventKind::LoopCut { passes } => format!("loop cut after {passes} passes"),
         ExecEventKind::DeadLettered => "dead-lettered".into(),
-        ExecEventKind::Fault { fault } => format!("fault: {}", fault_name(fault)),
+        ExecEventKind::Fault { fault } => format!("fault: {}", fault.words()),
         ExecEventKind::Rebalanced { generation } => format!("rebalanced (generation {generation})"),
-    }
-}
-
-fn fault_name(fault: &Fault) -> &'static str {
-    match fault {
-        Fault::CrashConsumer { .. } => "instance crashed",
-        Fault::RestartConsumer { .. } => "instance added",
-        Fault::SlowConsumer { .. } => "slowed down",
-        Fault::SystemDown { .. } => "system down",
-        Fault::SlowSystem { .. } => "system slowed down",
-        Fault::SystemUp { .. } => "system back",
-        Fault::CrashAggregate { .. } => "crash between save and publish",
-        Fault::Poison { .. } => "poison message",
-        Fault::AddPartitions { .. } => "partitions added",
     }
 }
 

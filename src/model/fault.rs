@@ -1,0 +1,133 @@
+//! Faults a run can be put through: made live from the Run tab, scheduled by the board's
+//! scenario at set times, or made by a storyline's step. Version 2 of the file format saves them.
+
+use super::NoteId;
+use serde::Serialize;
+
+/// A fault injected into a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "fault", rename_all = "snake_case")]
+pub enum Fault {
+    /// A consumer instance dies; it keeps its partitions until its session times out, then a
+    /// rebalance hands them over. With `restart_after_ms` a new instance joins later.
+    CrashConsumer {
+        /// The consuming note.
+        note: NoteId,
+        /// Index among the running instances (order of joining, from 0).
+        instance: u32,
+        /// Restart delay, if it comes back.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        restart_after_ms: Option<u64>,
+    },
+    /// A new instance joins the consumer's group (a restart).
+    RestartConsumer {
+        /// The consuming note.
+        note: NoteId,
+    },
+    /// An instance processes every later message `extra_ms` slower.
+    SlowConsumer {
+        /// The consuming note.
+        note: NoteId,
+        /// Index among the running instances.
+        instance: u32,
+        /// Added time per message.
+        extra_ms: u64,
+    },
+    /// An external system stops answering (availability 0), for a while or until `SystemUp`.
+    SystemDown {
+        /// The external system.
+        note: NoteId,
+        /// How long, if it comes back by itself.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        for_ms: Option<u64>,
+    },
+    /// An external system answers every call `extra_ms` later, for a while or until `SystemUp`.
+    SlowSystem {
+        /// The external system.
+        note: NoteId,
+        /// Added time per call.
+        extra_ms: u64,
+        /// How long, if it recovers by itself.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        for_ms: Option<u64>,
+    },
+    /// An external system answers again, at its usual speed.
+    SystemUp {
+        /// The external system.
+        note: NoteId,
+    },
+    /// The aggregate crashes between saving and publishing on its next command.
+    CrashAggregate {
+        /// The aggregate.
+        note: NoteId,
+    },
+    /// A message that fails every processing attempt is published on the consumer's topic.
+    Poison {
+        /// The consuming note.
+        note: NoteId,
+    },
+    /// Partitions are added to a topic (keys move; groups rebalance).
+    AddPartitions {
+        /// Topic name on the board.
+        topic: String,
+        /// New partition count.
+        total: u32,
+    },
+}
+
+/// A fault the scenario makes at a set time of every run, so a demo is the same each time.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScheduledFault {
+    /// When (ms of simulated time).
+    pub at_ms: u64,
+    /// What.
+    #[serde(flatten)]
+    pub fault: Fault,
+}
+
+impl Fault {
+    /// The note the fault is made on (none for a topic's partitions).
+    pub fn note(&self) -> Option<&NoteId> {
+        match self {
+            Fault::CrashConsumer { note, .. }
+            | Fault::RestartConsumer { note }
+            | Fault::SlowConsumer { note, .. }
+            | Fault::SystemDown { note, .. }
+            | Fault::SlowSystem { note, .. }
+            | Fault::SystemUp { note }
+            | Fault::CrashAggregate { note }
+            | Fault::Poison { note } => Some(note),
+            Fault::AddPartitions { .. } => None,
+        }
+    }
+
+    /// The fault's name in the file (`"fault": …`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Fault::CrashConsumer { .. } => "crash_consumer",
+            Fault::RestartConsumer { .. } => "restart_consumer",
+            Fault::SlowConsumer { .. } => "slow_consumer",
+            Fault::SystemDown { .. } => "system_down",
+            Fault::SlowSystem { .. } => "slow_system",
+            Fault::SystemUp { .. } => "system_up",
+            Fault::CrashAggregate { .. } => "crash_aggregate",
+            Fault::Poison { .. } => "poison",
+            Fault::AddPartitions { .. } => "add_partitions",
+        }
+    }
+
+    /// What the fault does, in a few words ("system down").
+    pub fn words(&self) -> &'static str {
+        match self {
+            Fault::CrashConsumer { .. } => "instance crashed",
+            Fault::RestartConsumer { .. } => "instance added",
+            Fault::SlowConsumer { .. } => "slowed down",
+            Fault::SystemDown { .. } => "system down",
+            Fault::SlowSystem { .. } => "system slowed down",
+            Fault::SystemUp { .. } => "system back",
+            Fault::CrashAggregate { .. } => "crash between save and publish",
+            Fault::Poison { .. } => "poison message",
+            Fault::AddPartitions { .. } => "partitions added",
+        }
+    }
+}
