@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod camera;
+pub mod clear_area;
 pub mod clipboard;
 mod commands;
 pub mod counter_layout;
@@ -45,7 +46,7 @@ pub use text::event_tense_hint;
 pub use tidy::tidy;
 pub use tool::{MovePlan, ResizeTarget, ToolState};
 
-use crate::model::{Board, Document, Edit, Point};
+use crate::model::{Board, Document, Edit, Point, Rect};
 
 /// How far (screen pixels) the pointer must move before a press becomes a drag or a marquee.
 pub const DRAG_THRESHOLD_PX: f64 = 4.0;
@@ -80,6 +81,9 @@ pub struct Editor {
     camera: Camera,
     /// The canvas size, screen pixels.
     viewport: Viewport,
+    /// What covers parts of the canvas (legend, minimap, run bar), screen pixels within it:
+    /// fitting keeps clear of them.
+    covers: Vec<Rect>,
     /// The selected items.
     selection: Selection,
     /// The tool state.
@@ -108,6 +112,7 @@ impl Editor {
             doc: Document::new(board),
             camera: Camera::default(),
             viewport: Viewport::default(),
+            covers: Vec::new(),
             selection: Selection::new(),
             state: ToolState::Idle,
             guides: Vec::new(),
@@ -172,6 +177,17 @@ impl Editor {
     fn refuse(&mut self, why: String) -> Option<EditorEvent> {
         self.message = Some(why.clone());
         Some(EditorEvent::Refused(why))
+    }
+
+    /// What covers parts of the canvas, screen pixels within it.
+    pub fn covers(&self) -> &[Rect] {
+        &self.covers
+    }
+
+    /// Says what covers parts of the canvas (overlays), screen pixels within it: fitting the
+    /// board or notes keeps clear of them.
+    pub fn set_covers(&mut self, covers: Vec<Rect>) {
+        self.covers = covers;
     }
 
     /// Sets the canvas size in screen pixels (call on mount and resize).

@@ -1,7 +1,10 @@
 //! Commands on the board and the selection: the one write path for edits from outside the
 //! editor, delete, clipboard, duplicate, tidy, undo and redo.
 
-use super::{clipboard, tidy, Camera, Editor, EditorEvent, Item, PasteError, FIT_MARGIN, GRID};
+use super::{
+    clear_area::clear_area, clipboard, tidy, Camera, Editor, EditorEvent, Item, PasteError,
+    FIT_MARGIN, GRID, MAX_ZOOM,
+};
 use crate::model::{format::save_compact, load, Board, Edit, EditError, NoteId, Point, Rect};
 
 /// Margin around the notes a finding names when zooming to them, screen pixels.
@@ -30,11 +33,19 @@ impl Editor {
     /// Zooms and pans so the whole board is visible (100% on an empty board).
     pub fn fit_board(&mut self) {
         match self.doc.board().bounds() {
-            Some(b) => self
-                .camera
-                .fit(b, self.viewport.w, self.viewport.h, FIT_MARGIN),
+            Some(b) => self.show_part(b, FIT_MARGIN, MAX_ZOOM),
             None => self.camera = Camera::default(),
         }
+    }
+
+    /// Zooms (at most `max_zoom`) and pans so `part` (board units) is in view with `margin`
+    /// pixels around it, clear of what covers the canvas (see [`clear_area`]).
+    pub fn show_part(&mut self, part: Rect, margin: f64, max_zoom: f64) {
+        let (area, zoom) = clear_area(part, self.viewport, &self.covers, margin);
+        self.camera.zoom = zoom.min(max_zoom);
+        let c = part.center();
+        self.camera.x = area.x + area.w / 2.0 - c.x * self.camera.zoom;
+        self.camera.y = area.y + area.h / 2.0 - c.y * self.camera.zoom;
     }
 
     /// Applies an edit made outside the canvas (inspector, hazard fixes) as one undo step, and
@@ -57,11 +68,7 @@ impl Editor {
                 bounds = Some(bounds.map_or(r, |b| b.union(&r)));
             }
         }
-        let b = bounds?;
-        let (w, h) = (self.viewport.w, self.viewport.h);
-        self.camera.fit(b, w, h, FOCUS_MARGIN);
-        self.camera.zoom = self.camera.zoom.min(FOCUS_MAX_ZOOM);
-        self.camera.center_on(b.center(), self.viewport);
+        self.show_part(bounds?, FOCUS_MARGIN, FOCUS_MAX_ZOOM);
         Some(EditorEvent::Handled)
     }
 

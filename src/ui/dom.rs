@@ -1,7 +1,7 @@
 //! Small helpers over the DOM shared by the components: the canvas size, modifier keys, text
 //! fields, clipboard data and HTML written in one piece.
 
-use crate::editor::Modifiers;
+use crate::{editor::Modifiers, model::Rect};
 use wasm_bindgen::JsCast;
 
 /// The drag-and-drop type that carries a note kind from the palette to the board.
@@ -23,6 +23,38 @@ pub fn viewport_size() -> (f64, f64) {
         })
         .unwrap_or(FALLBACK_VIEWPORT)
 }
+
+/// What covers parts of the board's canvas (legend, minimap, run bar, a presentation's
+/// caption): each one's rectangle in pixels within the canvas; hidden ones are left out.
+pub fn board_covers() -> Vec<Rect> {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return Vec::new();
+    };
+    let Some(canvas) = doc.query_selector("[data-board-viewport]").ok().flatten() else {
+        return Vec::new();
+    };
+    let origin = canvas.get_bounding_client_rect();
+    let Ok(found) = doc.query_selector_all(BOARD_COVERS) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .map(|e| e.get_bounding_client_rect())
+        .filter(|r| r.width() > 0.0 && r.height() > 0.0)
+        .map(|r| {
+            Rect::new(
+                r.left() - origin.left(),
+                r.top() - origin.top(),
+                r.width(),
+                r.height(),
+            )
+        })
+        .collect()
+}
+
+/// The overlays over the board's canvas that fitting keeps clear of.
+const BOARD_COVERS: &str = "[data-legend],[data-minimap],[data-runbar],[data-story-caption]";
 
 /// A number a person typed (surrounding spaces allowed), as the browser reads it; `None` when
 /// the text is empty or not a finite number. The browser's parser is exact, and using it keeps

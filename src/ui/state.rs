@@ -1,7 +1,7 @@
 //! State shared by every component: the editor in a signal, the status bar, the theme and the
 //! right-hand tab. Components change the board only through the editor's methods.
 
-use super::dom::viewport_size;
+use super::dom::{board_covers, viewport_size};
 use crate::{
     editor::{Action, Camera, Editor, EditorEvent, Viewport},
     library::Library,
@@ -41,6 +41,8 @@ pub enum Tab {
     Hazards,
     /// The run: faults, broker, lag, event log.
     Run,
+    /// The storyline: the steps of the board's presentation.
+    Story,
 }
 
 /// State shared by every component.
@@ -143,11 +145,15 @@ impl Ctx {
     /// Tells the editor the canvas size (it changes with the window).
     pub fn sync_viewport(&self) {
         let (w, h) = viewport_size();
-        let same = self
-            .editor
-            .with_untracked(|e| e.viewport().w == w && e.viewport().h == h);
+        let covers = board_covers();
+        let same = self.editor.with_untracked(|e| {
+            e.viewport().w == w && e.viewport().h == h && e.covers() == covers.as_slice()
+        });
         if !same {
-            self.editor.update(|e| e.set_viewport(w, h));
+            self.editor.update(|e| {
+                e.set_viewport(w, h);
+                e.set_covers(covers);
+            });
             self.sync_view();
         }
     }
