@@ -2,11 +2,10 @@
 //! scenario at set times, or made by a storyline's step. Version 2 of the file format saves them.
 
 use super::NoteId;
-use serde::Serialize;
+use serde::{ser::SerializeMap, Serialize, Serializer};
 
-/// A fault injected into a run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "fault", rename_all = "snake_case")]
+/// A fault injected into a run (written `{"fault": name, fields…}`, see [`Fault::write_fields`]).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
     /// A consumer instance dies; it keeps its partitions until its session times out, then a
     /// rebalance hands them over. With `restart_after_ms` a new instance joins later.
@@ -16,7 +15,6 @@ pub enum Fault {
         /// Index among the running instances (order of joining, from 0).
         instance: u32,
         /// Restart delay, if it comes back.
-        #[serde(skip_serializing_if = "Option::is_none")]
         restart_after_ms: Option<u64>,
     },
     /// A new instance joins the consumer's group (a restart).
@@ -38,7 +36,6 @@ pub enum Fault {
         /// The external system.
         note: NoteId,
         /// How long, if it comes back by itself.
-        #[serde(skip_serializing_if = "Option::is_none")]
         for_ms: Option<u64>,
     },
     /// An external system answers every call `extra_ms` later, for a while or until `SystemUp`.
@@ -48,7 +45,6 @@ pub enum Fault {
         /// Added time per call.
         extra_ms: u64,
         /// How long, if it recovers by itself.
-        #[serde(skip_serializing_if = "Option::is_none")]
         for_ms: Option<u64>,
     },
     /// An external system answers again, at its usual speed.
@@ -75,17 +71,75 @@ pub enum Fault {
     },
 }
 
-/// A fault the scenario makes at a set time of every run, so a demo is the same each time.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A fault the scenario makes at a set time of every run, so a demo is the same each time
+/// (written `{"at_ms": …, "fault": name, fields…}`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScheduledFault {
     /// When (ms of simulated time).
     pub at_ms: u64,
     /// What.
-    #[serde(flatten)]
     pub fault: Fault,
 }
 
+impl Serialize for ScheduledFault {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("at_ms", &self.at_ms)?;
+        self.fault.write_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl Serialize for Fault {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        self.write_fields(&mut map)?;
+        map.end()
+    }
+}
+
 impl Fault {
+    /// Writes `"fault": name` and the fault's fields (those that are set) into a map being
+    /// written: a scheduled fault and a step's action put their own fields beside them.
+    pub fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry("fault", self.name())?;
+        if let Some(note) = self.note() {
+            map.serialize_entry("note", note)?;
+        }
+        let (instance, ms): (Option<u32>, [(&str, Option<u64>); 2]) = match self {
+            Fault::CrashConsumer {
+                instance,
+                restart_after_ms,
+                ..
+            } => (
+                Some(*instance),
+                [("restart_after_ms", *restart_after_ms), ("", None)],
+            ),
+            Fault::SlowConsumer {
+                instance, extra_ms, ..
+            } => (Some(*instance), [("extra_ms", Some(*extra_ms)), ("", None)]),
+            Fault::SystemDown { for_ms, .. } => (None, [("for_ms", *for_ms), ("", None)]),
+            Fault::SlowSystem {
+                extra_ms, for_ms, ..
+            } => (None, [("extra_ms", Some(*extra_ms)), ("for_ms", *for_ms)]),
+            Fault::AddPartitions { topic, total } => {
+                map.serialize_entry("topic", topic)?;
+                map.serialize_entry("total", total)?;
+                (None, [("", None), ("", None)])
+            }
+            _ => (None, [("", None), ("", None)]),
+        };
+        if let Some(i) = instance {
+            map.serialize_entry("instance", &i)?;
+        }
+        for (name, value) in ms {
+            if let Some(v) = value {
+                map.serialize_entry(name, &v)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The note the fault is made on (none for a topic's partitions).
     pub fn note(&self) -> Option<&NoteId> {
         match self {

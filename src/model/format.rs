@@ -680,7 +680,66 @@ impl<'a> From<&'a Board> for FileOut<'a> {
 
 /// Saves a board as pretty-printed JSON (the current format version).
 pub fn save(board: &Board) -> String {
-    serde_json::to_string_pretty(&FileOut::from(board)).unwrap_or_default()
+    indent(&save_compact(board))
+}
+
+/// Compact JSON laid out as serde_json's pretty printer lays it out (two spaces, `": "`, empty
+/// arrays and objects on one line). Saving lays out the compact text rather than serializing
+/// twice: the browser's download then carries one serializer of the board, not two.
+pub fn indent(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    if let Some(close) = chars.next() {
+                        out.push(close);
+                    }
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Saves a board as compact JSON (for the clipboard and the browser's storage).

@@ -52,9 +52,8 @@ impl Serialize for Camera {
     }
 }
 
-/// Something a step does to the run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "do", rename_all = "snake_case")]
+/// Something a step does to the run (written `{"do": name, fields…}`).
+#[derive(Clone, Debug, PartialEq)]
 pub enum StepAction {
     /// Play (starting a run if there is none) at a speed.
     Play {
@@ -72,6 +71,30 @@ pub enum StepAction {
     },
     /// Make a fault now.
     Fault(Fault),
+}
+
+impl Serialize for StepAction {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        match self {
+            StepAction::Play { speed } => {
+                map.serialize_entry("do", "play")?;
+                map.serialize_entry("speed", speed)?;
+            }
+            StepAction::Pause => map.serialize_entry("do", "pause")?,
+            StepAction::Reset => map.serialize_entry("do", "reset")?,
+            StepAction::Jump { at_ms } => {
+                map.serialize_entry("do", "jump")?;
+                map.serialize_entry("at_ms", at_ms)?;
+            }
+            StepAction::Fault(f) => {
+                map.serialize_entry("do", "fault")?;
+                f.write_fields(&mut map)?;
+            }
+        }
+        map.end()
+    }
 }
 
 impl StepAction {
