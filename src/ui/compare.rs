@@ -7,12 +7,14 @@ mod player;
 
 use super::state::Ctx;
 use crate::exec::compare::{
-    compare, Axis, CompareFault, CompareSettings, Comparison, SideResult, DURATION_MS, FAULT_MS,
+    compare, Axis, CompareFault, CompareSettings, Sample, SideResult, DURATION_MS, FAULT_MS,
     FAULT_START_MS, PARTITIONS, SLOW_EXTRA_MS,
 };
-use chart::{chart, Series};
+use chart::{chart_html, now_x, Series};
 use leptos::prelude::*;
 use player::Player;
+use std::fmt::Write;
+use wasm_bindgen::JsCast;
 
 /// Whether the comparison is open.
 #[derive(Clone, Copy)]
@@ -21,17 +23,25 @@ pub struct CompareOpen(pub RwSignal<bool>);
 /// Lowest and highest orders per second the comparison accepts.
 const ORDER_RATE: (f64, f64) = (1.0, 200.0);
 
-/// One figure of a side at the clock's time, coloured like its series when it has one.
-fn figure(
-    label: &'static str,
-    series: Option<Series>,
-    bad: impl Fn() -> bool + Send + Sync + 'static,
-    value: impl Fn() -> String + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <div class=series.map_or("", Series::class) class:bad=bad>
-            <dt>{label}</dt><dd>{value}</dd>
-        </div>
+/// The figures of a side: their key, label and the series they share a colour with.
+const FIGURES: [(&str, &str, Option<Series>); 6] = [
+    ("taken", "orders taken", None),
+    ("failed", "failed so far", Some(Series::Failed)),
+    ("waiting", "customers waiting", Some(Series::Waiting)),
+    ("lag", "waiting for Logistics", Some(Series::Lag)),
+    ("wait", "longest wait", None),
+    ("shipped", "shipped", None),
+];
+
+/// A figure's value at a sample.
+fn figure_value(key: &str, s: &Sample) -> String {
+    match key {
+        "taken" => s.taken.to_string(),
+        "failed" => s.failed.to_string(),
+        "waiting" => s.waiting.to_string(),
+        "lag" => s.lag.to_string(),
+        "wait" => format!("{} ms", s.worst_wait_ms),
+        _ => s.shipped.to_string(),
     }
 }
 
@@ -63,49 +73,74 @@ const EVENT: Side = Side {
     what: "Orders are taken at once; Logistics' work waits in the topic as lag.",
 };
 
-fn side(
-    s: &'static Side,
-    result: SideResult,
-    axis: Axis,
-    fault: CompareFault,
-    now: Signal<u64>,
-) -> impl IntoView {
-    let end_lag = result.at(DURATION_MS).lag;
-    let has_topic = s.id == EVENT.id;
-    let r = StoredValue::new(result.clone());
-    let at = move || r.with_value(|r| r.at(now.get()));
-    view! {
-        <section class="compare-side" data-side=s.id data-failed=result.failed.to_string()
-            data-peak=result.peak.to_string() data-end-lag=end_lag.to_string()
-            data-worst-wait=result.worst_wait_ms.to_string()>
-            <h3>{s.title}</h3>
-            <div class="chain">
-                {s.chain.iter().enumerate().map(|(i, step)| view! {
-                    {(i > 0).then(|| view! { <span class="arrow">"→"</span> })}
-                    <span class="box" class:logistics=step.contains("Logistics")>{*step}</span>
-                }).collect_view()}
-            </div>
-            <dl class="figures">
-                {figure("orders taken", None, || false, move || at().taken.to_string())}
-                {figure("failed so far", Some(Series::Failed), move || at().failed > 0, move || at().failed.to_string())}
-                {figure("customers waiting", Some(Series::Waiting), || false, move || at().waiting.to_string())}
-                {has_topic.then(|| figure("waiting for Logistics", Some(Series::Lag), || false, move || at().lag.to_string()))}
-                {figure("longest wait", None, || false, move || format!("{} ms", at().worst_wait_ms))}
-                {figure("shipped", None, || false, move || at().shipped.to_string())}
-            </dl>
-            <p class="muted what">{s.what}</p>
-            {chart(s.id, &result, axis, fault, s.what, now)}
-        </section>
+/// Writes a side: its title, chain of parts, figures (at the start) and chart.
+fn side_html(out: &mut String, s: &Side, result: &SideResult, axis: Axis, fault: CompareFault) {
+    let _ = write!(
+        out,
+        "<section class=\"compare-side\" data-side=\"{}\" data-failed=\"{}\" data-peak=\"{}\" data-end-lag=\"{}\" data-worst-wait=\"{}\"><h3>{}</h3><div class=\"chain\">",
+        s.id,
+        result.failed,
+        result.peak,
+        result.at(DURATION_MS).lag,
+        result.worst_wait_ms,
+        s.title
+    );
+    for (i, step) in s.chain.iter().enumerate() {
+        if i > 0 {
+            out.push_str("<span class=\"arrow\">→</span>");
+        }
+        let logistics = if step.contains("Logistics") {
+            " logistics"
+        } else {
+            ""
+        };
+        let _ = write!(out, "<span class=\"box{logistics}\">{step}</span>");
     }
+    out.push_str("</div><dl class=\"figures\">");
+    let start = result.at(0);
+    for (key, label, series) in FIGURES {
+        if key == "lag" && s.id != EVENT.id {
+            continue;
+        }
+        let class = series.map_or("", Series::class);
+        let _ = write!(
+            out,
+            "<div class=\"{class}\" data-figure=\"{key}\"><dt>{label}</dt><dd>{}</dd></div>",
+            figure_value(key, &start)
+        );
+    }
+    let _ = write!(out, "</dl><p class=\"muted what\">{}</p>", s.what);
+    chart_html(out, s.id, result, axis, fault, s.what);
+    out.push_str("</section>");
 }
 
-fn sides(c: Comparison, fault: CompareFault, now: Signal<u64>) -> impl IntoView {
-    let axis = c.axis();
-    view! {
-        <div class="compare-sides" data-axis-top=axis.top.to_string()>
-            {side(&REQUEST, c.request, axis, fault, now)}
-            {side(&EVENT, c.event, axis, fault, now)}
-        </div>
+/// Moves a side's figures and chart to the clock's time.
+fn show_side_at(root: &web_sys::Element, id: &str, result: &SideResult, now: u64) {
+    let Ok(Some(side)) = root.query_selector(&format!("[data-side='{id}']")) else {
+        return;
+    };
+    let at = result.at(now);
+    if let Ok(figures) = side.query_selector_all("[data-figure]") {
+        for el in (0..figures.length()).filter_map(|i| figures.item(i)) {
+            let Ok(el) = el.dyn_into::<web_sys::Element>() else {
+                continue;
+            };
+            let key = el.get_attribute("data-figure").unwrap_or_default();
+            if let Ok(Some(dd)) = el.query_selector("dd") {
+                dd.set_text_content(Some(&figure_value(&key, &at)));
+            }
+            let _ = el
+                .class_list()
+                .toggle_with_force("bad", key == "failed" && at.failed > 0);
+        }
+    }
+    let x = format!("{:.1}", now_x(now));
+    if let Ok(Some(clip)) = side.query_selector("[data-now-clip]") {
+        let _ = clip.set_attribute("width", &x);
+    }
+    if let Ok(Some(line)) = side.query_selector("[data-now-line]") {
+        let _ = line.set_attribute("x1", &x);
+        let _ = line.set_attribute("x2", &x);
     }
 }
 
@@ -169,6 +204,51 @@ pub fn CompareView() -> impl IntoView {
         }
     });
     let now = player.now_signal();
+    // Both sides are written once per comparison; the clock then moves their figures and the
+    // charts' clip (a few attributes a frame, nothing drawn again).
+    let sides_el = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let Some(el) = sides_el.get() else {
+            return;
+        };
+        let fault = settings.get_untracked().fault;
+        let html = result.with(|r| match r {
+            Err(e) => {
+                let mut out = String::from("<p class=\"run-problems\">");
+                super::dom::escape_html(&mut out, e);
+                out + "</p>"
+            }
+            Ok(c) => {
+                let axis = c.axis();
+                let mut out = String::new();
+                side_html(&mut out, &REQUEST, &c.request, axis, fault);
+                side_html(&mut out, &EVENT, &c.event, axis, fault);
+                out
+            }
+        });
+        el.set_inner_html(&html);
+        let axis_top = result.with(|r| r.as_ref().map(|c| c.axis().top.to_string()).ok());
+        match axis_top {
+            Some(top) => {
+                let _ = el.set_attribute("data-axis-top", &top);
+            }
+            None => {
+                let _ = el.remove_attribute("data-axis-top");
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let t = now.get();
+        let Some(el) = sides_el.get() else {
+            return;
+        };
+        result.with(|r| {
+            if let Ok(c) = r {
+                show_side_at(&el, REQUEST.id, &c.request, t);
+                show_side_at(&el, EVENT.id, &c.event, t);
+            }
+        });
+    });
     view! {
         {move || open.get().then(|| view! {
             <div class="compare" role="dialog" aria-labelledby="compare-title" data-compare
@@ -179,10 +259,7 @@ pub fn CompareView() -> impl IntoView {
                 </header>
                 {controls(settings, ctx)}
                 {player.view()}
-                {move || match result.get() {
-                    Err(e) => view! { <p class="run-problems">{e}</p> }.into_any(),
-                    Ok(c) => sides(c, settings.get_untracked().fault, now).into_any(),
-                }}
+                <div class="compare-sides" node_ref=sides_el />
                 <p class="muted">{move || {
                     let s = settings.get();
                     format!(

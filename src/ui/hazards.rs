@@ -1,13 +1,15 @@
 //! The hazards panel and the badges on notes: the static rules, re-run as the board changes,
 //! and what the run has shown (kept while the timeline is scrubbed), all by severity.
 
-use super::{run::RunCtl, state::Ctx};
+use super::{dom::escape_html, run::RunCtl, state::Ctx};
 use crate::collections::HashMap;
 use crate::{
     analysis::{check, dynamic::seconds, finding::merged, Finding, Severity, Source},
     model::{Board, Edit, Link, LinkId, Note, NoteId, NoteKind},
 };
 use leptos::prelude::*;
+use std::fmt::Write;
+use wasm_bindgen::JsCast;
 
 /// The findings on the board now, and the badge each affected note wears.
 #[derive(Clone, Copy)]
@@ -136,51 +138,104 @@ fn add_hotspot(ctx: Ctx, finding: &Finding) {
     }
 }
 
-/// The list of findings, by severity.
+/// The list of findings, by severity: written as one piece of HTML when the findings change,
+/// its buttons answered by one listener (`data-action`, `data-finding-index`).
 #[component]
 pub fn HazardsPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let findings = use_findings();
     let summary = move || findings.with(|f| crate::analysis::summary(f));
+    let list = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move |_| {
+        let html = findings.with(|f| ctx.editor.with_untracked(|e| findings_html(f, e.board())));
+        if let Some(el) = list.get() {
+            el.set_inner_html(&html);
+        }
+    });
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-action]").ok().flatten())
+        else {
+            return;
+        };
+        let finding = button
+            .closest("[data-finding-index]")
+            .ok()
+            .flatten()
+            .and_then(|li| {
+                li.get_attribute("data-finding-index")?
+                    .parse::<usize>()
+                    .ok()
+            })
+            .and_then(|i| findings.with_untracked(|f| f.get(i).cloned()));
+        let Some(f) = finding else {
+            return;
+        };
+        match button.get_attribute("data-action").as_deref() {
+            Some("show-finding") => show(ctx, &f),
+            Some("apply-fix") => {
+                if let Some(action) = f.fix_action {
+                    if ctx.apply(action.batch()) {
+                        ctx.status
+                            .set(format!("{} (undo with Ctrl+Z)", action.label));
+                    }
+                }
+            }
+            Some("add-hotspot") => add_hotspot(ctx, &f),
+            _ => {}
+        }
+    };
     view! {
         <div class="hazards" data-hazards>
             <h2>"Hazards"</h2>
             <p class="muted" data-hazard-summary>{summary}</p>
-            <ol class="findings">
-                {move || findings.get().into_iter().enumerate().map(|(i, f)| {
-                    let (f1, f2) = (f.clone(), f.clone());
-                    let fix = f.fix_action.clone();
-                    let names = ctx.editor.with_untracked(|e| note_names(e.board(), &f.notes));
-                    let dynamic = f.source == Source::Dynamic;
-                    let first_seen = f.first_seen_ms.map(|ms| format!("first seen at {}", seconds(ms)));
-                    view! {
-                        <li class=format!("finding {}", f.severity.as_str()) data-finding=f.code.as_str() data-finding-index=i
-                            data-source=if dynamic { "dynamic" } else { "static" }>
-                            <button class="finding-head" data-action="show-finding" title="Select and zoom to its notes"
-                                on:click=move |_| show(ctx, &f1)>
-                                <span class=format!("sev {}", f.severity.as_str())>{f.severity.as_str()}</span>
-                                <strong>{f.code.as_str()}</strong>" "{f.code.title()}
-                                {dynamic.then(|| view! { <span class="seen" data-seen-in-run>"seen in the run"</span> })}
-                            </button>
-                            <p class="on-notes">{names}</p>
-                            {first_seen.map(|at| view! { <p class="muted first-seen" data-first-seen>{at}</p> })}
-                            <p>{f.message.clone()}</p>
-                            <p class="fix"><em>"Fix: "</em>{f.fix.clone()}</p>
-                            <div class="finding-actions">
-                                {fix.map(|action| {
-                                    let label = action.label.clone();
-                                    view! {
-                                        <button data-action="apply-fix" on:click=move |_| {
-                                            if ctx.apply(action.batch()) { ctx.status.set(format!("{} (undo with Ctrl+Z)", action.label)); }
-                                        }>{label}</button>
-                                    }
-                                })}
-                                <button data-action="add-hotspot" on:click=move |_| add_hotspot(ctx, &f2)>"Add as hotspot"</button>
-                            </div>
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
+            <ol class="findings" node_ref=list on:click=on_click />
         </div>
     }
+}
+
+/// The findings as HTML: each with its severity, code and title (a button that zooms to its
+/// notes), the notes it is on, when the run first showed it, its message, its fix and actions.
+fn findings_html(findings: &[Finding], board: &Board) -> String {
+    let mut out = String::new();
+    for (i, f) in findings.iter().enumerate() {
+        let sev = f.severity.as_str();
+        let dynamic = f.source == Source::Dynamic;
+        let _ = write!(
+            out,
+            "<li class=\"finding {sev}\" data-finding=\"{code}\" data-finding-index=\"{i}\" data-source=\"{}\">\
+             <button class=\"finding-head\" data-action=\"show-finding\" title=\"Select and zoom to its notes\">\
+             <span class=\"sev {sev}\">{sev}</span><strong>{code}</strong> ",
+            if dynamic { "dynamic" } else { "static" },
+            code = f.code.as_str(),
+        );
+        escape_html(&mut out, f.code.title());
+        if dynamic {
+            out.push_str("<span class=\"seen\" data-seen-in-run>seen in the run</span>");
+        }
+        out.push_str("</button><p class=\"on-notes\">");
+        escape_html(&mut out, &note_names(board, &f.notes));
+        out.push_str("</p>");
+        if let Some(ms) = f.first_seen_ms {
+            let _ = write!(
+                out,
+                "<p class=\"muted first-seen\" data-first-seen>first seen at {}</p>",
+                seconds(ms)
+            );
+        }
+        out.push_str("<p>");
+        escape_html(&mut out, &f.message);
+        out.push_str("</p><p class=\"fix\"><em>Fix: </em>");
+        escape_html(&mut out, &f.fix);
+        out.push_str("</p><div class=\"finding-actions\">");
+        if let Some(action) = &f.fix_action {
+            out.push_str("<button data-action=\"apply-fix\">");
+            escape_html(&mut out, &action.label);
+            out.push_str("</button>");
+        }
+        out.push_str("<button data-action=\"add-hotspot\">Add as hotspot</button></div></li>");
+    }
+    out
 }

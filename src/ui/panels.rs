@@ -1,50 +1,74 @@
 //! The legend and the panel listing a file's problems.
 
-use super::state::Ctx;
+use super::{dom::escape_html, state::Ctx};
 use crate::model::NoteKind;
 use leptos::prelude::*;
+use std::fmt::Write;
 
-/// The notation: every kind's colour, name and shortcut.
+/// The notation: every kind's colour, name and shortcut (written once, as HTML).
 #[component]
 pub fn Legend() -> impl IntoView {
-    view! {
-        <aside class="legend" aria-label="Legend" data-legend>
-            <h3>"Legend"</h3>
-            <ul>
-                {NoteKind::ALL
-                    .into_iter()
-                    .map(|k| view! {
-                        <li data-legend-kind=k.as_str()>
-                            <span class=format!("chip kind-{}", k.as_str()) style=format!("background:{}", k.colour())></span>
-                            {k.label()}
-                            <kbd>{k.shortcut().to_string()}</kbd>
-                        </li>
-                    })
-                    .collect_view()}
-                <li data-legend-kind="context"><span class="chip frame-chip"></span>"Bounded context"<kbd>"F"</kbd></li>
-            </ul>
-        </aside>
+    let mut html = String::from("<h3>Legend</h3><ul>");
+    for k in NoteKind::ALL {
+        let _ = write!(
+            html,
+            "<li data-legend-kind=\"{kind}\"><span class=\"chip kind-{kind}\" style=\"background:{}\"></span>{}<kbd>{}</kbd></li>",
+            k.colour(),
+            k.label(),
+            k.shortcut(),
+            kind = k.as_str(),
+        );
     }
+    html.push_str("<li data-legend-kind=\"context\"><span class=\"chip frame-chip\"></span>Bounded context<kbd>F</kbd></li></ul>");
+    view! { <aside class="legend" aria-label="Legend" data-legend inner_html=html /> }
 }
 
 /// Lists every problem of a file that could not be opened; the board stays as it was.
 #[component]
 pub fn ProblemsPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    move || {
-        ctx.problems.get().map(|report| {
+    let html = move || {
+        ctx.problems.with(|p| {
+            let report = p.as_ref()?;
             let n = report.problems.len();
+            let mut out = String::from("<h2 id=\"problems-title\">Could not open ");
+            escape_html(&mut out, &report.source);
+            let _ = write!(
+                out,
+                "</h2><p>{n} problem{} found. Your board was left as it was.</p><ol>",
+                if n == 1 { "" } else { "s" }
+            );
+            for (path, reason) in &report.problems {
+                out.push_str("<li data-problem><code>");
+                escape_html(&mut out, path);
+                out.push_str("</code> — ");
+                escape_html(&mut out, reason);
+                out.push_str("</li>");
+            }
+            out.push_str("</ol><button data-action=\"dismiss-problems\">Close</button>");
+            Some(out)
+        })
+    };
+    // The only button closes the panel.
+    let close = move |ev: leptos::ev::MouseEvent| {
+        let on_button = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|t| {
+                t.closest("[data-action='dismiss-problems']")
+                    .ok()
+                    .flatten()
+                    .is_some()
+            });
+        if on_button {
+            ctx.problems.set(None);
+        }
+    };
+    move || {
+        html().map(|html| {
             view! {
-                <div class="problems" role="alertdialog" aria-labelledby="problems-title" data-problems>
-                    <h2 id="problems-title">{format!("Could not open {}", report.source)}</h2>
-                    <p>{format!("{n} problem{} found. Your board was left as it was.", if n == 1 { "" } else { "s" })}</p>
-                    <ol>
-                        {report.problems.into_iter().map(|(path, reason)| view! {
-                            <li data-problem><code>{path}</code>" — "{reason}</li>
-                        }).collect_view()}
-                    </ol>
-                    <button data-action="dismiss-problems" on:click=move |_| ctx.problems.set(None)>"Close"</button>
-                </div>
+                <div class="problems" role="alertdialog" aria-labelledby="problems-title" data-problems
+                    inner_html=html on:click=close />
             }
         })
     }

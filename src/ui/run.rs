@@ -13,6 +13,7 @@ use leptos::prelude::*;
 mod bar;
 mod bars;
 mod budget;
+mod faults;
 mod memory;
 mod next;
 mod overlay;
@@ -22,6 +23,7 @@ mod tokens;
 
 pub use bar::RunBar;
 use budget::FrameBudget;
+pub use faults::faults_for;
 pub use overlay::RunLayer;
 pub use pace::Pace;
 use pace::PaceMark;
@@ -166,6 +168,11 @@ impl RunCtl {
     /// True while the run is being moved to a moment asked for (a long way on a heavy board).
     pub fn seeking(&self) -> bool {
         self.seeking.get()
+    }
+
+    /// The same, untracked (for code outside the reactive graph).
+    pub fn seeking_untracked(&self) -> bool {
+        self.seeking.get_untracked()
     }
 
     /// Sets the time shown, and the readable time with it.

@@ -2,7 +2,7 @@
 //! axis both sides share, drawn up to the comparison's clock.
 
 use crate::exec::compare::{Axis, CompareFault, SideResult, DURATION_MS, FAULT_MS, FAULT_START_MS};
-use leptos::prelude::*;
+use std::fmt::Write;
 
 /// Width of the chart's drawing (SVG units; about CSS pixels at 1280 px wide).
 const W: f64 = 540.0;
@@ -77,61 +77,83 @@ fn path(
     d
 }
 
-/// A side's chart, drawn up to `now` (ms of simulated time).
-pub fn chart(
-    id: &'static str,
+/// Where the clock's line is at `now` (ms of simulated time), in the chart's units.
+pub fn now_x(now: u64) -> f64 {
+    x(now.min(DURATION_MS))
+}
+
+/// Writes a side's chart, drawn up to the start: the clock moves its clip (`data-now-clip`) and
+/// its line (`data-now-line`), see [`now_x`].
+pub fn chart_html(
+    out: &mut String,
+    id: &str,
     side: &SideResult,
     axis: Axis,
     fault: CompareFault,
-    label: &'static str,
-    now: Signal<u64>,
-) -> impl IntoView {
-    let clip = format!("compare-clip-{id}");
+    label: &str,
+) {
     let has_lag = side.samples.iter().any(|s| s.lag > 0);
-    let lag = has_lag.then(|| path(side, axis, |s| s.lag, true));
-    let waiting = path(side, axis, |s| s.waiting, true);
-    let failed = path(side, axis, |s| s.failed, false);
     let (top, bottom) = (y(axis.top, axis), y(0, axis));
     let fault_label = match fault {
         CompareFault::LogisticsDown => "Logistics down",
         CompareFault::LogisticsSlow => "Logistics slow",
     };
-    let grid = axis
-        .ticks()
-        .map(|v| {
-            view! {
-                <line class="grid" x1=LEFT x2=W - RIGHT y1=y(v, axis) y2=y(v, axis) />
-                <text class="tick" x=LEFT - 6.0 y=y(v, axis) + 4.0 text-anchor="end">{v}</text>
-            }
-        })
-        .collect_view();
-    let times = (0..=DURATION_MS / TIME_STEP_MS)
-        .map(|i| {
-            let ms = i * TIME_STEP_MS;
-            view! { <text class="tick" x=x(ms) y=H - 6.0 text-anchor="middle">{format!("{} s", ms / 1000)}</text> }
-        })
-        .collect_view();
-    let now_x = move || x(now.get().min(DURATION_MS));
-    view! {
-        <svg class="compare-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label
-            data-axis-top=axis.top.to_string() data-chart=id>
-            <defs>
-                <clipPath id=clip.clone()>
-                    <rect x="0" y="0" width=now_x height=H />
-                </clipPath>
-            </defs>
-            <rect class="fault-window" x=x(FAULT_START_MS) y=top width=x(FAULT_MS) - x(0) height=bottom - top />
-            <text class="fault-label" x=x(FAULT_START_MS) + 4.0 y=top - 6.0>{fault_label}</text>
-            {grid}
-            <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", (top + bottom) / 2.0)
-                text-anchor="middle">"orders"</text>
-            {times}
-            <g clip-path=format!("url(#{clip})")>
-                {lag.map(|d| view! { <path class=format!("area {}", Series::Lag.class()) d=d /> })}
-                <path class=format!("area {}", Series::Waiting.class()) d=waiting />
-                <path class=format!("line {}", Series::Failed.class()) d=failed />
-            </g>
-            <line class="now" x1=now_x x2=now_x y1=top - 2.0 y2=bottom />
-        </svg>
+    let x0 = x(0);
+    let _ = write!(
+        out,
+        "<svg class=\"compare-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{label}\" data-axis-top=\"{}\" data-chart=\"{id}\">\
+         <defs><clipPath id=\"compare-clip-{id}\"><rect data-now-clip x=\"0\" y=\"0\" width=\"{x0:.1}\" height=\"{H}\"/></clipPath></defs>\
+         <rect class=\"fault-window\" x=\"{:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>\
+         <text class=\"fault-label\" x=\"{:.1}\" y=\"{:.1}\">{fault_label}</text>",
+        axis.top,
+        x(FAULT_START_MS),
+        x(FAULT_MS) - x0,
+        bottom - top,
+        x(FAULT_START_MS) + 4.0,
+        top - 6.0,
+    );
+    for v in axis.ticks() {
+        let yv = y(v, axis);
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{yv:.1}\" y2=\"{yv:.1}\"/><text class=\"tick\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{v}</text>",
+            W - RIGHT,
+            LEFT - 6.0,
+            yv + 4.0
+        );
     }
+    let _ = write!(
+        out,
+        "<text class=\"axis-title\" transform=\"translate(14 {:.1}) rotate(-90)\" text-anchor=\"middle\">orders</text>",
+        (top + bottom) / 2.0
+    );
+    for i in 0..=DURATION_MS / TIME_STEP_MS {
+        let ms = i * TIME_STEP_MS;
+        let _ = write!(
+            out,
+            "<text class=\"tick\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{} s</text>",
+            x(ms),
+            H - 6.0,
+            ms / 1000
+        );
+    }
+    let _ = write!(out, "<g clip-path=\"url(#compare-clip-{id})\">");
+    if has_lag {
+        let _ = write!(
+            out,
+            "<path class=\"area {}\" d=\"{}\"/>",
+            Series::Lag.class(),
+            path(side, axis, |s| s.lag, true)
+        );
+    }
+    let _ = write!(
+        out,
+        "<path class=\"area {}\" d=\"{}\"/><path class=\"line {}\" d=\"{}\"/></g>\
+         <line class=\"now\" data-now-line x1=\"{x0:.1}\" x2=\"{x0:.1}\" y1=\"{:.1}\" y2=\"{bottom:.1}\"/></svg>",
+        Series::Waiting.class(),
+        path(side, axis, |s| s.waiting, true),
+        Series::Failed.class(),
+        path(side, axis, |s| s.failed, false),
+        top - 2.0
+    );
 }

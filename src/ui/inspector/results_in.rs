@@ -2,7 +2,7 @@
 //! it links to itself), ticked where the command links to them. Ticking adds or removes the
 //! command → event link as one undoable edit; the lines under it say what a run publishes.
 
-use super::super::state::Ctx;
+use super::super::{dom::escape_html, state::Ctx};
 use crate::{
     editor::results_in::results_in_edit,
     model::{outcome, Board, NoteId},
@@ -20,7 +20,7 @@ struct Choice {
 
 /// What the control shows for a command.
 #[derive(Clone, Debug, PartialEq, Default)]
-struct Shown {
+pub(super) struct Shown {
     /// The aggregate's text, if one handles the command.
     aggregate: Option<String>,
     /// Its events, then events only the command links to, in link order.
@@ -31,7 +31,8 @@ struct Shown {
     open: bool,
 }
 
-fn shown(board: &Board, command: &NoteId) -> Shown {
+/// What the control shows for the command `command` of `board`.
+pub(super) fn shown(board: &Board, command: &NoteId) -> Shown {
     let Some(o) = outcome::on_board(board, command) else {
         return Shown::default();
     };
@@ -65,85 +66,91 @@ fn shown(board: &Board, command: &NoteId) -> Shown {
     }
 }
 
-/// The *Results in* section of a command's inspector.
-#[component]
-pub(super) fn ResultsIn(id: NoteId) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let state = {
-        let id = id.clone();
-        Memo::new(move |_| ctx.board(|b| shown(b, &id)))
-    };
-    let toggle = move |event: NoteId, on: bool| {
-        let edit = ctx
-            .editor
-            .with_untracked(|e| results_in_edit(e.board(), &id, &event, on));
-        match edit {
-            Ok(edit) => {
-                if ctx.apply(edit) {
-                    let s = state.get_untracked();
-                    let what = s
-                        .choices
-                        .iter()
-                        .find(|c| c.event == event)
-                        .map(|c| c.text.clone())
-                        .unwrap_or_default();
-                    let verb = if on {
-                        "results in"
-                    } else {
-                        "no longer results in"
-                    };
-                    ctx.status
-                        .set(format!("The command {verb} “{what}” (undo with Ctrl+Z)"));
-                }
-            }
-            Err(e) => ctx.status.set(e.to_string()),
+impl Shown {
+    /// The *Results in* section of a command's inspector, as HTML: a tick per event
+    /// (`data-results-in-event`), what a run publishes, and whether the board leaves it open.
+    pub(super) fn write_html(&self, out: &mut String) {
+        out.push_str(
+            "<section class=\"results-in\" data-results-in><h3>Results in</h3><p class=\"hint\">",
+        );
+        if self.choices.is_empty() {
+            out.push_str(if self.aggregate.is_some() {
+                "Its aggregate publishes no event yet: link the aggregate to the events it publishes."
+            } else {
+                "Link this command to the aggregate that handles it; the events the aggregate publishes show here."
+            });
+            out.push_str("</p></section>");
+            return;
         }
-    };
-    let toggle = StoredValue::new(toggle);
-    view! {
-        <section class="results-in" data-results-in>
-            <h3>"Results in"</h3>
-            {move || {
-                let s = state.get();
-                if s.choices.is_empty() {
-                    let hint = if s.aggregate.is_some() {
-                        "Its aggregate publishes no event yet: link the aggregate to the events it publishes."
-                    } else {
-                        "Link this command to the aggregate that handles it; the events the aggregate publishes show here."
-                    };
-                    return view! { <p class="hint">{hint}</p> }.into_any();
-                }
-                let by = s.aggregate.clone().map(|a| format!("Events “{a}” publishes; tick what this command results in (one success event, at most one failure event):"))
-                    .unwrap_or_else(|| "Events this command links to:".into());
-                let (success, failure) = s.runs.clone();
-                let runs = match (success, failure) {
-                    (Some(ok), Some(fail)) if ok != fail => format!("A run publishes “{ok}”, or “{fail}” when it fails."),
-                    (Some(ok), _) => format!("A run publishes “{ok}”."),
-                    _ => String::new(),
+        match &self.aggregate {
+            Some(a) => {
+                out.push_str("Events “");
+                escape_html(out, a);
+                out.push_str("” publishes; tick what this command results in (one success event, at most one failure event):");
+            }
+            None => out.push_str("Events this command links to:"),
+        }
+        out.push_str("</p><ul class=\"results-in-list\">");
+        for c in &self.choices {
+            out.push_str("<li><label><input type=\"checkbox\" data-results-in-event=\"");
+            escape_html(out, c.event.as_str());
+            out.push('"');
+            if c.ticked {
+                out.push_str(" checked");
+            }
+            out.push_str("><span class=\"event-name\">");
+            escape_html(out, &c.text);
+            out.push_str("</span>");
+            if c.failure {
+                out.push_str("<span class=\"tag failure\">failure</span>");
+            }
+            out.push_str("</label></li>");
+        }
+        out.push_str("</ul><p class=\"runs\" data-results-in-runs>");
+        let runs = match &self.runs {
+            (Some(ok), Some(fail)) if ok != fail => {
+                format!("A run publishes “{ok}”, or “{fail}” when it fails.")
+            }
+            (Some(ok), _) => format!("A run publishes “{ok}”."),
+            _ => String::new(),
+        };
+        escape_html(out, &runs);
+        out.push_str("</p>");
+        if self.open {
+            out.push_str("<p class=\"warn\" data-results-in-open>The board does not say which one: tick one success event (FS013).</p>");
+        }
+        out.push_str("</section>");
+    }
+
+    /// The text of the event `id` among the choices.
+    fn text_of(&self, id: &NoteId) -> String {
+        self.choices
+            .iter()
+            .find(|c| &c.event == id)
+            .map(|c| c.text.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Ticks (`on`) or unticks the event a command results in, as one undoable edit; the status
+/// bar says what changed.
+pub(super) fn toggle(ctx: Ctx, command: &NoteId, event: &NoteId, on: bool) {
+    let (edit, what) = ctx.editor.with_untracked(|e| {
+        let what = shown(e.board(), command).text_of(event);
+        (results_in_edit(e.board(), command, event, on), what)
+    });
+    match edit {
+        Ok(edit) => {
+            if ctx.apply(edit) {
+                let verb = if on {
+                    "results in"
+                } else {
+                    "no longer results in"
                 };
-                view! {
-                    <p class="hint">{by}</p>
-                    <ul class="results-in-list">
-                        {s.choices.into_iter().map(|c| {
-                            let event = c.event.clone();
-                            view! {
-                                <li>
-                                    <label>
-                                        <input type="checkbox" data-results-in-event=c.event.0.clone() prop:checked=c.ticked
-                                            on:change=move |ev| toggle.with_value(|t| t(event.clone(), event_target_checked(&ev))) />
-                                        <span class="event-name">{c.text}</span>
-                                        {c.failure.then(|| view! { <span class="tag failure">"failure"</span> })}
-                                    </label>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                    <p class="runs" data-results-in-runs>{runs}</p>
-                    {s.open.then(|| view! {
-                        <p class="warn" data-results-in-open>"The board does not say which one: tick one success event (FS013)."</p>
-                    })}
-                }.into_any()
-            }}
-        </section>
+                ctx.status
+                    .set(format!("The command {verb} “{what}” (undo with Ctrl+Z)"));
+            }
+        }
+        Err(e) => ctx.status.set(e.to_string()),
     }
 }

@@ -4,16 +4,18 @@
 use super::{seconds, RunCtl};
 use crate::collections::HashMap;
 use crate::{
-    analysis::route_of_event,
     editor::Item,
-    exec::{partition_label, ExecEvent, Fault},
-    model::{NoteId, NoteKind},
-    ui::state::Ctx,
+    exec::{partition_label, MessageId, Run},
+    model::{Board, NoteId},
+    ui::{dom::escape_html, state::Ctx},
 };
 use leptos::prelude::*;
+use std::fmt::Write;
+use wasm_bindgen::JsCast;
 
 mod log;
 
+use super::faults::{faults_for, FaultChoice};
 use log::{describe, LogFilter};
 
 /// How many events the log shows at most (the latest).
@@ -43,214 +45,97 @@ pub fn RunPanel() -> impl IntoView {
                 .collect::<HashMap<_, _>>()
         })
     });
-    let name =
-        move |id: &NoteId| names.with(|n| n.get(id).cloned().unwrap_or_else(|| id.0.clone()));
 
     let faults = move || {
-        let (id, kind, text) = selected.get()?;
-        // A consumer group exists for a note that some event feeds.
-        let is_group = kind.is_consumer()
-            && ctx.board(|b| {
-                b.links.iter().any(|l| {
-                    l.to == id && b.note(&l.from).is_some_and(|n| n.kind == NoteKind::Event)
-                })
-            });
-        let mut buttons: Vec<(&'static str, &'static str, Fault)> = Vec::new();
-        if is_group {
-            buttons.push((
-                "fault-crash",
-                "Crash an instance (restarts in 3 s)",
-                Fault::CrashConsumer {
-                    note: id.clone(),
-                    instance: 0,
-                    restart_after_ms: Some(3_000),
-                },
-            ));
-            buttons.push((
-                "fault-slow",
-                "Slow it down (+50 ms a message)",
-                Fault::SlowConsumer {
-                    note: id.clone(),
-                    instance: 0,
-                    extra_ms: 50,
-                },
-            ));
-            buttons.push((
-                "fault-poison",
-                "Send a poison message",
-                Fault::Poison { note: id.clone() },
-            ));
-            buttons.push((
-                "fault-add-instance",
-                "Add an instance",
-                Fault::RestartConsumer { note: id.clone() },
-            ));
-        }
-        if kind == NoteKind::ExternalSystem {
-            buttons.push((
-                "fault-down",
-                "Take it down",
-                Fault::SystemDown {
-                    note: id.clone(),
-                    for_ms: None,
-                },
-            ));
-            buttons.push((
-                "fault-slow-system",
-                "Slow its answers (+500 ms a call)",
-                Fault::SlowSystem {
-                    note: id.clone(),
-                    extra_ms: 500,
-                    for_ms: None,
-                },
-            ));
-            buttons.push((
-                "fault-up",
-                "Bring it back to normal",
-                Fault::SystemUp { note: id.clone() },
-            ));
-        }
-        if kind == NoteKind::Aggregate {
-            buttons.push((
-                "fault-crash-aggregate",
-                "Crash between save and publish",
-                Fault::CrashAggregate { note: id.clone() },
-            ));
-        }
-        if kind == NoteKind::Event {
-            if let Some(route) = ctx.board(|b| route_of_event(b, &id)) {
-                buttons.push((
-                    "fault-partitions",
-                    "Add a partition to its topic",
-                    Fault::AddPartitions {
-                        topic: route.topic,
-                        total: route.partitions + 1,
-                    },
-                ));
-            }
-        }
+        let (id, _, text) = selected.get()?;
+        let buttons = ctx.board(|b| faults_for(b, &id));
         Some(view! {
             <section class="faults" data-faults>
                 <h3>{format!("Faults on “{text}”")}</h3>
                 {if buttons.is_empty() { Some(view! { <p class="muted">"No fault applies to this kind of note."</p> }) } else { None }}
-                {buttons.into_iter().map(|(action, label, fault)| view! {
+                {buttons.into_iter().map(|FaultChoice { action, label, fault }| view! {
                     <button data-action=action on:click=move |_| ctl.fault(ctx, fault.clone(), label)>{label}</button>
                 }).collect_view()}
             </section>
         })
     };
 
-    let groups = move || {
-        ctl.with(|run| {
-            run.plan()
-                .groups
-                .iter()
-                .map(|g| {
-                    let mut lag = run.cluster().lag(&g.name).ok();
-                    // The broker's topic names back to the board's.
-                    for p in lag.iter_mut().flat_map(|l| l.partitions.iter_mut()) {
-                        if let Some(t) = run.plan().topics.iter().find(|t| t.broker_name == p.topic)
-                        {
-                            p.topic = t.name.clone();
-                        }
-                    }
-                    let instances = run.instances(&g.note);
-                    let group = (g.props.group != g.note.0).then(|| g.props.group.clone());
-                    (g.note.clone(), group, instances, lag)
+    // The lag chart, the groups and the event log change with the run: each is written as one
+    // piece of HTML a few times a second (not a reactive view per row).
+    let chart = NodeRef::<leptos::html::Div>::new();
+    let groups = NodeRef::<leptos::html::Div>::new();
+    let log = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move |_| {
+        let end = ctl.end();
+        let html = names.with(|names| {
+            ctx.board(|b| {
+                ctl.with_readable(|run| {
+                    (
+                        chart_html(run, end, ctl.readable_now.get(), names),
+                        groups_html(run, b, names),
+                    )
                 })
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default()
-    };
-
-    let chart = move || {
-        let end = ctl.end().max(1) as f64;
-        let now = ctl.now.get();
-        ctl.with(|run| {
-            let series: Vec<(NoteId, Vec<(u64, u64)>)> = run
-                .plan()
-                .groups
-                .iter()
-                .map(|g| (g.note.clone(), run.lag_series(&g.note).iter().map(|s| (s.at, s.lag)).collect()))
-                .collect();
-            let max = series.iter().flat_map(|(_, s)| s.iter().map(|p| p.1)).max().unwrap_or(0).max(5) as f64;
-            let last: u64 = series.iter().filter_map(|(_, s)| s.last().map(|p| p.1)).sum();
-            let peak = series.iter().flat_map(|(_, s)| s.iter().map(|p| p.1)).max().unwrap_or(0);
-            const W: f64 = 280.0;
-            const H: f64 = 90.0;
-            let colours = ["#2f6feb", "#d98a00", "#2e9d52", "#c2185b", "#7b1fa2", "#00838f"];
-            let lines = series
-                .iter()
-                .enumerate()
-                .map(|(i, (note, pts))| {
-                    let points = pts.iter().map(|(at, lag)| format!("{:.1},{:.1}", *at as f64 / end * W, H - *lag as f64 / max * H)).collect::<Vec<_>>().join(" ");
-                    view! { <polyline data-lag-for=note.0.clone() points=points stroke=colours[i % colours.len()] fill="none" stroke-width="1.5" /> }
-                })
-                .collect_view();
-            let legend = series
-                .iter()
-                .enumerate()
-                .map(|(i, (note, _))| view! { <li><span class="chip" style=format!("background:{}", colours[i % colours.len()])></span>{name(note)}</li> })
-                .collect_view();
-            let x = now as f64 / end * W;
-            view! {
-                <svg class="lag-chart" data-lag-chart data-last-lag=last.to_string() data-peak-lag=peak.to_string()
-                    viewBox=format!("0 0 {W} {H}") width=W height=H role="img" aria-label="Consumer lag over time">
-                    <line class="cursor" x1=x y1="0" x2=x y2=H />
-                    {lines}
-                </svg>
-                <p class="muted">{format!("lag now {last}, peak {peak} messages (scale {max:.0})")}</p>
-                <ul class="chart-legend">{legend}</ul>
-            }
-        })
-    };
-
-    let log = move || {
+            })
+        });
+        let (c, g) = html.unwrap_or_default();
+        if let Some(el) = chart.get() {
+            el.set_inner_html(&c);
+        }
+        if let Some(el) = groups.get() {
+            el.set_inner_html(&g);
+        }
+    });
+    Effect::new(move |_| {
         let filter = filter.get();
         let only = only_selected
             .get()
             .then(|| selected.get().map(|s| s.0))
             .flatten();
-        ctl.with(|run| {
-            let rows: Vec<ExecEvent> = run
-                .events()
-                .iter()
-                .rev()
-                .filter(|e| filter.keeps(e) && only.as_ref().is_none_or(|id| e.note == *id || e.from_note.as_ref() == Some(id) || e.to_note.as_ref() == Some(id)))
-                .take(LOG_ROWS)
-                .cloned()
-                .collect();
-            rows.into_iter()
-                .map(|e| {
-                    let message = e.message;
-                    // The row's own note (the consumer a delivery went to, the handler of a
-                    // command) is lit with the chain that brought the message there.
-                    let row_note = e.note.clone();
-                    let text = format!("{} {} — {}", seconds(e.at), name(&e.note), ctx.board(|b| describe(b, &e)));
-                    let what = text.clone();
-                    view! {
-                        <li data-event>
-                            <button class="log-row" data-action="show-chain" disabled=message.is_none()
-                                title="Highlight the causal chain on the board"
-                                on:click=move |_| {
-                                    let Some(m) = message else { return };
-                                    let chain = ctl.with(|run| {
-                                        let mut notes = vec![row_note.clone()];
-                                        for step in run.causal_chain(m) {
-                                            notes.push(step.note.clone());
-                                            if let Some(o) = step.origin { notes.push(o); }
-                                        }
-                                        notes
-                                    }).unwrap_or_default();
-                                    let lit = chain.iter().collect::<crate::collections::HashSet<_>>().len();
-                                    ctx.status.set(format!("Causal chain of “{what}”: {lit} notes lit, the rest dimmed"));
-                                    ctl.chain.set(chain);
-                                }>{text}</button>
-                        </li>
+        let html = names.with(|names| {
+            ctx.board(|b| ctl.with_readable(|run| log_html(run, b, names, filter, only.as_ref())))
+        });
+        if let Some(el) = log.get() {
+            el.set_inner_html(&html.unwrap_or_default());
+        }
+    });
+    // A row of the log lights its causal chain on the board.
+    let on_log_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(row) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-message]").ok().flatten())
+        else {
+            return;
+        };
+        let (Some(m), Some(note)) = (
+            row.get_attribute("data-message")
+                .and_then(|m| m.parse().ok())
+                .map(MessageId),
+            row.get_attribute("data-row-note").map(NoteId),
+        ) else {
+            return;
+        };
+        let chain = ctl
+            .with(|run| {
+                let mut notes = vec![note];
+                for step in run.causal_chain(m) {
+                    notes.push(step.note.clone());
+                    if let Some(o) = step.origin {
+                        notes.push(o);
                     }
-                })
-                .collect_view()
-        })
+                }
+                notes
+            })
+            .unwrap_or_default();
+        let lit = chain
+            .iter()
+            .collect::<crate::collections::HashSet<_>>()
+            .len();
+        let what = row.text_content().unwrap_or_default();
+        ctx.status.set(format!(
+            "Causal chain of “{what}”: {lit} notes lit, the rest dimmed"
+        ));
+        ctl.chain.set(chain);
     };
 
     view! {
@@ -266,31 +151,9 @@ pub fn RunPanel() -> impl IntoView {
             {faults}
             <Show when=move || ctl.active.get() fallback=|| view! { <p class="muted">"No run yet."</p> }>
                 <h3>"Lag"</h3>
-                {chart}
+                <div node_ref=chart />
                 <h3>"Consumer groups"</h3>
-                <div class="groups" data-broker>
-                    {move || groups().into_iter().map(|(note, group, instances, lag)| view! {
-                        <div class="group-box" data-group=note.0.clone()>
-                            <strong>{name(&note)}</strong>" "<span class="muted">{group.map(|g| format!("group {g}"))}</span>
-                            <ul class="instances">
-                                {instances.into_iter().enumerate().map(|(k, i)| {
-                                    let parts = ctx.board(|b| i.partitions.iter().map(|p| partition_label(b, &p.topic, p.partition)).collect::<Vec<_>>().join(", "));
-                                    view! { <li class:down=!i.alive>{format!("instance {}{}: {}", k + 1, if i.alive { "" } else { " (down)" }, if parts.is_empty() { "idle".to_string() } else { parts })}</li> }
-                                }).collect_view()}
-                            </ul>
-                            <table class="offsets">
-                                <thead><tr><th>"partition"</th><th>"log end"</th><th>"committed"</th><th>"lag"</th></tr></thead>
-                                <tbody>
-                                    {lag.map(|l| l.partitions.into_iter().map(|p| view! {
-                                        <tr><td>{ctx.board(|b| partition_label(b, &p.topic, p.partition))}</td><td>{p.end_offset}</td>
-                                            <td>{p.committed.map(|c| c.to_string()).unwrap_or_else(|| "–".into())}</td>
-                                            <td>{format!("{} ({} ms)", p.lag, p.lag_ms)}</td></tr>
-                                    }).collect_view())}
-                                </tbody>
-                            </table>
-                        </div>
-                    }).collect_view()}
-                </div>
+                <div class="groups" data-broker node_ref=groups />
                 <h3>"Event log"</h3>
                 <div class="log-filters">
                     <select data-action="log-filter" on:change=move |ev| filter.set(match event_target_value(&ev).as_str() {
@@ -309,8 +172,175 @@ pub fn RunPanel() -> impl IntoView {
                     <label><input type="checkbox" data-action="log-selected" on:change=move |ev| only_selected.set(event_target_checked(&ev)) />" selected note only"</label>
                     <button data-action="clear-chain" on:click=move |_| ctl.chain.set(Vec::new())>"Clear highlight"</button>
                 </div>
-                <ol class="event-log" data-event-log reversed>{log}</ol>
+                <ol class="event-log" data-event-log reversed node_ref=log on:click=on_log_click />
             </Show>
         </div>
     }
+}
+
+/// Colours of the lag chart's lines, one per consumer group in turn.
+const LAG_COLOURS: [&str; 6] = [
+    "#2f6feb", "#d98a00", "#2e9d52", "#c2185b", "#7b1fa2", "#00838f",
+];
+/// The lag chart's size (px).
+const CHART: (f64, f64) = (280.0, 90.0);
+
+/// A note's text, or its id if it has none.
+fn named<'a>(names: &'a HashMap<NoteId, String>, id: &'a NoteId) -> &'a str {
+    names.get(id).map_or(id.as_str(), String::as_str)
+}
+
+/// The lag chart (every group's lag over the run, the moment shown as a cursor) and its legend.
+fn chart_html(run: &Run, end: u64, now: u64, names: &HashMap<NoteId, String>) -> String {
+    let (w, h) = CHART;
+    let end = end.max(1) as f64;
+    let groups = &run.plan().groups;
+    let series: Vec<_> = groups.iter().map(|g| run.lag_series(&g.note)).collect();
+    let max = series
+        .iter()
+        .flat_map(|s| s.iter().map(|p| p.lag))
+        .max()
+        .unwrap_or(0)
+        .max(5) as f64;
+    let last: u64 = series.iter().filter_map(|s| s.last().map(|p| p.lag)).sum();
+    let peak = series
+        .iter()
+        .flat_map(|s| s.iter().map(|p| p.lag))
+        .max()
+        .unwrap_or(0);
+    let x = now as f64 / end * w;
+    let mut out = format!(
+        "<svg class=\"lag-chart\" data-lag-chart data-last-lag=\"{last}\" data-peak-lag=\"{peak}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"Consumer lag over time\"><line class=\"cursor\" x1=\"{x:.1}\" y1=\"0\" x2=\"{x:.1}\" y2=\"{h}\"/>"
+    );
+    for (i, (g, pts)) in groups.iter().zip(&series).enumerate() {
+        out.push_str("<polyline data-lag-for=\"");
+        escape_html(&mut out, g.note.as_str());
+        let _ = write!(
+            out,
+            "\" stroke=\"{}\" fill=\"none\" stroke-width=\"1.5\" points=\"",
+            LAG_COLOURS[i % LAG_COLOURS.len()]
+        );
+        for p in pts.iter() {
+            let _ = write!(
+                out,
+                "{:.1},{:.1} ",
+                p.at as f64 / end * w,
+                h - p.lag as f64 / max * h
+            );
+        }
+        out.push_str("\"/>");
+    }
+    let _ = write!(out, "</svg><p class=\"muted\">lag now {last}, peak {peak} messages (scale {max:.0})</p><ul class=\"chart-legend\">");
+    for (i, g) in groups.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<li><span class=\"chip\" style=\"background:{}\"></span>",
+            LAG_COLOURS[i % LAG_COLOURS.len()]
+        );
+        escape_html(&mut out, named(names, &g.note));
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// Each consumer group: its instances with the partitions they read, and each partition's log
+/// end, committed offset and lag.
+fn groups_html(run: &Run, board: &Board, names: &HashMap<NoteId, String>) -> String {
+    let mut out = String::new();
+    for g in &run.plan().groups {
+        out.push_str("<div class=\"group-box\" data-group=\"");
+        escape_html(&mut out, g.note.as_str());
+        out.push_str("\"><strong>");
+        escape_html(&mut out, named(names, &g.note));
+        out.push_str("</strong> ");
+        if g.props.group != g.note.0 {
+            out.push_str("<span class=\"muted\">group ");
+            escape_html(&mut out, &g.props.group);
+            out.push_str("</span>");
+        }
+        out.push_str("<ul class=\"instances\">");
+        for (k, i) in run.instances(&g.note).iter().enumerate() {
+            let parts: Vec<String> = i
+                .partitions
+                .iter()
+                .map(|p| partition_label(board, &p.topic, p.partition))
+                .collect();
+            let _ = write!(
+                out,
+                "<li{}>instance {}{}: ",
+                if i.alive { "" } else { " class=\"down\"" },
+                k + 1,
+                if i.alive { "" } else { " (down)" }
+            );
+            escape_html(&mut out, if parts.is_empty() { "idle" } else { "" });
+            escape_html(&mut out, &parts.join(", "));
+            out.push_str("</li>");
+        }
+        out.push_str("</ul><table class=\"offsets\"><thead><tr><th>partition</th><th>log end</th><th>committed</th><th>lag</th></tr></thead><tbody>");
+        for p in run
+            .cluster()
+            .lag(&g.name)
+            .map(|l| l.partitions)
+            .unwrap_or_default()
+        {
+            // The broker's topic names back to the board's.
+            let topic = run
+                .plan()
+                .topics
+                .iter()
+                .find(|t| t.broker_name == p.topic)
+                .map_or(&p.topic, |t| &t.name);
+            out.push_str("<tr><td>");
+            escape_html(&mut out, &partition_label(board, topic, p.partition));
+            let committed = p
+                .committed
+                .map_or_else(|| "–".to_string(), |c| c.to_string());
+            let _ = write!(
+                out,
+                "</td><td>{}</td><td>{committed}</td><td>{} ({} ms)</td></tr>",
+                p.end_offset, p.lag, p.lag_ms
+            );
+        }
+        out.push_str("</tbody></table></div>");
+    }
+    out
+}
+
+/// The latest events the filter keeps (of the selected note only, if asked), newest first;
+/// a row with a message lights its causal chain when clicked.
+fn log_html(
+    run: &Run,
+    board: &Board,
+    names: &HashMap<NoteId, String>,
+    filter: LogFilter,
+    only: Option<&NoteId>,
+) -> String {
+    let mut out = String::new();
+    let rows = run.events().iter().rev().filter(|e| {
+        filter.keeps(e)
+            && only.is_none_or(|id| {
+                e.note == *id || e.from_note.as_ref() == Some(id) || e.to_note.as_ref() == Some(id)
+            })
+    });
+    for e in rows.take(LOG_ROWS) {
+        out.push_str("<li data-event><button class=\"log-row\" data-action=\"show-chain\" title=\"Highlight the causal chain on the board\"");
+        match e.message {
+            Some(m) => {
+                let _ = write!(out, " data-message=\"{}\" data-row-note=\"", m.0);
+                escape_html(&mut out, e.note.as_str());
+                out.push_str("\">");
+            }
+            None => out.push_str(" disabled>"),
+        }
+        let text = format!(
+            "{} {} — {}",
+            seconds(e.at),
+            named(names, &e.note),
+            describe(board, e)
+        );
+        escape_html(&mut out, &text);
+        out.push_str("</button></li>");
+    }
+    out
 }
