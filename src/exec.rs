@@ -43,10 +43,26 @@ pub use run::{
 
 use crate::{
     broker::TopicPartition,
-    model::{LinkId, NoteId},
+    model::{Board, LinkId, NoteId},
 };
 use serde::Serialize;
 use std::fmt;
+
+/// True when two boards run the same: the same notes (their kind, text, props and frame; not
+/// where they are), links, topics and scenario. Positions, sizes and the storyline play no part.
+pub fn runs_alike(a: &Board, b: &Board) -> bool {
+    a.links == b.links
+        && a.topics == b.topics
+        && a.scenario == b.scenario
+        && a.notes.len() == b.notes.len()
+        && a.notes.iter().zip(&b.notes).all(|(x, y)| {
+            x.id == y.id
+                && x.kind == y.kind
+                && x.text == y.text
+                && x.props == y.props
+                && x.frame == y.frame
+        })
+}
 
 /// How a run is set up.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -15,8 +15,10 @@ mod library;
 mod panels;
 mod run;
 mod shortcuts;
+mod stage;
 mod state;
 mod storage;
+mod story;
 mod toolbar;
 
 pub use app::App;

@@ -5,6 +5,9 @@
 #[allow(dead_code)] // shared with benches/browser.rs, which uses all of it
 mod webdriver;
 
+#[path = "e2e/stage.rs"]
+mod stage;
+
 use flowstorm::model::sample::sample;
 use serde_json::json;
 use std::{

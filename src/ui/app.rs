@@ -12,12 +12,15 @@ use super::{
     panels::{Legend, ProblemsPanel},
     run::{RunCtl, RunPanel},
     shortcuts,
+    stage::{Stage, StageOverlay},
     state::{Ctx, Tab},
     storage,
+    story::StoryPanel,
     toolbar::{Palette, Toolbar},
 };
 use crate::{
     editor::{Editor, ToolState},
+    exec::runs_alike,
     model::format::save_compact,
 };
 use leptos::{ev, prelude::*};
@@ -56,12 +59,19 @@ pub fn App() -> impl IntoView {
     let run = RunCtl::new(ctx);
     provide_context(run);
     provide_context(CompareOpen(RwSignal::new(false)));
+    let stage = Stage::new();
+    provide_context(stage);
     provide_context(Hazards::new(ctx, run));
 
-    // A run is compiled from the board: when the board changes, the run starts again.
+    // A run is compiled from the board: when what it runs changes, the run starts again (not
+    // for a moved note, a frame or a storyline step).
     Effect::new(move |prev: Option<u64>| {
         let rev = ctx.rev.get();
-        if prev.is_some_and(|p| p != rev) && run.active.get_untracked() {
+        let alike = ctx.editor.with_untracked(|e| {
+            run.with_untracked(|r| runs_alike(r.board(), e.board()))
+                .unwrap_or(true)
+        });
+        if prev.is_some_and(|p| p != rev) && run.active.get_untracked() && !alike {
             run.reset();
             ctx.status
                 .set("The board changed: the run starts again from the beginning".into());
@@ -109,7 +119,7 @@ pub fn App() -> impl IntoView {
     shortcuts::listen(ctx);
 
     view! {
-        <div class="app">
+        <div class="app" class:presenting=move || stage.on.get()>
             <Toolbar />
             <div class="workspace">
                 <Palette />
@@ -124,11 +134,14 @@ pub fn App() -> impl IntoView {
                         </button>
                         <button role="tab" data-action="tab-run" class:active=move || ctx.tab.get() == Tab::Run
                             on:click=move |_| ctx.tab.set(Tab::Run)>"Run"</button>
+                        <button role="tab" data-action="tab-story" class:active=move || ctx.tab.get() == Tab::Story
+                            on:click=move |_| ctx.tab.set(Tab::Story)>"Story"</button>
                     </div>
                     {move || match ctx.tab.get() {
                         Tab::Inspector => view! { <Inspector /> }.into_any(),
                         Tab::Hazards => view! { <HazardsPanel /> }.into_any(),
                         Tab::Run => view! { <RunPanel /> }.into_any(),
+                        Tab::Story => view! { <StoryPanel /> }.into_any(),
                     }}
                 </aside>
             </div>
@@ -136,6 +149,7 @@ pub fn App() -> impl IntoView {
             <Legend />
             <ProblemsPanel />
             <CompareView />
+            <StageOverlay />
         </div>
     }
 }

@@ -5,6 +5,7 @@ use super::{
     dom::{clipboard_data, in_text_field, key_modifiers},
     files::save_file,
     run::RunCtl,
+    stage::Stage,
     state::Ctx,
 };
 use crate::editor::ToolState;
@@ -13,12 +14,26 @@ use leptos::{ev, prelude::*};
 /// Listens to the window's keys and clipboard events until the calling component is dropped.
 pub fn listen(ctx: Ctx) {
     let run = use_context::<RunCtl>();
+    let stage = use_context::<Stage>();
     let keys = window_event_listener(ev::keydown, move |ev| {
         if in_text_field(ev.target()) {
             return;
         }
         let mods = key_modifiers(&ev);
         let key = ev.key();
+        // F5 presents (as in slide tools); while presenting, the stage takes the keys first.
+        if let (Some(stage), Some(run)) = (stage, run) {
+            if stage.on.get_untracked() {
+                if !mods.command() && !mods.alt && stage.key(ctx, run, &key) {
+                    ev.prevent_default();
+                    return;
+                }
+            } else if key == "F5" && !mods.command() {
+                ev.prevent_default();
+                stage.enter(ctx, run);
+                return;
+            }
+        }
         // N: the run's next event (no note kind nor action uses it), on an idle board.
         let idle = ctx
             .editor

@@ -6,6 +6,8 @@ use super::{
     dom::KIND_DRAG_TYPE,
     files::{open_file, save_file},
     library::{open_new, BoardsDialog},
+    run::RunCtl,
+    stage::Stage,
     state::Ctx,
 };
 use crate::{
@@ -25,6 +27,8 @@ pub fn Toolbar() -> impl IntoView {
     let zoom = Memo::new(move |_| ctx.view().0.percent());
     let compare_open = expect_context::<CompareOpen>().0;
     let boards_open = RwSignal::new(false);
+    let stage = expect_context::<Stage>();
+    let run = expect_context::<RunCtl>();
     let perform = move |action: Action| {
         move |_| {
             ctx.perform(action);
@@ -65,6 +69,8 @@ pub fn Toolbar() -> impl IntoView {
                 <button data-action="zoom-fit" title="Show the whole board (Shift+1)" on:click=perform(Action::FitBoard)>"Fit"</button>
             </div>
             <div class="group">
+                <button data-action="present" title="Present: full screen, the storyline step by step (F5; Esc leaves)"
+                    on:click=move |_| stage.enter(ctx, run)>"Present"</button>
                 <button data-action="compare" title="The same domain as a request chain and as events, under the same fault"
                     on:click=move |_| compare_open.set(true)>"Compare"</button>
             </div>

@@ -34,7 +34,7 @@ pub fn RunBar() -> impl IntoView {
                 <select data-action="speed" on:change=move |ev| {
                     if let Some(s) = crate::ui::dom::parse_number(&event_target_value(&ev)) { ctl.speed.set(s); }
                 }>
-                    {SPEEDS.iter().map(|s| view! { <option value=s.to_string() selected=*s == 1.0>{format!("{s}×")}</option> }).collect_view()}
+                    {SPEEDS.iter().map(|s| view! { <option value=s.to_string() prop:selected=move || ctl.speed.get() == *s>{format!("{s}×")}</option> }).collect_view()}
                 </select>
             </label>
             <label class="seed">"Seed "
@@ -43,11 +43,22 @@ pub fn RunBar() -> impl IntoView {
                         if let Ok(s) = event_target_value(&ev).parse::<u64>() { ctl.seed.set(s); ctl.reset(); }
                     } />
             </label>
-            <input type="range" class="timeline" data-action="scrub" aria-label="Timeline" min="0" max=move || end().to_string()
-                step="10" prop:value=move || ctl.readable_now.get().to_string()
-                on:input=move |ev| {
-                    if let Ok(t) = event_target_value(&ev).parse::<u64>() { ctl.playing.set(false); ctl.seek(ctx, t); }
-                } />
+            <span class="timeline-wrap">
+                <input type="range" class="timeline" data-action="scrub" aria-label="Timeline" min="0" max=move || end().to_string()
+                    step="10" prop:value=move || ctl.readable_now.get().to_string()
+                    on:input=move |ev| {
+                        if let Ok(t) = event_target_value(&ev).parse::<u64>() { ctl.playing.set(false); ctl.seek(ctx, t); }
+                    } />
+                {move || {
+                    let end = end().max(1) as f64;
+                    ctx.board(|b| b.scheduled_faults().iter().map(|f| {
+                        let name = f.fault.note().and_then(|id| b.note(id)).map_or("", |n| n.text.as_str());
+                        let title = format!("{}: {} {name}", seconds(f.at_ms), f.fault.words());
+                        view! { <span class="fault-mark" data-fault-mark aria-label=title.clone() title=title
+                            style=format!("--at:{:.4}", f.at_ms as f64 / end) /> }
+                    }).collect_view())
+                }}
+            </span>
             <span class="clock" data-clock>{move || format!("{} / {}", seconds(ctl.readable_now.get()), seconds(end()))}</span>
             {move || ctl.pace.get().map(|p| view! {
                 <span class="pace" data-pace title="The board makes more work than can be simulated in real time: the simulated clock runs slower than the speed asked">
