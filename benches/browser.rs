@@ -299,24 +299,7 @@ const reach = async t => {
 
 /// Opens a board file through the app's own file input and waits until it is shown.
 fn open_board(s: &webdriver::Session, board: &flowstorm::model::Board, label: &str) {
-    let file = std::env::temp_dir().join(format!(
-        "flowstorm-bench-{label}-{}.json",
-        std::process::id()
-    ));
-    std::fs::write(&file, flowstorm::model::save(board)).expect("write the board");
-    s.send_keys(
-        &s.find("[data-action='open-file']"),
-        file.to_str().unwrap_or_default(),
-    );
-    s.wait_for("the board to open", || {
-        s.js(
-            "return document.querySelector('[data-status]').textContent.startsWith('Opened')",
-            vec![],
-        )
-        .as_bool()
-        .filter(|b| *b)
-    });
-    std::fs::remove_file(&file).ok();
+    s.open_board_text(&flowstorm::model::save(board), label);
 }
 
 /// The median and worst time (ms) to show a moment of a run of the sample board lasting

@@ -1042,24 +1042,10 @@ fn the_heaviest_board_plays_pauses_scrubs_and_resets_without_freezing_the_page()
     // simulated time was run at once), and the autosave brought the freeze back on reload.
     let h = harness().lock().unwrap_or_else(|e| e.into_inner());
     let s = open_app(&h);
-    let dir = std::env::temp_dir().join(format!("flowstorm-e2e-heavy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("heaviest.json");
-    std::fs::write(
-        &file,
-        flowstorm::model::save(&flowstorm::model::generate::heaviest()),
-    )
-    .unwrap();
-    s.send_keys(&s.find("[data-action='open-file']"), file.to_str().unwrap());
-    s.wait_for("the heaviest board", || {
-        s.js(
-            "return document.querySelector('[data-status]').textContent.startsWith('Opened')",
-            vec![],
-        )
-        .as_bool()
-        .filter(|b| *b)
-    });
-    std::fs::remove_dir_all(&dir).ok();
+    s.open_board_text(
+        &flowstorm::model::save(&flowstorm::model::generate::heaviest()),
+        "heaviest",
+    );
     // Watch the main thread: every task of 50 ms or more, and the longest gap between frames.
     s.js(
         "window.__longest = 0; window.__gap = 0;

@@ -50,24 +50,6 @@ fn storyboard() -> flowstorm::model::Board {
     board
 }
 
-/// Opens a board from a file, through the toolbar.
-fn open_file(s: &Session, board: &flowstorm::model::Board, name: &str) {
-    let dir = std::env::temp_dir().join(format!("flowstorm-e2e-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{name}.json"));
-    std::fs::write(&file, save(board)).unwrap();
-    s.send_keys(&s.find("[data-action='open-file']"), file.to_str().unwrap());
-    s.wait_for("the board to open", || {
-        s.js(
-            "return document.querySelector('[data-status]').textContent.startsWith('Opened')",
-            vec![],
-        )
-        .as_bool()
-        .filter(|b| *b)
-    });
-    std::fs::remove_dir_all(&dir).ok();
-}
-
 fn caption(s: &Session) -> String {
     s.js(
         "const c = document.querySelector('[data-story-text]'); return c ? c.textContent : null",
@@ -136,7 +118,7 @@ fn presenting_walks_the_storyline_with_a_clicker_on_a_projector() {
         .session_with(1280, 720, &["--screen-info={1280x720}"]);
     s.goto(&h.url);
     s.find("[data-board-viewport] [data-note-id]");
-    open_file(&s, &storyboard(), "story");
+    s.open_board_text(&save(&storyboard()), "story");
     assert_eq!(
         count(&s, "[data-fault-mark]"),
         1,

@@ -202,6 +202,30 @@ impl Element {
 }
 
 impl Session {
+    /// Opens a board file (its text) through the app's own file input and waits until the
+    /// app says it opened it.
+    pub fn open_board_text(&self, text: &str, label: &str) {
+        let file = std::env::temp_dir().join(format!(
+            "flowstorm-{label}-{}-{}.json",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::write(&file, text).expect("write the board");
+        self.send_keys(
+            &self.find("[data-action='open-file']"),
+            file.to_str().unwrap_or_default(),
+        );
+        self.wait_for("the board to open", || {
+            self.js(
+                "return document.querySelector('[data-status]').textContent.startsWith('Opened')",
+                vec![],
+            )
+            .as_bool()
+            .filter(|b| *b)
+        });
+        std::fs::remove_file(&file).ok();
+    }
+
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         request(
             self.port,

@@ -202,17 +202,7 @@ impl Run {
 
     /// Applies a fault and logs it.
     pub(super) fn fire(&mut self, fault: Fault) -> Result<(), FaultError> {
-        let at_note = match &fault {
-            Fault::CrashConsumer { note, .. }
-            | Fault::RestartConsumer { note }
-            | Fault::SlowConsumer { note, .. }
-            | Fault::SystemDown { note, .. }
-            | Fault::SlowSystem { note, .. }
-            | Fault::SystemUp { note }
-            | Fault::CrashAggregate { note }
-            | Fault::Poison { note } => self.plan.ix(note),
-            Fault::AddPartitions { .. } => None,
-        };
+        let at_note = fault.note().and_then(|n| self.plan.ix(n));
         match &fault {
             Fault::CrashConsumer {
                 note,
