@@ -53,6 +53,21 @@ pub fn board_covers() -> Vec<Rect> {
         .collect()
 }
 
+/// What an element was last given by [`set_html`]: the element and its HTML.
+pub type Written = Option<(web_sys::Element, String)>;
+
+/// Gives `el` the HTML `html`, unless it gave the same element exactly that last time (`last`):
+/// a list written from what it shows is then not parsed and laid out again for nothing, say on
+/// each step of a drag. Returns what to pass as `last` next time.
+pub fn set_html(el: Option<web_sys::Element>, html: String, last: Written) -> Written {
+    let el = el?;
+    if last.as_ref().is_some_and(|(e, h)| *e == el && *h == html) {
+        return last;
+    }
+    el.set_inner_html(&html);
+    Some((el, html))
+}
+
 /// The overlays over the board's canvas that fitting keeps clear of.
 const BOARD_COVERS: &str = "[data-legend],[data-minimap],[data-runbar],[data-story-caption]";
 

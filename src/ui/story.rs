@@ -5,7 +5,7 @@
 //! each for clicks and changes (`data-action`, `data-step`), as the Boards dialog is.
 
 use super::{
-    dom::{escape_html, parse_number},
+    dom::{escape_html, parse_number, set_html, Written},
     run::{faults_for, RunCtl},
     stage::Stage,
     state::Ctx,
@@ -46,11 +46,9 @@ pub fn StoryPanel() -> impl IntoView {
         })
     });
     let list = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    Effect::new(move |last: Option<Written>| {
         let html = offered.with(|o| ctx.board(|b| panel_html(b, o)));
-        if let Some(el) = list.get() {
-            el.set_inner_html(&html);
-        }
+        set_html(list.get().map(Into::into), html, last.flatten())
     });
     let on_click = move |ev: ev::MouseEvent| {
         let Some((action, i)) = target_action(&ev) else {

@@ -7,7 +7,10 @@ use crate::{
     editor::Item,
     exec::{partition_label, MessageId, Run},
     model::{Board, NoteId},
-    ui::{dom::escape_html, state::Ctx},
+    ui::{
+        dom::{escape_html, set_html, Written},
+        state::Ctx,
+    },
 };
 use leptos::prelude::*;
 use std::fmt::Write;
@@ -65,27 +68,25 @@ pub fn RunPanel() -> impl IntoView {
     let chart = NodeRef::<leptos::html::Div>::new();
     let groups = NodeRef::<leptos::html::Div>::new();
     let log = NodeRef::<leptos::html::Ol>::new();
-    Effect::new(move |_| {
-        let end = ctl.end();
-        let html = names.with(|names| {
-            ctx.board(|b| {
-                ctl.with_readable(|run| {
-                    (
-                        chart_html(run, end, ctl.readable_now.get(), names),
-                        groups_html(run, b, names),
-                    )
-                })
-            })
-        });
-        let (c, g) = html.unwrap_or_default();
-        if let Some(el) = chart.get() {
-            el.set_inner_html(&c);
-        }
-        if let Some(el) = groups.get() {
-            el.set_inner_html(&g);
-        }
+    Effect::new(move |last: Option<Written>| {
+        let (end, now) = (ctl.end(), ctl.readable_now.get());
+        let html = names.with(|names| ctl.with_readable(|run| chart_html(run, end, now, names)));
+        set_html(
+            chart.get().map(Into::into),
+            html.unwrap_or_default(),
+            last.flatten(),
+        )
     });
-    Effect::new(move |_| {
+    Effect::new(move |last: Option<Written>| {
+        let html =
+            names.with(|names| ctx.board(|b| ctl.with_readable(|run| groups_html(run, b, names))));
+        set_html(
+            groups.get().map(Into::into),
+            html.unwrap_or_default(),
+            last.flatten(),
+        )
+    });
+    Effect::new(move |last: Option<Written>| {
         let filter = filter.get();
         let only = only_selected
             .get()
@@ -94,9 +95,11 @@ pub fn RunPanel() -> impl IntoView {
         let html = names.with(|names| {
             ctx.board(|b| ctl.with_readable(|run| log_html(run, b, names, filter, only.as_ref())))
         });
-        if let Some(el) = log.get() {
-            el.set_inner_html(&html.unwrap_or_default());
-        }
+        set_html(
+            log.get().map(Into::into),
+            html.unwrap_or_default(),
+            last.flatten(),
+        )
     });
     // A row of the log lights its causal chain on the board.
     let on_log_click = move |ev: leptos::ev::MouseEvent| {
