@@ -2,13 +2,17 @@
 //! audience can follow, and the board's storyline walked a step at a time with the keyboard or
 //! a clicker (→ ↓ Space PageDown forward, ← ↑ PageUp back, Home, End; Escape leaves).
 
-use super::{run::RunCtl, state::Ctx};
+use super::{
+    dom::{escape_html, set_html, Written},
+    run::RunCtl,
+    state::Ctx,
+};
 use crate::{
     editor::{Action, MAX_ZOOM},
     model::{Board, Camera, Rect, StepAction},
 };
 use leptos::{ev, prelude::*};
-use std::collections::VecDeque;
+use std::{collections::VecDeque, fmt::Write};
 use wasm_bindgen::JsCast;
 
 /// Margin around what a step shows, screen pixels.
@@ -246,29 +250,66 @@ pub fn StageOverlay() -> impl IntoView {
         fullscreen.remove();
         resized.remove();
     });
-    let steps = move || ctx.board(|b| b.storyline.len());
-    let caption = move || {
-        let i = stage.step.get()?;
-        ctx.board(|b| b.storyline.get(i).map(|s| s.caption.clone()))
+    // The bar is written as HTML when the step, its caption or the number of steps changes;
+    // its buttons are answered by one listener.
+    let bar = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |last: Option<Written>| {
+        let on = stage.on.get();
+        if let Some(el) = pointer.get() {
+            let _ = el.toggle_attribute_with_force("hidden", !on);
+        }
+        let el: Option<web_sys::Element> = bar.get().map(Into::into);
+        if let Some(el) = &el {
+            let _ = el.toggle_attribute_with_force("hidden", !on);
+        }
+        let step = stage.step.get();
+        let html = ctx.board(|b| bar_html(b, step));
+        set_html(el, html, last.flatten())
+    });
+    let on_click = move |ev: ev::MouseEvent| {
+        let action = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-action]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-action"));
+        let at = stage.step.get_untracked();
+        match (action.as_deref(), at) {
+            (Some("step-back"), Some(i)) => stage.go(ctx, run, i.saturating_sub(1)),
+            (Some("step-next"), Some(i)) => stage.go(ctx, run, i + 1),
+            (Some("present-leave"), _) => stage.leave(ctx),
+            _ => {}
+        }
     };
-    let off = move || !stage.on.get();
     view! {
-        <div class="laser" aria-hidden="true" node_ref=pointer hidden=off />
-        <div class="stage-bar" data-story-caption hidden=off>
-            <p class="caption" data-story-text aria-live="polite">{caption}</p>
-            <span class="step-count" data-step-count>
-                {move || match stage.step.get() {
-                    Some(i) => format!("{} / {}", i + 1, steps()),
-                    None => "No storyline: Space plays".to_string(),
-                }}
-            </span>
-            <button data-action="step-back" aria-label="Previous step" hidden=move || steps() == 0 title="Previous step (←, PageUp)"
-                prop:disabled=move || stage.step.get().is_none_or(|i| i == 0)
-                on:click=move |_| { if let Some(i) = stage.step.get_untracked() { stage.go(ctx, run, i.saturating_sub(1)); } }>"◀"</button>
-            <button data-action="step-next" aria-label="Next step" hidden=move || steps() == 0 title="Next step (→, Space, PageDown)"
-                prop:disabled=move || stage.step.get().is_none_or(|i| i + 1 >= steps())
-                on:click=move |_| { if let Some(i) = stage.step.get_untracked() { stage.go(ctx, run, i + 1); } }>"▶"</button>
-            <button data-action="present-leave" title="Leave the presentation (Esc)" on:click=move |_| stage.leave(ctx)>"Esc"</button>
-        </div>
+        <div class="laser" aria-hidden="true" node_ref=pointer hidden />
+        <div class="stage-bar" data-story-caption hidden node_ref=bar on:click=on_click />
     }
+}
+
+/// The presentation's bar: the step's caption, where the step is in the storyline, and the
+/// buttons to walk it and to leave.
+fn bar_html(board: &Board, step: Option<usize>) -> String {
+    let n = board.storyline.len();
+    let mut out = String::from("<p class=\"caption\" data-story-text aria-live=\"polite\">");
+    if let Some(s) = step.and_then(|i| board.storyline.get(i)) {
+        escape_html(&mut out, &s.caption);
+    }
+    out.push_str("</p><span class=\"step-count\" data-step-count>");
+    match step {
+        Some(i) => {
+            let _ = write!(
+                out,
+                "{} / {n}</span><button data-action=\"step-back\" aria-label=\"Previous step\" title=\"Previous step (←, PageUp)\"{}>◀</button>\
+                 <button data-action=\"step-next\" aria-label=\"Next step\" title=\"Next step (→, Space, PageDown)\"{}>▶</button>",
+                i + 1,
+                if i == 0 { " disabled" } else { "" },
+                if i + 1 >= n { " disabled" } else { "" },
+            );
+        }
+        None => out.push_str("No storyline: Space plays</span>"),
+    }
+    out.push_str(
+        "<button data-action=\"present-leave\" title=\"Leave the presentation (Esc)\">Esc</button>",
+    );
+    out
 }
