@@ -53,6 +53,13 @@ pub fn board_covers() -> Vec<Rect> {
         .collect()
 }
 
+/// The element matching `css` that an event came from (its target or the nearest ancestor):
+/// how a panel written as HTML finds which of its controls was used.
+pub fn event_closest(ev: &web_sys::Event, css: &str) -> Option<web_sys::Element> {
+    let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    target.closest(css).ok()?
+}
+
 /// What an element was last given by [`set_html`]: the element and its HTML.
 pub type Written = Option<(web_sys::Element, String)>;
 

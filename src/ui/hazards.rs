@@ -1,7 +1,11 @@
 //! The hazards panel and the badges on notes: the static rules, re-run as the board changes,
 //! and what the run has shown (kept while the timeline is scrubbed), all by severity.
 
-use super::{dom::escape_html, run::RunCtl, state::Ctx};
+use super::{
+    dom::{escape_html, event_closest},
+    run::RunCtl,
+    state::Ctx,
+};
 use crate::collections::HashMap;
 use crate::{
     analysis::{check, dynamic::seconds, finding::merged, Finding, Severity, Source},
@@ -9,7 +13,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use std::fmt::Write;
-use wasm_bindgen::JsCast;
 
 /// The findings on the board now, and the badge each affected note wears.
 #[derive(Clone, Copy)]
@@ -153,11 +156,7 @@ pub fn HazardsPanel() -> impl IntoView {
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest("[data-action]").ok().flatten())
-        else {
+        let Some(button) = event_closest(&ev, "[data-action]") else {
             return;
         };
         let finding = button

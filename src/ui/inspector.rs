@@ -2,7 +2,10 @@
 
 mod results_in;
 
-use super::{dom::escape_html, state::Ctx};
+use super::{
+    dom::{escape_html, event_closest},
+    state::Ctx,
+};
 use crate::{
     editor::{Action, Item},
     model::{
@@ -329,11 +332,7 @@ pub fn Inspector() -> impl IntoView {
         ctx.apply(edit);
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let delete = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest("[data-action='delete']").ok().flatten());
-        if delete.is_some() {
+        if event_closest(&ev, "[data-action='delete']").is_some() {
             ctx.perform(Action::Delete);
         }
     };

@@ -3,7 +3,7 @@
 //! nothing replaces a board. The Boards dialog opens, renames, duplicates, deletes and restores.
 
 use super::{
-    dom::escape_html,
+    dom::{escape_html, event_closest},
     state::{Ctx, ProblemReport},
     storage,
 };
@@ -292,8 +292,7 @@ pub fn BoardsDialog(open: RwSignal<bool>) -> impl IntoView {
 
 /// The action of the button an event came from, and the board of its entry.
 fn target_action(ev: &ev::MouseEvent) -> Option<(String, BoardId)> {
-    let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
-    let button = target.closest("[data-action]").ok()??;
+    let button = event_closest(ev, "[data-action]")?;
     let entry = button.closest("[data-board]").ok()??;
     let id = entry.get_attribute("data-board")?.parse().ok()?;
     Some((button.get_attribute("data-action")?, BoardId(id)))

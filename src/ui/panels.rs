@@ -1,6 +1,9 @@
 //! The legend and the panel listing a file's problems.
 
-use super::{dom::escape_html, state::Ctx};
+use super::{
+    dom::{escape_html, event_closest},
+    state::Ctx,
+};
 use crate::model::NoteKind;
 use leptos::prelude::*;
 use std::fmt::Write;
@@ -51,16 +54,7 @@ pub fn ProblemsPanel() -> impl IntoView {
     };
     // The only button closes the panel.
     let close = move |ev: leptos::ev::MouseEvent| {
-        let on_button = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|t| {
-                t.closest("[data-action='dismiss-problems']")
-                    .ok()
-                    .flatten()
-                    .is_some()
-            });
-        if on_button {
+        if event_closest(&ev, "[data-action='dismiss-problems']").is_some() {
             ctx.problems.set(None);
         }
     };

@@ -3,7 +3,7 @@
 //! a clicker (→ ↓ Space PageDown forward, ← ↑ PageUp back, Home, End; Escape leaves).
 
 use super::{
-    dom::{escape_html, set_html, Written},
+    dom::{escape_html, event_closest, set_html, Written},
     run::RunCtl,
     state::Ctx,
 };
@@ -267,11 +267,8 @@ pub fn StageOverlay() -> impl IntoView {
         set_html(el, html, last.flatten())
     });
     let on_click = move |ev: ev::MouseEvent| {
-        let action = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest("[data-action]").ok().flatten())
-            .and_then(|b| b.get_attribute("data-action"));
+        let action =
+            event_closest(&ev, "[data-action]").and_then(|b| b.get_attribute("data-action"));
         let at = stage.step.get_untracked();
         match (action.as_deref(), at) {
             (Some("step-back"), Some(i)) => stage.go(ctx, run, i.saturating_sub(1)),

@@ -5,7 +5,7 @@
 //! each for clicks and changes (`data-action`, `data-step`), as the Boards dialog is.
 
 use super::{
-    dom::{escape_html, parse_number, set_html, Written},
+    dom::{escape_html, event_closest, parse_number, set_html, Written},
     run::{faults_for, RunCtl},
     stage::Stage,
     state::Ctx,
@@ -125,8 +125,7 @@ pub fn StoryPanel() -> impl IntoView {
 /// The action of the control an event came from, and the index of its step or fault (0 when
 /// it has none).
 fn target_action(ev: &ev::Event) -> Option<(String, usize)> {
-    let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
-    let control = target.closest("[data-action]").ok()??;
+    let control = event_closest(ev, "[data-action]")?;
     let index = control
         .closest("[data-index]")
         .ok()

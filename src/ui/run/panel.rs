@@ -8,13 +8,12 @@ use crate::{
     exec::{partition_label, MessageId, Run},
     model::{Board, NoteId},
     ui::{
-        dom::{escape_html, set_html, Written},
+        dom::{escape_html, event_closest, set_html, Written},
         state::Ctx,
     },
 };
 use leptos::prelude::*;
 use std::fmt::Write;
-use wasm_bindgen::JsCast;
 
 mod log;
 
@@ -103,11 +102,7 @@ pub fn RunPanel() -> impl IntoView {
     });
     // A row of the log lights its causal chain on the board.
     let on_log_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(row) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest("[data-message]").ok().flatten())
-        else {
+        let Some(row) = event_closest(&ev, "[data-message]") else {
             return;
         };
         let (Some(m), Some(note)) = (
