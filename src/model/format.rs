@@ -330,19 +330,29 @@ impl Validator {
         }
     }
 
+    /// Takes the required `field` out of `obj`; its absence is a problem at `path`.
+    fn required(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        field: &'static str,
+        path: &str,
+    ) -> Option<Value> {
+        let value = obj.remove(field);
+        if value.is_none() {
+            self.report(path, ProblemKind::MissingField { field });
+        }
+        value
+    }
+
     fn id(
         &mut self,
         obj: &mut Map<String, Value>,
         field: &'static str,
         path: &str,
     ) -> Option<String> {
-        match obj.remove(field) {
-            None => {
-                self.report(path, ProblemKind::MissingField { field });
-                None
-            }
-            Some(Value::String(s)) if !s.is_empty() => Some(s),
-            Some(_) => {
+        match self.required(obj, field, path)? {
+            Value::String(s) if !s.is_empty() => Some(s),
+            _ => {
                 self.report(
                     format!("{path}.{field}"),
                     ProblemKind::WrongType {
@@ -360,13 +370,8 @@ impl Validator {
         field: &'static str,
         path: &str,
     ) -> Option<f64> {
-        match obj.remove(field) {
-            None => {
-                self.report(path, ProblemKind::MissingField { field });
-                None
-            }
-            Some(v) => self.number_in(v, &format!("{path}.{field}"), -MAX_COORD, MAX_COORD),
-        }
+        let v = self.required(obj, field, path)?;
+        self.number_in(v, &format!("{path}.{field}"), -MAX_COORD, MAX_COORD)
     }
 
     fn size(
@@ -377,20 +382,23 @@ impl Validator {
     ) -> Option<f64> {
         match obj.remove(field) {
             None | Some(Value::Null) => None,
-            Some(v) => {
-                let n = self.number_in(v, &format!("{path}.{field}"), 0.0, MAX_COORD)?;
-                if n <= 0.0 {
-                    self.report(
-                        format!("{path}.{field}"),
-                        ProblemKind::OutOfRange {
-                            reason: format!("{field} must be greater than 0"),
-                        },
-                    );
-                    return None;
-                }
-                Some(n)
-            }
+            Some(v) => self.size_value(v, field, path),
         }
+    }
+
+    /// A size (`field` of the object at `path`): a number greater than 0, at most [`MAX_COORD`].
+    fn size_value(&mut self, v: Value, field: &'static str, path: &str) -> Option<f64> {
+        let n = self.number_in(v, &format!("{path}.{field}"), 0.0, MAX_COORD)?;
+        if n <= 0.0 {
+            self.report(
+                format!("{path}.{field}"),
+                ProblemKind::OutOfRange {
+                    reason: format!("{field} must be greater than 0"),
+                },
+            );
+            return None;
+        }
+        Some(n)
     }
 
     fn number_in(&mut self, value: Value, path: &str, min: f64, max: f64) -> Option<f64> {

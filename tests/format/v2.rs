@@ -217,3 +217,13 @@ fn version_1_files_migrate_and_read_no_version_2_content() {
     assert_eq!(board.scenario.as_ref().map(|s| s.seed), Some(3));
     assert!(save(&board).contains("\"version\": 2"));
 }
+
+#[test]
+fn a_recorded_area_without_a_size_is_a_problem_not_a_step_left_out() {
+    let mut file = base(2);
+    file["storyline"] = json!([{"camera": {"area": {"x": 0, "y": 0, "w": null, "h": 300}}}]);
+    let found = problems(&file.to_string());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "$.storyline[0].camera.area.w");
+    assert!(matches!(found[0].1, ProblemKind::WrongType { .. }));
+}

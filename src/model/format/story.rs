@@ -186,11 +186,8 @@ impl Validator {
         field: &'static str,
         path: &str,
     ) -> Option<f64> {
-        if !obj.contains_key(field) {
-            self.report(path, ProblemKind::MissingField { field });
-            return None;
-        }
-        self.size(obj, field, path)
+        let v = self.required(obj, field, path)?;
+        self.size_value(v, field, path)
     }
 
     fn action(&mut self, value: Value, path: &str, names: &Names) -> Option<StepAction> {
@@ -284,20 +281,11 @@ impl Validator {
             },
             "add_partitions" => {
                 let topic = self.id(obj, "topic", path);
-                let total = match obj.remove("total") {
-                    None => {
-                        let field = "total";
-                        self.report(path, ProblemKind::MissingField { field });
-                        None
-                    }
-                    Some(v) => {
-                        let p = format!("{path}.total");
-                        self.uint(v, &p, 1).and_then(|n| {
-                            let max = u64::from(MAX_PARTITIONS);
-                            self.at_most(n, &p, "total", max, "partitions")
-                        })
-                    }
-                };
+                let p = format!("{path}.total");
+                let total = self.required(obj, "total", path).and_then(|v| {
+                    let n = self.uint(v, &p, 1)?;
+                    self.at_most(n, &p, "total", u64::from(MAX_PARTITIONS), "partitions")
+                });
                 Fault::AddPartitions {
                     topic: topic?,
                     total: u32::try_from(total?).ok()?,
@@ -325,14 +313,8 @@ impl Validator {
         path: &str,
         names: &Names,
     ) -> Option<NoteId> {
-        match obj.remove("note") {
-            None => {
-                let field = "note";
-                self.report(path, ProblemKind::MissingField { field });
-                None
-            }
-            Some(v) => self.note_id(v, &format!("{path}.note"), names),
-        }
+        let v = self.required(obj, "note", path)?;
+        self.note_id(v, &format!("{path}.note"), names)
     }
 
     /// A note id that names a note on the board.
@@ -379,17 +361,10 @@ impl Validator {
         path: &str,
         max: u64,
     ) -> Option<u64> {
-        match obj.remove(field) {
-            None => {
-                self.report(path, ProblemKind::MissingField { field });
-                None
-            }
-            Some(v) => {
-                let p = format!("{path}.{field}");
-                self.uint(v, &p, 0)
-                    .and_then(|n| self.at_most(n, &p, field, max, "ms"))
-            }
-        }
+        let v = self.required(obj, field, path)?;
+        let p = format!("{path}.{field}");
+        let n = self.uint(v, &p, 0)?;
+        self.at_most(n, &p, field, max, "ms")
     }
 
     /// An optional time in ms, at most `max`: `Some(None)` when absent, `None` on a problem.
