@@ -67,11 +67,19 @@ pub fn App() -> impl IntoView {
     // for a moved note, a frame or a storyline step).
     Effect::new(move |prev: Option<u64>| {
         let rev = ctx.rev.get();
-        let alike = ctx.editor.with_untracked(|e| {
-            run.with_untracked(|r| runs_alike(r.board(), e.board()))
-                .unwrap_or(true)
-        });
-        if prev.is_some_and(|p| p != rev) && run.active.get_untracked() && !alike {
+        // A drag's steps only move notes, which a run does not care about: the boards are
+        // compared once, when the drag ends.
+        let alike = || {
+            ctx.editor.with_untracked(|e| {
+                run.with_untracked(|r| runs_alike(r.board(), e.board()))
+                    .unwrap_or(true)
+            })
+        };
+        if prev.is_some_and(|p| p != rev)
+            && run.active.get_untracked()
+            && !ctx.previewing.get_untracked()
+            && !alike()
+        {
             run.reset();
             ctx.status
                 .set("The board changed: the run starts again from the beginning".into());

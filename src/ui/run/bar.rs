@@ -3,8 +3,13 @@
 
 use super::{seconds, Pace, RunCtl};
 use crate::exec::grouped;
-use crate::ui::state::Ctx;
+use crate::model::Board;
+use crate::ui::{
+    dom::{escape_html, set_html, Written},
+    state::Ctx,
+};
 use leptos::{ev, prelude::*};
+use std::fmt::Write;
 
 /// Speeds offered, simulated ms per real ms.
 const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
@@ -17,6 +22,14 @@ pub fn RunBar() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let ctl = expect_context::<RunCtl>();
     let end = move || ctl.end_tracked();
+    // The scenario's faults on the timeline, written as HTML: the board changes on every step
+    // of a drag, the marks seldom.
+    let marks = NodeRef::<leptos::html::Span>::new();
+    Effect::new(move |last: Option<Written>| {
+        let end = end().max(1);
+        let html = ctx.board(|b| marks_html(b, end));
+        set_html(marks.get().map(Into::into), html, last.flatten())
+    });
     view! {
         <div class="runbar" role="toolbar" aria-label="Run" data-runbar on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()>
             {move || if ctl.playing.get() {
@@ -49,15 +62,7 @@ pub fn RunBar() -> impl IntoView {
                     on:input=move |ev| {
                         if let Ok(t) = event_target_value(&ev).parse::<u64>() { ctl.playing.set(false); ctl.seek(ctx, t); }
                     } />
-                {move || {
-                    let end = end().max(1) as f64;
-                    ctx.board(|b| b.scheduled_faults().iter().map(|f| {
-                        let name = f.fault.note().and_then(|id| b.note(id)).map_or("", |n| n.text.as_str());
-                        let title = format!("{}: {} {name}", seconds(f.at_ms), f.fault.words());
-                        view! { <span class="fault-mark" data-fault-mark aria-label=title.clone() title=title
-                            style=format!("--at:{:.4}", f.at_ms as f64 / end) /> }
-                    }).collect_view())
-                }}
+                <span class="fault-marks" node_ref=marks />
             </span>
             <span class="clock" data-clock>{move || format!("{} / {}", seconds(ctl.readable_now.get()), seconds(end()))}</span>
             {move || ctl.pace.get().map(|p| view! {
@@ -91,4 +96,28 @@ fn pace_label(p: Pace) -> String {
         "running at {speed}× — {} events/s",
         grouped(p.work_per_s.round() as u64)
     )
+}
+
+/// A tick per fault the scenario makes, where it sits on a timeline that ends at `end` (ms),
+/// named in a tooltip ("1.5 s: system down Payment provider").
+fn marks_html(board: &Board, end: u64) -> String {
+    let mut out = String::new();
+    for f in board.scheduled_faults() {
+        let name = f
+            .fault
+            .note()
+            .and_then(|id| board.note(id))
+            .map_or("", |n| n.text.as_str());
+        let title = format!("{}: {} {name}", seconds(f.at_ms), f.fault.words());
+        let _ = write!(
+            out,
+            "<span class=\"fault-mark\" data-fault-mark style=\"--at:{:.4}\" title=\"",
+            f.at_ms as f64 / end as f64
+        );
+        escape_html(&mut out, &title);
+        out.push_str("\" aria-label=\"");
+        escape_html(&mut out, &title);
+        out.push_str("\"></span>");
+    }
+    out
 }
