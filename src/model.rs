@@ -3,6 +3,7 @@
 pub mod board;
 pub mod edit;
 pub mod fault;
+pub mod field;
 pub mod format;
 pub mod generate;
 pub mod geometry;
@@ -11,6 +12,7 @@ pub mod kind;
 pub mod limits;
 pub mod outcome;
 pub mod props;
+pub mod rule;
 pub mod sample;
 pub mod story;
 

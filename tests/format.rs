@@ -14,6 +14,8 @@ use serde_json::{json, Value};
 
 #[path = "format/v2.rs"]
 mod v2;
+#[path = "format/v3.rs"]
+mod v3;
 
 fn problems(text: &str) -> Vec<(String, ProblemKind)> {
     load(text)

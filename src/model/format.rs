@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 /// The `format` value every board file carries.
 pub const FORMAT: &str = "flowstorm-board";
 /// The newest file version this build reads and the one it writes.
-pub const CURRENT_VERSION: u64 = 2;
+pub const CURRENT_VERSION: u64 = 3;
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// At most this many problems are listed; the rest are counted.
@@ -130,7 +130,49 @@ fn migrate(root: &mut Map<String, Value>, version: u64) {
             scenario.remove("faults");
         }
     }
+    if version < 3 {
+        migrate_event_props_to_v3(root);
+    }
     root.insert("version".into(), Value::from(CURRENT_VERSION));
+}
+
+/// The prop of an event's fold rules as a version 2 file kept it (it meant nothing then).
+pub const V2_APPLY_PROP: &str = "apply (version 2)";
+
+/// Version 3 types the fields of events and gives events fold rules. A version 2 event's
+/// fields were names only: one that version 3 would read as a name and type (it holds a `:`)
+/// keeps its words with the colon written as `-`, empty and repeated names go; a version 2 prop
+/// named `apply` meant nothing and is kept as `apply (version 2)`.
+fn migrate_event_props_to_v3(root: &mut Map<String, Value>) {
+    let Some(Value::Array(notes)) = root.get_mut("notes") else {
+        return;
+    };
+    for note in notes {
+        if note.get("kind").and_then(Value::as_str) != Some("event") {
+            continue;
+        }
+        let Some(Value::Object(props)) = note.get_mut("props") else {
+            continue;
+        };
+        if let Some(apply) = props.remove("apply") {
+            props.insert(V2_APPLY_PROP.into(), apply);
+        }
+        if let Some(Value::Array(fields)) = props.get_mut("fields") {
+            let mut seen: Vec<String> = Vec::new();
+            fields.retain_mut(|f| {
+                let Some(name) = f.as_str() else {
+                    return true; // a wrong type stays a problem to report
+                };
+                let name = name.replace(':', "-").trim().to_string();
+                if name.is_empty() || seen.contains(&name) {
+                    return false;
+                }
+                seen.push(name.clone());
+                *f = Value::String(name);
+                true
+            });
+        }
+    }
 }
 
 #[derive(Default)]

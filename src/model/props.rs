@@ -79,7 +79,11 @@ impl PropSpec {
                 max,
                 unit,
             })),
-            _ => Err(PropError::Invalid(types::expected(&self.describe(), value))),
+            _ => Err(PropError::Invalid(match (self.ty, self.ty.check(value)) {
+                // Lists of fields or rules say which entry is wrong and why.
+                (PropType::Fields | PropType::Rules, Err(reason)) => reason,
+                _ => types::expected(&self.describe(), value),
+            })),
         }
     }
 }
@@ -100,7 +104,7 @@ pub fn default_value(note: &Note, name: &str) -> Option<Value> {
         "group" => json!(note.id.0),
         "ordered" => json!(note.kind == NoteKind::ReadModel),
         "fields" => json!([]),
-        "topic" | "key" | "guard" => return None,
+        "topic" | "key" | "guard" | "apply" => return None,
         _ => {
             let spec = spec_of(note.kind, name)?;
             match spec.ty {

@@ -38,7 +38,7 @@ fn parse_prop(spec: &PropSpec, raw: &str) -> Result<Option<Value>, String> {
         PropType::Number { .. } => super::dom::parse_number(raw)
             .map(Value::from)
             .ok_or_else(|| format!("{name}: \"{raw}\" is not a number"))?,
-        PropType::TextList => Value::Array(
+        PropType::TextList | PropType::Fields | PropType::Rules => Value::Array(
             raw.split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())

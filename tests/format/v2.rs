@@ -3,7 +3,7 @@
 
 use super::problems;
 use flowstorm::model::{
-    format::{load, save, ProblemKind},
+    format::{load, save, ProblemKind, CURRENT_VERSION},
     Board, Camera, Fault, FrameId, NoteId, Rect, ScheduledFault, Step, StepAction,
 };
 use serde_json::json;
@@ -121,7 +121,10 @@ fn a_storyline_and_scheduled_faults_load_as_written() {
         StepAction::Fault(Fault::RestartConsumer { .. })
     ));
     let saved = save(&board);
-    assert!(saved.contains("\"version\": 2"), "{saved}");
+    assert!(
+        saved.contains(&format!("\"version\": {CURRENT_VERSION}")),
+        "{saved}"
+    );
     assert_eq!(load(&saved).unwrap(), board, "it saves as it loaded");
 }
 
@@ -215,7 +218,7 @@ fn version_1_files_migrate_and_read_no_version_2_content() {
     assert!(board.storyline.is_empty());
     assert!(board.scheduled_faults().is_empty());
     assert_eq!(board.scenario.as_ref().map(|s| s.seed), Some(3));
-    assert!(save(&board).contains("\"version\": 2"));
+    assert!(save(&board).contains(&format!("\"version\": {CURRENT_VERSION}")));
 }
 
 #[test]

@@ -72,9 +72,15 @@ const EVENT: &[PropSpec] = &[
     ),
     spec(
         "fields",
-        PropType::TextList,
+        PropType::Fields,
         "[]",
-        "fields carried by the event",
+        "fields carried by the event: name: type = example",
+    ),
+    spec(
+        "apply",
+        PropType::Rules,
+        "every field set",
+        "how the event changes its entity: balance += amount",
     ),
     spec(
         "failure",

@@ -1,6 +1,6 @@
 //! The types a known prop may have, and why a value does not fit one.
 
-use crate::model::limits::OverLimit;
+use crate::model::{field::check_fields, limits::OverLimit, rule::check_rules};
 use serde_json::Value;
 use std::fmt;
 
@@ -29,6 +29,10 @@ pub enum PropType {
     },
     /// A list of texts.
     TextList,
+    /// An event's typed fields: texts such as `amount: decimal` ([`crate::model::field`]).
+    Fields,
+    /// An event's fold rules: texts such as `balance += amount` ([`crate::model::rule`]).
+    Rules,
 }
 
 impl PropType {
@@ -50,11 +54,18 @@ impl PropType {
             PropType::Number { min, max } if *max == f64::MAX => format!("a number ≥ {min}"),
             PropType::Number { min, max } => format!("a number from {min} to {max}"),
             PropType::TextList => "a list of texts".into(),
+            PropType::Fields => "a list of fields such as \"amount: decimal\"".into(),
+            PropType::Rules => "a list of rules such as \"balance += amount\"".into(),
         }
     }
 
     /// Checks a value against the type; the error says what was expected.
     pub fn check(&self, value: &Value) -> Result<(), String> {
+        match self {
+            PropType::Fields => return check_fields(value).map(drop),
+            PropType::Rules => return check_rules(value).map(drop),
+            _ => {}
+        }
         if self.accepts(value) {
             Ok(())
         } else {
@@ -77,6 +88,8 @@ impl PropType {
                 .as_f64()
                 .is_some_and(|v| v.is_finite() && v >= *min && v <= *max),
             (PropType::TextList, Value::Array(items)) => items.iter().all(Value::is_string),
+            (PropType::Fields, _) => check_fields(value).is_ok(),
+            (PropType::Rules, _) => check_rules(value).is_ok(),
             _ => false,
         }
     }

@@ -1,0 +1,84 @@
+//! Version 3: events' typed fields and fold rules load and round-trip, a wrong entry is named
+//! with its path and place, and version 2 files migrate.
+
+use super::problems;
+use flowstorm::model::{
+    field::{event_fields, FieldType},
+    format::{load, save, ProblemKind, CURRENT_VERSION, V2_APPLY_PROP},
+    rule::{event_rules, Op, Source},
+    NoteId,
+};
+use serde_json::{json, Value};
+
+/// An account board of `version` whose deposit event has the given props.
+fn account(version: u64, event_props: Value) -> Value {
+    json!({
+        "format": "flowstorm-board", "version": version,
+        "notes": [
+            {"id": "account", "kind": "aggregate", "text": "Account", "x": 0, "y": 0,
+             "props": {"id_field": "accountId", "store": "event_sourced"}},
+            {"id": "deposited", "kind": "event", "text": "Funds deposited", "x": 200, "y": 0,
+             "props": event_props}
+        ],
+        "links": [{"id": "l1", "from": "account", "to": "deposited"}]
+    })
+}
+
+#[test]
+fn typed_fields_and_fold_rules_load_and_save_as_written() {
+    let file = account(
+        3,
+        json!({
+            "fields": ["accountId", "amount: decimal = 25.00", "kind: enum(cash|card)"],
+            "apply": ["balance += amount", "status = \"open\"", "kinds << kind"]
+        }),
+    );
+    let board = load(&file.to_string()).expect("a version 3 board loads");
+    let event = board.note(&NoteId::from("deposited")).unwrap();
+    let fields = event_fields(event);
+    assert_eq!(fields.len(), 3);
+    assert_eq!(fields[1].ty, FieldType::Decimal);
+    assert_eq!(fields[1].example.as_deref(), Some("25.00"));
+    let rules = event_rules(event).expect("the event has rules");
+    assert_eq!(rules[0].op, Op::Add);
+    assert_eq!(rules[1].source, Source::Text("open".into()));
+    let saved = save(&board);
+    assert!(saved.contains(&format!("\"version\": {CURRENT_VERSION}")));
+    assert_eq!(load(&saved).unwrap(), board);
+}
+
+#[test]
+fn a_wrong_field_or_rule_is_named_with_its_path_and_place() {
+    let file = account(
+        3,
+        json!({"fields": ["amount: money"], "apply": ["balance += amount", "balance is 3"]}),
+    );
+    let found = problems(&file.to_string());
+    assert_eq!(found.len(), 2, "{found:?}");
+    let reason = |path: &str| match &found.iter().find(|(p, _)| p == path).unwrap().1 {
+        ProblemKind::BadProp { reason, .. } => reason.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        reason("$.notes[1].props.fields").starts_with("fields[0]: unknown field type \"money\"")
+    );
+    assert!(reason("$.notes[1].props.apply").starts_with("apply[1]: a rule is"));
+}
+
+#[test]
+fn version_2_files_migrate_and_keep_their_words() {
+    let board = load(include_str!("../fixtures/v2/bank.json")).expect("the v2 fixture loads");
+    assert_eq!(board.storyline.len(), 1);
+    assert_eq!(board.scheduled_faults().len(), 1);
+    let event = board.note(&NoteId::from("deposited")).unwrap();
+    let names: Vec<String> = event_fields(event).into_iter().map(|f| f.name).collect();
+    assert_eq!(
+        names,
+        ["accountId", "amount", "teller-name"],
+        "a colon is kept as a dash; empty and repeated names go"
+    );
+    assert!(event_fields(event).iter().all(|f| f.ty == FieldType::Text));
+    assert_eq!(event_rules(event), None, "apply meant nothing in version 2");
+    assert_eq!(event.props[V2_APPLY_PROP], json!("whatever it was"));
+    assert_eq!(load(&save(&board)).unwrap(), board);
+}
