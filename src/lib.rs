@@ -7,6 +7,7 @@ pub mod broker;
 pub mod collections;
 pub mod editor;
 pub mod exec;
+pub mod export;
 pub mod library;
 pub mod model;
 

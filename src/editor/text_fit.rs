@@ -73,6 +73,13 @@ fn lines_in(height: f64, font_px: f64) -> usize {
     (height / (font_px * LINE_HEIGHT)).floor().max(1.0) as usize
 }
 
+/// The lines a fitted text is drawn in, for a box `width` wide at `font_px` (what the page's
+/// wrapping gives, by the same estimate [`fit_text`] fits by): for drawings that place each
+/// line themselves, such as an SVG export.
+pub fn fitted_lines(shown: &str, width: f64, font_px: f64) -> Vec<String> {
+    wrap(shown, per_line(width, font_px))
+}
+
 /// Fits `text` in a box of `width` × `height` (the note's inside), starting at `base_px`.
 pub fn fit_text(text: &str, width: f64, height: f64, base_px: f64) -> FittedText {
     let text = text.trim_end();
