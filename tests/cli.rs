@@ -2,6 +2,9 @@
 
 use std::process::{Command, Output};
 
+#[path = "cli/export.rs"]
+mod export;
+
 fn flowstorm(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flowstorm"))
         .args(args)

@@ -1,8 +1,13 @@
-//! The native command-line tool: `flowstorm validate|check|simulate FILE [--format text|json]`.
+//! The native command-line tool: `flowstorm validate|check|simulate FILE [--format text|json]`
+//! and `flowstorm export FILE --to FORMAT`.
+
+#[path = "flowstorm/export.rs"]
+mod export;
 
 use flowstorm::{
     analysis::{self, Finding},
     exec::{grouped, Run, RunConfig},
+    export::{markdown_report, Report},
     model::{self, Board, LoadError},
 };
 use std::{fmt, process::ExitCode};
@@ -11,15 +16,24 @@ const USAGE: &str = "usage: flowstorm <command> FILE [options]
 
 commands:
   validate FILE [--format text|json]   check that FILE is a well-formed Flowstorm board
-  check FILE [--format text|json]      find eventual-consistency hazards (FS001–FS014) on the board
+  check FILE [--format text|json|markdown]
+                                       find eventual-consistency hazards (FS001–FS014) on the board
   simulate FILE [--seed N] [--duration MS] [--max-events N] [--format text|json]
                                        run the board headless; print counts, lag and the hazards seen.
                                        --max-events bounds the work (broker events and run timers,
                                        default 5000000, a few seconds); a run that needs more stops
                                        there, prints what it simulated and says so on stderr
+  export FILE --to FORMAT [-o OUT]     write the board for another tool (stdout without -o):
+      svg [--frame NAME] [--scale 1|2|4] [--theme light|dark]   the board as a picture
+      mermaid                          a flowchart LR (frames as subgraphs)
+      asyncapi-json, asyncapi-yaml     an AsyncAPI 3.0.0 document (channels, messages, operations)
+      markdown, html [--seed N [--duration MS] [--max-events N]]
+                                       the hazard report (with a run's findings given a seed);
+                                       html shows the board with its badges (svg's options too)
+      kafka-sh, strimzi                the topic plan: a kafka-topics.sh script, KafkaTopic manifests
 
 exit codes: 0 ok, 1 findings (check), 2 the file cannot be loaded or run, the simulation
-stopped at --max-events, or bad usage
+stopped at --max-events, the export cannot be made, or bad usage
 (simulate reports the hazards it sees but exits 0: they describe the run, they do not fail it)";
 
 /// Units of work `simulate` does at most unless `--max-events` says otherwise: a few seconds
@@ -33,6 +47,8 @@ const DRAIN_MS: u64 = 1_000;
 enum Format {
     Text,
     Json,
+    /// The hazard report for a pull request (`check` only).
+    Markdown,
 }
 
 /// A command line that could not be understood.
@@ -72,12 +88,17 @@ fn parse_args(rest: &[String]) -> Result<Args, UsageError> {
                 format = match it.next().map(String::as_str) {
                     Some("text") => Format::Text,
                     Some("json") => Format::Json,
+                    Some("markdown") => Format::Markdown,
                     Some(other) => {
                         return Err(UsageError(format!(
-                            "unknown format \"{other}\" (text or json)"
+                            "unknown format \"{other}\" (text, json or markdown)"
                         )))
                     }
-                    None => return Err(UsageError("--format needs a value (text or json)".into())),
+                    None => {
+                        return Err(UsageError(
+                            "--format needs a value (text, json or markdown)".into(),
+                        ))
+                    }
                 }
             }
             "--seed" => seed = Some(number("--seed", it.next())?),
@@ -121,7 +142,7 @@ fn report_load_error(file: &str, e: &LoadError, format: Format) {
             let out = serde_json::json!({"file": file, "valid": false, "problems": e.to_json()});
             eprintln!("{out}");
         }
-        Format::Text => {
+        Format::Text | Format::Markdown => {
             eprintln!(
                 "{file}: {} problem{}",
                 e.problems.len(),
@@ -149,7 +170,7 @@ fn validate(args: &Args) -> ExitCode {
                 "frames": board.frames.len(), "topics": board.topics.len(),
             })
         ),
-        Format::Text => println!(
+        Format::Text | Format::Markdown => println!(
             "{}: ok: \"{name}\", {} notes, {} links, {} frames, {} topics",
             args.file,
             board.notes.len(),
@@ -170,6 +191,14 @@ fn check(args: &Args) -> ExitCode {
     match args.format {
         Format::Json => println!("{}", serde_json::json!({ "hazards": findings })),
         Format::Text => print!("{}", render_text(&board, &findings)),
+        Format::Markdown => print!(
+            "{}",
+            markdown_report(&Report {
+                board: &board,
+                findings: findings.clone(),
+                run: None,
+            })
+        ),
     }
     if analysis::fails_check(&findings) {
         ExitCode::from(1)
@@ -276,7 +305,7 @@ fn simulate(args: &Args) -> ExitCode {
             }
             println!("{report}");
         }
-        Format::Text => {
+        Format::Text | Format::Markdown => {
             println!(
                 "{}: seed {}, {} ms, {} commands, {} messages, trace {:016x}",
                 args.file,
@@ -337,6 +366,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let run = match command.as_str() {
+        "export" => return export::run(rest),
         "validate" => validate,
         "check" => check,
         "simulate" => simulate,
@@ -353,6 +383,13 @@ fn main() -> ExitCode {
         }
     };
     match parse_args(rest) {
+        Ok(args) if args.format == Format::Markdown && command != "check" => {
+            eprintln!(
+                "flowstorm: {}",
+                UsageError(format!("--format markdown is for check, not {command}"))
+            );
+            ExitCode::from(2)
+        }
         Ok(args) => run(&args),
         Err(e) => {
             eprintln!("flowstorm: {e}");
