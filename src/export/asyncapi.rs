@@ -13,7 +13,7 @@
 
 use super::{
     escape::{one_line, Ids},
-    topics::{kafka_plan, text_or_id, CLEANUP_POLICY},
+    topics::{kafka_plan_of, text_or_id, CLEANUP_POLICY},
 };
 use crate::{
     exec::compile,
@@ -121,7 +121,7 @@ fn reference(path: &[&str]) -> Value {
 pub fn asyncapi(board: &Board) -> Value {
     let ix = BoardIndex::new(board);
     let plan = compile(board);
-    let kafka = kafka_plan(board);
+    let kafka = kafka_plan_of(board, &plan, &ix);
     let title = board
         .name
         .as_deref()
@@ -163,8 +163,9 @@ pub fn asyncapi(board: &Board) -> Value {
                 None => format!("Published on {}.", route.topic),
             },
             "contentType": "application/json",
-            "payload": payload,
         });
+        // Set after `json!`, which would copy a value it is given.
+        message["payload"] = payload;
         if let Some(key) = &route.key {
             let mut schema = fields
                 .iter()
@@ -205,7 +206,6 @@ pub fn asyncapi(board: &Board) -> Value {
             } else {
                 format!("Keyed by {}.", keys.join(", "))
             },
-            "messages": std::mem::take(&mut channel_messages[t]),
             "bindings": { "kafka": {
                 "topic": topic.broker_name,
                 "partitions": topic.partitions,
@@ -213,8 +213,14 @@ pub fn asyncapi(board: &Board) -> Value {
                 "bindingVersion": KAFKA_BINDING_VERSION,
             } },
         });
-        if channel["messages"].as_object().is_some_and(Map::is_empty) {
-            channel.as_object_mut().map(|c| c.remove("messages"));
+        let listed = std::mem::take(&mut channel_messages[t]);
+        if !listed.is_empty() {
+            // Before the bindings, as the specification lists a channel's fields.
+            if let Some(c) = channel.as_object_mut() {
+                let bindings = c.remove("bindings").unwrap_or_default();
+                c.insert("messages".into(), Value::Object(listed));
+                c.insert("bindings".into(), bindings);
+            }
         }
         channels.insert(key.clone(), channel);
         channel_key[t] = Some(key);
@@ -317,13 +323,14 @@ pub fn asyncapi(board: &Board) -> Value {
                 "description": "A placeholder: edit the host (and add security) for your Kafka cluster.",
             }
         },
-        "channels": channels,
-        "operations": operations,
-        "components": { "messages": messages },
     });
-    if doc["operations"].as_object().is_some_and(Map::is_empty) {
-        doc.as_object_mut().map(|d| d.remove("operations"));
+    // Moved in after `json!`, which would copy them.
+    doc["channels"] = Value::Object(channels);
+    if !operations.is_empty() {
+        doc["operations"] = Value::Object(operations);
     }
+    doc["components"] = json!({});
+    doc["components"]["messages"] = Value::Object(messages);
     doc
 }
 

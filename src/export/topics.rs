@@ -9,7 +9,7 @@
 
 use super::escape::{one_line, shell, Ids};
 use crate::{
-    exec::compile,
+    exec::{compile, Plan},
     model::{index::BoardIndex, props::Delivery, Board, NoteKind},
 };
 use std::fmt::Write;
@@ -124,8 +124,11 @@ pub struct KafkaPlan {
 
 /// The topic plan of a board, read off its compiled plan.
 pub fn kafka_plan(board: &Board) -> KafkaPlan {
-    let plan = compile(board);
-    let ix = BoardIndex::new(board);
+    kafka_plan_of(board, &compile(board), &BoardIndex::new(board))
+}
+
+/// The topic plan of a board from its compiled plan and index.
+pub(super) fn kafka_plan_of(board: &Board, plan: &Plan, ix: &BoardIndex) -> KafkaPlan {
     let mut topics: Vec<TopicSpec> = plan
         .topics
         .iter()
