@@ -45,6 +45,7 @@ bench-native:
 	@cargo bench -q --bench broker 2>/dev/null
 	@cargo bench -q --bench analysis 2>/dev/null
 	@cargo bench -q --bench exec 2>/dev/null
+	@cargo bench -q --bench export 2>/dev/null
 
 bench-browser: setup
 	@$(WASM) trunk build --release --offline > target/bench-build.log 2>&1 || (cat target/bench-build.log >&2; exit 1)
