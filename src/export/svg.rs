@@ -194,9 +194,9 @@ pub fn svg(
     let (bg, muted, link, shadow) = options.theme.colours();
     let scale = options.scale.factor();
     let mut out = String::with_capacity(512 + shown.len() * 600);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"{} {} {} {}\" font-family=\"{FONT}\">\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"{} {} {} {}\" font-family=\"{FONT}\">",
         num(view.w * scale),
         num(view.h * scale),
         num(view.x),
