@@ -14,6 +14,7 @@ pub mod outcome;
 pub mod props;
 pub mod rule;
 pub mod sample;
+pub mod samples;
 pub mod story;
 
 pub use board::{

@@ -11,6 +11,7 @@ mod clock;
 mod consume;
 mod debris;
 mod deliveries;
+mod entities;
 mod faults;
 mod flow;
 mod history;
@@ -24,6 +25,7 @@ mod timeline;
 mod tokens;
 
 use super::{
+    fold,
     ix::{GroupIx, NoteIx, TopicIx},
     CausalStep, Diagnostic, ExecEvent, Hop, InstanceState, LagSample, MessageId, MessageKind,
     NoteCounters, Plan, RunConfig, Sign, SignKind,
@@ -41,7 +43,9 @@ use crate::{
 pub use clock::Stepped;
 use clock::{Journal, Timer};
 pub use deliveries::{partition_label, topic_label, Delivery, NextDelivery};
+pub use entities::{HistoryStep, ViewRow};
 pub use history::{History, Iter as HistoryIter};
+pub(crate) use record::mix;
 use shared_map::SharedMap;
 use std::{cmp::Reverse, collections::BinaryHeap};
 pub use timeline::{Leftovers, Timeline, FIRST_SPACING, MAX_CHECKPOINTS, MAX_RUN_WORK};
@@ -272,6 +276,8 @@ pub struct Run {
     work: u64,
     /// True when the last step reached its target (the clocks stand at `now`).
     settled: bool,
+    /// How the board's events fold, read when first needed.
+    folds: std::sync::OnceLock<std::sync::Arc<fold::Folds>>,
 }
 
 impl Run {
