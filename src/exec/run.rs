@@ -122,6 +122,9 @@ struct Pending {
     record: RecordAt,
     /// True when processing will fail.
     fail: bool,
+    /// True when its effect is void: its view was rebuilt while it was being processed (the
+    /// record is read again from the start).
+    void: bool,
 }
 
 /// A record a group keeps failing to process: its offset and the failures in a row.

@@ -3,8 +3,8 @@
 
 use super::{config, id};
 use flowstorm::{
-    exec::{fold::EntityState, payload::FieldValue, Fault, Run, RunConfig},
-    model::samples::sample_by_id,
+    exec::{fold::EntityState, payload::FieldValue, ExecEventKind, Fault, Run, RunConfig},
+    model::{samples::sample_by_id, ResetTo},
 };
 
 fn bank_run(duration_ms: u64) -> Run {
@@ -131,4 +131,74 @@ fn payloads_are_the_same_for_the_same_seed() {
     };
     assert!(!first(&a).is_empty());
     assert_eq!(first(&a), first(&b));
+}
+
+#[test]
+fn a_replay_from_earliest_counts_again_unless_the_view_is_rebuilt() {
+    let board = sample_by_id("bank").unwrap().board();
+    let replayed = |fault: Fault| {
+        let mut run = Run::new(&board, config(4354, 20_000)).unwrap();
+        run.step_until(8_000);
+        run.apply_fault(fault).unwrap();
+        run.run_to_end(10_000);
+        run
+    };
+    let agree = |run: &Run, view: &str| {
+        run.view_rows(&id(view))
+            .iter()
+            .all(|row| row.state == run.entity_state(&id("account"), row.entity))
+    };
+    let reset = |note: &str, to| Fault::ResetOffsets { note: id(note), to };
+
+    // The statement is not idempotent: reading everything again applies it twice.
+    let run = replayed(reset("statement", ResetTo::Earliest));
+    assert!(
+        !agree(&run, "statement"),
+        "a replay into a plain view double counts"
+    );
+    assert!(run
+        .events()
+        .iter()
+        .any(|e| e.kind == ExecEventKind::DuplicateApplied && e.note == id("statement")));
+    // The balance remembers what it applied: the replay changes nothing.
+    let run = replayed(reset("balance", ResetTo::Earliest));
+    assert!(agree(&run, "balance"));
+    // Rebuilt: emptied, then filled again from the start, and right.
+    let run = replayed(Fault::RebuildView {
+        note: id("statement"),
+    });
+    assert!(
+        agree(&run, "statement"),
+        "a rebuilt view agrees with the account"
+    );
+    assert_eq!(run.view_rows(&id("statement")).len(), 12);
+
+    // Reset to latest: what was waiting is skipped, for good (the statement made slow so
+    // that records wait).
+    let mut slow = board.clone();
+    slow.note_mut(&id("statement"))
+        .unwrap()
+        .props
+        .insert("processing_ms".into(), serde_json::json!(400));
+    let mut run = Run::new(&slow, config(4354, 20_000)).unwrap();
+    run.step_until(8_000);
+    run.apply_fault(reset("statement", ResetTo::Latest))
+        .unwrap();
+    run.run_to_end(10_000);
+    let skipped = run
+        .view_rows(&id("statement"))
+        .iter()
+        .any(|row| row.state.version < run.entity_state(&id("account"), row.entity).version);
+    assert!(skipped, "the lagging statement skipped records");
+
+    assert_eq!(
+        Run::new(&board, config(1, 1_000))
+            .unwrap()
+            .apply_fault(Fault::RebuildView {
+                note: id("account")
+            })
+            .unwrap_err()
+            .to_string(),
+        "\"account\" is not a consumer that receives events"
+    );
 }

@@ -8,7 +8,7 @@ use crate::{
         fold::{EntityState, Folds},
         ix::NoteIx,
         payload::{Origin, Payload},
-        ExecEventKind, MessageId,
+        ExecEventKind, Fault, MessageId,
     },
     model::{NoteId, NoteKind},
 };
@@ -123,9 +123,9 @@ impl Run {
         state
     }
 
-    /// A read model's rows now: every entity it applied events of, folded in the order it
-    /// applied them (duplicates and late versions included, as they happened), by aggregate
-    /// and key.
+    /// A read model's rows now: every entity it applied events of since it was last rebuilt,
+    /// folded in the order it applied them (duplicates and late versions included, as they
+    /// happened), by aggregate and key.
     pub fn view_rows(&self, view: &NoteId) -> Vec<ViewRow> {
         self.view_fold(view, None)
     }
@@ -171,8 +171,18 @@ impl Run {
         let folds = self.folds();
         let mut rows: BTreeMap<(Option<NoteIx>, u64), (EntityState, u64)> = BTreeMap::new();
         for e in self.events.iter() {
-            if e.kind != ExecEventKind::Processed || &e.note != view {
+            if &e.note != view {
                 continue;
+            }
+            match &e.kind {
+                ExecEventKind::Processed => {}
+                ExecEventKind::Fault {
+                    fault: Fault::RebuildView { .. },
+                } => {
+                    rows.clear();
+                    continue;
+                }
+                _ => continue,
             }
             let Some(message) = e.message else {
                 continue;
