@@ -202,3 +202,32 @@ fn a_replay_from_earliest_counts_again_unless_the_view_is_rebuilt() {
         "\"account\" is not a consumer that receives events"
     );
 }
+
+#[test]
+fn a_partition_log_shows_records_oldest_first_and_where_each_group_stands() {
+    let board = sample_by_id("bank").unwrap().board();
+    let mut run = Run::new(&board, config(4354, 20_000)).unwrap();
+    run.step_until(6_000);
+    let logs = run.partition_logs("account", 10);
+    assert_eq!(logs.len(), 1, "one partition, as the talk draws it");
+    let log = &logs[0];
+    assert_eq!(log.log_start, 0);
+    assert!(log.log_end > 10, "{}", log.log_end);
+    assert_eq!(log.records.len(), 10, "the latest ten");
+    assert_eq!(log.records.last().unwrap().offset, log.log_end - 1);
+    assert!(log.records.windows(2).all(|w| w[0].offset + 1 == w[1].offset && w[0].at <= w[1].at));
+    let last = log.records.last().unwrap();
+    let payload = run.payload(last.message.unwrap()).unwrap();
+    assert_eq!(
+        payload.to_json()["accountId"],
+        serde_json::json!(last.entity.unwrap().to_string()),
+        "the record's key is the payload's id"
+    );
+    let cursors: Vec<&str> = log.cursors.iter().map(|c| c.note.as_str()).collect();
+    assert_eq!(cursors, ["balance", "statement"]);
+    for c in &log.cursors {
+        assert!(c.committed.unwrap() <= log.log_end);
+        assert!(c.position.unwrap() <= log.log_end);
+    }
+    assert!(run.partition_logs("nowhere", 10).is_empty());
+}
