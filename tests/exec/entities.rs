@@ -215,7 +215,10 @@ fn a_partition_log_shows_records_oldest_first_and_where_each_group_stands() {
     assert!(log.log_end > 10, "{}", log.log_end);
     assert_eq!(log.records.len(), 10, "the latest ten");
     assert_eq!(log.records.last().unwrap().offset, log.log_end - 1);
-    assert!(log.records.windows(2).all(|w| w[0].offset + 1 == w[1].offset && w[0].at <= w[1].at));
+    assert!(log
+        .records
+        .windows(2)
+        .all(|w| w[0].offset + 1 == w[1].offset && w[0].at <= w[1].at));
     let last = log.records.last().unwrap();
     let payload = run.payload(last.message.unwrap()).unwrap();
     assert_eq!(

@@ -104,6 +104,20 @@ impl Run {
         steps
     }
 
+    /// The entities `aggregate` saved events of so far, by key, with how many each.
+    pub fn entities_of(&self, aggregate: &NoteId) -> Vec<(u64, u64)> {
+        let Some(agg) = self.plan.ix(aggregate) else {
+            return Vec::new();
+        };
+        let mut seen: BTreeMap<u64, u64> = BTreeMap::new();
+        for m in self.msgs.iter() {
+            if m.event && m.agg == Some(agg) {
+                *seen.entry(m.entity).or_default() += 1;
+            }
+        }
+        seen.into_iter().collect()
+    }
+
     /// The state of one entity of `aggregate` as the aggregate has it now.
     pub fn entity_state(&self, aggregate: &NoteId, entity: u64) -> EntityState {
         let Some(agg) = self.plan.ix(aggregate) else {
