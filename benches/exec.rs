@@ -7,7 +7,7 @@
 use flowstorm::{
     analysis,
     exec::{Run, RunConfig, Timeline},
-    model::{generate, sample::sample, NoteId},
+    model::{generate, sample::sample, samples::sample_by_id, NoteId},
 };
 use serde_json::json;
 use std::{
@@ -227,5 +227,58 @@ fn main() {
     let worst = times.iter().copied().fold(0.0, f64::max);
     println!("scrub_native_ms_3600s {:.2} ms", median(times));
     println!("scrub_native_worst_ms_3600s {worst:.2} ms");
+    entities();
     heaviest();
+}
+
+/// Entities: a read model rebuilt from 10,000 records by its fold rules, and one account's
+/// history and state at moments of a 60-second run of the bank sample (the moment shown first,
+/// from the run's checkpoints, as the app does when the timeline is scrubbed).
+fn entities() {
+    let bank = sample_by_id("bank").expect("the bank sample").board();
+    let mut busy = bank.clone();
+    if let Some(c) = busy.note_mut(&NoteId::from("customer")) {
+        c.props.insert("rate".into(), json!(500));
+    }
+    if let Some(v) = busy.note_mut(&NoteId::from("balance")) {
+        v.props.insert("processing_ms".into(), json!(0));
+    }
+    let config = RunConfig {
+        seed: 7,
+        duration_ms: 20_000,
+        ..RunConfig::default()
+    };
+    let mut run = Run::new(&busy, config).expect("the bank sample runs");
+    run.run_to_end(2_000);
+    let view = NoteId::from("balance");
+    let applied = run.counters(&view).map_or(0, |c| c.handled);
+    assert!(applied >= 10_000, "the view applied {applied} records");
+    let mut times = Vec::new();
+    for _ in 0..9 {
+        let start = Instant::now();
+        black_box(run.view_rows(&view));
+        times.push(start.elapsed().as_secs_f64() * 1e3 * 10_000.0 / applied as f64);
+    }
+    println!("fold_10k_events_ms {:.2} ms", median(times));
+
+    let config = RunConfig {
+        seed: 4354,
+        duration_ms: 60_000,
+        ..RunConfig::default()
+    };
+    let mut timeline = Timeline::new(&bank, config).expect("the bank sample runs");
+    timeline.seek(60_000);
+    let account = NoteId::from("account");
+    let mut times = Vec::new();
+    for (i, t) in moments(40, 60_000).into_iter().enumerate() {
+        let start = Instant::now();
+        timeline.seek(t);
+        let run = timeline.run();
+        black_box(run.entity_history(&account, i as u64 % 12));
+        black_box(run.entity_state(&account, i as u64 % 12));
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    let worst = times.iter().copied().fold(0.0, f64::max);
+    println!("entity_history_ms {:.2} ms", median(times));
+    println!("entity_history_worst_ms {worst:.2} ms");
 }

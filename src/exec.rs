@@ -29,16 +29,19 @@ pub mod compare;
 pub mod compile;
 mod diagnostic;
 mod fault;
+pub mod fold;
 pub mod ix;
+pub mod payload;
 mod run;
 
 pub use compile::{compile, GroupPlan, Plan, SourcePlan, TopicPlan};
 pub use diagnostic::{Diagnostic, Level, Problem};
 pub use fault::{Fault, FaultError};
 pub use run::{
-    aggregate, partition_label, shown, topic_label, Delivery, History, HistoryIter, Leftovers,
-    NextDelivery, Pacing, PublishedFailure, Run, Stepped, Timeline, Token, FIRST_SPACING,
-    MAX_CHAINED_HOPS, MAX_CHECKPOINTS, MAX_RUN_WORK, MIN_SHOW_REAL_MS,
+    aggregate, partition_label, shown, topic_label, Cursor, Delivery, History, HistoryIter,
+    HistoryStep, Leftovers, LogRecord, NextDelivery, Pacing, PartitionLog, PublishedFailure, Run,
+    Stepped, Timeline, Token, ViewRow, FIRST_SPACING, MAX_CHAINED_HOPS, MAX_CHECKPOINTS,
+    MAX_RUN_WORK, MIN_SHOW_REAL_MS,
 };
 
 use crate::{

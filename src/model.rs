@@ -14,13 +14,14 @@ pub mod outcome;
 pub mod props;
 pub mod rule;
 pub mod sample;
+pub mod samples;
 pub mod story;
 
 pub use board::{
     Board, Frame, FrameId, FrameKind, Link, LinkId, Note, NoteId, Props, Scenario, Topic,
 };
 pub use edit::{Document, Edit, EditError, History};
-pub use fault::{Fault, ScheduledFault};
+pub use fault::{Fault, ResetTo, ScheduledFault};
 pub use format::{load, save, LoadError, Problem, ProblemKind};
 pub use geometry::{Point, Rect};
 pub use kind::{link_meaning, link_refusal, LinkMeaning, NoteKind};

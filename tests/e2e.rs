@@ -5,6 +5,8 @@
 #[allow(dead_code)] // shared with benches/browser.rs, which uses all of it
 mod webdriver;
 
+#[path = "e2e/data.rs"]
+mod data;
 #[path = "e2e/stage.rs"]
 mod stage;
 

@@ -7,6 +7,8 @@ use flowstorm::{
 };
 use serde_json::{json, Value};
 
+#[path = "exec/entities.rs"]
+mod entities;
 #[path = "exec/scenario.rs"]
 mod scenario;
 #[path = "exec/signs.rs"]

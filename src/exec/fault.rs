@@ -16,6 +16,8 @@ pub enum FaultError {
     NotASystem(NoteId),
     /// The note is not an aggregate.
     NotAnAggregate(NoteId),
+    /// The note is not a read model.
+    NotAView(NoteId),
     /// The group has no such instance.
     NoSuchInstance {
         /// The consumer.
@@ -38,6 +40,7 @@ impl fmt::Display for FaultError {
             }
             FaultError::NotASystem(n) => write!(f, "\"{n}\" is not an external system"),
             FaultError::NotAnAggregate(n) => write!(f, "\"{n}\" is not an aggregate"),
+            FaultError::NotAView(n) => write!(f, "\"{n}\" is not a read model"),
             FaultError::NoSuchInstance { note, instance } => {
                 write!(f, "\"{note}\" has no instance {instance}")
             }

@@ -11,9 +11,11 @@ mod clock;
 mod consume;
 mod debris;
 mod deliveries;
+mod entities;
 mod faults;
 mod flow;
 mod history;
+mod partition_log;
 mod publish;
 mod reads;
 mod record;
@@ -24,6 +26,7 @@ mod timeline;
 mod tokens;
 
 use super::{
+    fold,
     ix::{GroupIx, NoteIx, TopicIx},
     CausalStep, Diagnostic, ExecEvent, Hop, InstanceState, LagSample, MessageId, MessageKind,
     NoteCounters, Plan, RunConfig, Sign, SignKind,
@@ -41,7 +44,10 @@ use crate::{
 pub use clock::Stepped;
 use clock::{Journal, Timer};
 pub use deliveries::{partition_label, topic_label, Delivery, NextDelivery};
+pub use entities::{HistoryStep, ViewRow};
 pub use history::{History, Iter as HistoryIter};
+pub use partition_log::{Cursor, LogRecord, PartitionLog};
+pub(crate) use record::mix;
 use shared_map::SharedMap;
 use std::{cmp::Reverse, collections::BinaryHeap};
 pub use timeline::{Leftovers, Timeline, FIRST_SPACING, MAX_CHECKPOINTS, MAX_RUN_WORK};
@@ -118,6 +124,9 @@ struct Pending {
     record: RecordAt,
     /// True when processing will fail.
     fail: bool,
+    /// True when its effect is void: its view was rebuilt while it was being processed (the
+    /// record is read again from the start).
+    void: bool,
 }
 
 /// A record a group keeps failing to process: its offset and the failures in a row.
@@ -272,6 +281,8 @@ pub struct Run {
     work: u64,
     /// True when the last step reached its target (the clocks stand at `now`).
     settled: bool,
+    /// How the board's events fold, read when first needed.
+    folds: std::sync::OnceLock<std::sync::Arc<fold::Folds>>,
 }
 
 impl Run {

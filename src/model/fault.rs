@@ -69,6 +69,44 @@ pub enum Fault {
         /// New partition count.
         total: u32,
     },
+    /// A consumer group's offsets move on every partition it reads (as `kafka-consumer-groups
+    /// --reset-offsets` does): records are read again, or skipped.
+    ResetOffsets {
+        /// The consuming note.
+        note: NoteId,
+        /// Where to.
+        to: ResetTo,
+    },
+    /// A read model is emptied and filled again from the start of its topics.
+    RebuildView {
+        /// The read model.
+        note: NoteId,
+    },
+}
+
+/// Where a group's offsets are reset to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetTo {
+    /// The start of each partition's log (a replay).
+    Earliest,
+    /// The end of each partition's log (what is there is skipped).
+    Latest,
+    /// The same offset on each partition (out of range: the log's start or end).
+    Offset(u64),
+    /// The first record at or after a moment of the run (ms).
+    Time(u64),
+}
+
+impl ResetTo {
+    /// Its name in the file (`"to": …`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ResetTo::Earliest => "earliest",
+            ResetTo::Latest => "latest",
+            ResetTo::Offset(_) => "offset",
+            ResetTo::Time(_) => "time",
+        }
+    }
 }
 
 /// A fault the scenario makes at a set time of every run, so a demo is the same each time
@@ -127,6 +165,14 @@ impl Fault {
                 map.serialize_entry("total", total)?;
                 (None, [("", None), ("", None)])
             }
+            Fault::ResetOffsets { to, .. } => {
+                map.serialize_entry("to", to.name())?;
+                match to {
+                    ResetTo::Offset(o) => (None, [("offset", Some(*o)), ("", None)]),
+                    ResetTo::Time(t) => (None, [("time_ms", Some(*t)), ("", None)]),
+                    _ => (None, [("", None), ("", None)]),
+                }
+            }
             _ => (None, [("", None), ("", None)]),
         };
         if let Some(i) = instance {
@@ -150,7 +196,9 @@ impl Fault {
             | Fault::SlowSystem { note, .. }
             | Fault::SystemUp { note }
             | Fault::CrashAggregate { note }
-            | Fault::Poison { note } => Some(note),
+            | Fault::Poison { note }
+            | Fault::ResetOffsets { note, .. }
+            | Fault::RebuildView { note } => Some(note),
             Fault::AddPartitions { .. } => None,
         }
     }
@@ -167,6 +215,8 @@ impl Fault {
             Fault::CrashAggregate { .. } => "crash_aggregate",
             Fault::Poison { .. } => "poison",
             Fault::AddPartitions { .. } => "add_partitions",
+            Fault::ResetOffsets { .. } => "reset_offsets",
+            Fault::RebuildView { .. } => "rebuild_view",
         }
     }
 
@@ -182,6 +232,13 @@ impl Fault {
             Fault::CrashAggregate { .. } => "crash between save and publish",
             Fault::Poison { .. } => "poison message",
             Fault::AddPartitions { .. } => "partitions added",
+            Fault::ResetOffsets { to, .. } => match to {
+                ResetTo::Earliest => "offsets reset to earliest: replay",
+                ResetTo::Latest => "offsets reset to latest: records skipped",
+                ResetTo::Offset(_) => "offsets reset to an offset",
+                ResetTo::Time(_) => "offsets reset to a time",
+            },
+            Fault::RebuildView { .. } => "view rebuilt from the start",
         }
     }
 }

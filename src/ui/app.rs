@@ -10,7 +10,7 @@ use super::{
     inspector::Inspector,
     library,
     panels::{Legend, ProblemsPanel},
-    run::{RunCtl, RunPanel},
+    run::{DataPanel, RunCtl, RunPanel},
     shortcuts,
     stage::{Stage, StageOverlay},
     state::{Ctx, Tab},
@@ -142,6 +142,8 @@ pub fn App() -> impl IntoView {
                         </button>
                         <button role="tab" data-action="tab-run" class:active=move || ctx.tab.get() == Tab::Run
                             on:click=move |_| ctx.tab.set(Tab::Run)>"Run"</button>
+                        <button role="tab" data-action="tab-data" class:active=move || ctx.tab.get() == Tab::Data
+                            on:click=move |_| ctx.tab.set(Tab::Data)>"Data"</button>
                         <button role="tab" data-action="tab-story" class:active=move || ctx.tab.get() == Tab::Story
                             on:click=move |_| ctx.tab.set(Tab::Story)>"Story"</button>
                     </div>
@@ -149,6 +151,7 @@ pub fn App() -> impl IntoView {
                         Tab::Inspector => view! { <Inspector /> }.into_any(),
                         Tab::Hazards => view! { <HazardsPanel /> }.into_any(),
                         Tab::Run => view! { <RunPanel /> }.into_any(),
+                        Tab::Data => view! { <DataPanel /> }.into_any(),
                         Tab::Story => view! { <StoryPanel /> }.into_any(),
                     }}
                 </aside>

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 mod bar;
 mod bars;
 mod budget;
+mod data;
 mod faults;
 mod memory;
 mod next;
@@ -23,6 +24,7 @@ mod tokens;
 
 pub use bar::RunBar;
 use budget::FrameBudget;
+pub use data::DataPanel;
 pub use faults::faults_for;
 pub use overlay::RunLayer;
 pub use pace::Pace;

@@ -41,6 +41,8 @@ pub enum Tab {
     Hazards,
     /// The run: faults, broker, lag, event log.
     Run,
+    /// What the run's records carry and build: partition logs, rows, entities.
+    Data,
     /// The storyline: the steps of the board's presentation.
     Story,
 }

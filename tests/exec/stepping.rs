@@ -5,7 +5,7 @@ use super::{hazard, id};
 use flowstorm::{
     analysis::dynamic,
     exec::{ExecEvent, Fault, Hop, LagSample, NoteCounters, Run, RunConfig, Sign, Timeline},
-    model::{sample::sample, Board, NoteId, NoteKind},
+    model::{sample::sample, Board, NoteId, NoteKind, ResetTo},
 };
 use proptest::prelude::*;
 
@@ -33,7 +33,7 @@ fn config(seed: u64) -> RunConfig {
 }
 
 /// Faults that fit a board: consumers crash, slow down, get poison; systems go down;
-/// aggregates crash; topics grow.
+/// aggregates crash; topics grow; groups replay; views are rebuilt.
 fn faults_for(board: &Board) -> Vec<Fault> {
     let run = Run::new(board, config(1)).unwrap();
     let mut out = Vec::new();
@@ -51,6 +51,18 @@ fn faults_for(board: &Board) -> Vec<Fault> {
         out.push(Fault::Poison {
             note: g.note.clone(),
         });
+        out.push(Fault::ResetOffsets {
+            note: g.note.clone(),
+            to: ResetTo::Earliest,
+        });
+        if board
+            .note(&g.note)
+            .is_some_and(|n| n.kind == NoteKind::ReadModel)
+        {
+            out.push(Fault::RebuildView {
+                note: g.note.clone(),
+            });
+        }
     }
     for n in &board.notes {
         match n.kind {

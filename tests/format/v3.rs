@@ -6,7 +6,7 @@ use flowstorm::model::{
     field::{event_fields, FieldType},
     format::{load, save, ProblemKind, CURRENT_VERSION, V2_APPLY_PROP},
     rule::{event_rules, Op, Source},
-    NoteId,
+    Fault, NoteId, ResetTo,
 };
 use serde_json::{json, Value};
 
@@ -81,4 +81,39 @@ fn version_2_files_migrate_and_keep_their_words() {
     assert_eq!(event_rules(event), None, "apply meant nothing in version 2");
     assert_eq!(event.props[V2_APPLY_PROP], json!("whatever it was"));
     assert_eq!(load(&save(&board)).unwrap(), board);
+}
+
+#[test]
+fn offset_resets_and_rebuilds_load_save_and_say_what_is_wrong() {
+    let mut file = account(3, json!({}));
+    file["notes"].as_array_mut().unwrap().push(
+        json!({"id": "balances", "kind": "read_model", "text": "Balances", "x": 400, "y": 0}),
+    );
+    file["scenario"] = json!({"faults": [
+        {"at_ms": 1000, "fault": "reset_offsets", "note": "balances", "to": "earliest"},
+        {"at_ms": 2000, "fault": "reset_offsets", "note": "balances", "to": "offset", "offset": 7},
+        {"at_ms": 3000, "fault": "reset_offsets", "note": "balances", "to": "time", "time_ms": 500},
+        {"at_ms": 4000, "fault": "rebuild_view", "note": "balances"}
+    ]});
+    let board = load(&file.to_string()).expect("loads");
+    let faults = board.scheduled_faults();
+    assert_eq!(
+        faults[1].fault,
+        Fault::ResetOffsets {
+            note: NoteId::from("balances"),
+            to: ResetTo::Offset(7)
+        }
+    );
+    assert_eq!(faults[2].fault.note(), Some(&NoteId::from("balances")));
+    assert_eq!(load(&save(&board)).unwrap(), board, "round trip");
+
+    file["scenario"]["faults"] = json!([
+        {"at_ms": 1000, "fault": "reset_offsets", "note": "balances", "to": "yesterday"},
+        {"at_ms": 1000, "fault": "reset_offsets", "note": "balances", "to": "offset"}
+    ]);
+    let found = problems(&file.to_string());
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "$.scenario.faults[0].to");
+    assert_eq!(found[1].0, "$.scenario.faults[1]");
+    assert_eq!(found[1].1, ProblemKind::MissingField { field: "offset" });
 }

@@ -199,6 +199,7 @@ impl Run {
                 msg,
                 record: d.record,
                 fail,
+                void: false,
             },
         );
         self.schedule(
@@ -254,6 +255,10 @@ impl Run {
         let exactly_once = gp.props.delivery == Delivery::ExactlyOnce;
         let counters = &mut self.counters[note.index()];
         counters.in_flight = counters.in_flight.saturating_sub(1);
+        if p.void {
+            let _ = self.cluster.ack_processed(delivery);
+            return;
+        }
         let partition = (p.record.topic, p.record.partition);
         let failing = &mut self.groups[p.group.index()].failing;
         if p.fail {

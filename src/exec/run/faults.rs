@@ -6,12 +6,12 @@ use super::{
     History, RecordAt, Run,
 };
 use crate::{
-    broker::MemberId,
+    broker::{MemberId, SeekTo},
     exec::{
         ix::{GroupIx, NoteIx, TopicIx},
         Diagnostic, ExecEventKind, Fault, FaultError, Problem, SignKind,
     },
-    model::{props::Delivery, NoteId, NoteKind},
+    model::{props::Delivery, NoteId, NoteKind, ResetTo},
 };
 
 /// A poison message is about one of this many keys, drawn at random.
@@ -141,6 +141,41 @@ impl Run {
             .ok_or_else(|| FaultError::NotAConsumer(note.clone()))
     }
 
+    /// The group of a read model.
+    fn view(&self, note: &NoteId) -> Result<GroupIx, FaultError> {
+        let g = self.consumer(note)?;
+        if self.plan.kinds[self.plan.group(g).ix.index()] != NoteKind::ReadModel {
+            return Err(FaultError::NotAView(note.clone()));
+        }
+        Ok(g)
+    }
+
+    /// Moves a group's position on every partition its running instances own, as a reset of
+    /// its offsets does: later records are read again (or skipped) from there.
+    fn reset_offsets(&mut self, note: &NoteId, to: ResetTo) -> Result<(), FaultError> {
+        let g = self.consumer(note)?;
+        let name = self.plan.group(g).name.clone();
+        let seek = match to {
+            ResetTo::Earliest => SeekTo::Earliest,
+            ResetTo::Latest => SeekTo::Latest,
+            ResetTo::Offset(o) => SeekTo::Offset(o),
+            ResetTo::Time(t) => SeekTo::Timestamp(t),
+        };
+        let members = self
+            .cluster
+            .live_members(&name)
+            .map_err(FaultError::Broker)?;
+        for m in members {
+            let owned = self.cluster.assignment(m).map_err(FaultError::Broker)?;
+            for tp in owned {
+                self.cluster
+                    .seek(m, &tp.topic, tp.partition, seek)
+                    .map_err(FaultError::Broker)?;
+            }
+        }
+        Ok(())
+    }
+
     /// A running instance of a consuming note's group.
     fn member(&self, note: &NoteId, instance: u32) -> Result<MemberId, FaultError> {
         let g = self.consumer(note)?;
@@ -191,6 +226,8 @@ impl Run {
                 .topic(topic)
                 .map(|_| ())
                 .ok_or_else(|| FaultError::UnknownTopic(topic.clone())),
+            Fault::ResetOffsets { note, .. } => self.consumer(note).map(|_| ()),
+            Fault::RebuildView { note } => self.view(note).map(|_| ()),
         }
     }
 
@@ -272,6 +309,18 @@ impl Run {
             }
             Fault::Poison { note } => self.poison(note)?,
             Fault::AddPartitions { topic, total } => self.add_partitions(topic, *total)?,
+            Fault::ResetOffsets { note, to } => self.reset_offsets(note, *to)?,
+            Fault::RebuildView { note } => {
+                let g = self.view(note)?;
+                // Emptied: what it applies from now on is neither a duplicate nor late.
+                let state = &mut self.groups[g.index()];
+                state.applied = History::new();
+                state.versions = Default::default();
+                for p in self.pending.values_mut().filter(|p| p.group == g) {
+                    p.void = true;
+                }
+                self.reset_offsets(note, ResetTo::Earliest)?;
+            }
         }
         self.log(Entry::new(ExecEventKind::Fault { fault }, at_note));
         Ok(())

@@ -16,7 +16,7 @@ const NO_NOTE_HASH: u32 = u32::MAX;
 const NO_MESSAGE_HASH: u64 = u64::MAX;
 
 /// Mixes a value into a hash (SplitMix64's finaliser).
-pub(super) fn mix(h: u64, v: u64) -> u64 {
+pub(crate) fn mix(h: u64, v: u64) -> u64 {
     let mut z = (h ^ v).wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);

@@ -4,7 +4,7 @@
 use super::{ProblemKind, Validator};
 use crate::collections::HashSet;
 use crate::model::{
-    fault::{Fault, ScheduledFault},
+    fault::{Fault, ResetTo, ScheduledFault},
     limits::{
         OverLimit, MAX_INSTANCES, MAX_PARTITIONS, MAX_PROCESSING_MS, MAX_SCENARIO_MS,
         MAX_SCHEDULED_FAULTS, MAX_STEPS, SPEED_RANGE,
@@ -23,7 +23,9 @@ pub(super) struct Names<'a> {
 }
 
 /// The fault names a file may use.
-const FAULTS: &str = "crash_consumer, restart_consumer, slow_consumer, system_down, slow_system, system_up, crash_aggregate, poison, add_partitions";
+const FAULTS: &str = "crash_consumer, restart_consumer, slow_consumer, system_down, slow_system, system_up, crash_aggregate, poison, add_partitions, reset_offsets, rebuild_view";
+/// Where a group's offsets can be reset to (`"to"`).
+const RESETS: &str = "earliest, latest, offset, time";
 /// The step actions a file may use.
 const ACTIONS: &str = "play, pause, reset, jump, fault";
 /// The cameras a file may use.
@@ -291,6 +293,17 @@ impl Validator {
                     total: u32::try_from(total?).ok()?,
                 }
             }
+            "reset_offsets" => {
+                let note = self.note_field(obj, path, names);
+                let to = self.reset_to(obj, path);
+                Fault::ResetOffsets {
+                    note: note?,
+                    to: to?,
+                }
+            }
+            "rebuild_view" => Fault::RebuildView {
+                note: self.note_field(obj, path, names)?,
+            },
             _ => {
                 self.report(
                     format!("{path}.fault"),
@@ -334,6 +347,31 @@ impl Validator {
             self.report(path, ProblemKind::UnknownNote { id });
             None
         }
+    }
+
+    /// Where `reset_offsets` moves the offsets: `"to"`, with its `offset` or `time_ms`.
+    fn reset_to(&mut self, obj: &mut Map<String, Value>, path: &str) -> Option<ResetTo> {
+        let to = self.id(obj, "to", path)?;
+        Some(match to.as_str() {
+            "earliest" => ResetTo::Earliest,
+            "latest" => ResetTo::Latest,
+            "offset" => {
+                let v = self.required(obj, "offset", path)?;
+                ResetTo::Offset(self.uint(v, &format!("{path}.offset"), 0)?)
+            }
+            "time" => ResetTo::Time(self.required_ms(obj, "time_ms", path, MAX_SCENARIO_MS)?),
+            _ => {
+                self.report(
+                    format!("{path}.to"),
+                    ProblemKind::UnknownName {
+                        what: "offset reset",
+                        found: to,
+                        expected: RESETS,
+                    },
+                );
+                return None;
+            }
+        })
     }
 
     /// A consumer's `instance` (0, the first to join, when omitted).

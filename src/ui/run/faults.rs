@@ -4,7 +4,7 @@
 use crate::{
     analysis::route_of_event,
     exec::Fault,
-    model::{Board, NoteId, NoteKind},
+    model::{Board, NoteId, NoteKind, ResetTo},
 };
 
 /// A fault offered for a note: its control's name, its words and the fault itself.
@@ -66,6 +66,29 @@ pub fn faults_for(board: &Board, id: &NoteId) -> Vec<FaultChoice> {
             "Add an instance",
             Fault::RestartConsumer { note: note() },
         ));
+        out.push(choice(
+            "fault-replay",
+            "Replay from the start (offsets to earliest)",
+            Fault::ResetOffsets {
+                note: note(),
+                to: ResetTo::Earliest,
+            },
+        ));
+        out.push(choice(
+            "fault-skip",
+            "Skip to the latest (offsets to latest)",
+            Fault::ResetOffsets {
+                note: note(),
+                to: ResetTo::Latest,
+            },
+        ));
+        if kind == NoteKind::ReadModel {
+            out.push(choice(
+                "fault-rebuild",
+                "Rebuild the view from the start",
+                Fault::RebuildView { note: note() },
+            ));
+        }
     }
     match kind {
         NoteKind::ExternalSystem => {

@@ -1,0 +1,72 @@
+//! The Data tab on the bank sample: the account topic's partition log with payloads and the
+//! groups' cursors, a read model's rows, an entity's state side by side and its history, and a
+//! rebuild from the Run tab.
+
+use super::{artifact, count, harness, open_app};
+use flowstorm::model::samples::sample_by_id;
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn the_data_tab_shows_the_log_the_rows_and_an_entity_at_the_moment_shown() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let bank = sample_by_id("bank").unwrap();
+    s.open_board_text(bank.json, "bank.json");
+    s.click(&s.find("[data-action='tab-data']"));
+    s.find("[data-data-panel]");
+    s.js("const sel = document.querySelector(\"[data-action='speed']\"); sel.value = '5'; sel.dispatchEvent(new Event('change'));", vec![]);
+    s.click(&s.find("[data-action='play']"));
+    // The account topic's one partition, most recent first, each record with its payload.
+    s.click(&s.find("[data-note-id='funds-deposited']"));
+    s.wait_for("a dozen records on the partition log", || {
+        (count(&s, "[data-plog='0'] [data-offset]") >= 12).then_some(())
+    });
+    s.click(&s.find("[data-action='pause']"));
+    let log = s.text(&s.find("[data-plog='0']"));
+    assert!(log.starts_with("account / partition 0"), "{log}");
+    assert!(log.contains("accountId"), "payloads shown: {log}");
+    let offsets: Vec<u64> = s
+        .find_all("[data-plog='0'] [data-offset]")
+        .iter()
+        .filter_map(|e| s.attr(e, "data-offset")?.parse().ok())
+        .collect();
+    assert!(
+        offsets.windows(2).all(|w| w[0] == w[1] + 1),
+        "most recent first: {offsets:?}"
+    );
+    let cursors: Vec<String> = s
+        .find_all("[data-plog='0'] [data-cursor]")
+        .iter()
+        .filter_map(|e| s.attr(e, "data-cursor"))
+        .collect();
+    assert!(cursors.contains(&"balance".to_string()), "{cursors:?}");
+
+    // The statement's rows; one picked shows the entity in the account and in both views.
+    s.click(&s.find("[data-note-id='statement']"));
+    let row = s.find("[data-view-rows] tr[data-entity]");
+    let key = s.attr(&row, "data-entity").unwrap();
+    s.click(&row);
+    // (headings are shown in capitals)
+    let title = s.text(&s.find("[data-entity-title]")).to_lowercase();
+    assert!(title.starts_with(&format!("account {key} at")), "{title}");
+    let sides = s.text(&s.find("[data-entity-sides]"));
+    assert!(
+        sides.contains("Balance") && sides.contains("Monthly statement"),
+        "{sides}"
+    );
+    assert!(count(&s, "[data-history] li") >= 1);
+    s.screenshot(&artifact("data-entity.png"));
+
+    // Rebuilt from the Run tab while paused: the statement is empty, then fills again from
+    // the start of its topic when the run goes on.
+    s.click(&s.find("[data-action='tab-run']"));
+    s.click(&s.find("[data-action='fault-rebuild']"));
+    s.click(&s.find("[data-action='tab-data']"));
+    s.wait_for("the statement emptied", || {
+        (count(&s, "[data-view-rows] tr[data-entity]") == 0).then_some(())
+    });
+    s.click(&s.find("[data-action='play']"));
+    s.wait_for("the statement filled again", || {
+        (count(&s, "[data-view-rows] tr[data-entity]") > 0).then_some(())
+    });
+}
