@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Validates AsyncAPI 3.0.0 documents (JSON files named on the command line) against the official
-// JSON Schema of @asyncapi/specs, with ajv as AsyncAPI's own parser sets it up (draft-07, formats).
-// Prints "valid FILE" for each; on the first invalid one prints its errors and exits 1.
+// JSON Schema of @asyncapi/specs, with ajv as AsyncAPI's own parser sets it up (draft-07, formats);
+// then each message's example payloads against the message's payload schema (as AsyncAPI's
+// linter does). Prints "valid FILE" for each; on the first invalid one prints its errors and
+// exits 1.
 // Needs tools/web's packages (scripts/setup.sh installs them).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,6 +26,13 @@ const schema = structuredClone(specs.schemas['3.0.0']);
 delete schema.definitions['http://json-schema.org/draft-07/schema'];
 delete schema.definitions['http://json-schema.org/draft-04/schema'];
 const validate = ajv.compile(schema);
+// Payloads: the formats a document's schemas use, `decimal` being a number of at most two places.
+const payloads = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+addFormats(payloads);
+payloads.addFormat('decimal', {
+  type: 'number',
+  validate: (n) => Number.isFinite(n) && Math.abs(Math.round(n * 100) - n * 100) < 1e-6,
+});
 for (const file of files) {
   const doc = JSON.parse(readFileSync(file, 'utf8'));
   if (doc.asyncapi !== '3.0.0') {
@@ -36,6 +45,19 @@ for (const file of files) {
       console.error(`  ${e.instancePath || '/'}: ${e.message} ${JSON.stringify(e.params)}`);
     }
     process.exit(1);
+  }
+  for (const [id, message] of Object.entries(doc.components?.messages ?? {})) {
+    if (!message.payload) continue;
+    const check = payloads.compile(message.payload);
+    for (const [i, example] of (message.examples ?? []).entries()) {
+      if (!check(example.payload)) {
+        console.error(`${file}: example ${i} of message ${id} does not fit its payload schema`);
+        for (const e of check.errors) {
+          console.error(`  ${e.instancePath || '/'}: ${e.message} ${JSON.stringify(e.params)}`);
+        }
+        process.exit(1);
+      }
+    }
   }
   console.log(`valid ${file}`);
 }

@@ -14,6 +14,8 @@ mod mermaid;
 mod report;
 mod svg;
 mod topics;
+#[cfg(not(target_arch = "wasm32"))]
+mod yaml;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use asyncapi::asyncapi_yaml;

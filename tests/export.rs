@@ -7,6 +7,7 @@
 
 use flowstorm::{
     analysis,
+    exec::payload,
     export::{
         asyncapi, asyncapi_json, asyncapi_yaml, html_report, kafka_sh, mermaid, strimzi, svg,
         Report, Scale, SvgOptions, Theme,
@@ -125,6 +126,37 @@ fn the_yaml_document_is_the_json_document() {
     }
 }
 
+/// The board's AsyncAPI document with, in each message's examples, records as runs with
+/// several seeds write them.
+fn with_generated_records(board: &Board) -> Value {
+    let mut doc = asyncapi(board);
+    let shapes = payload::event_shapes(board);
+    for message in doc["components"]["messages"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        let id = message["name"].as_str().unwrap().to_string();
+        let i = board
+            .notes
+            .iter()
+            .position(|n| n.id.as_str() == id)
+            .unwrap();
+        let shape = shapes[i].as_ref().unwrap();
+        let examples = message["examples"].as_array_mut().unwrap();
+        for n in 0..40u64 {
+            let origin = payload::Origin {
+                seed: n % 4,
+                message: n,
+                entity: n * 7,
+                at_ms: n * 1_250,
+            };
+            examples.push(serde_json::json!({ "payload": origin.payload(shape).to_json() }));
+        }
+    }
+    doc
+}
+
 #[test]
 fn asyncapi_documents_are_valid_against_the_official_schema() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -140,6 +172,11 @@ fn asyncapi_documents_are_valid_against_the_official_schema() {
     for (name, board) in boards() {
         let path = dir.join(format!("{name}.json"));
         std::fs::write(&path, asyncapi_json(&board)).unwrap();
+        files.push(path);
+        // The same document with many records a run writes as examples: the script checks
+        // every example against its message's payload schema.
+        let path = dir.join(format!("{name}-records.json"));
+        std::fs::write(&path, with_generated_records(&board).to_string()).unwrap();
         files.push(path);
     }
     let out = Command::new("node")

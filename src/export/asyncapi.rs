@@ -5,22 +5,27 @@
 //! producer and topic (aggregate → topic), and a `receive` operation per consumer group and
 //! topic. Channels, operations and messages refer to each other with `$ref`.
 //!
-//! Typed fields map to JSON Schema as code generators and validators read it: `int` is an
-//! `integer`, `bool` a `boolean`, `timestamp` a `string` of `format: date-time`, `uuid` one of
-//! `format: uuid`, `enum(A|B)` a string `enum`. A `decimal` is a `string` of `format: decimal`
-//! with a pattern: a JSON number is a binary double to most consumers, which would not keep an
-//! amount of money exact, while a string does and the pattern lets any validator check it.
+//! Typed fields map to JSON Schema as the run writes them in its records
+//! ([`crate::exec::payload`]), so the document describes the payloads the app shows: `int` is
+//! an `integer`, `bool` a `boolean`, `timestamp` a `string` of `format: date-time`, `uuid` one of
+//! `format: uuid`, `enum(A|B)` a string `enum`. A `decimal` is a `number` (the run writes one
+//! with at most two places) with `format: decimal`, the hint code generators read to use a
+//! decimal type rather than a binary float, which would not keep an amount exact. Each message
+//! carries an example payload made by the run's own generator.
 
 use super::{
     escape::{one_line, Ids},
     topics::{kafka_plan_of, text_or_id, CLEANUP_POLICY},
 };
 use crate::{
-    exec::compile,
+    exec::{
+        compile,
+        payload::{event_shapes, Origin},
+    },
     model::{
         field::{event_fields, Field, FieldType},
         index::BoardIndex,
-        Board, LinkMeaning, NoteKind,
+        Board, LinkMeaning, NoteKind, Scenario,
     },
 };
 use serde_json::{json, Map, Value};
@@ -31,9 +36,8 @@ const ASYNCAPI_VERSION: &str = "3.0.0";
 const KAFKA_BINDING_VERSION: &str = "0.5.0";
 /// The placeholder server's host.
 const PLACEHOLDER_HOST: &str = "localhost:9092";
-/// A decimal written as text, at most two places (as the model keeps it, in hundredths).
-const DECIMAL_PATTERN: &str = "^-?[0-9]+(\\.[0-9]{1,2})?$";
-
+/// When the example record is published (simulated ms).
+const EXAMPLE_AT_MS: u64 = 1_000;
 /// The payload field naming the event (the note's text), as a run writes it.
 const EVENT_NAME: &str = "eventName";
 /// The payload field holding the record's time, as a run writes it.
@@ -49,9 +53,11 @@ fn field_schema(field: &Field) -> Value {
     let mut schema = match &field.ty {
         FieldType::Text => json!({ "type": "string" }),
         FieldType::Int => json!({ "type": "integer" }),
-        FieldType::Decimal => {
-            json!({ "type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN })
-        }
+        FieldType::Decimal => json!({
+            "type": "number",
+            "format": "decimal",
+            "description": "An exact amount, at most two decimal places.",
+        }),
         FieldType::Bool => json!({ "type": "boolean" }),
         FieldType::Timestamp => json!({ "type": "string", "format": "date-time" }),
         FieldType::Uuid => json!({ "type": "string", "format": "uuid" }),
@@ -74,6 +80,8 @@ fn example_value(field: &Field) -> Option<Value> {
         FieldType::Int => text
             .parse::<i64>()
             .map_or_else(|_| json!(text), Value::from),
+        FieldType::Decimal => serde_json::from_str::<serde_json::Number>(text)
+            .map_or_else(|_| json!(text), Value::Number),
         FieldType::Bool => text
             .parse::<bool>()
             .map_or_else(|_| json!(text), Value::from),
@@ -81,31 +89,39 @@ fn example_value(field: &Field) -> Option<Value> {
     })
 }
 
-/// The payload a run gives an event's records (docs/FORMAT.md, "Event fields"): its name,
-/// its fields in order, then its time; all of them always there.
+/// The payload a run gives an event's records ([`crate::exec::payload`]): `eventName` (the
+/// note's text, unless a field of that name takes its place), the fields in order, then
+/// `timestamp` (the record's time, whatever a field of that name says); all always there.
 fn payload_schema(event_name: &str, fields: &[Field]) -> Value {
     let mut properties = Map::new();
-    let mut required = Vec::new();
-    let own = |name: &str| fields.iter().any(|f| f.name == name);
-    if !own(EVENT_NAME) {
-        properties.insert(
-            EVENT_NAME.into(),
-            json!({ "type": "string", "const": event_name }),
-        );
-        required.push(EVENT_NAME.to_string());
-    }
+    properties.insert(
+        EVENT_NAME.into(),
+        json!({ "type": "string", "const": event_name }),
+    );
     for f in fields {
         properties.insert(f.name.clone(), field_schema(f));
-        required.push(f.name.clone());
     }
-    if !own(TIMESTAMP) {
-        properties.insert(
-            TIMESTAMP.into(),
-            json!({ "type": "string", "format": "date-time" }),
-        );
-        required.push(TIMESTAMP.to_string());
-    }
+    properties.insert(
+        TIMESTAMP.into(),
+        json!({ "type": "string", "format": "date-time" }),
+    );
+    let required: Vec<&String> = properties.keys().collect();
+    let required = json!(required);
     json!({ "type": "object", "properties": properties, "required": required })
+}
+
+/// Where the example record of each message comes from: the board's seed, its first message,
+/// entity and second.
+fn example_origin(board: &Board) -> Origin {
+    Origin {
+        seed: board
+            .scenario
+            .as_ref()
+            .map_or_else(|| Scenario::default().seed, |s| s.seed),
+        message: 1,
+        entity: 1,
+        at_ms: EXAMPLE_AT_MS,
+    }
 }
 
 /// A `$ref` to a place in this document.
@@ -122,6 +138,7 @@ pub fn asyncapi(board: &Board) -> Value {
     let ix = BoardIndex::new(board);
     let plan = compile(board);
     let kafka = kafka_plan_of(board, &plan, &ix);
+    let shapes = event_shapes(board);
     let title = board
         .name
         .as_deref()
@@ -143,17 +160,7 @@ pub fn asyncapi(board: &Board) -> Value {
         let note = ix.note(i);
         let id = message_ids.make(note.id.as_str());
         let fields = event_fields(note);
-        let payload = payload_schema(&text_or_id(note), &fields);
-        // An example payload when some field gives an example: the event's name, then those.
-        let mut example = Map::new();
-        for f in &fields {
-            if let Some(v) = example_value(f) {
-                if example.is_empty() && !fields.iter().any(|f| f.name == EVENT_NAME) {
-                    example.insert(EVENT_NAME.into(), json!(text_or_id(note)));
-                }
-                example.insert(f.name.clone(), v);
-            }
-        }
+        let payload = payload_schema(&note.text, &fields);
         let publisher = route.aggregate.map(|a| text_or_id(ix.note(a)));
         let mut message = json!({
             "name": note.id.as_str(),
@@ -180,8 +187,12 @@ pub fn asyncapi(board: &Board) -> Value {
             message["tags"] =
                 json!([{ "name": "failure", "description": "A failure or rejection event." }]);
         }
-        if !example.is_empty() {
-            message["examples"] = json!([{ "name": "example", "payload": example }]);
+        if let Some(shape) = &shapes[i.index()] {
+            message["examples"] = json!([{
+                "name": "generated",
+                "summary": "A record as a run of the board writes it.",
+            }]);
+            message["examples"][0]["payload"] = example_origin(board).payload(shape).to_json();
         }
         messages.insert(id.clone(), message);
         channel_messages[t].insert(id.clone(), reference(&["components", "messages", &id]));
@@ -341,10 +352,13 @@ pub fn asyncapi_json(board: &Board) -> String {
     text
 }
 
-/// The AsyncAPI document as YAML (native builds only: the serialiser is not in the app).
+/// The AsyncAPI document as YAML (native builds only: the serialiser is not in the app), read
+/// the same by YAML 1.2 and 1.1 readers.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn asyncapi_yaml(board: &Board) -> Result<String, super::ExportError> {
-    serde_norway::to_string(&asyncapi(board)).map_err(|e| super::ExportError::Yaml(e.to_string()))
+    serde_norway::to_string(&asyncapi(board))
+        .map(|yaml| super::yaml::quote_ambiguous(&yaml))
+        .map_err(|e| super::ExportError::Yaml(e.to_string()))
 }
 
 #[cfg(test)]
@@ -359,7 +373,8 @@ mod tests {
         assert_eq!(f("at: timestamp")["format"], "date-time");
         assert_eq!(f("id: uuid")["format"], "uuid");
         assert_eq!(f("s: enum(A|B)")["enum"], json!(["A", "B"]));
-        assert_eq!(f("total: decimal = 12.50")["examples"], json!(["12.50"]));
+        assert_eq!(f("total: decimal = 12.50")["examples"], json!([12.5]));
+        assert_eq!(f("total: decimal")["type"], "number");
         assert_eq!(f("name")["type"], "string");
     }
 

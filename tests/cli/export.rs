@@ -13,7 +13,7 @@ fn export_writes_each_format_to_stdout() {
         ("svg", "<svg xmlns="),
         ("mermaid", "flowchart LR\n"),
         ("asyncapi-json", "{\n  \"asyncapi\": \"3.0.0\""),
-        ("asyncapi-yaml", "asyncapi: 3.0.0\n"),
+        ("asyncapi-yaml", "asyncapi: \"3.0.0\"\n"),
         ("markdown", "## Flowstorm hazards: Point of sale\n"),
         ("html", "<!DOCTYPE html>\n"),
         ("kafka-sh", "#!/usr/bin/env bash\n"),
