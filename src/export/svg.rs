@@ -9,15 +9,21 @@ use crate::{
     analysis::{Finding, Severity},
     collections::{HashMap, HashSet},
     editor::{
+        link_geometry::is_results_in,
         text_fit::{fit_text, fitted_lines, LINE_HEIGHT},
         LinkPath,
     },
-    model::{index::BoardIndex, Board, Frame, NoteId, NoteKind, Rect},
+    model::{
+        index::{BoardIndex, Edge, NoteIx},
+        Board, Frame, LinkMeaning, NoteId, NoteKind, Rect,
+    },
 };
 use std::fmt::Write;
 
 /// Space around what is drawn, board units (frame names sit above their frames).
 const MARGIN: f64 = 48.0;
+/// Points a link's curve is measured at to find the box it fits in.
+const CURVE_SAMPLES: usize = 24;
 /// Size of an empty board's picture.
 const EMPTY: (f64, f64) = (400.0, 300.0);
 /// Space between a note's edge and its text (the stylesheet's `.note` padding).
@@ -177,10 +183,14 @@ pub fn svg(
         Some(f) => vec![f],
         None => board.frames.iter().collect(),
     };
+    let ix = BoardIndex::new(board);
+    let links = drawn_links(board, &ix, &shown);
+    // Arcs rise above their notes: what is drawn includes them.
     let area = shown
         .iter()
         .map(|&i| board.notes[i].rect())
         .chain(frames.iter().map(|f| f.rect()))
+        .chain(links.iter().map(|l| drawn_bounds(&l.path)))
         .reduce(|a, b| a.union(&b));
     let view = match area {
         Some(r) => Rect::new(
@@ -222,7 +232,7 @@ pub fn svg(
         num(view.h)
     );
     write_frames(&mut out, &frames, muted);
-    write_links(&mut out, board, &shown, link);
+    write_links(&mut out, board, &links, link);
     write_notes(&mut out, board, &shown);
     write_badges(&mut out, board, &shown, &badges(findings));
     out.push_str("</svg>\n");
@@ -250,9 +260,49 @@ fn write_frames(out: &mut String, frames: &[&Frame], muted: &str) {
     out.push_str("</g>\n");
 }
 
-fn write_links(out: &mut String, board: &Board, shown: &[usize], colour: &str) {
-    let ix = BoardIndex::new(board);
+/// A link drawn: its note positions, what it means, its link and its path.
+struct DrawnLink<'a> {
+    from: usize,
+    edge: &'a Edge,
+    path: LinkPath,
+}
+
+/// The links between shown notes, as the model counts them, in the order they were drawn.
+fn drawn_links<'a>(board: &Board, ix: &'a BoardIndex, shown: &[usize]) -> Vec<DrawnLink<'a>> {
     let visible: HashSet<usize> = shown.iter().copied().collect();
+    let mut links: Vec<DrawnLink> = shown
+        .iter()
+        .flat_map(|&from| {
+            ix.out_edges(NoteIx(from as u32))
+                .iter()
+                .map(move |edge| (from, edge))
+        })
+        .filter(|(_, e)| visible.contains(&e.note.index()))
+        .map(|(from, edge)| {
+            let (a, b) = (&board.notes[from], &board.notes[edge.note.index()]);
+            DrawnLink {
+                from,
+                edge,
+                path: LinkPath::for_link(a.rect(), a.kind, b.rect(), b.kind),
+            }
+        })
+        .collect();
+    links.sort_unstable_by_key(|l| l.edge.link);
+    links
+}
+
+/// The box a link's drawn curve fits in (an arc's control points lie well beyond it).
+fn drawn_bounds(path: &LinkPath) -> Rect {
+    (0..=CURVE_SAMPLES)
+        .map(|k| {
+            let p = path.point_at(k as f64 / CURVE_SAMPLES as f64);
+            Rect::new(p.x, p.y, 0.0, 0.0)
+        })
+        .reduce(|a, b| a.union(&b))
+        .unwrap_or_default()
+}
+
+fn write_links(out: &mut String, board: &Board, links: &[DrawnLink], colour: &str) {
     let name = |i: usize| {
         let n = &board.notes[i];
         if n.text.trim().is_empty() {
@@ -265,23 +315,12 @@ fn write_links(out: &mut String, board: &Board, shown: &[usize], colour: &str) {
         out,
         "<g class=\"links\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\">"
     );
-    let mut edges: Vec<(usize, &crate::model::index::Edge)> = shown
-        .iter()
-        .flat_map(|&from| {
-            ix.out_edges(crate::model::index::NoteIx(from as u32))
-                .iter()
-                .map(move |e| (from, e))
-        })
-        .filter(|(_, e)| visible.contains(&e.note.index()))
-        .collect();
-    edges.sort_unstable_by_key(|(_, e)| e.link);
-    for (from, e) in edges {
-        let to = e.note.index();
+    for l in links {
+        let (from, to, e) = (l.from, l.edge.note.index(), l.edge);
         let (a, b) = (&board.notes[from], &board.notes[to]);
-        let path = LinkPath::for_link(a.rect(), a.kind, b.rect(), b.kind).svg_with_arrow();
-        let style = if e.meaning == crate::model::LinkMeaning::Annotates {
+        let style = if e.meaning == LinkMeaning::Annotates {
             format!(" stroke=\"{ANNOTATION}\" stroke-dasharray=\"6 4\"")
-        } else if crate::editor::link_geometry::is_results_in(a.kind, b.kind) {
+        } else if is_results_in(a.kind, b.kind) {
             " stroke-dasharray=\"7 4\"".to_string()
         } else {
             String::new()
@@ -290,7 +329,7 @@ fn write_links(out: &mut String, board: &Board, shown: &[usize], colour: &str) {
             out,
             "<path data-link-id=\"{}\" d=\"{}\"{style}><title>{}</title></path>",
             xml(board.links[e.link.index()].id.as_str()),
-            path,
+            l.path.svg_with_arrow(),
             xml(&format!(
                 "{} → {}: {}",
                 name(from),
@@ -451,6 +490,28 @@ mod tests {
             err.to_string(),
             "no frame \"Shipping\" (the board's frames: \"Orders\", \"Inventory\")"
         );
+    }
+
+    #[test]
+    fn every_link_is_inside_the_picture() {
+        // Regression: the view held the notes and frames only, and a "results in" arc rising
+        // over them was cut at the top of the picture.
+        let board = crate::model::load(include_str!("../model/samples/bank.json")).unwrap();
+        let picture = svg(&board, &SvgOptions::default(), &[]).unwrap();
+        let view: Vec<f64> = picture
+            .split("viewBox=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .unwrap()
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        let view = Rect::new(view[0], view[1], view[2], view[3]);
+        let ix = BoardIndex::new(&board);
+        let shown: Vec<usize> = (0..board.notes.len()).collect();
+        for l in drawn_links(&board, &ix, &shown) {
+            assert!(view.contains_rect(&drawn_bounds(&l.path)), "{:?}", l.edge);
+        }
     }
 
     #[test]
