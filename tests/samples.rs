@@ -161,7 +161,12 @@ fn every_sample_is_laid_out_readably_in_named_frames() {
     for s in SAMPLES {
         let b = s.board();
         for f in &b.frames {
-            assert!(!f.name.trim().is_empty(), "{}: frame {} unnamed", s.id, f.id);
+            assert!(
+                !f.name.trim().is_empty(),
+                "{}: frame {} unnamed",
+                s.id,
+                f.id
+            );
         }
         for (i, f) in b.frames.iter().enumerate() {
             for g in &b.frames[..i] {
@@ -244,9 +249,12 @@ fn every_event_has_typed_fields_keyed_by_its_aggregates_id() {
                 .and_then(|r| r.key.clone())
                 .unwrap_or_else(|| panic!("{}: {} has no key", s.id, e.id));
             assert!(
-                fields.iter().any(|f| f
-                    .as_str()
-                    .is_some_and(|f| f.split(':').next().unwrap().trim() == key)),
+                fields.iter().any(|f| f.as_str().is_some_and(|f| f
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .trim()
+                    == key)),
                 "{}: {} has no field {key}",
                 s.id,
                 e.id
@@ -383,7 +391,10 @@ fn the_request_based_board_has_logistics_down_at_3_s_every_time() {
     let hash = |b: &Board| {
         let mut r = Run::new(b, RunConfig::for_board(b)).unwrap();
         r.run_to_end(1_000);
-        (r.trace_hash(), r.counters(&NoteId::from("place-order")).unwrap().failed)
+        (
+            r.trace_hash(),
+            r.counters(&NoteId::from("place-order")).unwrap().failed,
+        )
     };
     let (first, failed) = hash(&b);
     assert_eq!(hash(&b), (first, failed), "the same every time");
@@ -422,15 +433,16 @@ fn the_point_of_sale_boards_agree_with_compare() {
             assert!(b.note(&NoteId::from(shared)).is_some(), "{id}: {shared}");
         }
         for t in &compare.topics {
-            let mine = b.topic(&t.name).unwrap_or_else(|| panic!("{id}: {}", t.name));
+            let mine = b
+                .topic(&t.name)
+                .unwrap_or_else(|| panic!("{id}: {}", t.name));
             assert_eq!((mine.partitions, &mine.key), (t.partitions, &t.key), "{id}");
         }
     }
 }
 
 #[test]
-fn every_service_of_the_event_based_board_is_its_own_group_and_logistics_has_several_consumers()
-{
+fn every_service_of_the_event_based_board_is_its_own_group_and_logistics_has_several_consumers() {
     let b = board("event-pos");
     let run = Run::new(&b, RunConfig::for_board(&b)).unwrap();
     let groups: Vec<&str> = run.plan().groups.iter().map(|g| g.note.as_str()).collect();
@@ -446,8 +458,10 @@ fn drawing_the_fraud_link_while_it_runs_adds_a_consumer_and_no_warning() {
     assert_eq!(hotspot.kind, flowstorm::model::NoteKind::Hotspot);
     let fraud = NoteId::from("fraud-check");
     assert!(
-        !b.links.iter().any(|l| l.to == fraud
-            && b.note(&l.from).unwrap().kind == flowstorm::model::NoteKind::Event),
+        !b.links
+            .iter()
+            .any(|l| l.to == fraud
+                && b.note(&l.from).unwrap().kind == flowstorm::model::NoteKind::Event),
         "nothing feeds Fraud check before the presenter draws it"
     );
     b.links.push(Link {
@@ -459,7 +473,12 @@ fn drawing_the_fraud_link_while_it_runs_adds_a_consumer_and_no_warning() {
     let mut run = Run::new(&b, RunConfig::for_board(&b)).unwrap();
     run.run_to_end(1_000);
     assert!(run.counters(&fraud).unwrap().handled > 0);
-    assert!(run.counters(&NoteId::from("fraud-scoring")).unwrap().handled > 0);
+    assert!(
+        run.counters(&NoteId::from("fraud-scoring"))
+            .unwrap()
+            .handled
+            > 0
+    );
 }
 
 #[test]

@@ -79,7 +79,14 @@ mod tests {
         let ids: Vec<&str> = SAMPLES.iter().map(|s| s.id).collect();
         assert_eq!(
             ids,
-            ["event-pos", "bank", "request-pos", "fraud", "topic-design", "consistency"]
+            [
+                "event-pos",
+                "bank",
+                "request-pos",
+                "fraud",
+                "topic-design",
+                "consistency"
+            ]
         );
         for s in SAMPLES {
             assert_eq!(s.board().name.as_deref(), Some(s.title), "{}", s.id);
