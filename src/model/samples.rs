@@ -21,12 +21,41 @@ impl Sample {
     }
 }
 
-/// The gallery, in the order the story is told.
-pub const SAMPLES: &[Sample] = &[Sample {
-    id: "bank",
-    title: "Bank account, event-sourced",
-    json: include_str!("samples/bank.json"),
-}];
+/// The gallery, in the order the talk tells the story: the event-based point of sale, an event
+/// stream, the same shop as a request chain and what it costs to extend, then the hard parts
+/// (topic design, eventual consistency).
+pub const SAMPLES: &[Sample] = &[
+    Sample {
+        id: "event-pos",
+        title: "Event-based point of sale",
+        json: include_str!("samples/event-pos.json"),
+    },
+    Sample {
+        id: "bank",
+        title: "Bank account, event-sourced",
+        json: include_str!("samples/bank.json"),
+    },
+    Sample {
+        id: "request-pos",
+        title: "Request-based point of sale",
+        json: include_str!("samples/request-pos.json"),
+    },
+    Sample {
+        id: "fraud",
+        title: "Adding a Fraud service while it runs",
+        json: include_str!("samples/fraud.json"),
+    },
+    Sample {
+        id: "topic-design",
+        title: "Topic per aggregate vs topic per event",
+        json: include_str!("samples/topic-design.json"),
+    },
+    Sample {
+        id: "consistency",
+        title: "Eventual consistency: a stale read, fixed",
+        json: include_str!("samples/consistency.json"),
+    },
+];
 
 /// The sample with an id.
 pub fn sample_by_id(id: &str) -> Option<&'static Sample> {
@@ -43,5 +72,27 @@ mod tests {
             load(s.json).unwrap_or_else(|e| panic!("{} does not load: {e}", s.id));
             assert!(SAMPLES[..i].iter().all(|o| o.id != s.id));
         }
+    }
+
+    #[test]
+    fn the_gallery_tells_the_talk_in_order_and_each_board_is_named_as_its_menu_entry() {
+        let ids: Vec<&str> = SAMPLES.iter().map(|s| s.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "event-pos",
+                "bank",
+                "request-pos",
+                "fraud",
+                "topic-design",
+                "consistency"
+            ]
+        );
+        for s in SAMPLES {
+            assert_eq!(s.board().name.as_deref(), Some(s.title), "{}", s.id);
+            assert!(!s.board().storyline.is_empty(), "{} has a storyline", s.id);
+            assert_eq!(sample_by_id(s.id).map(|f| f.id), Some(s.id));
+        }
+        assert!(sample_by_id("nope").is_none());
     }
 }
