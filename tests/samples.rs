@@ -134,7 +134,7 @@ fn every_sample_gives_exactly_the_hazards_its_story_is_about() {
 #[test]
 fn every_sample_is_version_3_with_a_scenario_and_a_storyline_of_4_to_8_steps() {
     for s in SAMPLES {
-        let json: serde_json::Value = serde_json::from_str(s.json).unwrap();
+        let json: serde_json::Value = serde_json::from_str(s.json()).unwrap();
         assert_eq!(json["version"], 3, "{}", s.id);
         let b = s.board();
         let scenario = b.scenario.as_ref().unwrap_or_else(|| panic!("{}", s.id));

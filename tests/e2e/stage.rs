@@ -317,7 +317,7 @@ fn every_gallery_storyline_walks_on_a_projector() {
     for sample in SAMPLES {
         let board = sample.board();
         assert!(!board.storyline.is_empty(), "{} has a storyline", sample.id);
-        s.open_board_text(sample.json, sample.id);
+        s.open_board_text(sample.json(), sample.id);
         s.click(&s.find("[data-action='present']"));
         let steps = board.storyline.len();
         for (i, step) in board.storyline.iter().enumerate() {
