@@ -21,6 +21,7 @@ use super::{
 use crate::{
     editor::{Editor, ToolState},
     exec::runs_alike,
+    library::BoardId,
     model::format::save_compact,
 };
 use leptos::{ev, prelude::*};
@@ -65,8 +66,9 @@ pub fn App() -> impl IntoView {
 
     // A run is compiled from the board: when what it runs changes, the run starts again (not
     // for a moved note, a frame or a storyline step).
-    Effect::new(move |prev: Option<u64>| {
+    Effect::new(move |prev: Option<(u64, Option<BoardId>)>| {
         let rev = ctx.rev.get();
+        let open = ctx.library.with_untracked(|l| l.current);
         // A drag's steps only move notes, which a run does not care about: the boards are
         // compared once, when the drag ends.
         let alike = || {
@@ -75,16 +77,17 @@ pub fn App() -> impl IntoView {
                     .unwrap_or(true)
             })
         };
-        if prev.is_some_and(|p| p != rev)
-            && run.active.get_untracked()
-            && !ctx.previewing.get_untracked()
-            && !alike()
-        {
+        let changed = prev.is_some_and(|(p, _)| p != rev);
+        if changed && run.active.get_untracked() && !ctx.previewing.get_untracked() && !alike() {
             run.reset();
-            ctx.status
-                .set("The board changed: the run starts again from the beginning".into());
+            // Another board opened: its run starts from nothing, and the status bar keeps
+            // saying which board opened.
+            if prev.is_some_and(|(_, b)| b == open) {
+                ctx.status
+                    .set("The board changed: the run starts again from the beginning".into());
+            }
         }
-        rev
+        (rev, open)
     });
 
     // Autosave every change of the board, but not the previews of a drag in progress.

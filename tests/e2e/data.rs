@@ -11,7 +11,7 @@ fn the_data_tab_shows_the_log_the_rows_and_an_entity_at_the_moment_shown() {
     let h = harness().lock().unwrap_or_else(|e| e.into_inner());
     let s = open_app(&h);
     let bank = sample_by_id("bank").unwrap();
-    s.open_board_text(bank.json, "bank.json");
+    s.open_board_text(bank.json(), "bank");
     s.click(&s.find("[data-action='tab-data']"));
     s.find("[data-data-panel]");
     s.js("const sel = document.querySelector(\"[data-action='speed']\"); sel.value = '5'; sel.dispatchEvent(new Event('change'));", vec![]);

@@ -3,7 +3,8 @@
 
 use super::{count, harness, open_app, press, rect_of, webdriver::Session, ESCAPE};
 use flowstorm::model::{
-    sample::sample, save, Camera, Fault, FrameId, NoteId, ScheduledFault, Step, StepAction,
+    sample::sample, samples::SAMPLES, save, Camera, Fault, FrameId, NoteId, ScheduledFault, Step,
+    StepAction,
 };
 use serde_json::json;
 
@@ -292,4 +293,57 @@ fn a_storyline_and_scheduled_faults_are_authored_in_the_story_tab_and_kept() {
         vec![],
     );
     assert_eq!(caption, json!("Everything"));
+}
+
+/// The notes or frame a step's camera shows, as a CSS selector for one of them (none for the
+/// whole board or a recorded area).
+fn camera_target(camera: &Camera) -> Option<String> {
+    match camera {
+        Camera::Frame(f) => Some(format!("[data-frame-id='{f}']")),
+        Camera::Notes(notes) => notes.first().map(|n| format!("[data-note-id='{n}']")),
+        _ => None,
+    }
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn every_gallery_storyline_walks_on_a_projector() {
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = h
+        .driver
+        .session_with(1280, 720, &["--screen-info={1280x720}"]);
+    s.goto(&h.url);
+    s.find("[data-board-viewport] [data-note-id]");
+    for sample in SAMPLES {
+        let board = sample.board();
+        assert!(!board.storyline.is_empty(), "{} has a storyline", sample.id);
+        s.open_board_text(sample.json(), sample.id);
+        s.click(&s.find("[data-action='present']"));
+        let steps = board.storyline.len();
+        for (i, step) in board.storyline.iter().enumerate() {
+            if i > 0 {
+                press(&s, &[&[RIGHT]]);
+            }
+            wait_caption(&s, &step.caption);
+            assert_eq!(
+                s.text(&s.find("[data-step-count]")),
+                format!("{} / {steps}", i + 1),
+                "{}",
+                sample.id
+            );
+            if let Some(css) = camera_target(&step.camera) {
+                wait_clear(&s, &css);
+            }
+        }
+        s.screenshot(&super::artifact(&format!("sample-{}-1280.png", sample.id)));
+        press(&s, &[&[ESCAPE]]);
+        s.wait_for("presenting ends", || (!presenting(&s)).then_some(()));
+        s.wait_for("full screen left", || {
+            s.js("return document.fullscreenElement === null", vec![])
+                .as_bool()
+                .filter(|b| *b)
+        });
+        // Each sample's own run problems, if any, would show in the Run tab.
+        assert_eq!(count(&s, "[data-run-problems] li"), 0, "{} runs", sample.id);
+    }
 }

@@ -203,7 +203,7 @@ impl Element {
 
 impl Session {
     /// Opens a board file (its text) through the app's own file input and waits until the
-    /// app says it opened it.
+    /// app says it opened it (`label` goes into the file's name: letters, digits and dashes).
     pub fn open_board_text(&self, text: &str, label: &str) {
         let file = std::env::temp_dir().join(format!(
             "flowstorm-{label}-{}-{}.json",
@@ -215,10 +215,12 @@ impl Session {
             &self.find("[data-action='open-file']"),
             file.to_str().unwrap_or_default(),
         );
+        // This file, not one opened before.
+        let opened = format!("Opened flowstorm-{label}-");
         self.wait_for("the board to open", || {
             self.js(
-                "return document.querySelector('[data-status]').textContent.startsWith('Opened')",
-                vec![],
+                "return document.querySelector('[data-status]').textContent.startsWith(arguments[0])",
+                vec![json!(opened)],
             )
             .as_bool()
             .filter(|b| *b)

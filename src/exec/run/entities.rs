@@ -12,7 +12,7 @@ use crate::{
     },
     model::{NoteId, NoteKind},
 };
-use std::{collections::BTreeMap, sync::Arc};
+use std::sync::Arc;
 
 /// One event of an entity's history, with the state it left.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,13 +109,16 @@ impl Run {
         let Some(agg) = self.plan.ix(aggregate) else {
             return Vec::new();
         };
-        let mut seen: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut seen: Vec<(u64, u64)> = Vec::new();
         for m in self.msgs.iter() {
             if m.event && m.agg == Some(agg) {
-                *seen.entry(m.entity).or_default() += 1;
+                match seen.binary_search_by_key(&m.entity, |s| s.0) {
+                    Ok(i) => seen[i].1 += 1,
+                    Err(i) => seen.insert(i, (m.entity, 1)),
+                }
             }
         }
-        seen.into_iter().collect()
+        seen
     }
 
     /// The state of one entity of `aggregate` as the aggregate has it now.
@@ -183,7 +186,8 @@ impl Run {
     /// Folds what `view` applied, of every entity or of one.
     fn view_fold(&self, view: &NoteId, only: Option<(NoteIx, u64)>) -> Vec<ViewRow> {
         let folds = self.folds();
-        let mut rows: BTreeMap<(Option<NoteIx>, u64), (EntityState, u64)> = BTreeMap::new();
+        // Rows sorted by aggregate and key.
+        let mut rows: Vec<ViewRow> = Vec::new();
         for e in self.events.iter() {
             if &e.note != view {
                 continue;
@@ -207,18 +211,28 @@ impl Run {
             {
                 continue;
             }
-            let (state, at) = rows.entry((m.agg, m.entity)).or_default();
-            if folds.apply(state, m.note.index(), &self.origin(message)) {
-                *at = e.at;
+            let aggregate = m.agg.map(|a| &self.plan.ids[a.index()]);
+            let i = match rows
+                .binary_search_by(|r| (r.aggregate.as_ref(), r.entity).cmp(&(aggregate, m.entity)))
+            {
+                Ok(i) => i,
+                Err(i) => {
+                    rows.insert(
+                        i,
+                        ViewRow {
+                            aggregate: aggregate.cloned(),
+                            entity: m.entity,
+                            state: EntityState::default(),
+                            at: e.at,
+                        },
+                    );
+                    i
+                }
+            };
+            if folds.apply(&mut rows[i].state, m.note.index(), &self.origin(message)) {
+                rows[i].at = e.at;
             }
         }
-        rows.into_iter()
-            .map(|((agg, entity), (state, at))| ViewRow {
-                aggregate: agg.map(|a| self.plan.ids[a.index()].clone()),
-                entity,
-                state,
-                at,
-            })
-            .collect()
+        rows
     }
 }

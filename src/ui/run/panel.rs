@@ -113,7 +113,7 @@ pub fn RunPanel() -> impl IntoView {
         ) else {
             return;
         };
-        let chain = ctl
+        let (chain, carried) = ctl
             .with(|run| {
                 let mut notes = vec![note];
                 for step in run.causal_chain(m) {
@@ -122,7 +122,12 @@ pub fn RunPanel() -> impl IntoView {
                         notes.push(o);
                     }
                 }
-                notes
+                // What the event carried, for the status bar.
+                let carried: Vec<String> = run
+                    .payload(m)
+                    .map(|p| p.fields.iter().map(|(n, v)| format!("{n} {v}")).collect())
+                    .unwrap_or_default();
+                (notes, carried)
             })
             .unwrap_or_default();
         let lit = chain
@@ -130,8 +135,13 @@ pub fn RunPanel() -> impl IntoView {
             .collect::<crate::collections::HashSet<_>>()
             .len();
         let what = row.text_content().unwrap_or_default();
+        let carried = if carried.is_empty() {
+            String::new()
+        } else {
+            format!(" — it carried {}", carried.join(", "))
+        };
         ctx.status.set(format!(
-            "Causal chain of “{what}”: {lit} notes lit, the rest dimmed"
+            "Causal chain of “{what}”: {lit} notes lit, the rest dimmed{carried}"
         ));
         ctl.chain.set(chain);
     };
