@@ -5,7 +5,7 @@ use super::{
     board_view::BoardView,
     compare::{CompareOpen, CompareView},
     dom::performance_now,
-    files::initial_board,
+    files::{initial_board, open_sample_from_url},
     hazards::{use_findings, Hazards, HazardsPanel},
     inspector::Inspector,
     library,
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     editor::{Editor, ToolState},
-    exec::runs_alike,
+    exec::{runs_alike, RunConfig},
     library::BoardId,
     model::format::save_compact,
 };
@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
     let stage = Stage::new();
     provide_context(stage);
     provide_context(Hazards::new(ctx, run));
+    // `?sample=ID`: the file arrives after the page is drawn.
+    open_sample_from_url(ctx);
 
     // A run is compiled from the board: when what it runs changes, the run starts again (not
     // for a moved note, a frame or a storyline step).
@@ -78,6 +80,13 @@ pub fn App() -> impl IntoView {
             })
         };
         let changed = prev.is_some_and(|(p, _)| p != rev);
+        if prev.is_some_and(|(_, b)| b != open) {
+            // Another board opened: its runs use its scenario's seed.
+            let seed = ctx
+                .editor
+                .with_untracked(|e| RunConfig::for_board(e.board()).seed);
+            run.seed.set(seed);
+        }
         if changed && run.active.get_untracked() && !ctx.previewing.get_untracked() && !alike() {
             run.reset();
             // Another board opened: its run starts from nothing, and the status bar keeps

@@ -7,7 +7,14 @@ use super::{
 };
 use crate::{
     library::Library,
-    model::{format::save, generate::generate, load, sample::sample, Board, NoteKind},
+    model::{
+        format::save,
+        generate::generate,
+        load,
+        sample::sample,
+        samples::{sample_by_id, Sample},
+        Board, NoteKind,
+    },
 };
 use leptos::prelude::*;
 
@@ -85,4 +92,72 @@ pub fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
             }
         }
     });
+}
+
+/// `?sample=ID` opens a copy of that sample (a link to a story, for a talk's slides).
+pub fn open_sample_from_url(ctx: Ctx) {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let id = web_sys::UrlSearchParams::new_with_str(&query)
+        .ok()
+        .and_then(|p| p.get("sample"));
+    if let Some(sample) = id.as_deref().and_then(sample_by_id) {
+        open_sample(ctx, *sample);
+    }
+}
+
+/// Reads a sample board's file from the app's `samples/` folder and opens it as a new board of
+/// the library; one that cannot be read or loaded leaves the board as it was, and says why.
+pub fn open_sample(ctx: Ctx, sample: Sample) {
+    ctx.status
+        .set(format!("Opening the sample “{}”…", sample.title));
+    leptos::task::spawn_local(async move {
+        let text = match fetch_text(&format!("samples/{}.json", sample.id)).await {
+            Ok(text) => text,
+            Err(why) => {
+                ctx.status.set(format!(
+                    "Could not open the sample “{}”: {why}",
+                    sample.title
+                ));
+                return;
+            }
+        };
+        match load(&text) {
+            Ok(board) => {
+                library::open_new(ctx, board, format!("Opened the sample “{}”", sample.title))
+            }
+            Err(e) => {
+                ctx.status.set(format!(
+                    "The sample “{}” was not opened: {} problems",
+                    sample.title,
+                    e.problems.len()
+                ));
+                ctx.problems
+                    .set(Some(ProblemReport::of(sample.id.into(), &e)));
+            }
+        }
+    });
+}
+
+/// The text at a URL of the app's site, or why not.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| "the page's server did not answer".to_string())?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "no answer".to_string())?;
+    if !response.ok() {
+        return Err(format!("the server answered {}", response.status()));
+    }
+    let text = response
+        .text()
+        .map_err(|_| "the answer has no text".to_string())?;
+    JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| "the answer has no text".to_string())
 }

@@ -4,7 +4,7 @@
 use super::{
     compare::CompareOpen,
     dom::KIND_DRAG_TYPE,
-    files::{open_file, save_file},
+    files::{open_file, open_sample, save_file},
     library::{open_new, BoardsDialog},
     run::RunCtl,
     stage::Stage,
@@ -12,7 +12,11 @@ use super::{
 };
 use crate::{
     editor::Action,
-    model::{sample::sample, Board, NoteKind},
+    model::{
+        sample::sample,
+        samples::{sample_by_id, SAMPLES},
+        Board, NoteKind,
+    },
 };
 use leptos::{ev, prelude::*};
 
@@ -52,10 +56,23 @@ pub fn Toolbar() -> impl IntoView {
                 <input type="file" accept=".json,application/json" class="hidden" data-action="open-file" node_ref=file_input
                     on:change=move |_| { if let Some(input) = file_input.get() { open_file(ctx, input); } } />
                 <button data-action="save" title="Save the board as a file (Ctrl+S)" on:click=move |_| save_file(ctx)>"Save"</button>
-                <button data-action="sample" title="Open a copy of the point-of-sale sample"
-                    on:click=move |_| open_new(ctx, sample(), "Opened the sample board".into())>
-                    "Sample"
-                </button>
+                <select data-action="samples" title="Open a copy of a sample board" aria-label="Samples"
+                    on:change=move |ev| {
+                        let picked = event_target_value(&ev);
+                        if picked == "sample" {
+                            open_new(ctx, sample(), "Opened the sample board".into());
+                        } else if let Some(s) = sample_by_id(&picked) {
+                            open_sample(ctx, *s);
+                        }
+                        // Back to the menu's title, ready for the next pick.
+                        if let Some(select) = ev.target() {
+                            wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlInputElement>(select).set_value("");
+                        }
+                    }>
+                    <option value="" selected>"Samples…"</option>
+                    <option value="sample">"Point of sale (the first board)"</option>
+                    {SAMPLES.iter().map(|s| view! { <option value=s.id>{s.title}</option> }).collect_view()}
+                </select>
             </div>
             <div class="group">
                 <button data-action="undo" title="Undo (Ctrl+Z)" prop:disabled=move || !can_undo() on:click=perform(Action::Undo)>"Undo"</button>

@@ -317,7 +317,25 @@ fn every_gallery_storyline_walks_on_a_projector() {
     for sample in SAMPLES {
         let board = sample.board();
         assert!(!board.storyline.is_empty(), "{} has a storyline", sample.id);
-        s.open_board_text(sample.json(), sample.id);
+        // Opened from the Samples menu: the app fetches the board's file.
+        s.js(
+            "const m = document.querySelector(\"[data-action='samples']\"); m.value = arguments[0]; m.dispatchEvent(new Event('change'));",
+            vec![json!(sample.id)],
+        );
+        let opened = format!("Opened the sample “{}”", sample.title);
+        s.wait_for(&opened, || {
+            s.js(
+                "return document.querySelector('[data-status]').textContent",
+                vec![],
+            )
+            .as_str()
+            .filter(|t| *t == opened)
+            .map(|_| ())
+        });
+        assert_eq!(
+            s.text(&s.find("[data-board-title]")),
+            board.name.clone().unwrap_or_default()
+        );
         s.click(&s.find("[data-action='present']"));
         let steps = board.storyline.len();
         for (i, step) in board.storyline.iter().enumerate() {
