@@ -1,16 +1,15 @@
 //! Hazard analysis speed: every static rule on a generated 10,000-note board, and the whole
 //! `flowstorm check` process on a 500-note board. Prints `name value unit` lines on stdout.
 
+#[path = "timing.rs"]
+mod timing;
 use flowstorm::{
     analysis,
     model::{self, kind::NoteKind, Board, Frame, FrameId, FrameKind, Link, LinkId, Note, Topic},
 };
 use serde_json::{json, Value};
-use std::{
-    hint::black_box,
-    process::Command,
-    time::{Duration, Instant},
-};
+use std::{hint::black_box, process::Command};
+use timing::median_ms;
 
 /// Chains actor → command → aggregate → event per context.
 const CHAINS: usize = 6;
@@ -226,20 +225,6 @@ fn context(b: &mut Builder, k: usize) {
         json!({}),
     );
     b.link(&id("why"), &id("agg0"));
-}
-
-/// Median of `runs` timings of `f`, after one warm-up run, in milliseconds.
-fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
-    f();
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2].as_secs_f64() * 1000.0
 }
 
 fn main() {

@@ -1,20 +1,10 @@
 //! Figures for the board model: load+validate and save of a 10,000-note board.
 //! Prints `name value unit` lines.
 
+#[path = "timing.rs"]
+mod timing;
 use flowstorm::model::{format::save, generate::generate, load};
-use std::time::Instant;
-
-fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
-    let mut times: Vec<f64> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
-}
+use timing::median_ms;
 
 fn main() {
     let board = generate(10_000);

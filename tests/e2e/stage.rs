@@ -109,16 +109,21 @@ fn window(s: &Session) -> (f64, f64) {
     (v[0].as_f64().unwrap_or(0.0), v[1].as_f64().unwrap_or(0.0))
 }
 
-#[test]
-#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
-fn presenting_walks_the_storyline_with_a_clicker_on_a_projector() {
+/// The app on a projector's screen (full screen is 1280×720 too), its board drawn.
+fn projector() -> Session {
     let h = harness().lock().unwrap_or_else(|e| e.into_inner());
-    // A projector's screen: full screen is 1280×720 too.
     let s = h
         .driver
         .session_with(1280, 720, &["--screen-info={1280x720}"]);
     s.goto(&h.url);
     s.find("[data-board-viewport] [data-note-id]");
+    s
+}
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn presenting_walks_the_storyline_with_a_clicker_on_a_projector() {
+    let s = projector();
     s.open_board_text(&save(&storyboard()), "story");
     assert_eq!(
         count(&s, "[data-fault-mark]"),
@@ -308,12 +313,7 @@ fn camera_target(camera: &Camera) -> Option<String> {
 #[test]
 #[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
 fn every_gallery_storyline_walks_on_a_projector() {
-    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
-    let s = h
-        .driver
-        .session_with(1280, 720, &["--screen-info={1280x720}"]);
-    s.goto(&h.url);
-    s.find("[data-board-viewport] [data-note-id]");
+    let s = projector();
     for sample in SAMPLES {
         let board = sample.board();
         assert!(!board.storyline.is_empty(), "{} has a storyline", sample.id);

@@ -31,6 +31,15 @@ fn clock(at: u64) -> String {
     iso_time(at)[11..23].to_string()
 }
 
+/// The attributes that make a control show an entity when clicked (the closing quote of the
+/// last is left to the caller).
+fn entity_attrs(out: &mut String, aggregate: Option<&NoteId>, entity: u64) {
+    let _ = write!(out, " data-entity=\"{entity}\" data-agg=\"");
+    if let Some(a) = aggregate {
+        escape_html(out, a.as_str());
+    }
+}
+
 /// Fields as `name value` pairs.
 fn fields(out: &mut String, fields: &[(String, FieldValue)]) {
     for (n, v) in fields {
@@ -124,11 +133,8 @@ pub fn view_rows(out: &mut String, run: &Run, board: &Board, view: &NoteId) {
         if rows.len() == 1 { "" } else { "s" }
     );
     for row in rows.iter().take(VIEW_ROWS) {
-        out.push_str("<tr data-entity=\"");
-        let _ = write!(out, "{}\" data-agg=\"", row.entity);
-        if let Some(a) = &row.aggregate {
-            escape_html(out, a.as_str());
-        }
+        out.push_str("<tr");
+        entity_attrs(out, row.aggregate.as_ref(), row.entity);
         let _ = write!(
             out,
             "\" title=\"Show this entity\"><td>{}</td><td>",
@@ -158,9 +164,8 @@ pub fn entities(out: &mut String, run: &Run, board: &Board, aggregate: &NoteId) 
         list.len()
     );
     for (entity, events) in list.iter().take(ENTITIES) {
-        out.push_str("<button data-entity=\"");
-        let _ = write!(out, "{entity}\" data-agg=\"");
-        escape_html(out, aggregate.as_str());
+        out.push_str("<button");
+        entity_attrs(out, Some(aggregate), *entity);
         let _ = write!(out, "\" title=\"{events} events\">{entity}</button> ");
     }
     out.push_str("</p>");
