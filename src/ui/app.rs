@@ -4,7 +4,7 @@
 use super::{
     board_view::BoardView,
     compare::{CompareOpen, CompareView},
-    dom::performance_now,
+    dom::{event_action, performance_now},
     files::initial_board,
     hazards::{use_findings, Hazards, HazardsPanel},
     inspector::Inspector,
@@ -24,6 +24,20 @@ use crate::{
     model::format::save_compact,
 };
 use leptos::{ev, prelude::*};
+
+/// The side panel's tabs, by their buttons' `data-action`, in order.
+const TABS: [(&str, Tab); 4] = [
+    ("tab-inspector", Tab::Inspector),
+    ("tab-hazards", Tab::Hazards),
+    ("tab-run", Tab::Run),
+    ("tab-story", Tab::Story),
+];
+
+/// The tabs' buttons; [`App`] marks the one shown and counts the hazards on its.
+const TABS_HTML: &str = "<button role=\"tab\" data-action=\"tab-inspector\">Inspector</button>\
+<button role=\"tab\" data-action=\"tab-hazards\">Hazards </button>\
+<button role=\"tab\" data-action=\"tab-run\">Run</button>\
+<button role=\"tab\" data-action=\"tab-story\">Story</button>";
 
 /// The whole app.
 #[component]
@@ -126,6 +140,42 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || resize.remove());
     shortcuts::listen(ctx);
 
+    // The tabs are written once; the one shown and the number of warnings and errors on the
+    // hazards tab are set on them when they change.
+    let tabs = NodeRef::<leptos::html::Div>::new();
+    let findings = use_findings();
+    Effect::new(move |last: Option<Option<(Tab, usize)>>| {
+        let now = (
+            ctx.tab.get(),
+            findings.with(|f| f.iter().filter(|f| f.severity.fails_check()).count()),
+        );
+        let el = tabs.get()?;
+        let was = last.flatten();
+        for (i, (_, tab)) in TABS.iter().enumerate() {
+            let Some(button) = el.children().item(i as u32) else {
+                continue;
+            };
+            if was.map(|w| w.0) != Some(now.0) {
+                let _ = button
+                    .class_list()
+                    .toggle_with_force("active", *tab == now.0);
+            }
+            if *tab == Tab::Hazards && was.map(|w| w.1) != Some(now.1) {
+                button.set_inner_html(&match now.1 {
+                    0 => "Hazards ".to_string(),
+                    n => format!("Hazards <span class=\"count\" data-hazard-count>{n}</span>"),
+                });
+            }
+        }
+        Some(now)
+    });
+    let on_tab = move |ev: ev::MouseEvent| {
+        let action = event_action(&ev);
+        if let Some((_, tab)) = TABS.iter().find(|(a, _)| Some(*a) == action.as_deref()) {
+            ctx.tab.set(*tab);
+        }
+    };
+
     view! {
         <div class="app" class:presenting=move || stage.on.get()>
             <Toolbar />
@@ -133,18 +183,7 @@ pub fn App() -> impl IntoView {
                 <Palette />
                 <BoardView />
                 <aside class="side" aria-label="Details">
-                    <div class="tabs" role="tablist">
-                        <button role="tab" data-action="tab-inspector" class:active=move || ctx.tab.get() == Tab::Inspector
-                            on:click=move |_| ctx.tab.set(Tab::Inspector)>"Inspector"</button>
-                        <button role="tab" data-action="tab-hazards" class:active=move || ctx.tab.get() == Tab::Hazards
-                            on:click=move |_| ctx.tab.set(Tab::Hazards)>
-                            "Hazards " <HazardCount />
-                        </button>
-                        <button role="tab" data-action="tab-run" class:active=move || ctx.tab.get() == Tab::Run
-                            on:click=move |_| ctx.tab.set(Tab::Run)>"Run"</button>
-                        <button role="tab" data-action="tab-story" class:active=move || ctx.tab.get() == Tab::Story
-                            on:click=move |_| ctx.tab.set(Tab::Story)>"Story"</button>
-                    </div>
+                    <div class="tabs" role="tablist" node_ref=tabs inner_html=TABS_HTML on:click=on_tab />
                     {move || match ctx.tab.get() {
                         Tab::Inspector => view! { <Inspector /> }.into_any(),
                         Tab::Hazards => view! { <HazardsPanel /> }.into_any(),
@@ -159,15 +198,5 @@ pub fn App() -> impl IntoView {
             <CompareView />
             <StageOverlay />
         </div>
-    }
-}
-
-/// The number of warnings and errors, on the hazards tab.
-#[component]
-fn HazardCount() -> impl IntoView {
-    let findings = use_findings();
-    move || {
-        let n = findings.with(|f| f.iter().filter(|f| f.severity.fails_check()).count());
-        (n > 0).then(|| view! { <span class="count" data-hazard-count>{n}</span> })
     }
 }
