@@ -78,6 +78,15 @@ pub fn set_text(root: &web_sys::Element, css: &str, text: &str) {
     }
 }
 
+/// Sets the `value` of a field (an input, a select or a text area).
+pub fn set_value(el: Option<web_sys::Element>, value: &str) {
+    if let Some(el) = el {
+        // The setter is looked up by name on the element, whatever its kind of field.
+        el.unchecked_ref::<web_sys::HtmlInputElement>()
+            .set_value(value);
+    }
+}
+
 /// What an element was last given by [`set_html`]: the element and its HTML.
 pub type Written = Option<(web_sys::Element, String)>;
 
