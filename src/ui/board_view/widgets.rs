@@ -3,9 +3,13 @@
 use crate::{
     editor::{Camera, ToolState, Viewport},
     model::{FrameId, NoteId, NoteKind, Point, Rect},
-    ui::{dom::prepare_canvas, state::Ctx},
+    ui::{
+        dom::{event_action, prepare_canvas},
+        state::Ctx,
+    },
 };
 use leptos::{ev, prelude::*};
+use std::fmt::Write;
 
 /// The minimap's size, pixels.
 const MINIMAP: Viewport = Viewport { w: 200.0, h: 130.0 };
@@ -16,23 +20,33 @@ const MUTED_LIGHT: &str = "#6a717b";
 /// of every note it just added).
 const MUTED_DARK: &str = "#9aa3ad";
 
-/// The kind chooser a double-click on empty board opens.
+/// The kind chooser a double-click on empty board opens: its buttons written as HTML, answered
+/// by one listener (`data-action` `choose-…`).
 #[component]
 pub fn Chooser(state: Memo<ToolState>, camera: Memo<Camera>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let mut html = String::new();
+    for kind in NoteKind::ALL {
+        let _ = write!(
+            html,
+            "<button role=\"menuitem\" data-action=\"choose-{}\"><span class=\"chip\" style=\"background:{}\"></span>{}</button>",
+            kind.as_str(),
+            kind.colour(),
+            kind.label()
+        );
+    }
+    let on_click = move |ev: ev::MouseEvent| {
+        let kind = event_action(&ev).and_then(|a| NoteKind::parse(a.strip_prefix("choose-")?));
+        if let Some(kind) = kind {
+            ctx.run(|e| e.choose(kind));
+        }
+    };
     move || match state.get() {
         ToolState::Choosing { at } => {
             let p = camera.get().to_screen(at);
             Some(view! {
                 <div class="chooser" role="menu" aria-label="Add a note here" data-chooser style=format!("left:{}px;top:{}px", p.x, p.y)
-                    on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()>
-                    {NoteKind::ALL.into_iter().map(|kind| view! {
-                        <button role="menuitem" data-action=format!("choose-{}", kind.as_str())
-                            on:click=move |_| { ctx.run(|e| e.choose(kind)); }>
-                            <span class="chip" style=format!("background:{}", kind.colour())></span>{kind.label()}
-                        </button>
-                    }).collect_view()}
-                </div>
+                    inner_html=html.clone() on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation() on:click=on_click />
             })
         }
         _ => None,
