@@ -3,8 +3,8 @@
 
 use super::{
     board_view::BoardView,
-    compare::{CompareOpen, CompareView},
-    dom::performance_now,
+    compare::CompareView,
+    dom::{event_action, performance_now},
     files::{initial_board, open_sample_from_url},
     hazards::{use_findings, Hazards, HazardsPanel},
     inspector::Inspector,
@@ -25,6 +25,22 @@ use crate::{
     model::format::save_compact,
 };
 use leptos::{ev, prelude::*};
+
+/// The side panel's tabs, by their buttons' `data-action`, in order.
+const TABS: [(&str, Tab); 5] = [
+    ("tab-inspector", Tab::Inspector),
+    ("tab-hazards", Tab::Hazards),
+    ("tab-run", Tab::Run),
+    ("tab-data", Tab::Data),
+    ("tab-story", Tab::Story),
+];
+
+/// The tabs' buttons; [`App`] marks the one shown and counts the hazards on its.
+const TABS_HTML: &str = "<button role=\"tab\" data-action=\"tab-inspector\">Inspector</button>\
+<button role=\"tab\" data-action=\"tab-hazards\">Hazards </button>\
+<button role=\"tab\" data-action=\"tab-run\">Run</button>\
+<button role=\"tab\" data-action=\"tab-data\">Data</button>\
+<button role=\"tab\" data-action=\"tab-story\">Story</button>";
 
 /// The whole app.
 #[component]
@@ -59,7 +75,7 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     let run = RunCtl::new(ctx);
     provide_context(run);
-    provide_context(CompareOpen(RwSignal::new(false)));
+    let compare_open = RwSignal::new(false);
     let stage = Stage::new();
     provide_context(stage);
     provide_context(Hazards::new(ctx, run));
@@ -138,27 +154,50 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || resize.remove());
     shortcuts::listen(ctx);
 
+    // The tabs are written once; the one shown and the number of warnings and errors on the
+    // hazards tab are set on them when they change.
+    let tabs = NodeRef::<leptos::html::Div>::new();
+    let findings = use_findings();
+    Effect::new(move |last: Option<Option<(Tab, usize)>>| {
+        let now = (
+            ctx.tab.get(),
+            findings.with(|f| f.iter().filter(|f| f.severity.fails_check()).count()),
+        );
+        let el = tabs.get()?;
+        let was = last.flatten();
+        for (i, (_, tab)) in TABS.iter().enumerate() {
+            let Some(button) = el.children().item(i as u32) else {
+                continue;
+            };
+            if was.map(|w| w.0) != Some(now.0) {
+                let _ = button
+                    .class_list()
+                    .toggle_with_force("active", *tab == now.0);
+            }
+            if *tab == Tab::Hazards && was.map(|w| w.1) != Some(now.1) {
+                button.set_inner_html(&match now.1 {
+                    0 => "Hazards ".to_string(),
+                    n => format!("Hazards <span class=\"count\" data-hazard-count>{n}</span>"),
+                });
+            }
+        }
+        Some(now)
+    });
+    let on_tab = move |ev: ev::MouseEvent| {
+        let action = event_action(&ev);
+        if let Some((_, tab)) = TABS.iter().find(|(a, _)| Some(*a) == action.as_deref()) {
+            ctx.tab.set(*tab);
+        }
+    };
+
     view! {
         <div class="app" class:presenting=move || stage.on.get()>
-            <Toolbar />
+            <Toolbar compare_open />
             <div class="workspace">
                 <Palette />
                 <BoardView />
                 <aside class="side" aria-label="Details">
-                    <div class="tabs" role="tablist">
-                        <button role="tab" data-action="tab-inspector" class:active=move || ctx.tab.get() == Tab::Inspector
-                            on:click=move |_| ctx.tab.set(Tab::Inspector)>"Inspector"</button>
-                        <button role="tab" data-action="tab-hazards" class:active=move || ctx.tab.get() == Tab::Hazards
-                            on:click=move |_| ctx.tab.set(Tab::Hazards)>
-                            "Hazards " <HazardCount />
-                        </button>
-                        <button role="tab" data-action="tab-run" class:active=move || ctx.tab.get() == Tab::Run
-                            on:click=move |_| ctx.tab.set(Tab::Run)>"Run"</button>
-                        <button role="tab" data-action="tab-data" class:active=move || ctx.tab.get() == Tab::Data
-                            on:click=move |_| ctx.tab.set(Tab::Data)>"Data"</button>
-                        <button role="tab" data-action="tab-story" class:active=move || ctx.tab.get() == Tab::Story
-                            on:click=move |_| ctx.tab.set(Tab::Story)>"Story"</button>
-                    </div>
+                    <div class="tabs" role="tablist" node_ref=tabs inner_html=TABS_HTML on:click=on_tab />
                     {move || match ctx.tab.get() {
                         Tab::Inspector => view! { <Inspector /> }.into_any(),
                         Tab::Hazards => view! { <HazardsPanel /> }.into_any(),
@@ -171,18 +210,8 @@ pub fn App() -> impl IntoView {
             <footer class="statusbar" role="status" data-status>{move || ctx.status.get()}</footer>
             <Legend />
             <ProblemsPanel />
-            <CompareView />
+            <CompareView open=compare_open />
             <StageOverlay />
         </div>
-    }
-}
-
-/// The number of warnings and errors, on the hazards tab.
-#[component]
-fn HazardCount() -> impl IntoView {
-    let findings = use_findings();
-    move || {
-        let n = findings.with(|f| f.iter().filter(|f| f.severity.fails_check()).count());
-        (n > 0).then(|| view! { <span class="count" data-hazard-count>{n}</span> })
     }
 }

@@ -5,20 +5,19 @@
 mod chart;
 mod player;
 
-use super::state::Ctx;
+use super::{
+    dom::{escape_html, event_action, find, parse_number, set_text, set_value},
+    state::Ctx,
+};
 use crate::exec::compare::{
-    compare, Axis, CompareFault, CompareSettings, Sample, SideResult, DURATION_MS, FAULT_MS,
-    FAULT_START_MS, PARTITIONS, SLOW_EXTRA_MS,
+    compare, Axis, CompareFault, CompareSettings, Comparison, Sample, SideResult, DURATION_MS,
+    FAULT_MS, FAULT_START_MS, PARTITIONS, SAMPLE_MS, SLOW_EXTRA_MS,
 };
 use chart::{chart_html, now_x, Series};
 use leptos::prelude::*;
 use player::Player;
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
-
-/// Whether the comparison is open.
-#[derive(Clone, Copy)]
-pub struct CompareOpen(pub RwSignal<bool>);
 
 /// Lowest and highest orders per second the comparison accepts.
 const ORDER_RATE: (f64, f64) = (1.0, 200.0);
@@ -144,54 +143,88 @@ fn show_side_at(root: &web_sys::Element, id: &str, result: &SideResult, now: u64
     }
 }
 
-/// The fault, the load and the Logistics group's size.
-fn controls(settings: RwSignal<CompareSettings>, ctx: Ctx) -> impl IntoView {
-    let set_fault = move |f: CompareFault| settings.update(|s| s.fault = f);
-    let consumers = move || settings.get().logistics_consumers;
-    let set_rate = move |text: String| match super::dom::parse_number(&text) {
-        Some(v) if (ORDER_RATE.0..=ORDER_RATE.1).contains(&v) => {
-            settings.update(|s| s.orders_per_s = v)
+/// The dialog's controls (the fault, the load, the Logistics group's size), the player (play,
+/// replay, the scrubber and the clock), the place of the sides and the footnote, as HTML: what
+/// changes is set on them by [`CompareView`].
+fn dialog_html() -> String {
+    format!(
+        "<header><h2 id=\"compare-title\">Requests or events: the same orders, the same fault</h2>\
+         <button data-action=\"close-compare\">Close</button></header>\
+         <div class=\"compare-controls\">\
+         <label><input type=\"radio\" name=\"compare-fault\" data-action=\"compare-down\"> Logistics down</label>\
+         <label><input type=\"radio\" name=\"compare-fault\" data-action=\"compare-slow\"> Logistics slow (+{SLOW_EXTRA_MS} ms)</label>\
+         <label>Orders per second <input type=\"number\" min=\"{}\" max=\"{}\" data-action=\"compare-load\"></label>\
+         <span class=\"consumers\"><span data-consumers></span>\
+         <button data-action=\"compare-remove-consumer\" title=\"One consumer less in the Logistics group\">−</button>\
+         <button data-action=\"compare-add-consumer\" title=\"One consumer more in the Logistics group (up to one per partition)\">+ Add a consumer</button>\
+         </span></div>\
+         <div class=\"compare-player\"><button data-action=\"compare-play\" class=\"primary\"></button>\
+         <button data-action=\"compare-replay\" title=\"Back to the start and play\">Replay</button>\
+         <input type=\"range\" data-action=\"compare-scrub\" aria-label=\"Simulated time\" min=\"0\" max=\"{DURATION_MS}\" step=\"{SAMPLE_MS}\">\
+         <span class=\"clock\" data-clock></span></div>\
+         <div class=\"compare-sides\"></div><p class=\"muted\"></p>",
+        ORDER_RATE.0, ORDER_RATE.1
+    )
+}
+
+/// What the footnote says of the settings.
+fn footnote(s: &CompareSettings) -> String {
+    format!(
+        "Both sides take the same {} orders/s with the same seed for {} s; Logistics takes {} ms an order and is {} from {} s to {} s. \
+         Both charts share one scale of orders. Events buffer what Logistics cannot take yet; more consumers in its group (up to one per partition) drain it sooner.",
+        s.orders_per_s,
+        DURATION_MS / 1000,
+        s.logistics_ms,
+        match s.fault {
+            CompareFault::LogisticsDown => "down",
+            CompareFault::LogisticsSlow => "slow",
+        },
+        FAULT_START_MS / 1000,
+        (FAULT_START_MS + FAULT_MS) / 1000
+    )
+}
+
+/// Writes both sides of the comparison (or why it failed) into `el`.
+fn write_sides(el: &web_sys::Element, result: &Result<Comparison, String>, fault: CompareFault) {
+    let html = match result {
+        Err(e) => {
+            let mut out = String::from("<p class=\"run-problems\">");
+            escape_html(&mut out, e);
+            out + "</p>"
         }
-        _ => ctx.status.set(format!(
-            "Orders per second: a number from {} to {}",
-            ORDER_RATE.0, ORDER_RATE.1
-        )),
+        Ok(c) => {
+            let axis = c.axis();
+            let mut out = String::new();
+            side_html(&mut out, &REQUEST, &c.request, axis, fault);
+            side_html(&mut out, &EVENT, &c.event, axis, fault);
+            out
+        }
     };
-    view! {
-        <div class="compare-controls">
-            <label><input type="radio" name="compare-fault" data-action="compare-down"
-                prop:checked=move || settings.get().fault == CompareFault::LogisticsDown
-                on:change=move |_| set_fault(CompareFault::LogisticsDown) />" Logistics down"</label>
-            <label><input type="radio" name="compare-fault" data-action="compare-slow"
-                prop:checked=move || settings.get().fault == CompareFault::LogisticsSlow
-                on:change=move |_| set_fault(CompareFault::LogisticsSlow) />{format!(" Logistics slow (+{SLOW_EXTRA_MS} ms)")}</label>
-            <label>"Orders per second "
-                <input type="number" min=ORDER_RATE.0 max=ORDER_RATE.1 data-action="compare-load"
-                    prop:value=move || settings.get().orders_per_s.to_string()
-                    on:change=move |ev| set_rate(event_target_value(&ev)) />
-            </label>
-            <span class="consumers">
-                <span data-consumers>{move || format!("Logistics consumers: {} of {PARTITIONS}", consumers())}</span>
-                <button data-action="compare-remove-consumer" title="One consumer less in the Logistics group"
-                    prop:disabled=move || { consumers() <= 1 }
-                    on:click=move |_| settings.update(|s| s.logistics_consumers = s.logistics_consumers.saturating_sub(1).max(1))>
-                    "−"
-                </button>
-                <button data-action="compare-add-consumer" title="One consumer more in the Logistics group (up to one per partition)"
-                    prop:disabled=move || { consumers() >= PARTITIONS }
-                    on:click=move |_| settings.update(|s| s.logistics_consumers = (s.logistics_consumers + 1).min(PARTITIONS))>
-                    "+ Add a consumer"
-                </button>
-            </span>
-        </div>
+    el.set_inner_html(&html);
+    match result {
+        Ok(c) => {
+            let _ = el.set_attribute("data-axis-top", &c.axis().top.to_string());
+        }
+        Err(_) => {
+            let _ = el.remove_attribute("data-axis-top");
+        }
     }
 }
 
-/// The comparison, over the board.
+/// What the dialog was last written for: its element, the settings, the clock and whether it
+/// played.
+type Shown = (web_sys::Element, CompareSettings, u64, bool);
+
+/// The comparison, over the board: written as HTML when it opens, its controls answered by one
+/// listener per kind of event (`data-action`). Both sides are written once per comparison; the
+/// clock then moves their figures and the charts' clip (a few attributes a frame, nothing
+/// drawn again).
 #[component]
-pub fn CompareView() -> impl IntoView {
+pub fn CompareView(
+    /// Whether the comparison is open.
+    open: RwSignal<bool>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let open = expect_context::<CompareOpen>().0;
     let settings = RwSignal::new(CompareSettings::default());
     let result = Memo::new(move |_| compare(&settings.get()).map_err(|e| e.to_string()));
     let player = Player::stopped();
@@ -204,73 +237,112 @@ pub fn CompareView() -> impl IntoView {
         }
     });
     let now = player.now_signal();
-    // Both sides are written once per comparison; the clock then moves their figures and the
-    // charts' clip (a few attributes a frame, nothing drawn again).
-    let sides_el = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        let Some(el) = sides_el.get() else {
-            return;
-        };
-        let fault = settings.get_untracked().fault;
-        let html = result.with(|r| match r {
-            Err(e) => {
-                let mut out = String::from("<p class=\"run-problems\">");
-                super::dom::escape_html(&mut out, e);
-                out + "</p>"
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |last: Option<Option<Shown>>| {
+        let (s, t, playing) = (settings.get(), now.get(), player.playing());
+        let el: web_sys::Element = root.get()?.into();
+        let was = last.flatten().filter(|w| w.0 == el);
+        let new_settings = was.as_ref().map(|w| w.1) != Some(s);
+        if new_settings {
+            for (action, on) in [
+                ("compare-down", s.fault == CompareFault::LogisticsDown),
+                ("compare-slow", s.fault == CompareFault::LogisticsSlow),
+            ] {
+                if let Some(radio) = find(&el, &format!("[data-action='{action}']")) {
+                    radio
+                        .unchecked_ref::<web_sys::HtmlInputElement>()
+                        .set_checked(on);
+                }
             }
-            Ok(c) => {
-                let axis = c.axis();
-                let mut out = String::new();
-                side_html(&mut out, &REQUEST, &c.request, axis, fault);
-                side_html(&mut out, &EVENT, &c.event, axis, fault);
-                out
+            set_value(
+                find(&el, "[data-action='compare-load']"),
+                &s.orders_per_s.to_string(),
+            );
+            let consumers = s.logistics_consumers;
+            set_text(
+                &el,
+                "[data-consumers]",
+                &format!("Logistics consumers: {consumers} of {PARTITIONS}"),
+            );
+            for (action, off) in [
+                ("compare-remove-consumer", consumers <= 1),
+                ("compare-add-consumer", consumers >= PARTITIONS),
+            ] {
+                if let Some(button) = find(&el, &format!("[data-action='{action}']")) {
+                    let _ = button.toggle_attribute_with_force("disabled", off);
+                }
             }
-        });
-        el.set_inner_html(&html);
-        let axis_top = result.with(|r| r.as_ref().map(|c| c.axis().top.to_string()).ok());
-        match axis_top {
-            Some(top) => {
-                let _ = el.set_attribute("data-axis-top", &top);
+            if let Some(note) = el.last_element_child() {
+                note.set_text_content(Some(&footnote(&s)));
             }
-            None => {
-                let _ = el.remove_attribute("data-axis-top");
+            if let Some(sides) = find(&el, ".compare-sides") {
+                result.with(|r| write_sides(&sides, r, s.fault));
             }
         }
+        if was.as_ref().map(|w| (w.2, w.3)) != Some((t, playing)) {
+            let label = if playing {
+                "Pause"
+            } else if t >= DURATION_MS {
+                "Play again"
+            } else {
+                "Play"
+            };
+            set_text(&el, "[data-action='compare-play']", label);
+        }
+        if new_settings || was.as_ref().map(|w| w.2) != Some(t) {
+            let _ = el.set_attribute("data-now", &t.to_string());
+            set_value(find(&el, "[data-action='compare-scrub']"), &t.to_string());
+            let clock = format!("{:.1} s of {} s", t as f64 / 1000.0, DURATION_MS / 1000);
+            set_text(&el, "[data-clock]", &clock);
+            result.with(|r| {
+                if let Ok(c) = r {
+                    show_side_at(&el, REQUEST.id, &c.request, t);
+                    show_side_at(&el, EVENT.id, &c.event, t);
+                }
+            });
+        }
+        Some((el, s, t, playing))
     });
-    Effect::new(move |_| {
-        let t = now.get();
-        let Some(el) = sides_el.get() else {
-            return;
-        };
-        result.with(|r| {
-            if let Ok(c) = r {
-                show_side_at(&el, REQUEST.id, &c.request, t);
-                show_side_at(&el, EVENT.id, &c.event, t);
+    let on_click = move |ev: leptos::ev::MouseEvent| match event_action(&ev).as_deref() {
+        Some("close-compare") => open.set(false),
+        Some("compare-remove-consumer") => settings
+            .update(|s| s.logistics_consumers = s.logistics_consumers.saturating_sub(1).max(1)),
+        Some("compare-add-consumer") => {
+            settings.update(|s| s.logistics_consumers = (s.logistics_consumers + 1).min(PARTITIONS))
+        }
+        Some("compare-play") => player.toggle(),
+        Some("compare-replay") => player.replay(),
+        _ => {}
+    };
+    let on_change = move |ev: leptos::ev::Event| match event_action(&ev).as_deref() {
+        Some("compare-down") => settings.update(|s| s.fault = CompareFault::LogisticsDown),
+        Some("compare-slow") => settings.update(|s| s.fault = CompareFault::LogisticsSlow),
+        Some("compare-load") => match parse_number(&event_target_value(&ev)) {
+            Some(v) if (ORDER_RATE.0..=ORDER_RATE.1).contains(&v) => {
+                settings.update(|s| s.orders_per_s = v)
             }
-        });
-    });
-    view! {
-        {move || open.get().then(|| view! {
-            <div class="compare" role="dialog" aria-labelledby="compare-title" data-compare
-                data-now=move || now.get().to_string()>
-                <header>
-                    <h2 id="compare-title">"Requests or events: the same orders, the same fault"</h2>
-                    <button data-action="close-compare" on:click=move |_| open.set(false)>"Close"</button>
-                </header>
-                {controls(settings, ctx)}
-                {player.view()}
-                <div class="compare-sides" node_ref=sides_el />
-                <p class="muted">{move || {
-                    let s = settings.get();
-                    format!(
-                        "Both sides take the same {} orders/s with the same seed for {} s; Logistics takes {} ms an order and is {} from {} s to {} s. \
-                         Both charts share one scale of orders. Events buffer what Logistics cannot take yet; more consumers in its group (up to one per partition) drain it sooner.",
-                        s.orders_per_s, DURATION_MS / 1000, s.logistics_ms,
-                        match s.fault { CompareFault::LogisticsDown => "down", CompareFault::LogisticsSlow => "slow" },
-                        FAULT_START_MS / 1000, (FAULT_START_MS + FAULT_MS) / 1000
-                    )
-                }}</p>
-            </div>
-        })}
+            _ => ctx.status.set(format!(
+                "Orders per second: a number from {} to {}",
+                ORDER_RATE.0, ORDER_RATE.1
+            )),
+        },
+        _ => {}
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        if event_action(&ev).as_deref() == Some("compare-scrub") {
+            if let Ok(ms) = event_target_value(&ev).parse::<u64>() {
+                player.seek(ms);
+            }
+        }
+    };
+    // Fields are listened to in the capture phase: a `change` or `input` that a script sends
+    // without bubbling (the tests', the benchmarks') reaches the panel as a person's does.
+    move || {
+        open.get().then(|| {
+            view! {
+                <div class="compare" role="dialog" aria-labelledby="compare-title" data-compare
+                    node_ref=root inner_html=dialog_html() on:click=on_click on:change:capture=on_change on:input:capture=on_input />
+            }
+        })
     }
 }

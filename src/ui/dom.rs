@@ -60,6 +60,33 @@ pub fn event_closest(ev: &web_sys::Event, css: &str) -> Option<web_sys::Element>
     target.closest(css).ok()?
 }
 
+/// The `data-action` of the control an event came from (its target or the nearest ancestor
+/// that has one).
+pub fn event_action(ev: &web_sys::Event) -> Option<String> {
+    event_closest(ev, "[data-action]")?.get_attribute("data-action")
+}
+
+/// The element within `root` matching `css`.
+pub fn find(root: &web_sys::Element, css: &str) -> Option<web_sys::Element> {
+    root.query_selector(css).ok().flatten()
+}
+
+/// Sets the text of the element within `root` matching `css`.
+pub fn set_text(root: &web_sys::Element, css: &str, text: &str) {
+    if let Some(el) = find(root, css) {
+        el.set_text_content(Some(text));
+    }
+}
+
+/// Sets the `value` of a field (an input, a select or a text area).
+pub fn set_value(el: Option<web_sys::Element>, value: &str) {
+    if let Some(el) = el {
+        // The setter is looked up by name on the element, whatever its kind of field.
+        el.unchecked_ref::<web_sys::HtmlInputElement>()
+            .set_value(value);
+    }
+}
+
 /// What an element was last given by [`set_html`]: the element and its HTML.
 pub type Written = Option<(web_sys::Element, String)>;
 

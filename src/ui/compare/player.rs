@@ -1,7 +1,7 @@
 //! The comparison's clock: plays the simulated time so that both sides are drawn up to "now",
-//! with play/pause, replay and a scrubber.
+//! with play/pause, replay and a scrubber (their controls are in the dialog's HTML).
 
-use crate::exec::compare::{DURATION_MS, SAMPLE_MS};
+use crate::exec::compare::DURATION_MS;
 use crate::ui::dom::performance_now;
 use leptos::prelude::*;
 
@@ -58,8 +58,22 @@ impl Player {
         self.generation.update_value(|g| *g += 1);
     }
 
+    /// True while the clock plays (tracked).
+    pub fn playing(&self) -> bool {
+        self.playing.get()
+    }
+
+    /// Pauses when playing, else plays.
+    pub fn toggle(&self) {
+        if self.playing.get_untracked() {
+            self.pause();
+        } else {
+            self.play();
+        }
+    }
+
     /// Pauses at a moment.
-    fn seek(&self, ms: u64) {
+    pub fn seek(&self, ms: u64) {
         self.pause();
         self.now.set(ms.min(DURATION_MS));
     }
@@ -80,38 +94,5 @@ impl Player {
                 self.frame(generation, now);
             }
         });
-    }
-
-    /// Play/pause, replay, the scrubber and the clock.
-    pub fn view(self) -> impl IntoView {
-        let label = move || {
-            if self.playing.get() {
-                "Pause"
-            } else if self.now.get() >= DURATION_MS {
-                "Play again"
-            } else {
-                "Play"
-            }
-        };
-        view! {
-            <div class="compare-player">
-                <button data-action="compare-play" class="primary"
-                    on:click=move |_| if self.playing.get_untracked() { self.pause() } else { self.play() }>
-                    {label}
-                </button>
-                <button data-action="compare-replay" title="Back to the start and play"
-                    on:click=move |_| self.replay()>"Replay"</button>
-                <input type="range" data-action="compare-scrub" aria-label="Simulated time"
-                    min="0" max=DURATION_MS step=SAMPLE_MS prop:value=move || self.now.get().to_string()
-                    on:input=move |ev| {
-                        if let Ok(ms) = event_target_value(&ev).parse::<u64>() {
-                            self.seek(ms);
-                        }
-                    } />
-                <span class="clock" data-clock>
-                    {move || format!("{:.1} s of {} s", self.now.get() as f64 / 1000.0, DURATION_MS / 1000)}
-                </span>
-            </div>
-        }
     }
 }

@@ -5,7 +5,7 @@ use super::{seconds, Pace, RunCtl};
 use crate::exec::grouped;
 use crate::model::Board;
 use crate::ui::{
-    dom::{escape_html, set_html, Written},
+    dom::{escape_html, event_action, find, parse_number, set_text, set_value},
     state::Ctx,
 };
 use leptos::{ev, prelude::*};
@@ -16,71 +16,191 @@ const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.
 /// How far Step moves the run (ms).
 const STEP_MS: u64 = 100;
 
-/// The run controls, under the board.
+/// What the run bar shows that changes.
+#[derive(Clone, PartialEq)]
+struct Shown {
+    playing: bool,
+    speed: f64,
+    seed: u64,
+    /// The timeline's end and the moment shown (ms).
+    end: u64,
+    now: u64,
+    /// The scenario's faults on the timeline, as HTML.
+    marks: String,
+    /// What follows the clock, as HTML: the pace, the work limit, the caption, seeking.
+    tail: String,
+}
+
+/// The run controls, under the board: written once as HTML, answered by one listener per kind
+/// of event (`data-action`); what changes is set on its elements when it changes (the time a
+/// few times a second while playing, the fault marks when they move, not on every step of a
+/// drag).
 #[component]
 pub fn RunBar() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let ctl = expect_context::<RunCtl>();
-    let end = move || ctl.end_tracked();
-    // The scenario's faults on the timeline, written as HTML: the board changes on every step
-    // of a drag, the marks seldom.
-    let marks = NodeRef::<leptos::html::Span>::new();
-    Effect::new(move |last: Option<Written>| {
-        let end = end().max(1);
-        let html = ctx.board(|b| marks_html(b, end));
-        set_html(marks.get().map(Into::into), html, last.flatten())
-    });
-    view! {
-        <div class="runbar" role="toolbar" aria-label="Run" data-runbar on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()>
-            {move || if ctl.playing.get() {
-                view! { <button data-action="pause" title="Pause" on:click=move |_| ctl.playing.set(false)>"❚❚ Pause"</button> }.into_any()
-            } else {
-                view! { <button data-action="play" title="Play the board" on:click=move |_| ctl.play(ctx)>"▶ Play"</button> }.into_any()
-            }}
-            <button data-action="step" title="Advance 100 ms"
-                on:click=move |_| { ctl.playing.set(false); ctl.seek(ctx, ctl.now.get_untracked() + STEP_MS); }>"Step"</button>
-            <button data-action="next-event" title="Pause and go to the next event handed to a consumer (N)"
-                on:click=move |_| ctl.next_event(ctx)>"Next event"</button>
-            <button data-action="reset" title="Back to the start, with a fresh compile of the board"
-                on:click=move |_| { ctl.reset(); ctx.status.set("Run reset".into()); }>"Reset"</button>
-            <label class="speed">"Speed "
-                <select data-action="speed" on:change=move |ev| {
-                    if let Some(s) = crate::ui::dom::parse_number(&event_target_value(&ev)) { ctl.speed.set(s); }
-                }>
-                    {SPEEDS.iter().map(|s| view! { <option value=s.to_string() prop:selected=move || ctl.speed.get() == *s>{format!("{s}×")}</option> }).collect_view()}
-                </select>
-            </label>
-            <label class="seed">"Seed "
-                <input type="number" min="0" data-action="seed" prop:value=move || ctl.seed.get().to_string()
-                    on:change=move |ev| {
-                        if let Ok(s) = event_target_value(&ev).parse::<u64>() { ctl.seed.set(s); ctl.reset(); }
-                    } />
-            </label>
-            <span class="timeline-wrap">
-                <input type="range" class="timeline" data-action="scrub" aria-label="Timeline" min="0" max=move || end().to_string()
-                    step="10" prop:value=move || ctl.readable_now.get().to_string()
-                    on:input=move |ev| {
-                        if let Ok(t) = event_target_value(&ev).parse::<u64>() { ctl.playing.set(false); ctl.seek(ctx, t); }
-                    } />
-                <span class="fault-marks" node_ref=marks />
-            </span>
-            <span class="clock" data-clock>{move || format!("{} / {}", seconds(ctl.readable_now.get()), seconds(end()))}</span>
-            {move || ctl.pace.get().map(|p| view! {
-                <span class="pace" data-pace title="The board makes more work than can be simulated in real time: the simulated clock runs slower than the speed asked">
-                    {pace_label(p)}
-                </span>
-            })}
-            {move || ctl.stopped_at.get().map(|at| view! {
-                <span class="pace" data-work-limit title="What a run records grows with its work; past this limit the browser would run out of memory. Earlier moments can still be shown.">
-                    {format!("stopped at {}: work limit", seconds(at))}
-                </span>
-            })}
-            {move || ctl.caption.get().map(|c| view! {
-                <div class="run-caption" data-caption role="status" aria-live="polite">{c}</div>
-            })}
-            {move || ctl.seeking().then(|| view! { <span class="pace" data-seeking>"seeking…"</span> })}
-        </div>
+    let bar = NodeRef::<leptos::html::Div>::new();
+    let mut html = String::from(
+        "<button data-action=\"play\" title=\"Play the board\">▶ Play</button>\
+         <button data-action=\"step\" title=\"Advance 100 ms\">Step</button>\
+         <button data-action=\"next-event\" title=\"Pause and go to the next event handed to a consumer (N)\">Next event</button>\
+         <button data-action=\"reset\" title=\"Back to the start, with a fresh compile of the board\">Reset</button>\
+         <label class=\"speed\">Speed <select data-action=\"speed\">",
+    );
+    for s in SPEEDS {
+        let _ = write!(html, "<option value=\"{s}\">{s}×</option>");
     }
+    html.push_str(
+        "</select></label><label class=\"seed\">Seed <input type=\"number\" min=\"0\" data-action=\"seed\"></label>\
+         <span class=\"timeline-wrap\"><input type=\"range\" class=\"timeline\" data-action=\"scrub\" aria-label=\"Timeline\" min=\"0\" step=\"10\">\
+         <span class=\"fault-marks\"></span></span><span class=\"clock\" data-clock></span>",
+    );
+    Effect::new(move |last: Option<Option<Shown>>| {
+        let end = ctl.end_tracked();
+        let now = Shown {
+            playing: ctl.playing.get(),
+            speed: ctl.speed.get(),
+            seed: ctl.seed.get(),
+            end,
+            now: ctl.readable_now.get(),
+            marks: ctx.board(|b| marks_html(b, end.max(1))),
+            tail: tail_html(
+                ctl.pace.get(),
+                ctl.stopped_at.get(),
+                ctl.caption.get(),
+                ctl.seeking(),
+            ),
+        };
+        let el = bar.get()?;
+        let was = last.flatten();
+        let was = was.as_ref();
+        let changed = |f: fn(&Shown) -> u64| was.map(f) != Some(f(&now));
+        if was.map(|w| w.playing) != Some(now.playing) {
+            if let Some(button) = el.first_element_child() {
+                let (action, title, text) = if now.playing {
+                    ("pause", "Pause", "❚❚ Pause")
+                } else {
+                    ("play", "Play the board", "▶ Play")
+                };
+                let _ = button.set_attribute("data-action", action);
+                let _ = button.set_attribute("title", title);
+                button.set_text_content(Some(text));
+            }
+        }
+        if was.map(|w| w.speed) != Some(now.speed) {
+            set_value(find(&el, "[data-action='speed']"), &now.speed.to_string());
+        }
+        if changed(|s| s.seed) {
+            set_value(find(&el, "[data-action='seed']"), &now.seed.to_string());
+        }
+        let scrub = find(&el, "[data-action='scrub']");
+        if changed(|s| s.end) {
+            if let Some(scrub) = &scrub {
+                let _ = scrub.set_attribute("max", &end.to_string());
+            }
+        }
+        if changed(|s| s.now) || changed(|s| s.end) {
+            set_value(scrub, &now.now.to_string());
+            let clock = format!("{} / {}", seconds(now.now), seconds(end));
+            set_text(&el, "[data-clock]", &clock);
+        }
+        if was.map(|w| &w.marks) != Some(&now.marks) {
+            if let Some(marks) = find(&el, ".fault-marks") {
+                marks.set_inner_html(&now.marks);
+            }
+        }
+        if was.map(|w| &w.tail) != Some(&now.tail) {
+            if let Some(clock) = find(&el, "[data-clock]") {
+                while let Some(next) = clock.next_element_sibling() {
+                    next.remove();
+                }
+                let _ = clock.insert_adjacent_html("afterend", &now.tail);
+            }
+        }
+        Some(now)
+    });
+    let on_click = move |ev: ev::MouseEvent| match event_action(&ev).as_deref() {
+        Some("pause") => ctl.playing.set(false),
+        Some("play") => ctl.play(ctx),
+        Some("step") => {
+            ctl.playing.set(false);
+            ctl.seek(ctx, ctl.now.get_untracked() + STEP_MS);
+        }
+        Some("next-event") => ctl.next_event(ctx),
+        Some("reset") => {
+            ctl.reset();
+            ctx.status.set("Run reset".into());
+        }
+        _ => {}
+    };
+    let on_change = move |ev: ev::Event| {
+        let value = event_target_value(&ev);
+        match event_action(&ev).as_deref() {
+            Some("speed") => {
+                if let Some(s) = parse_number(&value) {
+                    ctl.speed.set(s);
+                }
+            }
+            Some("seed") => {
+                if let Ok(s) = value.parse::<u64>() {
+                    ctl.seed.set(s);
+                    ctl.reset();
+                }
+            }
+            _ => {}
+        }
+    };
+    let on_input = move |ev: ev::Event| {
+        if event_action(&ev).as_deref() == Some("scrub") {
+            if let Ok(t) = event_target_value(&ev).parse::<u64>() {
+                ctl.playing.set(false);
+                ctl.seek(ctx, t);
+            }
+        }
+    };
+    // Fields are listened to in the capture phase: a `change` or `input` that a script sends
+    // without bubbling (the tests', the benchmarks') reaches the panel as a person's does.
+    view! {
+        <div class="runbar" role="toolbar" aria-label="Run" data-runbar node_ref=bar inner_html=html
+            on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation()
+            on:click=on_click on:change:capture=on_change on:input:capture=on_input />
+    }
+}
+
+/// What follows the clock, as HTML: how fast a slow run really goes, where the run stopped at
+/// its work limit, what "Next event" stopped at, and whether the run is being moved to a moment.
+fn tail_html(
+    pace: Option<Pace>,
+    stopped_at: Option<u64>,
+    caption: Option<String>,
+    seeking: bool,
+) -> String {
+    let mut out = String::new();
+    if let Some(p) = pace {
+        let _ = write!(
+            out,
+            "<span class=\"pace\" data-pace title=\"The board makes more work than can be simulated in real time: the simulated clock runs slower than the speed asked\">{}</span>",
+            pace_label(p)
+        );
+    }
+    if let Some(at) = stopped_at {
+        let _ = write!(
+            out,
+            "<span class=\"pace\" data-work-limit title=\"What a run records grows with its work; past this limit the browser would run out of memory. Earlier moments can still be shown.\">stopped at {}: work limit</span>",
+            seconds(at)
+        );
+    }
+    if let Some(c) = caption {
+        out.push_str(
+            "<div class=\"run-caption\" data-caption role=\"status\" aria-live=\"polite\">",
+        );
+        escape_html(&mut out, &c);
+        out.push_str("</div>");
+    }
+    if seeking {
+        out.push_str("<span class=\"pace\" data-seeking>seeking…</span>");
+    }
+    out
 }
 
 /// "running at 0.2× — 180,000 events/s".

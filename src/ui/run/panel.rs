@@ -8,7 +8,7 @@ use crate::{
     exec::{partition_label, MessageId, Run},
     model::{Board, NoteId},
     ui::{
-        dom::{escape_html, event_closest, set_html, Written},
+        dom::{escape_html, event_action, event_closest, find, set_html, Written},
         state::Ctx,
     },
 };
@@ -17,11 +17,24 @@ use std::fmt::Write;
 
 mod log;
 
-use super::faults::{faults_for, FaultChoice};
+use super::faults::faults_for;
 use log::{describe, LogFilter};
 
 /// How many events the log shows at most (the latest).
 const LOG_ROWS: usize = 200;
+
+/// The Run tab, written once as HTML: the run's problems and the faults of the selected note
+/// are written after its introduction when they change; the lag chart, the groups and the event
+/// log are shown while there is a run. One listener per kind of event answers its controls.
+const PANEL_HTML: &str = "<h2>Run</h2><p class=\"muted\" data-run-intro>Press Play under the board. Select a note to inject a fault.</p>\
+<p class=\"muted\" data-no-run>No run yet.</p><div data-run-shown hidden>\
+<h3>Lag</h3><div data-run-chart></div><h3>Consumer groups</h3><div class=\"groups\" data-broker></div>\
+<h3>Event log</h3><div class=\"log-filters\"><select data-action=\"log-filter\">\
+<option value=\"all\">everything</option><option value=\"commands\">commands</option><option value=\"events\">events</option>\
+<option value=\"consumers\">deliveries and reads</option><option value=\"problems\">problems</option></select>\
+<label><input type=\"checkbox\" data-action=\"log-selected\"> selected note only</label>\
+<button data-action=\"clear-chain\">Clear highlight</button></div>\
+<ol class=\"event-log\" data-event-log reversed></ol></div>";
 
 /// The Run tab: faults for the selected note, the broker, the lag chart and the event log.
 #[component]
@@ -47,31 +60,68 @@ pub fn RunPanel() -> impl IntoView {
                 .collect::<HashMap<_, _>>()
         })
     });
+    let panel = NodeRef::<leptos::html::Div>::new();
+    let part = move |css: &str| panel.get().and_then(|p| find(&p, css));
 
-    let faults = move || {
-        let (id, _, text) = selected.get()?;
-        let buttons = ctx.board(|b| faults_for(b, &id));
-        Some(view! {
-            <section class="faults" data-faults>
-                <h3>{format!("Faults on “{text}”")}</h3>
-                {if buttons.is_empty() { Some(view! { <p class="muted">"No fault applies to this kind of note."</p> }) } else { None }}
-                {buttons.into_iter().map(|FaultChoice { action, label, fault }| view! {
-                    <button data-action=action on:click=move |_| ctl.fault(ctx, fault.clone(), label)>{label}</button>
-                }).collect_view()}
-            </section>
-        })
-    };
+    // The run's problems and the selected note's faults, after the introduction.
+    Effect::new(move |last: Option<Option<(bool, String)>>| {
+        let active = ctl.active.get();
+        let mut head = String::new();
+        ctl.problems.with(|problems| {
+            if !problems.is_empty() {
+                head.push_str("<ul class=\"run-problems\" data-run-problems>");
+                for p in problems {
+                    head.push_str("<li>");
+                    escape_html(&mut head, p);
+                    head.push_str("</li>");
+                }
+                head.push_str("</ul>");
+            }
+        });
+        if let Some((id, _, text)) = selected.get() {
+            head.push_str("<section class=\"faults\" data-faults><h3>Faults on “");
+            escape_html(&mut head, &text);
+            head.push_str("”</h3>");
+            let choices = ctx.board(|b| faults_for(b, &id));
+            if choices.is_empty() {
+                head.push_str("<p class=\"muted\">No fault applies to this kind of note.</p>");
+            }
+            for c in choices {
+                let _ = write!(
+                    head,
+                    "<button data-action=\"{}\">{}</button>",
+                    c.action, c.label
+                );
+            }
+            head.push_str("</section>");
+        }
+        let intro = part("[data-run-intro]")?;
+        let was = last.flatten();
+        if was.as_ref().map(|w| w.0) != Some(active) {
+            for (css, hidden) in [("[data-no-run]", active), ("[data-run-shown]", !active)] {
+                if let Some(el) = part(css) {
+                    let _ = el.toggle_attribute_with_force("hidden", hidden);
+                }
+            }
+        }
+        if was.as_ref().map(|w| &w.1) != Some(&head) {
+            for css in ["[data-run-problems]", "[data-faults]"] {
+                if let Some(el) = part(css) {
+                    el.remove();
+                }
+            }
+            let _ = intro.insert_adjacent_html("afterend", &head);
+        }
+        Some((active, head))
+    });
 
     // The lag chart, the groups and the event log change with the run: each is written as one
     // piece of HTML a few times a second (not a reactive view per row).
-    let chart = NodeRef::<leptos::html::Div>::new();
-    let groups = NodeRef::<leptos::html::Div>::new();
-    let log = NodeRef::<leptos::html::Ol>::new();
     Effect::new(move |last: Option<Written>| {
         let (end, now) = (ctl.end(), ctl.readable_now.get());
         let html = names.with(|names| ctl.with_readable(|run| chart_html(run, end, now, names)));
         set_html(
-            chart.get().map(Into::into),
+            part("[data-run-chart]"),
             html.unwrap_or_default(),
             last.flatten(),
         )
@@ -80,7 +130,7 @@ pub fn RunPanel() -> impl IntoView {
         let html =
             names.with(|names| ctx.board(|b| ctl.with_readable(|run| groups_html(run, b, names))));
         set_html(
-            groups.get().map(Into::into),
+            part("[data-broker]"),
             html.unwrap_or_default(),
             last.flatten(),
         )
@@ -95,95 +145,93 @@ pub fn RunPanel() -> impl IntoView {
             ctx.board(|b| ctl.with_readable(|run| log_html(run, b, names, filter, only.as_ref())))
         });
         set_html(
-            log.get().map(Into::into),
+            part("[data-event-log]"),
             html.unwrap_or_default(),
             last.flatten(),
         )
     });
-    // A row of the log lights its causal chain on the board.
-    let on_log_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(row) = event_closest(&ev, "[data-message]") else {
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(action) = event_action(&ev) else {
             return;
         };
-        let (Some(m), Some(note)) = (
-            row.get_attribute("data-message")
-                .and_then(|m| m.parse().ok())
-                .map(MessageId),
-            row.get_attribute("data-row-note").map(NoteId),
-        ) else {
-            return;
-        };
-        let (chain, carried) = ctl
-            .with(|run| {
-                let mut notes = vec![note];
-                for step in run.causal_chain(m) {
-                    notes.push(step.note.clone());
-                    if let Some(o) = step.origin {
-                        notes.push(o);
-                    }
-                }
-                // What the event carried, for the status bar.
-                let carried: Vec<String> = run
-                    .payload(m)
-                    .map(|p| p.fields.iter().map(|(n, v)| format!("{n} {v}")).collect())
-                    .unwrap_or_default();
-                (notes, carried)
-            })
-            .unwrap_or_default();
-        let lit = chain
-            .iter()
-            .collect::<crate::collections::HashSet<_>>()
-            .len();
-        let what = row.text_content().unwrap_or_default();
-        let carried = if carried.is_empty() {
-            String::new()
-        } else {
-            format!(" — it carried {}", carried.join(", "))
-        };
-        ctx.status.set(format!(
-            "Causal chain of “{what}”: {lit} notes lit, the rest dimmed{carried}"
-        ));
-        ctl.chain.set(chain);
+        if action == "clear-chain" {
+            ctl.chain.set(Vec::new());
+        } else if action == "show-chain" {
+            show_chain(ctx, ctl, &ev);
+        } else if let Some((id, _, _)) = selected.get_untracked() {
+            let choice = ctx
+                .editor
+                .with_untracked(|e| faults_for(e.board(), &id))
+                .into_iter()
+                .find(|c| c.action == action);
+            if let Some(c) = choice {
+                ctl.fault(ctx, c.fault, c.label);
+            }
+        }
     };
-
+    let on_change = move |ev: leptos::ev::Event| match event_action(&ev).as_deref() {
+        Some("log-filter") => filter.set(match event_target_value(&ev).as_str() {
+            "commands" => LogFilter::Commands,
+            "events" => LogFilter::Events,
+            "consumers" => LogFilter::Consumers,
+            "problems" => LogFilter::Problems,
+            _ => LogFilter::All,
+        }),
+        Some("log-selected") => only_selected.set(event_target_checked(&ev)),
+        _ => {}
+    };
+    // Fields are listened to in the capture phase: a `change` or `input` that a script sends
+    // without bubbling (the tests', the benchmarks') reaches the panel as a person's does.
     view! {
-        <div class="run-panel" data-run-panel>
-            <h2>"Run"</h2>
-            <p class="muted">"Press Play under the board. Select a note to inject a fault."</p>
-            {move || {
-                let problems = ctl.problems.get();
-                (!problems.is_empty()).then(|| view! {
-                    <ul class="run-problems" data-run-problems>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-                })
-            }}
-            {faults}
-            <Show when=move || ctl.active.get() fallback=|| view! { <p class="muted">"No run yet."</p> }>
-                <h3>"Lag"</h3>
-                <div node_ref=chart />
-                <h3>"Consumer groups"</h3>
-                <div class="groups" data-broker node_ref=groups />
-                <h3>"Event log"</h3>
-                <div class="log-filters">
-                    <select data-action="log-filter" on:change=move |ev| filter.set(match event_target_value(&ev).as_str() {
-                        "commands" => LogFilter::Commands,
-                        "events" => LogFilter::Events,
-                        "consumers" => LogFilter::Consumers,
-                        "problems" => LogFilter::Problems,
-                        _ => LogFilter::All,
-                    })>
-                        <option value="all">"everything"</option>
-                        <option value="commands">"commands"</option>
-                        <option value="events">"events"</option>
-                        <option value="consumers">"deliveries and reads"</option>
-                        <option value="problems">"problems"</option>
-                    </select>
-                    <label><input type="checkbox" data-action="log-selected" on:change=move |ev| only_selected.set(event_target_checked(&ev)) />" selected note only"</label>
-                    <button data-action="clear-chain" on:click=move |_| ctl.chain.set(Vec::new())>"Clear highlight"</button>
-                </div>
-                <ol class="event-log" data-event-log reversed node_ref=log on:click=on_log_click />
-            </Show>
-        </div>
+        <div class="run-panel" data-run-panel node_ref=panel inner_html=PANEL_HTML
+            on:click=on_click on:change:capture=on_change />
     }
+}
+
+/// A row of the log lights its causal chain on the board.
+fn show_chain(ctx: Ctx, ctl: RunCtl, ev: &leptos::ev::MouseEvent) {
+    let Some(row) = event_closest(ev, "[data-message]") else {
+        return;
+    };
+    let (Some(m), Some(note)) = (
+        row.get_attribute("data-message")
+            .and_then(|m| m.parse().ok())
+            .map(MessageId),
+        row.get_attribute("data-row-note").map(NoteId),
+    ) else {
+        return;
+    };
+    let (chain, carried) = ctl
+        .with(|run| {
+            let mut notes = vec![note];
+            for step in run.causal_chain(m) {
+                notes.push(step.note.clone());
+                if let Some(o) = step.origin {
+                    notes.push(o);
+                }
+            }
+            // What the event carried, for the status bar.
+            let carried: Vec<String> = run
+                .payload(m)
+                .map(|p| p.fields.iter().map(|(n, v)| format!("{n} {v}")).collect())
+                .unwrap_or_default();
+            (notes, carried)
+        })
+        .unwrap_or_default();
+    let lit = chain
+        .iter()
+        .collect::<crate::collections::HashSet<_>>()
+        .len();
+    let what = row.text_content().unwrap_or_default();
+    let carried = if carried.is_empty() {
+        String::new()
+    } else {
+        format!(" — it carried {}", carried.join(", "))
+    };
+    ctx.status.set(format!(
+        "Causal chain of “{what}”: {lit} notes lit, the rest dimmed{carried}"
+    ));
+    ctl.chain.set(chain);
 }
 
 /// Colours of the lag chart's lines, one per consumer group in turn.
