@@ -14,7 +14,7 @@ fn the_data_tab_shows_the_log_the_rows_and_an_entity_at_the_moment_shown() {
     s.open_board_text(bank.json(), "bank");
     s.click(&s.find("[data-action='tab-data']"));
     s.find("[data-data-panel]");
-    s.js("const sel = document.querySelector(\"[data-action='speed']\"); sel.value = '5'; sel.dispatchEvent(new Event('change'));", vec![]);
+    s.js("const sel = document.querySelector(\"[data-action='speed']\"); sel.value = '5'; sel.dispatchEvent(new Event('change', {bubbles: true}));", vec![]);
     s.click(&s.find("[data-action='play']"));
     // The account topic's one partition, most recent first, each record with its payload.
     s.click(&s.find("[data-note-id='funds-deposited']"));

@@ -319,7 +319,7 @@ fn every_gallery_storyline_walks_on_a_projector() {
         assert!(!board.storyline.is_empty(), "{} has a storyline", sample.id);
         // Opened from the Samples menu: the app fetches the board's file.
         s.js(
-            "const m = document.querySelector(\"[data-action='samples']\"); m.value = arguments[0]; m.dispatchEvent(new Event('change'));",
+            "const m = document.querySelector(\"[data-action='samples']\"); m.value = arguments[0]; m.dispatchEvent(new Event('change', {bubbles: true}));",
             vec![json!(sample.id)],
         );
         let opened = format!("Opened the sample “{}”", sample.title);
