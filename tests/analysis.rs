@@ -133,6 +133,29 @@ fn fs001_version_token_silences_the_reader_but_not_an_aggregate_deciding_on_the_
     assert!(at(&found, "award-policy").is_some());
 }
 
+#[test]
+fn fs001_offers_three_fixes_and_each_silences_the_reader() {
+    let board = fixture("fs001-stale-read");
+    let found = of(&board, HazardCode::FS001);
+    let cashier = at(&found, "cashier").expect("the cashier reads its own write");
+    let labels: Vec<&str> = cashier.fixes().map(|f| f.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Add a version token",
+            "Push the change",
+            "Listen to yourself"
+        ]
+    );
+    for fix in cashier.fixes() {
+        let mut doc = flowstorm::model::Document::new(board.clone());
+        doc.apply(flowstorm::model::Edit::Batch(fix.edits()))
+            .unwrap();
+        let after = of(doc.board(), HazardCode::FS001);
+        assert!(at(&after, "cashier").is_none(), "{}: {after:#?}", fix.label);
+    }
+}
+
 // FS002 ------------------------------------------------------------------------------------
 
 #[test]

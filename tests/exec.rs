@@ -664,6 +664,45 @@ fn stale_read_is_seen_with_its_lag() {
 }
 
 #[test]
+fn each_fix_of_a_stale_read_takes_its_sign_away_in_a_run() {
+    let mut board = hazard("fs001-stale-read");
+    set(&mut board, "cashier", "read_delay_ms", json!(2));
+    let stale = |b: &Board| {
+        let r = played(b, 5_000);
+        dynamic::signs(&r)
+            .iter()
+            .any(|s| s.kind == SignKind::StaleRead && s.notes[0] == id("cashier"))
+    };
+    assert!(stale(&board), "the board reads its own writes stale");
+    for fix in ["version_token", "push", "listen_to_yourself"] {
+        let mut fixed = board.clone();
+        set(&mut fixed, "order-summary", fix, json!(true));
+        assert!(!stale(&fixed), "{fix} takes the stale read away");
+    }
+    // With a push, the cashier's reads wait for the view; listening to yourself, they do not.
+    let reads = |b: &Board| {
+        let r = played(b, 5_000);
+        r.events()
+            .iter()
+            .filter(|e| matches!(e.kind, ExecEventKind::Read { .. }) && e.note == id("cashier"))
+            .map(|e| e.at)
+            .sum::<u64>()
+    };
+    let (mut pushed, mut listening) = (board.clone(), board.clone());
+    set(&mut pushed, "order-summary", "push", json!(true));
+    set(
+        &mut listening,
+        "order-summary",
+        "listen_to_yourself",
+        json!(true),
+    );
+    assert!(
+        reads(&pushed) > reads(&listening),
+        "a pushed read waits for the view"
+    );
+}
+
+#[test]
 fn out_of_order_apply_is_seen_across_topics() {
     let mut board = hazard("fs003-out-of-order");
     set(&mut board, "teller", "rate", json!(400));

@@ -21,7 +21,11 @@ pub(crate) fn stale_read(ix: &Index, out: &mut Vec<Finding>) {
         if feeding.is_empty() {
             continue;
         }
-        let versioned = ix.note(view).props.flag("version_token", false);
+        // A reader of its own writes is guarded by any of the three fixes.
+        let props = &ix.note(view).props;
+        let versioned = ["version_token", "push", "listen_to_yourself"]
+            .iter()
+            .any(|p| props.flag(p, false));
         for reader in ix.succ(view, LinkMeaning::Reads) {
             if ix.kind(reader) == NoteKind::Aggregate {
                 out.push(Finding::new(
@@ -67,12 +71,20 @@ pub(crate) fn stale_read(ix: &Index, out: &mut Vec<Finding>) {
                         ix.names(&caused)
                     ),
                     format!(
-                        "Give {} a version token so a read waits for the write {who} just made, read your own \
-                         write from the command's result, or push the result to {who}",
-                        ix.name(view)
+                        "Give {view} a version token so a read waits for the write {who} just made, have \
+                         {view} push the change to {who} once it is applied, or let the writer keep {view} \
+                         from its own events so it reads its own writes (listen to yourself)",
+                        view = ix.name(view)
                     ),
                 )
-                .with_fix(FixAction::set("Add a version token", &ix.id(view), "version_token", json!(true))),
+                .with_fix(FixAction::set("Add a version token", &ix.id(view), "version_token", json!(true)))
+                .with_other_fix(FixAction::set("Push the change", &ix.id(view), "push", json!(true)))
+                .with_other_fix(FixAction::set(
+                    "Listen to yourself",
+                    &ix.id(view),
+                    "listen_to_yourself",
+                    json!(true),
+                )),
             );
         }
     }

@@ -83,6 +83,7 @@ pub fn finding(run: &Run, sign: &Sign) -> Finding {
         fix,
         source: Source::Dynamic,
         fix_action: None,
+        other_fixes: Vec::new(),
         first_seen_ms: Some(sign.first_at),
     }
 }

@@ -239,6 +239,9 @@ pub struct Finding {
     /// The fix as prop changes, when it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix_action: Option<FixAction>,
+    /// Other one-click fixes, each another way out (offered after `fix_action`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_fixes: Vec<FixAction>,
     /// For a finding seen in a run: the simulated time it was first seen (ms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen_ms: Option<u64>,
@@ -261,6 +264,7 @@ impl Finding {
             fix,
             source: Source::Static,
             fix_action: None,
+            other_fixes: Vec::new(),
             first_seen_ms: None,
         }
     }
@@ -269,6 +273,17 @@ impl Finding {
     pub fn with_fix(mut self, action: FixAction) -> Finding {
         self.fix_action = Some(action);
         self
+    }
+
+    /// Attaches another one-click fix, another way out.
+    pub fn with_other_fix(mut self, action: FixAction) -> Finding {
+        self.other_fixes.push(action);
+        self
+    }
+
+    /// Every one-click fix, the first the usual one.
+    pub fn fixes(&self) -> impl Iterator<Item = &FixAction> {
+        self.fix_action.iter().chain(&self.other_fixes)
     }
 
     /// The report order: errors, then warnings, then infos, static and dynamic alike; within a

@@ -176,6 +176,10 @@ pub struct Plan {
     pub(crate) compensates: Vec<bool>,
     /// Per note: true when readers wait for their own write (`version_token`).
     pub(crate) version_token: Vec<bool>,
+    /// Per note: true when the view pushes a reader's write to it once applied (`push`).
+    pub(crate) push: Vec<bool>,
+    /// Per note: true when the writer keeps the view from its own events (`listen_to_yourself`).
+    pub(crate) listens: Vec<bool>,
 }
 
 impl Plan {
@@ -330,6 +334,8 @@ pub fn compile(board: &Board) -> Plan {
         group_of,
         compensates: flags("compensates"),
         version_token: flags("version_token"),
+        push: flags("push"),
+        listens: flags("listen_to_yourself"),
     }
 }
 

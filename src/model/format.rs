@@ -139,23 +139,41 @@ fn migrate(root: &mut Map<String, Value>, version: u64) {
 /// The prop of an event's fold rules as a version 2 file kept it (it meant nothing then).
 pub const V2_APPLY_PROP: &str = "apply (version 2)";
 
-/// Version 3 types the fields of events and gives events fold rules. A version 2 event's
-/// fields were names only: one that version 3 would read as a name and type (it holds a `:`)
-/// keeps its words with the colon written as `-`, empty and repeated names go; a version 2 prop
-/// named `apply` meant nothing and is kept as `apply (version 2)`.
+/// Props version 3 gives a meaning, by kind: a version 2 file's props of these names meant
+/// nothing and are kept as `NAME (version 2)`.
+const NAMED_IN_V3: &[(&str, &str)] = &[
+    ("event", "apply"),
+    ("read_model", "push"),
+    ("read_model", "listen_to_yourself"),
+];
+
+/// Version 3 types the fields of events, gives events fold rules and read models two more
+/// guards of their readers. A version 2 event's fields were names only: one that version 3
+/// would read as a name and type (it holds a `:`) keeps its words with the colon written as
+/// `-`, empty and repeated names go; a version 2 prop version 3 names is kept under another
+/// name ([`NAMED_IN_V3`]).
 fn migrate_event_props_to_v3(root: &mut Map<String, Value>) {
     let Some(Value::Array(notes)) = root.get_mut("notes") else {
         return;
     };
     for note in notes {
-        if note.get("kind").and_then(Value::as_str) != Some("event") {
-            continue;
-        }
+        let kind = note
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let Some(Value::Object(props)) = note.get_mut("props") else {
             continue;
         };
-        if let Some(apply) = props.remove("apply") {
-            props.insert(V2_APPLY_PROP.into(), apply);
+        for (k, name) in NAMED_IN_V3 {
+            if *k == kind {
+                if let Some(value) = props.remove(*name) {
+                    props.insert(format!("{name} (version 2)"), value);
+                }
+            }
+        }
+        if kind != "event" {
+            continue;
         }
         if let Some(Value::Array(fields)) = props.get_mut("fields") {
             let mut seen: Vec<String> = Vec::new();

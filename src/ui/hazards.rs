@@ -180,7 +180,11 @@ pub fn HazardsPanel() -> impl IntoView {
         match button.get_attribute("data-action").as_deref() {
             Some("show-finding") => show(ctx, &f),
             Some("apply-fix") => {
-                if let Some(action) = f.fix_action {
+                let which = button
+                    .get_attribute("data-fix")
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .unwrap_or(0);
+                if let Some(action) = f.fixes().nth(which).cloned() {
                     if ctx.apply(action.batch()) {
                         ctx.status
                             .set(format!("{} (undo with Ctrl+Z)", action.label));
@@ -231,8 +235,8 @@ fn findings_html(findings: &[Finding], board: &Board) -> String {
         out.push_str("</p><p class=\"fix\"><em>Fix: </em>");
         escape_html(&mut out, &f.fix);
         out.push_str("</p><div class=\"finding-actions\">");
-        if let Some(action) = &f.fix_action {
-            out.push_str("<button data-action=\"apply-fix\">");
+        for (i, action) in f.fixes().enumerate() {
+            let _ = write!(out, "<button data-action=\"apply-fix\" data-fix=\"{i}\">");
             escape_html(&mut out, &action.label);
             out.push_str("</button>");
         }

@@ -80,6 +80,13 @@ fn version_2_files_migrate_and_keep_their_words() {
     assert!(event_fields(event).iter().all(|f| f.ty == FieldType::Text));
     assert_eq!(event_rules(event), None, "apply meant nothing in version 2");
     assert_eq!(event.props[V2_APPLY_PROP], json!("whatever it was"));
+    let view = board.note(&NoteId::from("balances")).unwrap();
+    assert_eq!(
+        view.props.get("push"),
+        None,
+        "push meant nothing in version 2"
+    );
+    assert_eq!(view.props["push (version 2)"], json!("to my phone"));
     assert_eq!(load(&save(&board)).unwrap(), board);
 }
 

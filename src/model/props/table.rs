@@ -187,12 +187,26 @@ const POLICY: &[PropSpec] = &[
     ),
 ];
 
-const READ_MODEL: &[PropSpec] = &[spec(
-    "version_token",
-    PropType::Bool,
-    "false",
-    "reads wait for or check the writer's version",
-)];
+const READ_MODEL: &[PropSpec] = &[
+    spec(
+        "version_token",
+        PropType::Bool,
+        "false",
+        "reads wait for or check the writer's version",
+    ),
+    spec(
+        "push",
+        PropType::Bool,
+        "false",
+        "the view pushes a change to its reader: no read before it",
+    ),
+    spec(
+        "listen_to_yourself",
+        PropType::Bool,
+        "false",
+        "the writer keeps this view from its own events: it reads its own writes",
+    ),
+];
 
 /// What a source issues: an actor, or an external system nobody calls or feeds.
 const SOURCE: &[PropSpec] = &[
