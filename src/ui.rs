@@ -14,6 +14,7 @@ mod inspector;
 mod library;
 mod panels;
 mod run;
+mod share;
 mod shortcuts;
 mod stage;
 mod state;

@@ -11,6 +11,7 @@ use super::{
     library,
     panels::{Legend, ProblemsPanel},
     run::{DataPanel, RunCtl, RunPanel},
+    share::open_shared_from_url,
     shortcuts,
     stage::{Stage, StageOverlay},
     state::{Ctx, Tab},
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
     provide_context(Hazards::new(ctx, run));
     // `?sample=ID`: the file arrives after the page is drawn.
     open_sample_from_url(ctx);
+    open_shared_from_url(ctx);
 
     // A run is compiled from the board: when what it runs changes, the run starts again (not
     // for a moved note, a frame or a storyline step).

@@ -10,6 +10,7 @@ use super::{
     files::{open_file, open_sample, save_file},
     library::{open_new, BoardsDialog},
     run::RunCtl,
+    share::share,
     stage::Stage,
     state::Ctx,
 };
@@ -33,6 +34,7 @@ const TOOLBAR_HTML: &str = "<span class=\"brand\">Flowstorm</span><span class=\"
 <button data-action=\"open\" title=\"Open a board file (.json)\">Open…</button>\
 <input type=\"file\" accept=\".json,application/json\" class=\"hidden\" data-action=\"open-file\">\
 <button data-action=\"save\" title=\"Save the board as a file (Ctrl+S)\">Save</button>\
+<button data-action=\"share\" title=\"Copy a link that opens a copy of this board in anyone's browser\">Share</button>\
 <select data-action=\"samples\" title=\"Open a copy of a sample board\" aria-label=\"Samples\">\
 <option value=\"\" selected>Samples…</option><option value=\"sample\">Point of sale (the first board)</option>\
 <!--gallery--></select></div>\
@@ -128,6 +130,15 @@ pub fn Toolbar(
                 return;
             }
             Some("save") => return save_file(ctx),
+            Some("share") => {
+                if let Some(button) = bar
+                    .get_untracked()
+                    .and_then(|b| find(&b, "[data-action='share']"))
+                {
+                    share(ctx, button);
+                }
+                return;
+            }
             Some("present") => return stage.enter(ctx, run),
             Some("compare") => return compare_open.set(true),
             Some("theme") => return ctx.dark.update(|d| *d = !*d),
