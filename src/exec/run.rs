@@ -26,7 +26,6 @@ mod timeline;
 mod tokens;
 
 use super::{
-    fold,
     ix::{GroupIx, NoteIx, TopicIx},
     CausalStep, Diagnostic, ExecEvent, Hop, InstanceState, LagSample, MessageId, MessageKind,
     NoteCounters, Plan, RunConfig, Sign, SignKind,
@@ -281,8 +280,6 @@ pub struct Run {
     work: u64,
     /// True when the last step reached its target (the clocks stand at `now`).
     settled: bool,
-    /// How the board's events fold, read when first needed.
-    folds: std::sync::OnceLock<std::sync::Arc<fold::Folds>>,
 }
 
 impl Run {

@@ -220,7 +220,8 @@ fn a_partition_log_shows_records_oldest_first_and_where_each_group_stands() {
         .windows(2)
         .all(|w| w[0].offset + 1 == w[1].offset && w[0].at <= w[1].at));
     let last = log.records.last().unwrap();
-    let payload = run.payload(last.message.unwrap()).unwrap();
+    let payload = last.payload.clone().unwrap();
+    assert_eq!(Some(&payload), run.payload(last.message.unwrap()).as_ref());
     assert_eq!(
         payload.to_json()["accountId"],
         serde_json::json!(last.entity.unwrap().to_string()),

@@ -12,7 +12,6 @@ use crate::{
     },
     model::{NoteId, NoteKind},
 };
-use std::sync::Arc;
 
 /// One event of an entity's history, with the state it left.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,11 +42,10 @@ pub struct ViewRow {
 }
 
 impl Run {
-    /// How the board's events fold (read once per run, shared by its checkpoints).
-    fn folds(&self) -> Arc<Folds> {
-        self.folds
-            .get_or_init(|| Arc::new(Folds::new(&self.board)))
-            .clone()
+    /// How the board's events fold (read when asked: a question about entities reads the
+    /// board's events once).
+    pub(super) fn folds(&self) -> Folds {
+        Folds::new(&self.board)
     }
 
     /// Where a message's generated payload comes from.
@@ -63,11 +61,15 @@ impl Run {
 
     /// The payload of an event message (none for a command or an unknown id).
     pub fn payload(&self, message: MessageId) -> Option<Payload> {
+        self.payload_with(&self.folds(), message)
+    }
+
+    /// The payload of an event message, the board's events read already.
+    pub(super) fn payload_with(&self, folds: &Folds, message: MessageId) -> Option<Payload> {
         let m = self.msgs.get(message.0 as usize)?;
         if !m.event {
             return None;
         }
-        let folds = self.folds();
         let shape = folds.shape(m.note.index())?;
         Some(self.origin(message).payload(shape))
     }

@@ -3,7 +3,10 @@
 //! each, at the moment the run stands at.
 
 use super::Run;
-use crate::{exec::MessageId, model::NoteId};
+use crate::{
+    exec::{payload::Payload, MessageId},
+    model::NoteId,
+};
 
 /// A record of a partition.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +21,8 @@ pub struct LogRecord {
     pub event: Option<NoteId>,
     /// When it was published (ms).
     pub at: u64,
+    /// What it carries (none for a record the run did not make).
+    pub payload: Option<Payload>,
 }
 
 /// Where a consumer group stands on a partition.
@@ -57,6 +62,7 @@ impl Run {
         let Some(parts) = self.offsets.get(t) else {
             return Vec::new();
         };
+        let folds = self.folds();
         (0..parts.len())
             .map(|p| {
                 let partition = p as u32;
@@ -77,6 +83,7 @@ impl Run {
                             entity: m.map(|m| m.entity),
                             event: m.map(|m| self.plan.ids[m.note.index()].clone()),
                             at: m.map_or(0, |m| m.at),
+                            payload: message.and_then(|id| self.payload_with(&folds, id)),
                         }
                     })
                     .collect();

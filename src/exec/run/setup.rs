@@ -188,7 +188,6 @@ impl Run {
             commands: 0,
             work: 0,
             settled: true,
-            folds: Default::default(),
         };
         for s in (0..sources).map(SourceIx::at) {
             let plan = run.plan.source(s);

@@ -100,7 +100,7 @@ pub fn partition_logs(out: &mut String, run: &Run, board: &Board, topic: &str) {
                 let _ = write!(out, " <span class=\"muted\">key {k}</span>");
             }
             let _ = write!(out, " <span class=\"muted\">{}</span>", clock(r.at));
-            if let Some(p) = r.message.and_then(|m| run.payload(m)) {
+            if let Some(p) = &r.payload {
                 out.push_str("<br>");
                 fields(out, &p.fields);
             }
