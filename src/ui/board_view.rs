@@ -8,7 +8,9 @@ mod overlays;
 mod widgets;
 
 use super::{
-    dom::{mouse_modifiers, on_control, KIND_DRAG_TYPE},
+    dom::{
+        escape_html, event_closest, mouse_modifiers, on_control, set_html, Written, KIND_DRAG_TYPE,
+    },
     hazards::use_badges,
     run::{RunBar, RunCtl, RunLayer, TokenCanvas},
     state::Ctx,
@@ -22,7 +24,9 @@ use drawn_notes::{DrawnNotes, Marks};
 use leptos::{ev, html, prelude::*};
 use links::{LinkList, Links};
 use note::Drawn;
-use overlays::{FrameNameInput, Overlays};
+use overlays::Overlays;
+use std::fmt::Write;
+use wasm_bindgen::JsCast;
 use widgets::{Chooser, Minimap};
 
 /// Pixels of a wheel "line" (some mice scroll by lines).
@@ -276,6 +280,82 @@ pub fn BoardView() -> impl IntoView {
         })
     };
 
+    // The extent and the frames are written when they change; the frame being renamed has its
+    // name field, focused with the caret after the name when it appears.
+    let extent_el = NodeRef::<html::Div>::new();
+    let frames_root = NodeRef::<html::Div>::new();
+    Effect::new(move |last: Option<(Option<Option<Rect>>, Written)>| {
+        let (shown, written) = last.unwrap_or_default();
+        let r = extent.get();
+        if let Some(el) = extent_el.get() {
+            if shown != Some(r) {
+                let _ = el.toggle_attribute_with_force("hidden", r.is_none());
+                if let Some(r) = r {
+                    let style = format!(
+                        "left:{}px;top:{}px;width:{}px;height:{}px",
+                        r.x, r.y, r.w, r.h
+                    );
+                    let _ = el.set_attribute("style", &style);
+                }
+            }
+        }
+        let renaming = renamed.get();
+        let draft = editor.with_untracked(|e| match e.state() {
+            ToolState::RenamingFrame { draft, .. } => draft.clone(),
+            _ => String::new(),
+        });
+        let html = frames.with(|looks| {
+            selection.with(|sel| {
+                frames_html(looks, sel, renaming.as_ref().map(|id| (id, draft.as_str())))
+            })
+        });
+        let fresh = written.as_ref().map(|(_, h)| h) != Some(&html);
+        let written = set_html(frames_root.get().map(Into::into), html, written);
+        let field = written
+            .as_ref()
+            .filter(|_| fresh && renaming.is_some())
+            .and_then(|(el, _)| {
+                el.query_selector("[data-field='frame-name']")
+                    .ok()
+                    .flatten()?
+                    .dyn_into::<web_sys::HtmlInputElement>()
+                    .ok()
+            });
+        if let Some(field) = field {
+            let _ = field.focus();
+            // The caret after the text, to type on.
+            let end = field.value().encode_utf16().count() as u32;
+            let _ = field.set_selection_range(end, end);
+        }
+        (extent_el.get().map(|_| r), written)
+    });
+    // The name field of the frame being renamed: Enter or Escape ends, leaving it commits.
+    let naming = |ev: &ev::Event| event_closest(ev, "[data-field='frame-name']").is_some();
+    let on_frame_input = move |ev: ev::Event| {
+        if naming(&ev) {
+            let v = event_target_value(&ev);
+            editor.update(|e| e.set_draft(&v));
+        }
+    };
+    let on_frame_key = move |ev: ev::KeyboardEvent| {
+        if !naming(&ev) {
+            return;
+        }
+        let key = ev.key();
+        if key == "Enter" || key == "Escape" {
+            ev.prevent_default();
+            ctx.run(|e| e.key_down(&key, Default::default()));
+        }
+        ev.stop_propagation();
+    };
+    let on_frame_blur = move |ev: ev::FocusEvent| {
+        if naming(&ev)
+            && editor.with_untracked(|e| matches!(e.state(), ToolState::RenamingFrame { .. }))
+        {
+            ctx.run(|e| e.commit_text());
+        }
+    };
+
     let screen_point = move |x: i32, y: i32| -> Point {
         let origin = canvas.get_untracked().map(|c| {
             let r = c.get_bounding_client_rect();
@@ -383,26 +463,10 @@ pub fn BoardView() -> impl IntoView {
             on:contextmenu=|ev: ev::MouseEvent| ev.prevent_default()>
             <div class="world" class:far=far class:zooming=move || zooming.get()
                 style:transform=move || camera.get().css_transform()>
-                {move || extent.get().map(|r| view! {
-                    <div class="board-extent" aria-hidden="true"
-                        style=format!("left:{}px;top:{}px;width:{}px;height:{}px", r.x, r.y, r.w, r.h) />
-                })}
-                // A few frames, redrawn together when one changes.
-                {move || frames.get().into_iter().map(|f: FrameLook| {
-                    let id = f.id.clone();
-                    let selected = { let id = id.clone(); move || selection.with(|s| s.has_frame(&id)) };
-                    let renaming = { let id = id.clone(); Memo::new(move |_| renamed.with(|r| r.as_ref() == Some(&id))) };
-                    let name = f.name.clone();
-                    view! {
-                        <section class="frame" class:selected=selected data-frame-id=f.id.0.clone()
-                            aria-label=format!("Bounded context {}", f.name)
-                            style=format!("left:{}px;top:{}px;width:{}px;height:{}px", f.rect.x, f.rect.y, f.rect.w, f.rect.h)>
-                            <header class="frame-name">
-                                {move || if renaming.get() { view! { <FrameNameInput /> }.into_any() } else { name.clone().into_any() }}
-                            </header>
-                        </section>
-                    }
-                }).collect_view()}
+                <div class="board-extent" aria-hidden="true" hidden node_ref=extent_el />
+                // A few frames, written again together when one changes.
+                <div data-frames node_ref=frames_root on:input=on_frame_input
+                    on:keydown=on_frame_key on:focusout=on_frame_blur />
                 <Links links selection cell />
                 // The notes, drawn by `DrawnNotes`.
                 <div class="notes" node_ref=notes_root />
@@ -417,4 +481,46 @@ pub fn BoardView() -> impl IntoView {
             {move || message.get().map(|m| view! { <div class="toast" role="alert" data-message style=message_place>{m}</div> })}
         </main>
     }
+}
+
+/// The frames as HTML, each with its name, or the name field of the one being renamed
+/// (`renaming`: its id and the name typed so far).
+fn frames_html(
+    looks: &[FrameLook],
+    selection: &Selection,
+    renaming: Option<(&FrameId, &str)>,
+) -> String {
+    let mut out = String::new();
+    for f in looks {
+        let _ = write!(
+            out,
+            "<section class=\"frame{}\" data-frame-id=\"",
+            if selection.has_frame(&f.id) {
+                " selected"
+            } else {
+                ""
+            }
+        );
+        escape_html(&mut out, &f.id.0);
+        out.push_str("\" aria-label=\"Bounded context ");
+        escape_html(&mut out, &f.name);
+        let r = f.rect;
+        let _ = write!(
+            out,
+            "\" style=\"left:{}px;top:{}px;width:{}px;height:{}px\"><header class=\"frame-name\">",
+            r.x, r.y, r.w, r.h
+        );
+        match renaming {
+            Some((id, draft)) if *id == f.id => {
+                out.push_str(
+                    "<input class=\"frame-name-input\" data-field=\"frame-name\" value=\"",
+                );
+                escape_html(&mut out, draft);
+                out.push_str("\">");
+            }
+            _ => escape_html(&mut out, &f.name),
+        }
+        out.push_str("</header></section>");
+    }
+    out
 }

@@ -1,5 +1,5 @@
 //! What is drawn above the notes: handles, guides, the marquee, the link being drawn, and the
-//! in-place text boxes of a note and a frame name.
+//! in-place text box of a note.
 
 use crate::{
     editor::{
@@ -179,36 +179,5 @@ fn TextEditor(id: NoteId, rect: Rect, kind: NoteKind) -> impl IntoView {
                 on:keydown=on_key on:blur=on_blur></textarea>
             {move || hint.get().map(|h| view! { <p class="tense-hint" data-hint>{h}</p> })}
         </div>
-    }
-}
-
-/// The input that renames a frame in place.
-#[component]
-pub fn FrameNameInput() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let editor = ctx.editor;
-    let input = NodeRef::<html::Input>::new();
-    let initial = editor.with_untracked(|e| match e.state() {
-        ToolState::RenamingFrame { draft, .. } => draft.clone(),
-        _ => String::new(),
-    });
-    Effect::new(move |_| {
-        if let Some(el) = input.get() {
-            let _ = el.focus();
-            el.select();
-        }
-    });
-    view! {
-        <input node_ref=input class="frame-name-input" data-field="frame-name" prop:value=initial
-            on:input=move |ev| { let v = event_target_value(&ev); editor.update(|e| e.set_draft(&v)); }
-            on:keydown=move |ev: ev::KeyboardEvent| {
-                let key = ev.key();
-                if key == "Enter" || key == "Escape" {
-                    ev.prevent_default();
-                    ctx.run(|e| e.key_down(&key, Default::default()));
-                }
-                ev.stop_propagation();
-            }
-            on:blur=move |_| { if editor.with_untracked(|e| matches!(e.state(), ToolState::RenamingFrame { .. })) { ctx.run(|e| e.commit_text()); } } />
     }
 }
