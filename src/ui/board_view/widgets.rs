@@ -10,6 +10,7 @@ use crate::{
 };
 use leptos::{ev, prelude::*};
 use std::fmt::Write;
+use wasm_bindgen::JsCast;
 
 /// The minimap's size, pixels.
 const MINIMAP: Viewport = Viewport { w: 200.0, h: 130.0 };
@@ -84,17 +85,37 @@ pub fn Minimap() -> impl IntoView {
     let seen = Memo::new(move |_| frame.with(|m| m.viewport));
     // The shapes are drawn on a canvas: thousands of rectangles as elements cost the page a
     // tenth of a second to build and lay out when a big board opens.
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let mini = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let muted = if ctx.dark.get() {
             MUTED_DARK
         } else {
             MUTED_LIGHT
         };
-        let Some(el) = canvas.get() else {
-            return;
-        };
-        shapes.with(|(frames, notes)| draw_shapes(&el, muted, frames, notes));
+        let canvas = mini
+            .get()
+            .and_then(|m| m.first_element_child())
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        if let Some(el) = canvas {
+            shapes.with(|(frames, notes)| draw_shapes(&el, muted, frames, notes));
+        }
+    });
+    // The viewport frame is moved by a transform alone, so that a pan repaints nothing; its size
+    // is set only when it changes.
+    Effect::new(move |last: Option<Option<(web_sys::HtmlElement, Rect)>>| {
+        let v = seen.get();
+        let view = mini.get().and_then(|m| m.last_element_child());
+        let view = view.and_then(|v| v.dyn_into::<web_sys::HtmlElement>().ok())?;
+        let last = last.flatten().filter(|(el, _)| *el == view).map(|(_, r)| r);
+        let style = view.style();
+        if last.is_none_or(|l| (l.w, l.h) != (v.w, v.h)) {
+            let _ = style.set_property("width", &format!("{}px", v.w));
+            let _ = style.set_property("height", &format!("{}px", v.h));
+        }
+        if last.is_none_or(|l| (l.x, l.y) != (v.x, v.y)) {
+            let _ = style.set_property("transform", &format!("translate({}px,{}px)", v.x, v.y));
+        }
+        Some((view, v))
     });
     let big_enough = Memo::new(move |_| ctx.board(|b| b.notes.len() >= 2));
     let on_click = move |ev: ev::PointerEvent| {
@@ -102,7 +123,7 @@ pub fn Minimap() -> impl IntoView {
         // Relative to the minimap's inside, whichever of its layers was hit.
         let Some(el) = ev
             .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         else {
             return;
         };
@@ -113,21 +134,20 @@ pub fn Minimap() -> impl IntoView {
         );
         ctx.run(|e| e.minimap_click(p, MINIMAP));
     };
-    view! {
-        {move || big_enough.get().then(|| view! {
-            // Two layers: the shapes, redrawn only when they move in the minimap, and the
-            // viewport frame over them, which every pan moves (in one SVG, moving the frame
-            // would repaint every note of the board with it).
-            <div class="minimap" data-minimap aria-label="Minimap" on:pointerdown=on_click
-                style=format!("width:{}px;height:{}px", MINIMAP.w, MINIMAP.h)>
-                <canvas class="mini-shapes" node_ref=canvas
-                    style=format!("width:{}px;height:{}px", MINIMAP.w, MINIMAP.h)></canvas>
-                // Moved by a transform alone, so that a pan repaints nothing.
-                <div class="mini-view" style:width=move || format!("{}px", seen.get().w)
-                    style:height=move || format!("{}px", seen.get().h)
-                    style:transform=move || { let v = seen.get(); format!("translate({}px,{}px)", v.x, v.y) }></div>
-            </div>
-        })}
+    // Two layers: the shapes, redrawn only when they move in the minimap, and the viewport
+    // frame over them, which every pan moves (in one SVG, moving the frame would repaint every
+    // note of the board with it).
+    let size = format!("width:{}px;height:{}px", MINIMAP.w, MINIMAP.h);
+    let html = format!(
+        "<canvas class=\"mini-shapes\" style=\"{size}\"></canvas><div class=\"mini-view\"></div>"
+    );
+    move || {
+        big_enough.get().then(|| {
+            view! {
+                <div class="minimap" data-minimap aria-label="Minimap" node_ref=mini style=size.clone()
+                    inner_html=html.clone() on:pointerdown=on_click />
+            }
+        })
     }
 }
 
