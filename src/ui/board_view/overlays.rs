@@ -8,12 +8,13 @@ use crate::{
     },
     model::{NoteId, NoteKind, Rect},
     ui::{
-        dom::{key_modifiers, set_html, Written},
+        dom::{escape_html, event_closest, key_modifiers, set_html, Written},
         state::Ctx,
     },
 };
 use leptos::{ev, html, prelude::*};
 use std::fmt::Write;
+use wasm_bindgen::JsCast;
 
 /// The overlay's arrowhead of the link being drawn (drawn links carry theirs in their path), and
 /// the group its shapes are written into.
@@ -49,10 +50,99 @@ pub fn Overlays(
         }
         _ => None,
     });
+    // The in-place text box of the note being edited, written when editing starts (focused, the
+    // caret after its text); the tense hint under it follows the text typed.
+    let slot = NodeRef::<html::Div>::new();
+    Effect::new(move |last: Option<Option<Edited>>| {
+        let now = (editing.get(), editor.with(Editor::hint));
+        let el = slot.get()?;
+        let was = last.flatten();
+        if was.as_ref().map(|w| &w.0) != Some(&now.0) {
+            el.set_inner_html(&editor.with_untracked(|e| text_box_html(e, now.0.as_ref())));
+            let field = el
+                .query_selector("textarea")
+                .ok()
+                .flatten()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+            if let Some(field) = field {
+                let _ = field.focus();
+                // The caret after the text, to type on.
+                let end = field.value().encode_utf16().count() as u32;
+                let _ = field.set_selection_range(end, end);
+            }
+        } else if was.as_ref().map(|w| &w.1) == Some(&now.1) {
+            return Some(now);
+        }
+        if let Some(hint) = el.query_selector("[data-hint]").ok().flatten() {
+            hint.remove();
+        }
+        if let (Some(h), Some(text_box)) = (&now.1, el.first_element_child()) {
+            let mut html = String::from("<p class=\"tense-hint\" data-hint>");
+            escape_html(&mut html, h);
+            html.push_str("</p>");
+            let _ = text_box.insert_adjacent_html("beforeend", &html);
+        }
+        Some(now)
+    });
+    // Enter commits, Shift+Enter is a new line, Escape cancels, leaving the box commits.
+    let on_input = move |ev: ev::Event| {
+        let v = event_target_value(&ev);
+        editor.update(|e| e.set_draft(&v));
+    };
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let key = ev.key();
+        let plain_enter = key == "Enter" && !ev.shift_key();
+        if plain_enter || key == "Escape" {
+            ev.prevent_default();
+            let mods = key_modifiers(&ev);
+            ctx.run(|e| e.key_down(&key, mods));
+        }
+        ev.stop_propagation();
+    };
+    let on_blur = move |ev: ev::FocusEvent| {
+        let Some(field) = event_closest(&ev, "[data-editing]") else {
+            return;
+        };
+        let id = field.get_attribute("data-editing").unwrap_or_default();
+        let still_editing = editor.with_untracked(
+            |e| matches!(e.state(), ToolState::EditingText { id: current, .. } if current.0 == id),
+        );
+        if still_editing {
+            ctx.run(|e| e.commit_text());
+        }
+    };
     view! {
         <svg class="overlay" node_ref=svg inner_html=OVERLAY_HTML />
-        {move || editing.get().map(|(id, rect, kind)| view! { <TextEditor id rect kind /> })}
+        <div data-text-box node_ref=slot on:input=on_input on:keydown=on_key on:focusout=on_blur />
     }
+}
+
+/// What the text box was written for: the note edited (its id, place and kind) and the hint.
+type Edited = (Option<(NoteId, Rect, NoteKind)>, Option<String>);
+
+/// The text box of the note edited, if any, as HTML: over the note, in its colour, holding the
+/// text being typed.
+fn text_box_html(e: &Editor, edited: Option<&(NoteId, Rect, NoteKind)>) -> String {
+    let Some((id, rect, kind)) = edited else {
+        return String::new();
+    };
+    let mut out = format!(
+        "<div class=\"text-editor\" style=\"left:{}px;top:{}px;width:{}px;min-height:{}px;background:{}\">\
+         <textarea data-field=\"note-text\" aria-label=\"Text of the {}\" data-editing=\"",
+        rect.x,
+        rect.y,
+        rect.w,
+        rect.h,
+        kind.colour(),
+        kind.label().to_ascii_lowercase()
+    );
+    escape_html(&mut out, id.as_str());
+    out.push_str("\">");
+    if let ToolState::EditingText { draft, .. } = e.state() {
+        escape_html(&mut out, draft);
+    }
+    out.push_str("</textarea></div>");
+    out
 }
 
 /// The overlay's shapes as SVG: the selection's resize handles, the connect handle of the note
@@ -133,51 +223,4 @@ fn shapes_html(
         );
     }
     out
-}
-
-/// The in-place text box of the note being edited: Enter commits, Shift+Enter is a new line,
-/// Escape cancels, leaving the box commits.
-#[component]
-fn TextEditor(id: NoteId, rect: Rect, kind: NoteKind) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let editor = ctx.editor;
-    let area = NodeRef::<html::Textarea>::new();
-    let initial = editor.with_untracked(|e| match e.state() {
-        ToolState::EditingText { draft, .. } => draft.clone(),
-        _ => String::new(),
-    });
-    let hint = Memo::new(move |_| editor.with(|e| e.hint()));
-    Effect::new(move |_| {
-        if let Some(el) = area.get() {
-            let _ = el.focus();
-            el.select();
-        }
-    });
-    let on_key = move |ev: ev::KeyboardEvent| {
-        let key = ev.key();
-        let plain_enter = key == "Enter" && !ev.shift_key();
-        if plain_enter || key == "Escape" {
-            ev.prevent_default();
-            let mods = key_modifiers(&ev);
-            ctx.run(|e| e.key_down(&key, mods));
-        }
-        ev.stop_propagation();
-    };
-    let on_blur = move |_| {
-        let still_editing = editor.with_untracked(
-            |e| matches!(e.state(), ToolState::EditingText { id: current, .. } if *current == id),
-        );
-        if still_editing {
-            ctx.run(|e| e.commit_text());
-        }
-    };
-    view! {
-        <div class="text-editor" style=format!("left:{}px;top:{}px;width:{}px;min-height:{}px;background:{}", rect.x, rect.y, rect.w, rect.h, kind.colour())>
-            <textarea node_ref=area data-field="note-text" aria-label=format!("Text of the {}", kind.label().to_ascii_lowercase())
-                prop:value=initial
-                on:input=move |ev| { let v = event_target_value(&ev); editor.update(|e| e.set_draft(&v)); }
-                on:keydown=on_key on:blur=on_blur></textarea>
-            {move || hint.get().map(|h| view! { <p class="tense-hint" data-hint>{h}</p> })}
-        </div>
-    }
 }
