@@ -262,23 +262,35 @@ pub fn BoardView() -> impl IntoView {
     });
     let hover = Memo::new(move |_| editor.with(|e| e.hover().clone()));
     let cursor = Memo::new(move |_| editor.with(|e| e.cursor()));
-    let message = Memo::new(move |_| editor.with(|e| e.message().map(str::to_string)));
     // Where the pointer was last released: a message about a gesture (a refused link) is shown
     // there, where the eye is, not in a corner the legend may cover.
     let released_at = RwSignal::new(None::<Point>);
-    let message_place = move || {
-        released_at.get().map(|p| {
-            let (_, v) = ctx.view.get();
-            format!(
-                "left:{}px;top:{}px;transform:none",
-                p.x.clamp(MESSAGE_INSET, (v.w - MESSAGE_WIDTH).max(MESSAGE_INSET)),
-                (p.y + MESSAGE_BELOW).clamp(
-                    MESSAGE_INSET,
-                    (v.h - MESSAGE_INSET * 8.0).max(MESSAGE_INSET)
-                )
-            )
-        })
-    };
+    let toast = NodeRef::<html::Div>::new();
+    Effect::new(move |last: Option<Written>| {
+        let html = editor.with(|e| e.message().map(str::to_string)).map(|m| {
+            let mut out = String::from("<div class=\"toast\" role=\"alert\" data-message");
+            if let Some(p) = released_at.get() {
+                let (_, v) = ctx.view.get();
+                let _ = write!(
+                    out,
+                    " style=\"left:{}px;top:{}px;transform:none\"",
+                    p.x.clamp(MESSAGE_INSET, (v.w - MESSAGE_WIDTH).max(MESSAGE_INSET)),
+                    (p.y + MESSAGE_BELOW).clamp(
+                        MESSAGE_INSET,
+                        (v.h - MESSAGE_INSET * 8.0).max(MESSAGE_INSET)
+                    )
+                );
+            }
+            out.push('>');
+            escape_html(&mut out, &m);
+            out + "</div>"
+        });
+        set_html(
+            toast.get().map(Into::into),
+            html.unwrap_or_default(),
+            last.flatten(),
+        )
+    });
 
     // The extent and the frames are written when they change; the frame being renamed has its
     // name field, focused with the caret after the name when it appears.
@@ -478,7 +490,7 @@ pub fn BoardView() -> impl IntoView {
             <RunBar />
             <Chooser state camera />
             <Minimap />
-            {move || message.get().map(|m| view! { <div class="toast" role="alert" data-message style=message_place>{m}</div> })}
+            <div data-toast node_ref=toast />
         </main>
     }
 }
