@@ -2,7 +2,7 @@
 //! and what the run has shown (kept while the timeline is scrubbed), all by severity.
 
 use super::{
-    dom::{escape_html, event_closest},
+    dom::{escape_html, event_closest, set_text},
     run::RunCtl,
     state::Ctx,
 };
@@ -147,12 +147,17 @@ fn add_hotspot(ctx: Ctx, finding: &Finding) {
 pub fn HazardsPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let findings = use_findings();
-    let summary = move || findings.with(|f| crate::analysis::summary(f));
-    let list = NodeRef::<leptos::html::Ol>::new();
+    let panel = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
-        let html = findings.with(|f| ctx.editor.with_untracked(|e| findings_html(f, e.board())));
-        if let Some(el) = list.get() {
-            el.set_inner_html(&html);
+        let (summary, html) = findings.with(|f| {
+            let html = ctx.editor.with_untracked(|e| findings_html(f, e.board()));
+            (crate::analysis::summary(f), html)
+        });
+        if let Some(el) = panel.get() {
+            set_text(&el, "[data-hazard-summary]", &summary);
+            if let Some(list) = el.last_element_child() {
+                list.set_inner_html(&html);
+            }
         }
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -187,11 +192,8 @@ pub fn HazardsPanel() -> impl IntoView {
         }
     };
     view! {
-        <div class="hazards" data-hazards>
-            <h2>"Hazards"</h2>
-            <p class="muted" data-hazard-summary>{summary}</p>
-            <ol class="findings" node_ref=list on:click=on_click />
-        </div>
+        <div class="hazards" data-hazards node_ref=panel on:click=on_click
+            inner_html="<h2>Hazards</h2><p class=\"muted\" data-hazard-summary></p><ol class=\"findings\"></ol>" />
     }
 }
 
