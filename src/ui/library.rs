@@ -3,7 +3,7 @@
 //! nothing replaces a board. The Boards dialog opens, renames, duplicates, deletes and restores.
 
 use super::{
-    dom::{escape_html, event_closest},
+    dom::{escape_html, event_action, event_closest},
     state::{Ctx, ProblemReport},
     storage,
 };
@@ -249,6 +249,9 @@ pub fn BoardsDialog(open: RwSignal<bool>) -> impl IntoView {
         }
     });
     let on_click = move |ev: ev::MouseEvent| {
+        if event_action(&ev).as_deref() == Some("close-boards") {
+            return open.set(false);
+        }
         let Some((action, id)) = target_action(&ev) else {
             return;
         };
@@ -279,13 +282,13 @@ pub fn BoardsDialog(open: RwSignal<bool>) -> impl IntoView {
         _ => {}
     };
     view! {
-        <div class="dialog boards" role="dialog" aria-label="Boards" data-boards on:keydown=on_key>
+        <div class="dialog boards" role="dialog" aria-label="Boards" data-boards on:keydown=on_key on:click=on_click>
             <header>
                 <h2>"Boards"</h2>
-                <button data-action="close-boards" on:click=move |_| open.set(false)>"Close"</button>
+                <button data-action="close-boards">"Close"</button>
             </header>
             <p class="hint">"Kept in this browser. New, Sample and Open… add a board; nothing replaces one."</p>
-            <div node_ref=list on:click=on_click></div>
+            <div node_ref=list></div>
         </div>
     }
 }
