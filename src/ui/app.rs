@@ -3,7 +3,7 @@
 
 use super::{
     board_view::BoardView,
-    compare::{CompareOpen, CompareView},
+    compare::CompareView,
     dom::{event_action, performance_now},
     files::initial_board,
     hazards::{use_findings, Hazards, HazardsPanel},
@@ -72,7 +72,7 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     let run = RunCtl::new(ctx);
     provide_context(run);
-    provide_context(CompareOpen(RwSignal::new(false)));
+    let compare_open = RwSignal::new(false);
     let stage = Stage::new();
     provide_context(stage);
     provide_context(Hazards::new(ctx, run));
@@ -178,7 +178,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <div class="app" class:presenting=move || stage.on.get()>
-            <Toolbar />
+            <Toolbar compare_open />
             <div class="workspace">
                 <Palette />
                 <BoardView />
@@ -195,7 +195,7 @@ pub fn App() -> impl IntoView {
             <footer class="statusbar" role="status" data-status>{move || ctx.status.get()}</footer>
             <Legend />
             <ProblemsPanel />
-            <CompareView />
+            <CompareView open=compare_open />
             <StageOverlay />
         </div>
     }

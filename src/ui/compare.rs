@@ -19,10 +19,6 @@ use player::Player;
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
 
-/// Whether the comparison is open.
-#[derive(Clone, Copy)]
-pub struct CompareOpen(pub RwSignal<bool>);
-
 /// Lowest and highest orders per second the comparison accepts.
 const ORDER_RATE: (f64, f64) = (1.0, 200.0);
 
@@ -224,9 +220,11 @@ type Shown = (web_sys::Element, CompareSettings, u64, bool);
 /// clock then moves their figures and the charts' clip (a few attributes a frame, nothing
 /// drawn again).
 #[component]
-pub fn CompareView() -> impl IntoView {
+pub fn CompareView(
+    /// Whether the comparison is open.
+    open: RwSignal<bool>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let open = expect_context::<CompareOpen>().0;
     let settings = RwSignal::new(CompareSettings::default());
     let result = Memo::new(move |_| compare(&settings.get()).map_err(|e| e.to_string()));
     let player = Player::stopped();

@@ -6,7 +6,6 @@
 //! redo, the zoom, the theme) is set on its elements when it changes.
 
 use super::{
-    compare::CompareOpen,
     dom::{event_action, find, set_text, KIND_DRAG_TYPE},
     files::{open_file, save_file},
     library::{open_new, BoardsDialog},
@@ -52,9 +51,11 @@ type Shown = (String, bool, bool, u32, bool);
 
 /// The bar over the board.
 #[component]
-pub fn Toolbar() -> impl IntoView {
+pub fn Toolbar(
+    /// Whether the comparison is open.
+    compare_open: RwSignal<bool>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let compare_open = expect_context::<CompareOpen>().0;
     let boards_open = RwSignal::new(false);
     let stage = expect_context::<Stage>();
     let run = expect_context::<RunCtl>();
