@@ -82,7 +82,7 @@ pub fn load_value(value: Value) -> Result<Board, LoadError> {
             let found = other
                 .as_str()
                 .map(str::to_string)
-                .unwrap_or_else(|| other.to_string());
+                .unwrap_or_else(|| json_text(other));
             return Err(LoadError::one(
                 "$.format",
                 ProblemKind::WrongFormat { found },
@@ -108,7 +108,7 @@ pub fn load_value(value: Value) -> Result<Board, LoadError> {
                 return Err(LoadError::one(
                     "$.version",
                     ProblemKind::BadVersion {
-                        found: v.to_string(),
+                        found: json_text(v),
                     },
                 ))
             }
@@ -441,7 +441,7 @@ impl Validator {
                 self.report(
                     path,
                     ProblemKind::OutOfRange {
-                        reason: format!("{value} is less than {min}"),
+                        reason: format!("{} is less than {min}", json_text(&value)),
                     },
                 );
                 None
@@ -490,7 +490,7 @@ impl Validator {
                 let found = other
                     .as_str()
                     .map(str::to_string)
-                    .unwrap_or_else(|| other.to_string());
+                    .unwrap_or_else(|| json_text(&other));
                 self.report(
                     format!("{path}.kind"),
                     ProblemKind::UnknownKind { kind: found },
@@ -748,6 +748,12 @@ pub fn indent(compact: &str) -> String {
         }
     }
     out
+}
+
+/// A JSON value as compact text, as `value.to_string()` writes it: through the serializer
+/// that saving a board uses, so the browser's download carries no second one for display.
+pub fn json_text(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Saves a board as compact JSON (for the clipboard and the browser's storage).

@@ -9,6 +9,7 @@ use super::{
 use crate::{
     editor::{Action, Item},
     model::{
+        format::json_text,
         limits::MAX_PARTITIONS,
         link_meaning,
         props::{default_value, spec_of, specs, PropError, PropSpec, PropType},
@@ -61,7 +62,7 @@ fn show_value(value: &Value) -> String {
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
             .join(", "),
-        other => other.to_string(),
+        other => json_text(other),
     }
 }
 
@@ -188,7 +189,7 @@ impl Shown {
                         bottom.push_str("<li><code>");
                         escape_html(&mut bottom, k);
                         bottom.push_str("</code>: ");
-                        escape_html(&mut bottom, &v.to_string());
+                        escape_html(&mut bottom, &json_text(v));
                         bottom.push_str("</li>");
                     }
                     bottom.push_str("</ul>");

@@ -110,7 +110,7 @@ pub(super) fn expected(what: &str, value: &Value) -> String {
 
 /// A value as JSON text, cut at 40 characters.
 pub(super) fn short(value: &Value) -> String {
-    let text = value.to_string();
+    let text = crate::model::format::json_text(value);
     if text.chars().count() > 40 {
         format!("{}…", text.chars().take(40).collect::<String>())
     } else {
