@@ -468,16 +468,16 @@ pub fn BoardView() -> impl IntoView {
 
     view! {
         <main class="viewport" data-board-viewport aria-label="Board" tabindex="-1" node_ref=canvas
-            style:cursor=move || cursor.get()
+            style:cursor=move || cursor.get().to_string()
             on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up
             on:pointercancel=on_pointer_up on:dblclick=on_double_click on:wheel=on_wheel
             on:dragover=|ev: ev::DragEvent| ev.prevent_default() on:drop=on_drop
             on:contextmenu=|ev: ev::MouseEvent| ev.prevent_default()>
-            <div class="world" class:far=far class:zooming=move || zooming.get()
+            <div class="world" class:far=move || far.get() class:zooming=move || zooming.get()
                 style:transform=move || camera.get().css_transform()>
                 <div class="board-extent" aria-hidden="true" hidden node_ref=extent_el />
                 // A few frames, written again together when one changes.
-                <div data-frames node_ref=frames_root on:input=on_frame_input
+                <div data-frames node_ref=frames_root on:input:capture=on_frame_input
                     on:keydown=on_frame_key on:focusout=on_frame_blur />
                 <Links links selection cell />
                 // The notes, drawn by `DrawnNotes`.
