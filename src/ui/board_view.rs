@@ -293,7 +293,7 @@ pub fn BoardView() -> impl IntoView {
     });
 
     // The extent and the frames are written when they change; the frame being renamed has its
-    // name field, focused with its text selected when it appears.
+    // name field, focused with the caret after the name when it appears.
     let extent_el = NodeRef::<html::Div>::new();
     let frames_root = NodeRef::<html::Div>::new();
     Effect::new(move |last: Option<(Option<Option<Rect>>, Written)>| {
@@ -335,7 +335,9 @@ pub fn BoardView() -> impl IntoView {
             });
         if let Some(field) = field {
             let _ = field.focus();
-            field.select();
+            // The caret after the text, to type on.
+            let end = field.value().encode_utf16().count() as u32;
+            let _ = field.set_selection_range(end, end);
         }
         (extent_el.get().map(|_| r), written)
     });
@@ -466,16 +468,16 @@ pub fn BoardView() -> impl IntoView {
 
     view! {
         <main class="viewport" data-board-viewport aria-label="Board" tabindex="-1" node_ref=canvas
-            style:cursor=move || cursor.get()
+            style:cursor=move || cursor.get().to_string()
             on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up
             on:pointercancel=on_pointer_up on:dblclick=on_double_click on:wheel=on_wheel
             on:dragover=|ev: ev::DragEvent| ev.prevent_default() on:drop=on_drop
             on:contextmenu=|ev: ev::MouseEvent| ev.prevent_default()>
-            <div class="world" class:far=far class:zooming=move || zooming.get()
+            <div class="world" class:far=move || far.get() class:zooming=move || zooming.get()
                 style:transform=move || camera.get().css_transform()>
                 <div class="board-extent" aria-hidden="true" hidden node_ref=extent_el />
                 // A few frames, written again together when one changes.
-                <div data-frames node_ref=frames_root on:input=on_frame_input
+                <div data-frames node_ref=frames_root on:input:capture=on_frame_input
                     on:keydown=on_frame_key on:focusout=on_frame_blur />
                 <Links links selection cell />
                 // The notes, drawn by `DrawnNotes`.

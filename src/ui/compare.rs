@@ -237,10 +237,21 @@ pub fn CompareView(
         }
     });
     let now = player.now_signal();
-    let root = NodeRef::<leptos::html::Div>::new();
+    let slot = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |last: Option<Option<Shown>>| {
         let (s, t, playing) = (settings.get(), now.get(), player.playing());
-        let el: web_sys::Element = root.get()?.into();
+        let slot = slot.get()?;
+        if !open.get() {
+            slot.set_inner_html("");
+            return None;
+        }
+        if slot.child_element_count() == 0 {
+            slot.set_inner_html(&format!(
+                "<div class=\"compare\" role=\"dialog\" aria-labelledby=\"compare-title\" data-compare>{}</div>",
+                dialog_html()
+            ));
+        }
+        let el = slot.first_element_child()?;
         let was = last.flatten().filter(|w| w.0 == el);
         let new_settings = was.as_ref().map(|w| w.1) != Some(s);
         if new_settings {
@@ -337,12 +348,10 @@ pub fn CompareView(
     };
     // Fields are listened to in the capture phase: a `change` or `input` that a script sends
     // without bubbling (the tests', the benchmarks') reaches the panel as a person's does.
-    move || {
-        open.get().then(|| {
-            view! {
-                <div class="compare" role="dialog" aria-labelledby="compare-title" data-compare
-                    node_ref=root inner_html=dialog_html() on:click=on_click on:change:capture=on_change on:input:capture=on_input />
-            }
-        })
+    // Written into a place with no box of its own in the app's grid: the dialog is placed over
+    // the board.
+    view! {
+        <div data-compare-slot style="display:contents" node_ref=slot
+            on:click=on_click on:change:capture=on_change on:input:capture=on_input />
     }
 }

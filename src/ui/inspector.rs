@@ -362,7 +362,7 @@ pub fn Inspector() -> impl IntoView {
         }
     };
     view! {
-        <aside class="inspector" aria-label="Inspector" on:change=on_change on:click=on_click on:submit=on_submit>
+        <aside class="inspector" aria-label="Inspector" on:change:capture=on_change on:click=on_click on:submit=on_submit>
             <div node_ref=top />
             <div node_ref=bottom />
         </aside>

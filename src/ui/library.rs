@@ -235,10 +235,10 @@ fn delete(ctx: Ctx, id: BoardId) {
 pub fn BoardsDialog(open: RwSignal<bool>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let renaming = RwSignal::new(None::<BoardId>);
-    let list = NodeRef::<leptos::html::Div>::new();
+    let dialog = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let html = ctx.library.with(|l| list_html(l, renaming.get(), now_ms()));
-        if let Some(el) = list.get() {
+        if let Some(el) = dialog.get().and_then(|d| d.last_element_child()) {
             el.set_inner_html(&html);
             if let Ok(Some(field)) = el.query_selector("[data-field='board-name']") {
                 if let Ok(field) = field.dyn_into::<web_sys::HtmlInputElement>() {
@@ -282,14 +282,10 @@ pub fn BoardsDialog(open: RwSignal<bool>) -> impl IntoView {
         _ => {}
     };
     view! {
-        <div class="dialog boards" role="dialog" aria-label="Boards" data-boards on:keydown=on_key on:click=on_click>
-            <header>
-                <h2>"Boards"</h2>
-                <button data-action="close-boards">"Close"</button>
-            </header>
-            <p class="hint">"Kept in this browser. New, Sample and Open… add a board; nothing replaces one."</p>
-            <div node_ref=list></div>
-        </div>
+        <div class="dialog boards" role="dialog" aria-label="Boards" data-boards node_ref=dialog
+            on:keydown=on_key on:click=on_click
+            inner_html="<header><h2>Boards</h2><button data-action=\"close-boards\">Close</button></header>\
+                <p class=\"hint\">Kept in this browser. New, Sample and Open… add a board; nothing replaces one.</p><div></div>" />
     }
 }
 

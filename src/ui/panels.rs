@@ -1,7 +1,7 @@
 //! The legend and the panel listing a file's problems.
 
 use super::{
-    dom::{escape_html, event_closest},
+    dom::{escape_html, event_closest, set_html, Written},
     state::Ctx,
 };
 use crate::model::NoteKind;
@@ -58,12 +58,17 @@ pub fn ProblemsPanel() -> impl IntoView {
             ctx.problems.set(None);
         }
     };
-    move || {
-        html().map(|html| {
-            view! {
-                <div class="problems" role="alertdialog" aria-labelledby="problems-title" data-problems
-                    inner_html=html on:click=close />
-            }
-        })
-    }
+    let slot = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |last: Option<Written>| {
+        let html = html().map(|html| {
+            format!("<div class=\"problems\" role=\"alertdialog\" aria-labelledby=\"problems-title\" data-problems>{html}</div>")
+        });
+        set_html(
+            slot.get().map(Into::into),
+            html.unwrap_or_default(),
+            last.flatten(),
+        )
+    });
+    // No box of its own in the app's grid: the panel is placed over the board.
+    view! { <div data-problems-slot style="display:contents" node_ref=slot on:click=close /> }
 }

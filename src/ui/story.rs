@@ -117,7 +117,7 @@ pub fn StoryPanel() -> impl IntoView {
         <section class="story" data-story>
             <h3>"Storyline"</h3>
             <p class="muted">"The steps you walk through when presenting (Present, F5): → Space PageDown for the next, ← PageUp back, Esc leaves. A step shows a part of the board, says its caption and can play, pause, jump or make a fault."</p>
-            <div node_ref=list on:click=on_click on:change=on_change></div>
+            <div node_ref=list on:click=on_click on:change:capture=on_change></div>
         </section>
     }
 }

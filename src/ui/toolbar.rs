@@ -174,7 +174,7 @@ pub fn Toolbar(
     };
     view! {
         <header class="toolbar" role="toolbar" aria-label="Board" node_ref=bar inner_html=toolbar_html()
-            on:click=on_click on:change=on_change />
+            on:click=on_click on:change:capture=on_change />
         {move || boards_open.get().then(|| view! { <BoardsDialog open=boards_open /> })}
     }
 }

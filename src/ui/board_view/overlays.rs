@@ -16,10 +16,10 @@ use leptos::{ev, html, prelude::*};
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
 
-/// The overlay's arrowhead of the link being drawn (drawn links carry theirs in their path), and
-/// the group its shapes are written into.
-const OVERLAY_HTML: &str = "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\">\
-<path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"/></marker></defs><g></g>";
+/// The overlay: the arrowhead of the link being drawn (drawn links carry theirs in their path),
+/// and the group its shapes are written into.
+const OVERLAY_HTML: &str = "<svg class=\"overlay\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\">\
+<path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"/></marker></defs><g></g></svg>";
 
 /// Things drawn above the notes: handles, guides, the marquee, the link being drawn (written as
 /// one piece of SVG when they change), and the text box.
@@ -32,7 +32,7 @@ pub fn Overlays(
     let ctx = expect_context::<Ctx>();
     let editor = ctx.editor;
     let zoom = Memo::new(move |_| ctx.view().0.zoom);
-    let svg = NodeRef::<leptos::svg::Svg>::new();
+    let overlay = NodeRef::<html::Div>::new();
     Effect::new(move |last: Option<Written>| {
         let zoom = zoom.get();
         let idle = state.with(|s| matches!(s, ToolState::Idle));
@@ -41,7 +41,9 @@ pub fn Overlays(
             _ => None,
         });
         let html = selection.with(|sel| editor.with(|e| shapes_html(e, sel, hovered, idle, zoom)));
-        let group = svg.get().and_then(|s| s.last_element_child());
+        let group = overlay
+            .get()
+            .and_then(|o| o.query_selector("g").ok().flatten());
         set_html(group, html, last.flatten())
     });
     let editing = Memo::new(move |_| match state.get() {
@@ -50,8 +52,8 @@ pub fn Overlays(
         }
         _ => None,
     });
-    // The in-place text box of the note being edited, written when editing starts (focused,
-    // its text selected); the tense hint under it follows the text typed.
+    // The in-place text box of the note being edited, written when editing starts (focused, the
+    // caret after its text); the tense hint under it follows the text typed.
     let slot = NodeRef::<html::Div>::new();
     Effect::new(move |last: Option<Option<Edited>>| {
         let now = (editing.get(), editor.with(Editor::hint));
@@ -66,7 +68,9 @@ pub fn Overlays(
                 .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
             if let Some(field) = field {
                 let _ = field.focus();
-                field.select();
+                // The caret after the text, to type on.
+                let end = field.value().encode_utf16().count() as u32;
+                let _ = field.set_selection_range(end, end);
             }
         } else if was.as_ref().map(|w| &w.1) == Some(&now.1) {
             return Some(now);
@@ -110,8 +114,8 @@ pub fn Overlays(
         }
     };
     view! {
-        <svg class="overlay" node_ref=svg inner_html=OVERLAY_HTML />
-        <div data-text-box node_ref=slot on:input=on_input on:keydown=on_key on:focusout=on_blur />
+        <div node_ref=overlay inner_html=OVERLAY_HTML />
+        <div data-text-box node_ref=slot on:input:capture=on_input on:keydown=on_key on:focusout=on_blur />
     }
 }
 

@@ -4,7 +4,7 @@ use crate::{
     editor::{Camera, ToolState, Viewport},
     model::{FrameId, NoteId, NoteKind, Point, Rect},
     ui::{
-        dom::{event_action, prepare_canvas},
+        dom::{event_action, prepare_canvas, set_html, Written},
         state::Ctx,
     },
 };
@@ -42,15 +42,23 @@ pub fn Chooser(state: Memo<ToolState>, camera: Memo<Camera>) -> impl IntoView {
             ctx.run(|e| e.choose(kind));
         }
     };
-    move || match state.get() {
-        ToolState::Choosing { at } => {
-            let p = camera.get().to_screen(at);
-            Some(view! {
-                <div class="chooser" role="menu" aria-label="Add a note here" data-chooser style=format!("left:{}px;top:{}px", p.x, p.y)
-                    inner_html=html.clone() on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation() on:click=on_click />
-            })
-        }
-        _ => None,
+    let slot = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |last: Option<Written>| {
+        let chooser = match state.get() {
+            ToolState::Choosing { at } => {
+                let p = camera.get().to_screen(at);
+                format!(
+                    "<div class=\"chooser\" role=\"menu\" aria-label=\"Add a note here\" data-chooser style=\"left:{}px;top:{}px\">{html}</div>",
+                    p.x, p.y
+                )
+            }
+            _ => String::new(),
+        };
+        set_html(slot.get().map(Into::into), chooser, last.flatten())
+    });
+    view! {
+        <div data-chooser-slot node_ref=slot on:click=on_click
+            on:pointerdown=|ev: ev::PointerEvent| ev.stop_propagation() />
     }
 }
 
