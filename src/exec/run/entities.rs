@@ -77,33 +77,45 @@ impl Run {
     /// The events `aggregate` saved for `entity` so far, oldest first, each with the entity's
     /// state after it: how an event-sourced aggregate rebuilds the entity, event by event.
     pub fn entity_history(&self, aggregate: &NoteId, entity: u64) -> Vec<HistoryStep> {
+        let mut steps = Vec::new();
+        self.fold_entity(aggregate, entity, |folds, message, state| {
+            let m = self.msg(message);
+            if let Some(shape) = folds.shape(m.note.index()) {
+                steps.push(HistoryStep {
+                    message,
+                    at: m.at,
+                    event: self.plan.ids[m.note.index()].clone(),
+                    payload: self.origin(message).payload(shape),
+                    state: state.clone(),
+                });
+            }
+        });
+        steps
+    }
+
+    /// Folds the events `aggregate` saved for `entity`, oldest first, calling `each` with the
+    /// state after each; returns the state now.
+    fn fold_entity(
+        &self,
+        aggregate: &NoteId,
+        entity: u64,
+        mut each: impl FnMut(&Folds, MessageId, &EntityState),
+    ) -> EntityState {
+        let mut state = EntityState::default();
         let Some(agg) = self.plan.ix(aggregate) else {
-            return Vec::new();
+            return state;
         };
         let folds = self.folds();
-        let mut state = EntityState::default();
-        let mut steps = Vec::new();
         for (i, m) in self.msgs.iter().enumerate() {
             if !m.event || m.agg != Some(agg) || m.entity != entity {
                 continue;
             }
             let message = MessageId(i as u64);
-            let origin = self.origin(message);
-            if !folds.apply(&mut state, m.note.index(), &origin) {
-                continue;
+            if folds.apply(&mut state, m.note.index(), &self.origin(message)) {
+                each(&folds, message, &state);
             }
-            let Some(shape) = folds.shape(m.note.index()) else {
-                continue;
-            };
-            steps.push(HistoryStep {
-                message,
-                at: m.at,
-                event: self.plan.ids[m.note.index()].clone(),
-                payload: origin.payload(shape),
-                state: state.clone(),
-            });
         }
-        steps
+        state
     }
 
     /// The entities `aggregate` saved events of so far, by key, with how many each.
@@ -125,21 +137,7 @@ impl Run {
 
     /// The state of one entity of `aggregate` as the aggregate has it now.
     pub fn entity_state(&self, aggregate: &NoteId, entity: u64) -> EntityState {
-        let Some(agg) = self.plan.ix(aggregate) else {
-            return EntityState::default();
-        };
-        let folds = self.folds();
-        let mut state = EntityState::default();
-        for (i, m) in self.msgs.iter().enumerate() {
-            if m.event && m.agg == Some(agg) && m.entity == entity {
-                folds.apply(
-                    &mut state,
-                    m.note.index(),
-                    &self.origin(MessageId(i as u64)),
-                );
-            }
-        }
-        state
+        self.fold_entity(aggregate, entity, |_, _, _| {})
     }
 
     /// A read model's rows now: every entity it applied events of since it was last rebuilt,
