@@ -158,6 +158,19 @@ impl LinkMeaning {
     }
 }
 
+/// "a" or "an" before `word`, as it is spelt (a vowel letter first: "an").
+pub fn indefinite_article(word: &str) -> &'static str {
+    let vowel = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    if vowel {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// Returns what a link `from → to` means, or `None` if the pair cannot be linked.
 pub fn link_meaning(from: NoteKind, to: NoteKind) -> Option<LinkMeaning> {
     use NoteKind::*;
@@ -214,6 +227,14 @@ pub fn link_refusal(from: NoteKind, to: NoteKind) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_article_follows_the_first_letter() {
+        assert_eq!(indefinite_article("aggregate"), "an");
+        assert_eq!(indefinite_article("External system"), "an");
+        assert_eq!(indefinite_article("policy"), "a");
+        assert_eq!(indefinite_article(""), "a");
+    }
+
     use super::*;
 
     #[test]

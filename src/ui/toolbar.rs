@@ -17,6 +17,7 @@ use super::{
 use crate::{
     editor::Action,
     model::{
+        kind::indefinite_article,
         sample::sample,
         samples::{sample_by_id, SAMPLES},
         Board, NoteKind,
@@ -192,8 +193,9 @@ pub fn Palette() -> impl IntoView {
     for kind in NoteKind::ALL {
         let _ = write!(
             html,
-            "<button class=\"swatch kind-{k}\" data-action=\"add-{k}\" title=\"Add a {} ({s}); or drag it onto the board\" draggable=\"true\">\
+            "<button class=\"swatch kind-{k}\" data-action=\"add-{k}\" title=\"Add {} {} ({s}); or drag it onto the board\" draggable=\"true\">\
              <span class=\"chip\" style=\"background:{}\"></span><span>{}</span><kbd>{s}</kbd></button>",
+            indefinite_article(kind.label()),
             kind.label().to_ascii_lowercase(),
             kind.colour(),
             kind.label(),

@@ -4,7 +4,7 @@
 use crate::{
     analysis::finding::Severity,
     exec::{Run, Sign, SignKind},
-    model::{props::Delivery, NoteId},
+    model::{kind::indefinite_article, props::Delivery, NoteId},
 };
 
 /// Milliseconds per second, for times shown in seconds.
@@ -94,7 +94,7 @@ pub(super) fn describe(run: &Run, sign: &Sign) -> (Severity, String, String) {
         ),
         SignKind::OutOfOrder => (
             Severity::Warning,
-            format!("{first} applied an older version of a {second} after a newer one ({times}; up to {} versions back)", sign.worst),
+            format!("{first} applied an older version of {} {second} after a newer one ({times}; up to {} versions back)", indefinite_article(second), sign.worst),
             format!("Key {second}'s events by its id on one topic, and keep retries blocking"),
         ),
         SignKind::DuplicateApply => (
