@@ -78,20 +78,28 @@ pub fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
                 return;
             }
         };
-        match load(&text) {
-            Ok(board) => {
-                let n = board.notes.len();
-                library::open_new(ctx, board, format!("Opened {name}: {n} notes"));
-            }
-            Err(e) => {
-                ctx.status.set(format!(
-                    "{name} was not opened: {} problems",
-                    e.problems.len()
-                ));
-                ctx.problems.set(Some(ProblemReport::of(name, &e)));
-            }
-        }
+        open_text(ctx, &text, name.clone(), |board| {
+            format!("Opened {name}: {} notes", board.notes.len())
+        });
     });
+}
+
+/// Opens a board's file text as a new board of the library; one that does not load leaves the
+/// boards as they were, and its problems are listed under `source`.
+pub fn open_text(ctx: Ctx, text: &str, source: String, opened: impl FnOnce(&Board) -> String) {
+    match load(text) {
+        Ok(board) => {
+            let message = opened(&board);
+            library::open_new(ctx, board, message);
+        }
+        Err(e) => {
+            ctx.status.set(format!(
+                "Could not open {source}: {} problems. Nothing was changed",
+                e.problems.len()
+            ));
+            ctx.problems.set(Some(ProblemReport::of(source, &e)));
+        }
+    }
 }
 
 /// `?sample=ID` opens a copy of that sample (a link to a story, for a talk's slides).
@@ -123,20 +131,10 @@ pub fn open_sample(ctx: Ctx, sample: Sample) {
                 return;
             }
         };
-        match load(&text) {
-            Ok(board) => {
-                library::open_new(ctx, board, format!("Opened the sample “{}”", sample.title))
-            }
-            Err(e) => {
-                ctx.status.set(format!(
-                    "The sample “{}” was not opened: {} problems",
-                    sample.title,
-                    e.problems.len()
-                ));
-                ctx.problems
-                    .set(Some(ProblemReport::of(sample.id.into(), &e)));
-            }
-        }
+        let source = format!("the sample “{}”", sample.title);
+        open_text(ctx, &text, source, |_| {
+            format!("Opened the sample “{}”", sample.title)
+        });
     });
 }
 

@@ -2,11 +2,8 @@
 //! fragment, so a link opens it in anyone's browser without a server. Opening one adds a copy to
 //! the library; it never replaces a board.
 
-use super::{
-    library::open_new,
-    state::{Ctx, ProblemReport},
-};
-use crate::model::{format::save_compact, load};
+use super::{files::open_text, state::Ctx};
+use crate::model::format::save_compact;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -111,20 +108,8 @@ pub fn open_shared_from_url(ctx: Ctx) {
                 .set("The link is damaged: its board cannot be read. Nothing was changed".into());
             return;
         };
-        match load(&text) {
-            Ok(board) => open_new(
-                ctx,
-                board,
-                "Opened a shared board: a copy is now in your boards".into(),
-            ),
-            Err(e) => {
-                ctx.status.set(format!(
-                    "The shared board was not opened: {} problems. Nothing was changed",
-                    e.problems.len()
-                ));
-                ctx.problems
-                    .set(Some(ProblemReport::of("the shared link".into(), &e)));
-            }
-        }
+        open_text(ctx, &text, "the shared link".into(), |_| {
+            "Opened a shared board: a copy is now in your boards".into()
+        });
     });
 }

@@ -174,7 +174,12 @@ pub fn entities(out: &mut String, run: &Run, board: &Board, aggregate: &NoteId) 
 /// One entity now: its state as the aggregate and each read model have it, side by side (a
 /// value a view does not share is marked), then its history event by event.
 pub fn entity(out: &mut String, run: &Run, board: &Board, aggregate: &NoteId, entity: u64) {
-    let truth = run.entity_state(aggregate, entity);
+    // One fold of the entity gives both its history and its state now.
+    let history = run.entity_history(aggregate, entity);
+    let truth = history
+        .last()
+        .map(|step| step.state.clone())
+        .unwrap_or_default();
     let views: Vec<(NoteId, EntityState)> = run
         .views_of(aggregate)
         .into_iter()
@@ -236,7 +241,6 @@ pub fn entity(out: &mut String, run: &Run, board: &Board, aggregate: &NoteId, en
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table><h4>History</h4><ol class=\"history\" data-history>");
-    let history = run.entity_history(aggregate, entity);
     let skip = history.len().saturating_sub(HISTORY);
     for step in &history[skip..] {
         let _ = write!(out, "<li><b>{}</b> ", clock(step.at));
