@@ -44,3 +44,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wb"; then
   echo "setup: installing wasm-bindgen-cli $wb"
   cargo install wasm-bindgen-cli --version "$wb"
 fi
+
+# The release build runs offline (Trunk's --offline): the crates it needs, the standard library's
+# own when it is built from source, are fetched here first.
+scripts/wasm cargo fetch --target wasm32-unknown-unknown --quiet
