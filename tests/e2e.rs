@@ -1052,11 +1052,12 @@ fn the_heaviest_board_plays_pauses_scrubs_and_resets_without_freezing_the_page()
     );
     // Watch the main thread: every task of 50 ms or more, and the longest gap between frames.
     s.js(
-        "window.__longest = 0; window.__gap = 0;
-         new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); })
+        "window.__phase = 'play'; window.__worst = {};
+         const note = (d, what) => { const w = window.__worst[window.__phase] || {task: 0, gap: 0}; w[what] = Math.max(w[what], d); window.__worst[window.__phase] = w; };
+         new PerformanceObserver(l => { for (const e of l.getEntries()) note(e.duration, 'task'); })
            .observe({type: 'longtask'});
          let last = performance.now();
-         const tick = t => { window.__gap = Math.max(window.__gap, t - last); last = t; requestAnimationFrame(tick); };
+         const tick = t => { note(t - last, 'gap'); last = t; requestAnimationFrame(tick); };
          requestAnimationFrame(tick);
          const speed = document.querySelector(\"[data-action='speed']\");
          speed.value = '100'; speed.dispatchEvent(new Event('change'));",
@@ -1071,15 +1072,20 @@ fn the_heaviest_board_plays_pauses_scrubs_and_resets_without_freezing_the_page()
         pace.starts_with("running at ") && pace.ends_with(" events/s"),
         "{pace}"
     );
+    // A screenshot is the test's own work, not the page's: its phase is left out of the bound.
+    s.js("window.__phase = 'screenshot'", vec![]);
     s.screenshot(&artifact("heaviest-playing.png"));
+    s.js("window.__phase = 'play'", vec![]);
     std::thread::sleep(std::time::Duration::from_millis(2_000));
     // Pause answers at once: the button changes within the next frames, and the clock stops.
+    s.js("window.__phase = 'pause'", vec![]);
     s.click(&s.find("[data-action='pause']"));
     s.find("[data-action='play']");
     let clock = s.text(&s.find("[data-clock]"));
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(s.text(&s.find("[data-clock]")), clock, "paused");
     // Scrubbing back goes through the checkpoints, a frame's work at a time.
+    s.js("window.__phase = 'scrub back'", vec![]);
     s.js("const r = document.querySelector(\"[data-action='scrub']\"); r.value = '1000'; r.dispatchEvent(new Event('input'));", vec![]);
     s.wait_for("the run back at 1.0 s", || {
         (s.text(&s.find("[data-clock]")).starts_with("1.0 s")
@@ -1088,6 +1094,7 @@ fn the_heaviest_board_plays_pauses_scrubs_and_resets_without_freezing_the_page()
     });
     // Scrubbing to the end plays the run forward until its work limit: it stops there and says
     // why (the tab would otherwise run out of memory a minute into this board).
+    s.js("window.__phase = 'scrub to the end'", vec![]);
     s.js("const r = document.querySelector(\"[data-action='scrub']\"); r.value = r.max; r.dispatchEvent(new Event('input'));", vec![]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let stopped = loop {
@@ -1110,23 +1117,33 @@ fn the_heaviest_board_plays_pauses_scrubs_and_resets_without_freezing_the_page()
         status.contains("the most a run keeps in the browser"),
         "{status}"
     );
+    s.js("window.__phase = 'screenshot'", vec![]);
     s.screenshot(&artifact("heaviest-work-limit.png"));
+    s.js("window.__phase = 'reset'", vec![]);
     s.click(&s.find("[data-action='reset']"));
     s.wait_for("the run reset", || {
         (s.text(&s.find("[data-clock]")).starts_with("0.0 s")
             && s.find_all("[data-work-limit]").is_empty())
         .then_some(())
     });
-    let longest = s
-        .js("return window.__longest", vec![])
-        .as_f64()
-        .unwrap_or(0.0);
-    let gap = s.js("return window.__gap", vec![]).as_f64().unwrap_or(0.0);
+    // The longest task and frame gap of each phase.
+    let worst = s.js("return window.__worst", vec![]);
+    let worst = worst.as_object().cloned().unwrap_or_default();
+    let of = |w: &serde_json::Value, what: &str| w[what].as_f64().unwrap_or(0.0);
+    let page = || {
+        worst
+            .iter()
+            .filter(|(phase, _)| phase.as_str() != "screenshot")
+            .map(|(_, w)| w)
+    };
+    let longest = page().map(|w| of(w, "task")).fold(0.0, f64::max);
+    let gap = page().map(|w| of(w, "gap")).fold(0.0, f64::max);
+    println!("the heaviest board's longest task and frame gap by phase: {worst:?}");
     // A generous bound that only a freeze breaks: the speed figure (longest task < 50 ms) is
     // measured by `make bench`, not here.
     assert!(
         longest < 500.0 && gap < 1_000.0,
-        "longest task {longest} ms, longest frame gap {gap} ms"
+        "longest task {longest} ms, longest frame gap {gap} ms; by phase: {worst:?}"
     );
 }
 
