@@ -97,6 +97,11 @@ pub struct RunConfig {
     pub stuck_ms: u64,
     /// Shortest time a token is shown on a link by [`Run::tokens_in_flight`] (ms).
     pub min_hop_ms: u64,
+    /// Consumers whose groups are not running at the start: each joins the broker when a
+    /// `start_consumer` fault starts it (the scenario schedules one, or the consumer was drawn
+    /// while the run played).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub late: Vec<NoteId>,
 }
 
 impl Default for RunConfig {
@@ -115,17 +120,26 @@ impl Default for RunConfig {
             retry_backoff_ms: 200,
             stuck_ms: 2_000,
             min_hop_ms: 150,
+            late: Vec::new(),
         }
     }
 }
 
 impl RunConfig {
-    /// The defaults with the board's scenario (seed and duration) when it has one.
+    /// The defaults with the board's scenario (seed, duration, and the consumers it starts
+    /// later) when it has one.
     pub fn for_board(board: &crate::model::Board) -> RunConfig {
         let mut c = RunConfig::default();
         if let Some(s) = &board.scenario {
             c.seed = s.seed;
             c.duration_ms = s.duration_ms;
+        }
+        for f in board.scheduled_faults() {
+            if let Fault::StartConsumer { note } = &f.fault {
+                if !c.late.contains(note) {
+                    c.late.push(note.clone());
+                }
+            }
         }
         c
     }

@@ -9,6 +9,8 @@ use serde_json::{json, Value};
 
 #[path = "exec/entities.rs"]
 mod entities;
+#[path = "exec/live.rs"]
+mod live;
 #[path = "exec/scenario.rs"]
 mod scenario;
 #[path = "exec/signs.rs"]

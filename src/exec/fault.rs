@@ -27,6 +27,10 @@ pub enum FaultError {
     },
     /// No such topic.
     UnknownTopic(String),
+    /// The consumer's group has not started yet (it joins when a `start_consumer` starts it).
+    NotStarted(NoteId),
+    /// The consumer's group is running already.
+    AlreadyRunning(NoteId),
     /// The broker refused.
     Broker(BrokerError),
 }
@@ -45,6 +49,8 @@ impl fmt::Display for FaultError {
                 write!(f, "\"{note}\" has no instance {instance}")
             }
             FaultError::UnknownTopic(t) => write!(f, "no topic \"{t}\""),
+            FaultError::NotStarted(n) => write!(f, "\"{n}\" has not joined the broker yet"),
+            FaultError::AlreadyRunning(n) => write!(f, "\"{n}\" is running already"),
             FaultError::Broker(e) => write!(f, "{e}"),
         }
     }

@@ -82,6 +82,12 @@ pub enum Fault {
         /// The read model.
         note: NoteId,
     },
+    /// A consumer that was not running starts: its group joins the running broker and reads
+    /// from where its `start` prop says (the earliest offset unless `latest`).
+    StartConsumer {
+        /// The consuming note.
+        note: NoteId,
+    },
 }
 
 /// Where a group's offsets are reset to.
@@ -105,6 +111,16 @@ impl ResetTo {
             ResetTo::Latest => "latest",
             ResetTo::Offset(_) => "offset",
             ResetTo::Time(_) => "time",
+        }
+    }
+
+    /// Where to, in words: "the earliest offset", "the offset 40", "the time 12.0 s".
+    pub fn describe(self) -> String {
+        match self {
+            ResetTo::Earliest => "the earliest offset".into(),
+            ResetTo::Latest => "the latest offset".into(),
+            ResetTo::Offset(o) => format!("the offset {o}"),
+            ResetTo::Time(t) => format!("the time {:.1} s", t as f64 / 1000.0),
         }
     }
 }
@@ -198,7 +214,8 @@ impl Fault {
             | Fault::CrashAggregate { note }
             | Fault::Poison { note }
             | Fault::ResetOffsets { note, .. }
-            | Fault::RebuildView { note } => Some(note),
+            | Fault::RebuildView { note }
+            | Fault::StartConsumer { note } => Some(note),
             Fault::AddPartitions { .. } => None,
         }
     }
@@ -217,6 +234,7 @@ impl Fault {
             Fault::AddPartitions { .. } => "add_partitions",
             Fault::ResetOffsets { .. } => "reset_offsets",
             Fault::RebuildView { .. } => "rebuild_view",
+            Fault::StartConsumer { .. } => "start_consumer",
         }
     }
 
@@ -239,6 +257,19 @@ impl Fault {
                 ResetTo::Time(_) => "offsets reset to a time",
             },
             Fault::RebuildView { .. } => "view rebuilt from the start",
+            Fault::StartConsumer { .. } => "joined the running broker",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reset_says_where_to() {
+        assert_eq!(ResetTo::Offset(40).describe(), "the offset 40");
+        assert_eq!(ResetTo::Time(12_340).describe(), "the time 12.3 s");
+        assert_eq!(ResetTo::Earliest.describe(), "the earliest offset");
     }
 }

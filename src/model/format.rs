@@ -145,6 +145,9 @@ const NAMED_IN_V3: &[(&str, &str)] = &[
     ("event", "apply"),
     ("read_model", "push"),
     ("read_model", "listen_to_yourself"),
+    ("policy", "start"),
+    ("read_model", "start"),
+    ("external_system", "start"),
 ];
 
 /// Version 3 types the fields of events, gives events fold rules and read models two more

@@ -5,7 +5,7 @@ mod read;
 mod table;
 mod types;
 
-pub use read::{ConsumerProps, Delivery, PropsExt};
+pub use read::{ConsumerProps, Delivery, PropsExt, Start};
 pub use types::{PropError, PropType};
 
 use super::{board::Note, kind::NoteKind, limits::OverLimit};

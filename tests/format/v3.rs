@@ -124,3 +124,51 @@ fn offset_resets_and_rebuilds_load_save_and_say_what_is_wrong() {
     assert_eq!(found[1].0, "$.scenario.faults[1]");
     assert_eq!(found[1].1, ProblemKind::MissingField { field: "offset" });
 }
+
+#[test]
+fn a_consumer_started_later_loads_saves_and_a_wrong_start_is_named() {
+    let mut file = account(3, json!({}));
+    file["notes"].as_array_mut().unwrap().push(json!(
+        {"id": "fraud", "kind": "policy", "text": "Fraud check", "x": 400, "y": 0,
+         "props": {"start": "latest"}}
+    ));
+    file["scenario"] = json!({"faults": [
+        {"at_ms": 5000, "fault": "start_consumer", "note": "fraud"}
+    ]});
+    let board = load(&file.to_string()).expect("loads");
+    assert_eq!(
+        board.scheduled_faults()[0].fault,
+        Fault::StartConsumer {
+            note: NoteId::from("fraud")
+        }
+    );
+    assert_eq!(load(&save(&board)).unwrap(), board, "round trip");
+
+    file["notes"][2]["props"]["start"] = json!("tomorrow");
+    file["scenario"]["faults"][0]["note"] = json!("nobody");
+    let found = problems(&file.to_string());
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found.iter().any(|p| p.0 == "$.notes[2].props.start"),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.0.starts_with("$.scenario.faults[0]")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_version_2_consumer_prop_named_start_is_kept_under_another_name() {
+    let mut file = account(2, json!({}));
+    file["notes"].as_array_mut().unwrap().push(json!(
+        {"id": "fraud", "kind": "policy", "text": "Fraud check", "x": 400, "y": 0,
+         "props": {"start": "on Mondays"}}
+    ));
+    let board = load(&file.to_string()).expect("a version 2 board loads");
+    let policy = board.note(&NoteId::from("fraud")).unwrap();
+    assert_eq!(policy.props.get("start"), None);
+    assert_eq!(policy.props["start (version 2)"], json!("on Mondays"));
+}

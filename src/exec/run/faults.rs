@@ -21,6 +21,7 @@ impl Run {
     /// Applies a fault now.
     pub fn apply_fault(&mut self, fault: Fault) -> Result<(), FaultError> {
         self.validate(&fault)?;
+        self.check_started(&fault)?;
         self.journal.push(Journal::Apply {
             at: self.position(),
             fault: fault.clone(),
@@ -226,8 +227,25 @@ impl Run {
                 .topic(topic)
                 .map(|_| ())
                 .ok_or_else(|| FaultError::UnknownTopic(topic.clone())),
-            Fault::ResetOffsets { note, .. } => self.consumer(note).map(|_| ()),
+            Fault::ResetOffsets { note, .. } | Fault::StartConsumer { note } => {
+                self.consumer(note).map(|_| ())
+            }
             Fault::RebuildView { note } => self.view(note).map(|_| ()),
+        }
+    }
+
+    /// Checks that a fault made now finds its consumer's group as it needs it: running, or
+    /// not yet for a start. (A scheduled fault is checked when it fires: the scenario may start
+    /// a consumer before it crashes it.)
+    fn check_started(&self, fault: &Fault) -> Result<(), FaultError> {
+        let Some(g) = fault.note().and_then(|n| self.consumer(n).ok()) else {
+            return Ok(());
+        };
+        let note = || self.plan.group(g).note.clone();
+        match (fault, self.group_running(g)) {
+            (Fault::StartConsumer { .. }, true) => Err(FaultError::AlreadyRunning(note())),
+            (Fault::StartConsumer { .. }, false) | (_, true) => Ok(()),
+            (_, false) => Err(FaultError::NotStarted(note())),
         }
     }
 
@@ -239,6 +257,7 @@ impl Run {
 
     /// Applies a fault and logs it.
     pub(super) fn fire(&mut self, fault: Fault) -> Result<(), FaultError> {
+        self.check_started(&fault)?;
         let at_note = fault.note().and_then(|n| self.plan.ix(n));
         match &fault {
             Fault::CrashConsumer {
@@ -320,6 +339,10 @@ impl Run {
                     p.void = true;
                 }
                 self.reset_offsets(note, ResetTo::Earliest)?;
+            }
+            Fault::StartConsumer { note } => {
+                let g = self.consumer(note)?;
+                self.start_group(g).map_err(FaultError::Broker)?;
             }
         }
         self.log(Entry::new(ExecEventKind::Fault { fault }, at_note));

@@ -5,15 +5,18 @@ use super::{clock::Action, GroupState, History, Progress, Run, SharedMap};
 use crate::collections::HashMap;
 use crate::{
     broker::{
-        scheduler::SplitMix64, Cluster, ClusterConfig, DeliveryMode, GroupConfig, RetryMode,
-        RetryPolicy, TopicConfig,
+        scheduler::SplitMix64, BrokerError, Cluster, ClusterConfig, DeliveryMode, GroupConfig,
+        OffsetReset, RetryMode, RetryPolicy, TopicConfig,
     },
     exec::{
         compile::{compile, GroupPlan},
         ix::{GroupIx, SourceIx, TopicIx},
         Diagnostic, NoteCounters, Problem, RunConfig,
     },
-    model::{props::Delivery, Board},
+    model::{
+        props::{Delivery, Start},
+        Board,
+    },
 };
 use std::collections::BinaryHeap;
 
@@ -32,9 +35,15 @@ fn delivery_mode(d: Delivery) -> DeliveryMode {
 }
 
 /// The broker group for a plan group: the run acknowledges by itself and times processing
-/// itself; retries as the consumer's props say (forever without a dead-letter topic).
+/// itself; retries as the consumer's props say (forever without a dead-letter topic); a group
+/// with no committed offset starts where its `start` prop says (which matters only to a group
+/// that joins a running broker: at the start of a run every log is empty).
 fn group_config(g: &GroupPlan, topics: &[&str], config: &RunConfig) -> GroupConfig {
-    let mut gc = GroupConfig::new(&g.name, topics).earliest();
+    let mut gc = GroupConfig::new(&g.name, topics);
+    gc.offset_reset = match g.props.start {
+        Start::Earliest => OffsetReset::Earliest,
+        Start::Latest => OffsetReset::Latest,
+    };
     gc.auto_ack = false;
     gc.instances = g.props.instances as u32;
     gc.mode = delivery_mode(g.props.delivery);
@@ -68,7 +77,38 @@ fn map_id<T: Copy>(map: &mut Vec<Option<T>>, id: u32, value: T) {
     map[i] = Some(value);
 }
 
+/// Creates a plan group's consumer group on the broker; its broker id.
+fn create_group(
+    cluster: &mut Cluster,
+    plan: &crate::exec::Plan,
+    g: GroupIx,
+    config: &RunConfig,
+) -> Result<u32, BrokerError> {
+    let gp = plan.group(g);
+    let topics: Vec<&str> = gp
+        .topics
+        .iter()
+        .map(|&t| plan.topic_at(t).broker_name.as_str())
+        .collect();
+    cluster
+        .create_group(group_config(gp, &topics, config))
+        .map(|id| id.0)
+}
+
 impl Run {
+    /// Starts a consumer whose group was not running: it joins the broker now.
+    pub(super) fn start_group(&mut self, g: GroupIx) -> Result<(), BrokerError> {
+        let id = create_group(&mut self.cluster, &self.plan, g, &self.config)?;
+        map_id(&mut self.group_of_broker, id, g);
+        Ok(())
+    }
+
+    /// True when a plan group's consumer group is on the broker (a late one joins when
+    /// started).
+    pub(super) fn group_running(&self, g: GroupIx) -> bool {
+        self.cluster.group_id(&self.plan.group(g).name).is_ok()
+    }
+
     /// Compiles the board and sets the broker up; errors are the diagnostics that stop a run.
     pub fn new(board: &Board, config: RunConfig) -> Result<Run, Vec<Diagnostic>> {
         let mut plan = compile(board);
@@ -103,19 +143,18 @@ impl Run {
         }
         let mut group_of_broker = Vec::new();
         for (i, g) in plan.groups.iter().enumerate() {
-            let topics: Vec<&str> = g
-                .topics
-                .iter()
-                .map(|&t| plan.topic_at(t).broker_name.as_str())
-                .collect();
-            match cluster.create_group(group_config(g, &topics, &config)) {
-                Ok(id) => map_id(&mut group_of_broker, id.0, GroupIx::at(i)),
-                Err(e) => errors.push(Diagnostic::error(
+            if config.late.contains(&g.note) {
+                continue;
+            }
+            if let Err(e) = create_group(&mut cluster, &plan, GroupIx::at(i), &config)
+                .map(|id| map_id(&mut group_of_broker, id, GroupIx::at(i)))
+            {
+                errors.push(Diagnostic::error(
                     vec![g.note.clone()],
                     Problem::Broker {
                         reason: e.to_string(),
                     },
-                )),
+                ));
             }
         }
         if !errors.is_empty() {

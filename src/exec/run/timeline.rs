@@ -80,6 +80,26 @@ impl Timeline {
         })
     }
 
+    /// A timeline of an edited board (run with `config`) that makes the faults this one made,
+    /// at the same points: seek it to the moment shown here and, when
+    /// [`Timeline::agrees_with`] this one, the edit changed nothing that already ran and the
+    /// run can go on from there on the edited board (a consumer drawn while the run played,
+    /// late in `config`, is then started).
+    pub fn edited(&self, board: &Board, config: RunConfig) -> Result<Timeline, Vec<Diagnostic>> {
+        let mut edited = Timeline::new(board, config)?.with_work_limit(self.work_limit);
+        edited.journal = self.journal.clone();
+        Ok(edited)
+    }
+
+    /// True when both runs stand at the same moment having done the same: the same units of
+    /// work, commands and event log (messages, notes and times). An edited board's run that
+    /// agrees with the run shown showed nothing different so far.
+    pub fn agrees_with(&self, other: &Timeline) -> bool {
+        let (a, b) = (&self.current, &other.current);
+        (a.now, a.work, a.commands, a.hash, a.settled)
+            == (b.now, b.work, b.commands, b.hash, b.settled)
+    }
+
     /// The same timeline stopping its run after `units` units of work.
     pub fn with_work_limit(mut self, units: u64) -> Timeline {
         self.work_limit = units;

@@ -23,7 +23,7 @@ pub(super) struct Names<'a> {
 }
 
 /// The fault names a file may use.
-const FAULTS: &str = "crash_consumer, restart_consumer, slow_consumer, system_down, slow_system, system_up, crash_aggregate, poison, add_partitions, reset_offsets, rebuild_view";
+const FAULTS: &str = "crash_consumer, restart_consumer, slow_consumer, system_down, slow_system, system_up, crash_aggregate, poison, add_partitions, reset_offsets, rebuild_view, start_consumer";
 /// Where a group's offsets can be reset to (`"to"`).
 const RESETS: &str = "earliest, latest, offset, time";
 /// The step actions a file may use.
@@ -302,6 +302,9 @@ impl Validator {
                 }
             }
             "rebuild_view" => Fault::RebuildView {
+                note: self.note_field(obj, path, names)?,
+            },
+            "start_consumer" => Fault::StartConsumer {
                 note: self.note_field(obj, path, names)?,
             },
             _ => {

@@ -74,6 +74,19 @@ pub struct ConsumerProps {
     pub dlq: bool,
     /// Relies on per-key order.
     pub ordered: bool,
+    /// Where the group starts reading when it joins a broker that already holds records.
+    pub start: Start,
+}
+
+/// Where a consumer group with no committed offsets starts reading (Kafka's
+/// `auto.offset.reset`): it matters to a group that joins a running broker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Start {
+    /// From the start of each partition's log: it catches up on what is there.
+    #[default]
+    Earliest,
+    /// From the end: only what is published after it joins.
+    Latest,
 }
 
 impl ConsumerProps {
@@ -98,6 +111,10 @@ impl ConsumerProps {
             retry_topic: p.text("retry") == Some("topic"),
             dlq: p.flag("dlq", false),
             ordered: p.flag("ordered", note.kind == NoteKind::ReadModel),
+            start: match p.text("start") {
+                Some("latest") => Start::Latest,
+                _ => Start::Earliest,
+            },
         }
     }
 }
@@ -116,5 +133,9 @@ mod tests {
         assert!(c.ordered);
         let policy = Note::new("p", NoteKind::Policy, "When", 0.0, 0.0);
         assert!(!ConsumerProps::of(&policy).ordered);
+        assert_eq!(ConsumerProps::of(&policy).start, Start::Earliest);
+        let mut late = policy.clone();
+        late.props.insert("start".into(), "latest".into());
+        assert_eq!(ConsumerProps::of(&late).start, Start::Latest);
     }
 }

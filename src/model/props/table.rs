@@ -11,6 +11,7 @@ use crate::model::{
 
 const DELIVERY: &[&str] = &["at_least_once", "at_most_once", "exactly_once"];
 const RETRY: &[&str] = &["blocking", "topic"];
+const START: &[&str] = &["earliest", "latest"];
 const STORE: &[&str] = &["state", "event_sourced"];
 const RATIO: PropType = PropType::Number { min: 0.0, max: 1.0 };
 
@@ -169,6 +170,12 @@ const CONSUMER: &[PropSpec] = &[
         PropType::Bool,
         "true for read models, else false",
         "relies on per-key order",
+    ),
+    spec(
+        "start",
+        PropType::Choice(START),
+        "earliest",
+        "where the group starts reading when it joins a running broker",
     ),
 ];
 
