@@ -21,6 +21,7 @@ mod state;
 mod storage;
 mod story;
 mod toolbar;
+mod watch;
 
 pub use app::App;
 pub use dom::parse_number;

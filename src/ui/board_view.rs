@@ -16,6 +16,7 @@ use super::{
     state::Ctx,
 };
 use crate::collections::HashSet;
+use crate::ui::watch::{watch, watch_with};
 use crate::{
     editor::{drawn_links::DrawnLinks, Button, Camera, Editor, Selection, ToolState, Viewport},
     model::{FrameId, Note, NoteId, NoteKind, Point, Rect},
@@ -118,7 +119,7 @@ pub fn BoardView() -> impl IntoView {
     // old, a board zoomed in and fitted again cost every later frame a third more).
     let zooming = RwSignal::new(false);
     let zoom_changes = StoredValue::new(0u64);
-    Effect::new(move |before: Option<f64>| {
+    watch_with(move |before: Option<f64>| {
         let zoom = camera.with(|c| c.zoom);
         if before.is_some_and(|b| b != zoom) {
             zooming.set(true);
@@ -143,7 +144,7 @@ pub fn BoardView() -> impl IntoView {
     let measured = RwSignal::new(false);
     request_animation_frame(move || measured.set(true));
     let area = RwSignal::new(Some(NOTHING_YET));
-    Effect::new(move |_| {
+    watch(move || {
         let now = if measured.get() {
             ctx.view.with(|(c, v)| drawn_area(c, *v))
         } else {
@@ -159,7 +160,7 @@ pub fn BoardView() -> impl IntoView {
     let run = expect_context::<RunCtl>();
     // While a gesture previews a move, only the moved notes change: they alone are drawn again
     // (a pass over 2,000 notes per step of a drag would cost more than the drag).
-    Effect::new(move |before: Option<(Option<Rect>, Selection)>| {
+    watch_with(move |before: Option<(Option<Rect>, Selection)>| {
         let area = area.get();
         let previewing = ctx.previewing.get();
         let (badges, chain) = (badges.read_untracked(), run.chain.read_untracked());
@@ -198,7 +199,7 @@ pub fn BoardView() -> impl IntoView {
         (area, selection.get_untracked())
     });
     // The hazards on notes and the causal chain shown mark the drawn notes.
-    Effect::new(move |_| {
+    watch(move || {
         badges.with(|badges| run.chain.with(|chain| notes.mark(&Marks { badges, chain })));
     });
     // Compared in place: a drag step leaves the frames as they are, and copying their names
@@ -266,7 +267,7 @@ pub fn BoardView() -> impl IntoView {
     // there, where the eye is, not in a corner the legend may cover.
     let released_at = RwSignal::new(None::<Point>);
     let toast = NodeRef::<html::Div>::new();
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let html = editor.with(|e| e.message().map(str::to_string)).map(|m| {
             let mut out = String::from("<div class=\"toast\" role=\"alert\" data-message");
             if let Some(p) = released_at.get() {
@@ -296,7 +297,7 @@ pub fn BoardView() -> impl IntoView {
     // name field, focused with the caret after the name when it appears.
     let extent_el = NodeRef::<html::Div>::new();
     let frames_root = NodeRef::<html::Div>::new();
-    Effect::new(move |last: Option<(Option<Option<Rect>>, Written)>| {
+    watch_with(move |last: Option<(Option<Option<Rect>>, Written)>| {
         let (shown, written) = last.unwrap_or_default();
         let r = extent.get();
         if let Some(el) = extent_el.get() {

@@ -13,6 +13,7 @@ use crate::exec::compare::{
     compare, Axis, CompareFault, CompareSettings, Comparison, Sample, SideResult, DURATION_MS,
     FAULT_MS, FAULT_START_MS, PARTITIONS, SAMPLE_MS, SLOW_EXTRA_MS,
 };
+use crate::ui::watch::{watch, watch_with};
 use chart::{chart_html, now_x, Series};
 use leptos::prelude::*;
 use player::Player;
@@ -229,7 +230,7 @@ pub fn CompareView(
     let result = Memo::new(move |_| compare(&settings.get()).map_err(|e| e.to_string()));
     let player = Player::stopped();
     // A new comparison (opened, or settings changed) plays from the start.
-    Effect::new(move |_| {
+    watch(move || {
         if open.get() && result.with(Result::is_ok) {
             player.replay();
         } else {
@@ -238,7 +239,7 @@ pub fn CompareView(
     });
     let now = player.now_signal();
     let slot = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |last: Option<Option<Shown>>| {
+    watch_with(move |last: Option<Option<Shown>>| {
         let (s, t, playing) = (settings.get(), now.get(), player.playing());
         let slot = slot.get()?;
         if !open.get() {

@@ -7,6 +7,7 @@ use super::{
     state::Ctx,
 };
 use crate::collections::HashMap;
+use crate::ui::watch::watch;
 use crate::{
     analysis::{check, dynamic::seconds, finding::merged, Finding, Severity, Source},
     model::{Board, Edit, Link, LinkId, Note, NoteId, NoteKind},
@@ -51,7 +52,7 @@ impl Hazards {
         // them, and a memo would be marked for checking (with all those elements) on every
         // change of the editor the findings derive from, e.g. each step of a drag.
         let badges = RwSignal::new(HashMap::default());
-        Effect::new(move |_| {
+        watch(move || {
             let now = findings.with(|all| {
                 let mut map: HashMap<NoteId, (Severity, usize)> = HashMap::default();
                 for f in all {
@@ -148,7 +149,7 @@ pub fn HazardsPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let findings = use_findings();
     let panel = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    watch(move || {
         let (summary, html) = findings.with(|f| {
             let html = ctx.editor.with_untracked(|e| findings_html(f, e.board()));
             (crate::analysis::summary(f), html)

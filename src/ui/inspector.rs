@@ -6,6 +6,7 @@ use super::{
     dom::{escape_html, event_closest},
     state::Ctx,
 };
+use crate::ui::watch::watch;
 use crate::{
     editor::{Action, Item},
     model::{
@@ -254,7 +255,7 @@ pub fn Inspector() -> impl IntoView {
     let shown = Memo::new(move |_| selected.with(|items| ctx.board(|b| Shown::of(b, items))));
     let top = NodeRef::<leptos::html::Div>::new();
     let bottom = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    watch(move || {
         let (t, b) = shown.with(Shown::html);
         if let (Some(top), Some(bottom)) = (top.get(), bottom.get()) {
             top.set_inner_html(&t);

@@ -7,6 +7,7 @@ use super::{
     state::{Ctx, ProblemReport},
     storage,
 };
+use crate::ui::watch::watch;
 use crate::{
     library::{ago, BoardId, Library},
     model::{format::save_compact, load, Board, Edit},
@@ -236,7 +237,7 @@ pub fn BoardsDialog(open: RwSignal<bool>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let renaming = RwSignal::new(None::<BoardId>);
     let dialog = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    watch(move || {
         let html = ctx.library.with(|l| list_html(l, renaming.get(), now_ms()));
         if let Some(el) = dialog.get().and_then(|d| d.last_element_child()) {
             el.set_inner_html(&html);

@@ -5,6 +5,7 @@ use super::{
     state::Ctx,
 };
 use crate::model::NoteKind;
+use crate::ui::watch::watch_with;
 use leptos::prelude::*;
 use std::fmt::Write;
 
@@ -59,7 +60,7 @@ pub fn ProblemsPanel() -> impl IntoView {
         }
     };
     let slot = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let html = html().map(|html| {
             format!("<div class=\"problems\" role=\"alertdialog\" aria-labelledby=\"problems-title\" data-problems>{html}</div>")
         });

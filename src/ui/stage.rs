@@ -7,6 +7,7 @@ use super::{
     run::RunCtl,
     state::Ctx,
 };
+use crate::ui::watch::watch_with;
 use crate::{
     editor::{Action, MAX_ZOOM},
     model::{Board, Camera, Rect, StepAction},
@@ -253,7 +254,7 @@ pub fn StageOverlay() -> impl IntoView {
     // The bar is written as HTML when the step, its caption or the number of steps changes;
     // its buttons are answered by one listener.
     let bar = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let on = stage.on.get();
         if let Some(el) = pointer.get() {
             let _ = el.toggle_attribute_with_force("hidden", !on);

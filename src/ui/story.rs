@@ -10,6 +10,7 @@ use super::{
     stage::Stage,
     state::Ctx,
 };
+use crate::ui::watch::watch_with;
 use crate::{
     editor::{Editor, Item},
     model::{Board, Camera, Edit, Fault, NoteId, Rect, ScheduledFault, Step, StepAction},
@@ -46,7 +47,7 @@ pub fn StoryPanel() -> impl IntoView {
         })
     });
     let list = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let html = offered.with(|o| ctx.board(|b| panel_html(b, o)));
         set_html(list.get().map(Into::into), html, last.flatten())
     });

@@ -14,6 +14,7 @@ use super::{
     stage::Stage,
     state::Ctx,
 };
+use crate::ui::watch::watch_with;
 use crate::{
     editor::Action,
     model::{
@@ -81,7 +82,7 @@ pub fn Toolbar(
     let run = expect_context::<RunCtl>();
     let bar = NodeRef::<leptos::html::Header>::new();
     // Only what changed is set: a drag changes the editor on every step, the zoom on a wheel.
-    Effect::new(move |last: Option<Option<Shown>>| {
+    watch_with(move |last: Option<Option<Shown>>| {
         let now: Shown = (
             ctx.board(|b| b.name.clone().unwrap_or_else(|| "Untitled board".into())),
             ctx.editor.with(|e| e.doc().history().can_undo()),

@@ -4,6 +4,7 @@
 //! by `data-link-id` ([`LinkList`]).
 
 use crate::collections::{HashMap, HashSet};
+use crate::ui::watch::{watch, watch_with};
 use crate::{
     editor::{
         drawn_links::{DrawnLinks, LinkLook},
@@ -111,7 +112,7 @@ pub fn LinkList(links: Memo<DrawnLinks>, selection: Memo<Selection>) -> impl Int
     let listed = Memo::new(move |_| links.with(|l| l.listed));
     // Where each link's item is in the list.
     let places = StoredValue::new(HashMap::<LinkId, u32>::default());
-    Effect::new(move |_| {
+    watch(move || {
         // Read, not only tracked: a memo never read is never computed, and never changes.
         let _count = listed.get();
         let Some(ul) = root.get_untracked() else {
@@ -130,7 +131,7 @@ pub fn LinkList(links: Memo<DrawnLinks>, selection: Memo<Selection>) -> impl Int
         places.set_value(at);
     });
     // The selected links' items say so; only those that change are told.
-    Effect::new(move |before: Option<Vec<LinkId>>| {
+    watch_with(move |before: Option<Vec<LinkId>>| {
         let now = selected();
         if let Some(ul) = root.get_untracked() {
             let items = ul.children();

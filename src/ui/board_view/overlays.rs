@@ -1,6 +1,7 @@
 //! What is drawn above the notes: handles, guides, the marquee, the link being drawn, and the
 //! in-place text box of a note.
 
+use crate::ui::watch::watch_with;
 use crate::{
     editor::{
         hit::{connect_handle, handle_reach},
@@ -33,7 +34,7 @@ pub fn Overlays(
     let editor = ctx.editor;
     let zoom = Memo::new(move |_| ctx.view().0.zoom);
     let overlay = NodeRef::<html::Div>::new();
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let zoom = zoom.get();
         let idle = state.with(|s| matches!(s, ToolState::Idle));
         let hovered = hover.with(|h| match h {
@@ -55,7 +56,7 @@ pub fn Overlays(
     // The in-place text box of the note being edited, written when editing starts (focused, the
     // caret after its text); the tense hint under it follows the text typed.
     let slot = NodeRef::<html::Div>::new();
-    Effect::new(move |last: Option<Option<Edited>>| {
+    watch_with(move |last: Option<Option<Edited>>| {
         let now = (editing.get(), editor.with(Editor::hint));
         let el = slot.get()?;
         let was = last.flatten();

@@ -1,5 +1,6 @@
 //! Widgets over the canvas: the kind chooser of a double-click and the minimap.
 
+use crate::ui::watch::{watch, watch_with};
 use crate::{
     editor::{Camera, ToolState, Viewport},
     model::{FrameId, NoteId, NoteKind, Point, Rect},
@@ -43,7 +44,7 @@ pub fn Chooser(state: Memo<ToolState>, camera: Memo<Camera>) -> impl IntoView {
         }
     };
     let slot = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let chooser = match state.get() {
             ToolState::Choosing { at } => {
                 let p = camera.get().to_screen(at);
@@ -94,7 +95,7 @@ pub fn Minimap() -> impl IntoView {
     // The shapes are drawn on a canvas: thousands of rectangles as elements cost the page a
     // tenth of a second to build and lay out when a big board opens.
     let mini = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    watch(move || {
         let muted = if ctx.dark.get() {
             MUTED_DARK
         } else {
@@ -110,7 +111,7 @@ pub fn Minimap() -> impl IntoView {
     });
     // The viewport frame is moved by a transform alone, so that a pan repaints nothing; its size
     // is set only when it changes.
-    Effect::new(move |last: Option<Option<(web_sys::HtmlElement, Rect)>>| {
+    watch_with(move |last: Option<Option<(web_sys::HtmlElement, Rect)>>| {
         let v = seen.get();
         let view = mini.get().and_then(|m| m.last_element_child());
         let view = view.and_then(|v| v.dyn_into::<web_sys::HtmlElement>().ok())?;

@@ -3,6 +3,7 @@
 //! selected aggregate's entities, and one entity's history with its state in each view.
 
 use super::RunCtl;
+use crate::ui::watch::{watch, watch_with};
 use crate::{
     editor::Item,
     model::{index::route_of_event, Board, NoteId, NoteKind},
@@ -52,12 +53,12 @@ pub fn DataPanel() -> impl IntoView {
     // A topic picked in the list, until another note is selected.
     let topic_choice = RwSignal::new(None::<String>);
     let entity = RwSignal::new(None::<(NoteId, u64)>);
-    Effect::new(move |_| {
+    watch(move || {
         selected.track();
         topic_choice.set(None);
     });
     let body = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let sel = selected.get();
         let choice = topic_choice.get();
         let chosen = entity.get();

@@ -9,6 +9,7 @@ use super::{
     RunCtl,
 };
 use crate::collections::HashMap;
+use crate::ui::watch::watch_with;
 use crate::{
     editor::{Camera, LinkPath, Viewport},
     exec::{aggregate, Pacing, Token},
@@ -135,7 +136,7 @@ pub fn TokenCanvas() -> impl IntoView {
     let bars = counter_bars();
     // Returns whether the canvas has something on it: with no run, a pan leaves a clear canvas
     // alone (repainting it would cost the whole page a paint every frame).
-    Effect::new(move |drew: Option<bool>| {
+    watch_with(move |drew: Option<bool>| {
         let t = ctl.now.get();
         let active = ctl.active.get();
         let pacing = Pacing::for_run(ctl.speed.get(), ctl.pace.get().map(|p| p.speed));
