@@ -7,6 +7,8 @@ mod webdriver;
 
 #[path = "e2e/data.rs"]
 mod data;
+#[path = "e2e/live.rs"]
+mod live;
 #[path = "e2e/share.rs"]
 mod share;
 #[path = "e2e/stage.rs"]

@@ -19,6 +19,7 @@ use super::{
     story::StoryPanel,
     toolbar::{Palette, Toolbar},
 };
+use crate::ui::watch::{watch, watch_with};
 use crate::{
     editor::{Editor, ToolState},
     exec::{runs_alike, RunConfig},
@@ -69,7 +70,7 @@ pub fn App() -> impl IntoView {
         library: RwSignal::new(library),
     };
     // Whatever changes the editor, the view follows (undo, fit, a shortcut…).
-    Effect::new(move |_| {
+    watch(move || {
         editor.track();
         ctx.sync_view();
     });
@@ -84,9 +85,11 @@ pub fn App() -> impl IntoView {
     open_sample_from_url(ctx);
     open_shared_from_url(ctx);
 
-    // A run is compiled from the board: when what it runs changes, the run starts again (not
-    // for a moved note, a frame or a storyline step).
-    Effect::new(move |prev: Option<(u64, Option<BoardId>)>| {
+    // A run is compiled from the board: when what it runs changes while a run exists, the
+    // edited board takes over where the run is if that changes nothing that already ran (a
+    // consumer drawn joins the running broker), else the run bar offers a restart (not for a
+    // moved note, a frame or a storyline step). Another board opened starts from nothing.
+    watch_with(move |prev: Option<(u64, Option<BoardId>)>| {
         let rev = ctx.rev.get();
         let open = ctx.library.with_untracked(|l| l.current);
         // A drag's steps only move notes, which a run does not care about: the boards are
@@ -105,20 +108,22 @@ pub fn App() -> impl IntoView {
                 .with_untracked(|e| RunConfig::for_board(e.board()).seed);
             run.seed.set(seed);
         }
-        if changed && run.active.get_untracked() && !ctx.previewing.get_untracked() && !alike() {
-            run.reset();
-            // Another board opened: its run starts from nothing, and the status bar keeps
-            // saying which board opened.
-            if prev.is_some_and(|(_, b)| b == open) {
-                ctx.status
-                    .set("The board changed: the run starts again from the beginning".into());
+        if changed && run.active.get_untracked() && !ctx.previewing.get_untracked() {
+            if prev.is_some_and(|(_, b)| b != open) {
+                // Its run starts from nothing; the status bar keeps saying which board opened.
+                run.reset();
+            } else if alike() {
+                // Undone back to the board that runs, say.
+                run.board_matches();
+            } else {
+                run.board_edited(ctx);
             }
         }
         (rev, open)
     });
 
     // Autosave every change of the board, but not the previews of a drag in progress.
-    Effect::new(move |_| {
+    watch(move || {
         if ctx.previewing.get() || !ctx.painted.get() {
             return;
         }
@@ -128,7 +133,7 @@ pub fn App() -> impl IntoView {
                 .set("The browser refused to autosave: save the board to a file".into());
         }
     });
-    Effect::new(move |_| {
+    watch(move || {
         let dark = ctx.dark.get();
         storage::write(storage::THEME_KEY, if dark { "dark" } else { "light" });
         if let Some(root) = web_sys::window()
@@ -160,7 +165,7 @@ pub fn App() -> impl IntoView {
     // hazards tab are set on them when they change.
     let tabs = NodeRef::<leptos::html::Div>::new();
     let findings = use_findings();
-    Effect::new(move |last: Option<Option<(Tab, usize)>>| {
+    watch_with(move |last: Option<Option<(Tab, usize)>>| {
         let now = (
             ctx.tab.get(),
             findings.with(|f| f.iter().filter(|f| f.severity.fails_check()).count()),

@@ -15,6 +15,7 @@ mod bars;
 mod budget;
 mod data;
 mod faults;
+mod live;
 mod memory;
 mod next;
 mod overlay;
@@ -115,6 +116,11 @@ pub struct RunCtl {
     pub stopped_at: RwSignal<Option<u64>>,
     /// The status bar, where the run says why it stopped.
     status: RwSignal<String>,
+    /// True while frames are scheduled to bring it there (the run shown waits meanwhile).
+    catching_up: RwSignal<bool>,
+    /// Why the run goes on with the board as it was, after an edit that would have changed
+    /// what already ran: the run bar offers a restart.
+    pub stale: RwSignal<Option<String>>,
 }
 
 impl RunCtl {
@@ -147,6 +153,8 @@ impl RunCtl {
             finding_next: StoredValue::new(false),
             stopped_at: RwSignal::new(None),
             status: ctx.status,
+            catching_up: RwSignal::new(false),
+            stale: RwSignal::new(None),
         }
     }
 
@@ -238,6 +246,8 @@ impl RunCtl {
         self.caption.set(None);
         self.last_delivery.set_value(None);
         self.stopped_at.set(None);
+        live::drop_catching();
+        self.stale.set(None);
     }
 
     /// Moves the run to `t`, forward by running, back from the nearest checkpoint; a frame's
@@ -260,6 +270,13 @@ impl RunCtl {
             self.seeking.set(false);
             return;
         };
+        if self.catching_up.get_untracked() {
+            // An edit is being caught up with at the moment shown: the move waits for it.
+            self.seeking.set(true);
+            let ctl = *self;
+            request_animation_frame(move || ctl.seek_frame());
+            return;
+        }
         let stepped = self.advance(t, FRAME_WORK_MS);
         if self.stop_at_limit(stepped) {
             self.target.set_value(None);
@@ -363,6 +380,12 @@ fn frame(ctl: RunCtl, ctx: Ctx, last: f64, frames: u32) {
             return;
         }
         let now = performance_now();
+        if ctl.catching_up.get_untracked() {
+            // An edit is being caught up with: the run waits where it is, and the time spent
+            // waiting is not made up afterwards.
+            frame(ctl, ctx, now, frames);
+            return;
+        }
         if frames == 0 {
             // The first frame of a play only draws what Play put on the board: the tokens'
             // canvas takes its first bitmap then, a cost of its own. The run moves from the next.

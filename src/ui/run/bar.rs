@@ -4,6 +4,7 @@
 use super::{seconds, Pace, RunCtl};
 use crate::exec::grouped;
 use crate::model::Board;
+use crate::ui::watch::watch_with;
 use crate::ui::{
     dom::{escape_html, event_action, find, parse_number, set_text, set_value},
     state::Ctx,
@@ -55,7 +56,7 @@ pub fn RunBar() -> impl IntoView {
          <span class=\"timeline-wrap\"><input type=\"range\" class=\"timeline\" data-action=\"scrub\" aria-label=\"Timeline\" min=\"0\" step=\"10\">\
          <span class=\"fault-marks\"></span></span><span class=\"clock\" data-clock></span>",
     );
-    Effect::new(move |last: Option<Option<Shown>>| {
+    watch_with(move |last: Option<Option<Shown>>| {
         let end = ctl.end_tracked();
         let now = Shown {
             playing: ctl.playing.get(),
@@ -69,6 +70,8 @@ pub fn RunBar() -> impl IntoView {
                 ctl.stopped_at.get(),
                 ctl.caption.get(),
                 ctl.seeking(),
+                ctl.stale.get(),
+                ctl.catching_up(),
             ),
         };
         let el = bar.get()?;
@@ -127,6 +130,7 @@ pub fn RunBar() -> impl IntoView {
             ctl.seek(ctx, ctl.now.get_untracked() + STEP_MS);
         }
         Some("next-event") => ctl.next_event(ctx),
+        Some("restart") => ctl.restart(ctx),
         Some("reset") => {
             ctl.reset();
             ctx.status.set("Run reset".into());
@@ -168,14 +172,24 @@ pub fn RunBar() -> impl IntoView {
 }
 
 /// What follows the clock, as HTML: how fast a slow run really goes, where the run stopped at
-/// its work limit, what "Next event" stopped at, and whether the run is being moved to a moment.
+/// its work limit, what "Next event" stopped at, whether the run is being moved to a moment, and
+/// why the run goes on with the board as it was (with a restart).
 fn tail_html(
     pace: Option<Pace>,
     stopped_at: Option<u64>,
     caption: Option<String>,
     seeking: bool,
+    stale: Option<String>,
+    catching_up: bool,
 ) -> String {
     let mut out = String::new();
+    if let Some(why) = stale {
+        out.push_str("<span class=\"pace\" data-stale title=\"");
+        escape_html(&mut out, &why);
+        out.push_str(
+            "\">the board changed</span><button data-action=\"restart\" title=\"Run the board as it is now, from the start\">Restart</button>",
+        );
+    }
     if let Some(p) = pace {
         let _ = write!(
             out,
@@ -199,6 +213,9 @@ fn tail_html(
     }
     if seeking {
         out.push_str("<span class=\"pace\" data-seeking>seeking…</span>");
+    }
+    if catching_up {
+        out.push_str("<span class=\"pace\" data-catching-up>applying the edit…</span>");
     }
     out
 }

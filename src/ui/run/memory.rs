@@ -14,9 +14,13 @@ const FREE_CHUNK: u64 = 16;
 impl RunCtl {
     /// Lets go of the run: it is freed over the next frames.
     pub(super) fn let_go(&self) {
-        let Some(timeline) = self.timeline.try_update_value(Option::take).flatten() else {
-            return;
-        };
+        if let Some(timeline) = self.timeline.try_update_value(Option::take).flatten() {
+            self.bury(timeline);
+        }
+    }
+
+    /// Lets go of a timeline that is not shown: it is freed over the next frames.
+    pub(super) fn bury(&self, timeline: Timeline) {
         let idle = self.leftovers.with_value(Vec::is_empty);
         self.leftovers
             .update_value(|l| l.push(timeline.into_leftovers()));

@@ -3,17 +3,19 @@
 
 use super::{seconds, RunCtl};
 use crate::collections::HashMap;
+use crate::ui::watch::watch_with;
 use crate::{
     editor::Item,
-    exec::{partition_label, MessageId, Run},
-    model::{Board, NoteId},
+    exec::{partition_label, Fault, MessageId, Run},
+    model::{Board, NoteId, ResetTo},
     ui::{
-        dom::{escape_html, event_action, event_closest, find, set_html, Written},
+        dom::{escape_html, event_action, event_closest, find, parse_number, set_html, Written},
         state::Ctx,
     },
 };
 use leptos::prelude::*;
 use std::fmt::Write;
+use wasm_bindgen::JsCast;
 
 mod log;
 
@@ -35,6 +37,14 @@ const PANEL_HTML: &str = "<h2>Run</h2><p class=\"muted\" data-run-intro>Press Pl
 <label><input type=\"checkbox\" data-action=\"log-selected\"> selected note only</label>\
 <button data-action=\"clear-chain\">Clear highlight</button></div>\
 <ol class=\"event-log\" data-event-log reversed></ol></div>";
+
+/// A consumer group's offsets reset to a moment or to an offset, as `kafka-consumer-groups
+/// --reset-offsets --to-datetime / --to-offset` do.
+const RESET_TO_HTML: &str = "<div class=\"reset-to\" data-reset-to>\
+<label>Reset offsets to the time <input type=\"number\" min=\"0\" step=\"0.1\" value=\"0\" data-field=\"reset-time\" aria-label=\"Time (s)\"> s</label>\
+<button data-action=\"fault-reset-time\">Reset</button>\
+<label>or to the offset <input type=\"number\" min=\"0\" step=\"1\" value=\"0\" data-field=\"reset-offset\" aria-label=\"Offset\"></label>\
+<button data-action=\"fault-reset-offset\">Reset</button></div>";
 
 /// The Run tab: faults for the selected note, the broker, the lag chart and the event log.
 #[component]
@@ -64,7 +74,7 @@ pub fn RunPanel() -> impl IntoView {
     let part = move |css: &str| panel.get().and_then(|p| find(&p, css));
 
     // The run's problems and the selected note's faults, after the introduction.
-    Effect::new(move |last: Option<Option<(bool, String)>>| {
+    watch_with(move |last: Option<Option<(bool, String)>>| {
         let active = ctl.active.get();
         let mut head = String::new();
         ctl.problems.with(|problems| {
@@ -86,12 +96,16 @@ pub fn RunPanel() -> impl IntoView {
             if choices.is_empty() {
                 head.push_str("<p class=\"muted\">No fault applies to this kind of note.</p>");
             }
+            let group = choices.iter().any(|c| c.action == "fault-replay");
             for c in choices {
                 let _ = write!(
                     head,
                     "<button data-action=\"{}\">{}</button>",
                     c.action, c.label
                 );
+            }
+            if group {
+                head.push_str(RESET_TO_HTML);
             }
             head.push_str("</section>");
         }
@@ -117,7 +131,7 @@ pub fn RunPanel() -> impl IntoView {
 
     // The lag chart, the groups and the event log change with the run: each is written as one
     // piece of HTML a few times a second (not a reactive view per row).
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let (end, now) = (ctl.end(), ctl.readable_now.get());
         let html = names.with(|names| ctl.with_readable(|run| chart_html(run, end, now, names)));
         set_html(
@@ -126,7 +140,7 @@ pub fn RunPanel() -> impl IntoView {
             last.flatten(),
         )
     });
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let html =
             names.with(|names| ctx.board(|b| ctl.with_readable(|run| groups_html(run, b, names))));
         set_html(
@@ -135,7 +149,7 @@ pub fn RunPanel() -> impl IntoView {
             last.flatten(),
         )
     });
-    Effect::new(move |last: Option<Written>| {
+    watch_with(move |last: Option<Written>| {
         let filter = filter.get();
         let only = only_selected
             .get()
@@ -159,6 +173,17 @@ pub fn RunPanel() -> impl IntoView {
         } else if action == "show-chain" {
             show_chain(ctx, ctl, &ev);
         } else if let Some((id, _, _)) = selected.get_untracked() {
+            let root = panel.get_untracked().map(web_sys::Element::from);
+            if let Some(to) = reset_to(&action, root.as_ref()) {
+                match to {
+                    Ok(to) => {
+                        let label = format!("Offsets reset to {}", to.describe());
+                        ctl.fault(ctx, Fault::ResetOffsets { note: id, to }, &label);
+                    }
+                    Err(why) => ctx.status.set(why),
+                }
+                return;
+            }
             let choice = ctx
                 .editor
                 .with_untracked(|e| faults_for(e.board(), &id))
@@ -186,6 +211,27 @@ pub fn RunPanel() -> impl IntoView {
         <div class="run-panel" data-run-panel node_ref=panel inner_html=PANEL_HTML
             on:click=on_click on:change:capture=on_change />
     }
+}
+
+/// The reset a `fault-reset-time` or `fault-reset-offset` click asks for, read from its field
+/// (an error naming what is wrong with it); none for another action.
+fn reset_to(action: &str, panel: Option<&web_sys::Element>) -> Option<Result<ResetTo, String>> {
+    let (field, what) = match action {
+        "fault-reset-time" => ("[data-field='reset-time']", "a time in seconds"),
+        "fault-reset-offset" => ("[data-field='reset-offset']", "an offset"),
+        _ => return None,
+    };
+    let text = panel
+        .and_then(|p| find(p, field))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .unwrap_or_default();
+    let number = parse_number(text.trim()).filter(|n| n.is_finite() && *n >= 0.0);
+    Some(match number {
+        None => Err(format!("Reset offsets: “{text}” is not {what} (0 or more)")),
+        Some(s) if action == "fault-reset-time" => Ok(ResetTo::Time((s * 1000.0).round() as u64)),
+        Some(o) => Ok(ResetTo::Offset(o.floor() as u64)),
+    })
 }
 
 /// A row of the log lights its causal chain on the board.
@@ -314,6 +360,12 @@ fn groups_html(run: &Run, board: &Board, names: &HashMap<NoteId, String>) -> Str
             out.push_str("<span class=\"muted\">group ");
             escape_html(&mut out, &g.props.group);
             out.push_str("</span>");
+        }
+        if run.cluster().group_id(&g.name).is_err() {
+            out.push_str(
+                "<p class=\"muted\">not on the broker yet: it joins when it starts</p></div>",
+            );
+            continue;
         }
         out.push_str("<ul class=\"instances\">");
         for (k, i) in run.instances(&g.note).iter().enumerate() {
