@@ -4,6 +4,7 @@
 
 use super::{artifact, count, harness, open_app};
 use flowstorm::model::samples::sample_by_id;
+use serde_json::json;
 
 #[test]
 #[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
@@ -69,4 +70,29 @@ fn the_data_tab_shows_the_log_the_rows_and_an_entity_at_the_moment_shown() {
     s.wait_for("the statement filled again", || {
         (count(&s, "[data-view-rows] tr[data-entity]") > 0).then_some(())
     });
+
+    // Its offsets reset to a time or an offset typed in the Run tab; a wrong one is named.
+    s.click(&s.find("[data-action='pause']"));
+    s.click(&s.find("[data-action='tab-run']"));
+    let reset = |field: &str, value: &str| {
+        s.js(
+            "const f = document.querySelector(`[data-field='${arguments[0]}']`); f.value = arguments[1];",
+            vec![json!(field), json!(value)],
+        );
+        s.click(&s.find(&format!("[data-action='fault-{field}']")));
+        s.text(&s.find("[data-status]"))
+    };
+    let said = reset("reset-offset", "-3");
+    assert!(said.contains("“-3” is not an offset"), "{said}");
+    let said = reset("reset-time", "1.5");
+    assert!(
+        said.starts_with("Offsets reset to the time 1.5 s at "),
+        "{said}"
+    );
+    let said = reset("reset-offset", "2");
+    assert!(
+        said.starts_with("Offsets reset to the offset 2 at "),
+        "{said}"
+    );
+    s.screenshot(&artifact("run-reset-offsets.png"));
 }

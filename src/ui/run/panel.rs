@@ -41,9 +41,9 @@ const PANEL_HTML: &str = "<h2>Run</h2><p class=\"muted\" data-run-intro>Press Pl
 /// A consumer group's offsets reset to a moment or to an offset, as `kafka-consumer-groups
 /// --reset-offsets --to-datetime / --to-offset` do.
 const RESET_TO_HTML: &str = "<div class=\"reset-to\" data-reset-to>\
-<label>Reset offsets to the time <input type=\"number\" min=\"0\" step=\"0.1\" value=\"0\" data-field=\"reset-time\" aria-label=\"Time (s)\"> s</label>\
+<label>Reset offsets to the time <input type=\"number\" min=\"0\" step=\"0.1\" value=\"0\" data-field=\"reset-time\"> s</label>\
 <button data-action=\"fault-reset-time\">Reset</button>\
-<label>or to the offset <input type=\"number\" min=\"0\" step=\"1\" value=\"0\" data-field=\"reset-offset\" aria-label=\"Offset\"></label>\
+<label>Reset offsets to the offset <input type=\"number\" min=\"0\" step=\"1\" value=\"0\" data-field=\"reset-offset\"></label>\
 <button data-action=\"fault-reset-offset\">Reset</button></div>";
 
 /// The Run tab: faults for the selected note, the broker, the lag chart and the event log.
