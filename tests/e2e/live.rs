@@ -2,7 +2,7 @@
 //! fraud sample joins the broker where the run is and catches up; an edit that would have
 //! changed what already ran says so, and Restart runs the board as it is now.
 
-use super::{artifact, centre_of, drag, harness, hover, rect_of};
+use super::{artifact, centre_of, drag, harness, hover, press, rect_of, CONTROL, DELETE};
 use flowstorm::model::samples::sample_by_id;
 
 /// The sums of a group's log-end and committed offsets over its partitions, from the Run tab.
@@ -108,5 +108,28 @@ fn a_consumer_drawn_while_running_joins_and_other_edits_offer_a_restart() {
     s.click(&s.find("[data-action='restart']"));
     s.wait_for("a fresh run", || {
         (s.find_all("[data-stale]").is_empty() && clock_ms(&s) < 1_000).then_some(())
+    });
+
+    // Deleting a note while it plays: the run goes on as the board was, drawn on the board as
+    // it is now, and the page keeps answering.
+    s.click(&s.find("[data-action='play']"));
+    s.wait_for("the fresh run to play", || {
+        (clock_ms(&s) >= 2_000).then_some(())
+    });
+    s.click(&s.find("[data-note-id='notify']"));
+    press(&s, &[&[DELETE]]);
+    s.wait_for("the run bar to offer a restart", || {
+        (!s.find_all("[data-stale]").is_empty()).then_some(())
+    });
+    assert!(s.find_all("[data-note-id='notify']").is_empty());
+    let at = clock_ms(&s);
+    s.wait_for("the run to go on", || {
+        (clock_ms(&s) > at + 1_000).then_some(())
+    });
+    s.screenshot(&artifact("live-deleted-1280.png"));
+    // Undo brings the board back to the one that runs: nothing to restart for.
+    press(&s, &[&[CONTROL, "z"]]);
+    s.wait_for("the offer withdrawn", || {
+        s.find_all("[data-stale]").is_empty().then_some(())
     });
 }

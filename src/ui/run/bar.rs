@@ -187,7 +187,7 @@ fn tail_html(
         out.push_str("<span class=\"pace\" data-stale title=\"");
         escape_html(&mut out, &why);
         out.push_str(
-            "\">the board changed</span><button data-action=\"restart\" title=\"Run the board as it is now, from the start\">Restart</button>",
+            "\">the board changed <button data-action=\"restart\" title=\"Run the board as it is now, from the start\">Restart</button></span>",
         );
     }
     if let Some(p) = pace {
