@@ -25,7 +25,7 @@ test: setup lint test-native test-web test-e2e
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	$(WASM) cargo clippy --target wasm32-unknown-unknown --lib --bin flowstorm-web -- -D warnings
+	$(WASM) cargo clippy --target wasm32-unknown-unknown --lib --bin flowstorm-web --bin flowstorm-export -- -D warnings
 
 test-native:
 	cargo test

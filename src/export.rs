@@ -100,6 +100,31 @@ impl fmt::Display for ExportFormat {
     }
 }
 
+/// What a board's files are named after: its name in kebab case (`shop-checkout` for "Shop:
+/// checkout"), or `board`. The app names its saved boards and its exports with it.
+pub fn file_stem(board_name: Option<&str>) -> String {
+    let slug = board_name
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        "board".into()
+    } else {
+        slug
+    }
+}
+
 /// Why an export could not be made.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExportError {

@@ -8,6 +8,7 @@ mod bench;
 mod board_view;
 mod compare;
 mod dom;
+mod export;
 mod files;
 mod hazards;
 mod inspector;

@@ -7,6 +7,8 @@ mod webdriver;
 
 #[path = "e2e/data.rs"]
 mod data;
+#[path = "e2e/export.rs"]
+mod export;
 #[path = "e2e/live.rs"]
 mod live;
 #[path = "e2e/share.rs"]
@@ -282,7 +284,7 @@ fn in_a_narrow_window_every_control_stays_on_screen() {
         s.find("[data-board-viewport] [data-note-id]");
         let off = s.js(
             // The palette scrolls: it must be on screen, its buttons may be below its fold.
-            "return [...document.querySelectorAll('.toolbar button, .palette, .tabs button, .runbar button, .runbar select')]
+            "return [...document.querySelectorAll('.toolbar button:not([popover] button), .palette, .tabs button, .runbar button, .runbar select')]
                .filter(b => { const r = b.getBoundingClientRect();
                  if (r.width === 0 || r.left < 0 || r.top < 0 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) return true;
                  return !b.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)); })
@@ -290,6 +292,17 @@ fn in_a_narrow_window_every_control_stays_on_screen() {
             vec![],
         );
         assert_eq!(off, json!([]), "controls off screen at {w}x{hgt}");
+        // The Export menu, open, too.
+        s.click(&s.find("[data-action='export']"));
+        s.find("#export-menu:popover-open");
+        let off = s.js(
+            "return [...document.querySelectorAll('#export-menu button')]
+               .filter(b => { const r = b.getBoundingClientRect();
+                 return r.width === 0 || r.left < 0 || r.top < 0 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5; })
+               .map(b => b.textContent);",
+            vec![],
+        );
+        assert_eq!(off, json!([]), "Export menu items off screen at {w}x{hgt}");
     }
 }
 

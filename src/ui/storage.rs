@@ -64,23 +64,5 @@ pub fn download(file_name: &str, text: &str) -> Result<(), String> {
 
 /// A file name for a board: its name in kebab case, or "board".
 pub fn file_name(board_name: Option<&str>) -> String {
-    let slug: String = board_name
-        .unwrap_or("board")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    format!(
-        "{}.flowstorm.json",
-        if slug.is_empty() { "board" } else { &slug }
-    )
+    format!("{}.flowstorm.json", crate::export::file_stem(board_name))
 }

@@ -1,4 +1,4 @@
-//! The toolbar (files, history, zoom, compare, theme) and the palette of notes to add.
+//! The toolbar (files and exports, history, zoom, compare, theme) and the palette of notes to add.
 //! Buttons run the same named [`Action`]s as their shortcuts.
 //!
 //! Both are written once as HTML and answered by one listener per kind of event, by their
@@ -7,6 +7,7 @@
 
 use super::{
     dom::{escape_html, event_action, find, set_text, KIND_DRAG_TYPE},
+    export::{export, is_export},
     files::{open_file, open_sample, save_file},
     library::{open_new, BoardsDialog},
     run::RunCtl,
@@ -37,6 +38,17 @@ const TOOLBAR_HTML: &str = "<span class=\"brand\">Flowstorm</span><span class=\"
 <input type=\"file\" accept=\".json,application/json\" class=\"hidden\" data-action=\"open-file\">\
 <button data-action=\"save\" title=\"Save the board as a file (Ctrl+S)\">Save</button>\
 <button data-action=\"share\" title=\"Copy a link that opens a copy of this board in anyone's browser\">Share</button>\
+<button data-action=\"export\" popovertarget=\"export-menu\" title=\"Download the board as a picture, a diagram, an AsyncAPI document…\">Export</button>\
+<div id=\"export-menu\" class=\"menu\" popover>\
+<button data-action=\"export-svg\">Picture (SVG)</button>\
+<button data-action=\"export-png\">Picture (PNG, 2×)</button>\
+<button data-action=\"export-mermaid\">Mermaid diagram</button>\
+<button data-action=\"copy-mermaid\">Copy Mermaid</button>\
+<button data-action=\"export-asyncapi-json\">AsyncAPI (JSON)</button>\
+<button data-action=\"export-markdown\">Hazard report (Markdown)</button>\
+<button data-action=\"export-html\">Hazard report (HTML)</button>\
+<button data-action=\"export-kafka-sh\">Topic plan (kafka-topics.sh)</button>\
+<button data-action=\"export-strimzi\">Topic plan (Strimzi)</button></div>\
 <select data-action=\"samples\" title=\"Open a copy of a sample board\" aria-label=\"Samples\">\
 <option value=\"\" selected>Samples…</option><option value=\"sample\">Point of sale (the first board)</option>\
 <!--gallery--></select></div>\
@@ -132,6 +144,7 @@ pub fn Toolbar(
                 return;
             }
             Some("save") => return save_file(ctx),
+            Some(a) if is_export(a) => return export(ctx, &ev),
             Some("share") => {
                 if let Some(button) = bar
                     .get_untracked()
