@@ -323,3 +323,22 @@ fn the_html_report_is_xml_with_the_board_its_badges_and_every_finding() {
         );
     }
 }
+
+#[test]
+fn the_topic_plan_starts_each_group_where_its_consumer_says() {
+    let (_, mut board) = boards().remove(0);
+    let plan = flowstorm::export::kafka_plan(&board);
+    let first = plan.groups.first().expect("a consuming note").clone();
+    assert!(kafka_sh(&board).contains("auto.offset.reset=earliest"));
+    let note = board
+        .notes
+        .iter_mut()
+        .find(|n| {
+            n.id.as_str() == first.name
+                || n.props.get("group").and_then(Value::as_str) == Some(first.name.as_str())
+        })
+        .expect("the group's note");
+    note.props.insert("start".into(), Value::from("latest"));
+    let script = kafka_sh(&board);
+    assert!(script.contains("auto.offset.reset=latest"), "{script}");
+}

@@ -10,7 +10,11 @@
 use super::escape::{one_line, shell, Ids};
 use crate::{
     exec::{compile, Plan},
-    model::{index::BoardIndex, props::Delivery, Board, NoteKind},
+    model::{
+        index::BoardIndex,
+        props::{Delivery, Start},
+        Board, NoteKind,
+    },
 };
 use std::fmt::Write;
 
@@ -18,8 +22,6 @@ use std::fmt::Write;
 const RETAIN_FOREVER: i64 = -1;
 /// The cleanup policy of every topic (the model has no compacted, latest-state topic).
 pub const CLEANUP_POLICY: &str = "delete";
-/// Where a new group starts: the run starts every consuming note from the earliest offset.
-pub const AUTO_OFFSET_RESET: &str = "earliest";
 /// Suffix of the retry topic the broker adds for `retry: "topic"` (as the run's broker does).
 const RETRY_SUFFIX: &str = "-retry";
 /// Suffix of the dead-letter topic the broker adds for `dlq` (as the run's broker does).
@@ -78,6 +80,8 @@ pub struct GroupSpec {
     pub dead_letter: bool,
     /// Processing a record twice has no extra effect.
     pub idempotent: bool,
+    /// Where it starts reading without a committed offset (the consumer's `start` prop).
+    pub start: Start,
 }
 
 impl GroupSpec {
@@ -89,7 +93,13 @@ impl GroupSpec {
         };
         vec![
             ("group.id", ""),
-            ("auto.offset.reset", AUTO_OFFSET_RESET),
+            (
+                "auto.offset.reset",
+                match self.start {
+                    Start::Earliest => "earliest",
+                    Start::Latest => "latest",
+                },
+            ),
             ("enable.auto.commit", "false"),
             ("isolation.level", isolation),
         ]
@@ -196,6 +206,7 @@ pub(super) fn kafka_plan_of(board: &Board, plan: &Plan, ix: &BoardIndex) -> Kafk
                 delivery: p.delivery,
                 retries: p.retries,
                 retry_topic: p.retry_topic && p.retries > 0,
+                start: p.start,
                 dead_letter: p.dlq,
                 idempotent: p.idempotent,
             }
