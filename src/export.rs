@@ -25,6 +25,7 @@ pub use report::{html_report, markdown_report, run_findings, Report, RunSummary}
 pub use svg::{svg, Scale, SvgOptions, Theme};
 pub use topics::{kafka_plan, kafka_sh, strimzi, GroupSpec, KafkaPlan, TopicRole, TopicSpec};
 
+use crate::model::{Board, Note, NoteId};
 use std::fmt;
 
 /// What a board can be exported as.
@@ -100,6 +101,38 @@ impl fmt::Display for ExportFormat {
     }
 }
 
+/// The part of a board a picture of a selection shows: the notes picked and those of the frames
+/// picked (by id), the links between them, and the frames picked. Nothing picked is refused.
+pub fn selected_part(board: &Board, picked: &[String]) -> Result<Board, ExportError> {
+    let is_picked = |id: &str| picked.iter().any(|p| p == id);
+    let mut part = board.clone();
+    part.frames.retain(|f| is_picked(f.id.as_str()));
+    let in_frame = |n: &Note| {
+        n.frame
+            .as_ref()
+            .is_some_and(|f| part.frames.iter().any(|k| &k.id == f))
+    };
+    let notes: Vec<_> = board
+        .notes
+        .iter()
+        .filter(|n| is_picked(n.id.as_str()) || in_frame(n))
+        .cloned()
+        .collect();
+    part.notes = notes;
+    if part.notes.is_empty() && part.frames.is_empty() {
+        return Err(ExportError::NothingSelected);
+    }
+    let kept = |id: &NoteId| part.notes.iter().any(|n| &n.id == id);
+    let links = board
+        .links
+        .iter()
+        .filter(|l| kept(&l.from) && kept(&l.to))
+        .cloned()
+        .collect();
+    part.links = links;
+    Ok(part)
+}
+
 /// What a board's files are named after: its name in kebab case (`shop-checkout` for "Shop:
 /// checkout"), or `board`. The app names its saved boards and its exports with it.
 pub fn file_stem(board_name: Option<&str>) -> String {
@@ -144,6 +177,8 @@ pub enum ExportError {
     },
     /// The YAML serialiser refused the document.
     Yaml(String),
+    /// A picture of the selection was asked for with nothing selected.
+    NothingSelected,
 }
 
 impl fmt::Display for ExportError {
@@ -169,6 +204,9 @@ impl fmt::Display for ExportError {
                 "the run needs more than {max_work} units of work (raise --max-events or shorten --duration)"
             ),
             ExportError::Yaml(reason) => write!(f, "cannot write YAML: {reason}"),
+            ExportError::NothingSelected => {
+                write!(f, "nothing is selected: select notes or a frame to picture")
+            }
         }
     }
 }

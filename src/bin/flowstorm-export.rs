@@ -3,20 +3,24 @@
 //! Web Worker started the first time its Export menu is used: the exporters add nothing to the
 //! app's first download. Trunk builds it (index.html); `src/ui/export.rs` talks to it.
 //!
-//! Each message `{format, board_text}` (a format's CLI name, the board's file text) is answered,
-//! in order, with `{ok: true, text, file_name, mime}` or `{error}`; `{ready: true}` says the
-//! worker listens.
+//! Each message `{format, board_text, scale, theme, only, seed}` (a format's CLI name, the
+//! board's file text; for a picture its scale `1`, `2` or `4`, its theme `light` or `dark`, and,
+//! for a picture of the selection, the ids picked one a line; for a hazard report, the seed of
+//! its run) is answered, in order, with `{ok: true, text, file_name, mime}` or `{error}`;
+//! `{ready: true}` says the worker listens.
 
 /// The files, made from the board's text (pure Rust: tested natively, where only the tests
 /// call it; the native CLI is `flowstorm export`).
 #[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
 mod files {
     use flowstorm::{
+        exec::MAX_RUN_WORK,
         export::{
-            asyncapi_json, file_stem, html_report, kafka_sh, markdown_report, mermaid, strimzi,
-            svg, ExportError, ExportFormat, Report, SvgOptions,
+            asyncapi_json, file_stem, html_report, kafka_sh, markdown_report, mermaid,
+            selected_part, strimzi, svg, ExportError, ExportFormat, Report, Scale, SvgOptions,
+            Theme,
         },
-        model::{load, LoadError},
+        model::{load, Board, LoadError},
     };
     use std::fmt;
 
@@ -72,22 +76,50 @@ mod files {
         }
     }
 
-    /// The board of `board_text` in the format named `format` (as the CLI's `--to` names it, with
-    /// the CLI's default options: a light picture at 1×, the report's static findings), as a file
-    /// named after the board.
-    pub fn make(format: &str, board_text: &str) -> Result<Download, Refusal> {
+    /// How a picture is asked for: as the app shows the board, and of what.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Picture {
+        /// Pixels per board unit.
+        pub scale: Scale,
+        /// The app's theme.
+        pub theme: Theme,
+        /// Ids of the notes and frames picked, for a picture of the selection (else the board).
+        pub only: Option<Vec<String>>,
+        /// The seed of the run whose findings the hazard report adds to the static ones (none:
+        /// the static findings only).
+        pub seed: Option<u64>,
+    }
+
+    /// The hazard report: with the findings of a run with `seed` when the board runs, else the
+    /// static findings only.
+    fn report(board: &Board, seed: Option<u64>) -> Report<'_> {
+        seed.and_then(|seed| Report::with_run(board, seed, None, MAX_RUN_WORK).ok())
+            .unwrap_or_else(|| Report::static_only(board))
+    }
+
+    /// The board of `board_text` in the format named `format` (as the CLI's `--to` names it; a
+    /// picture, alone or in the report, as `picture` asks; the report's static findings), as a
+    /// file named after the board.
+    pub fn make(format: &str, board_text: &str, picture: &Picture) -> Result<Download, Refusal> {
         let format = ExportFormat::parse(format)
             .ok_or_else(|| Refusal::UnknownFormat(format.to_string()))?;
         let board = load(board_text).map_err(Refusal::Load)?;
-        let picture = SvgOptions::default();
+        let options = SvgOptions {
+            scale: picture.scale,
+            theme: picture.theme,
+            ..SvgOptions::default()
+        };
         let text = match format {
-            ExportFormat::Svg => svg(&board, &picture, &[]),
+            ExportFormat::Svg => match &picture.only {
+                Some(ids) => selected_part(&board, ids).and_then(|part| svg(&part, &options, &[])),
+                None => svg(&board, &options, &[]),
+            },
             ExportFormat::Mermaid => Ok(mermaid(&board)),
             ExportFormat::AsyncApiJson => Ok(asyncapi_json(&board)),
             // The YAML serialiser is a native-only dependency.
             ExportFormat::AsyncApiYaml => return Err(Refusal::NativeOnly(format)),
-            ExportFormat::Markdown => Ok(markdown_report(&Report::static_only(&board))),
-            ExportFormat::Html => html_report(&Report::static_only(&board), &picture),
+            ExportFormat::Markdown => Ok(markdown_report(&report(&board, picture.seed))),
+            ExportFormat::Html => html_report(&report(&board, picture.seed), &options),
             ExportFormat::KafkaSh => Ok(kafka_sh(&board)),
             ExportFormat::Strimzi => Ok(strimzi(&board)),
         }
@@ -118,7 +150,8 @@ fn main() {
 /// The worker's side of the messages.
 #[cfg(target_arch = "wasm32")]
 mod worker {
-    use super::files::make;
+    use super::files::{make, Picture};
+    use flowstorm::export::{Scale, Theme};
     use js_sys::{Object, Reflect};
     use wasm_bindgen::{prelude::*, JsCast};
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -148,7 +181,16 @@ mod worker {
         let reply_to = scope.clone();
         let answer = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data();
-            let reply = match make(&text(&data, "format"), &text(&data, "board_text")) {
+            let picture = Picture {
+                scale: Scale::parse(&text(&data, "scale")).unwrap_or_default(),
+                theme: Theme::parse(&text(&data, "theme")).unwrap_or_default(),
+                only: Reflect::get(&data, &JsValue::from_str("only"))
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .map(|ids| ids.lines().map(str::to_string).collect()),
+                seed: text(&data, "seed").parse().ok(),
+            };
+            let reply = match make(&text(&data, "format"), &text(&data, "board_text"), &picture) {
                 Ok(file) => message(&[
                     ("ok", JsValue::TRUE),
                     ("text", file.text.into()),
@@ -167,9 +209,13 @@ mod worker {
 
 #[cfg(test)]
 mod tests {
-    use super::files::{make, Refusal};
+    use super::files::{make, Picture, Refusal};
     use flowstorm::{
-        export::{asyncapi_json, mermaid, svg, ExportFormat, SvgOptions},
+        exec::MAX_RUN_WORK,
+        export::{
+            asyncapi_json, markdown_report, mermaid, selected_part, svg, ExportFormat, Report,
+            Scale, SvgOptions, Theme,
+        },
         model::{sample::sample, save},
     };
 
@@ -178,7 +224,7 @@ mod tests {
         let mut board = sample();
         board.name = Some("Shop \"checkout\" & <billing>".into());
         let text = save(&board);
-        let picture = make("svg", &text).unwrap();
+        let picture = make("svg", &text, &Picture::default()).unwrap();
         assert_eq!(
             picture.text,
             svg(&board, &SvgOptions::default(), &[]).unwrap()
@@ -188,10 +234,15 @@ mod tests {
             ("shop-checkout-billing.svg", "image/svg+xml")
         );
         assert_eq!(
-            make("asyncapi-json", &text).unwrap().text,
+            make("asyncapi-json", &text, &Picture::default())
+                .unwrap()
+                .text,
             asyncapi_json(&board)
         );
-        assert_eq!(make("mermaid", &text).unwrap().text, mermaid(&board));
+        assert_eq!(
+            make("mermaid", &text, &Picture::default()).unwrap().text,
+            mermaid(&board)
+        );
         let names: Vec<String> = [
             "mermaid",
             "asyncapi-json",
@@ -201,7 +252,7 @@ mod tests {
             "strimzi",
         ]
         .iter()
-        .map(|f| make(f, &text).unwrap().file_name)
+        .map(|f| make(f, &text, &Picture::default()).unwrap().file_name)
         .collect();
         assert_eq!(
             names,
@@ -215,26 +266,82 @@ mod tests {
             ]
         );
         board.name = None;
-        assert_eq!(make("svg", &save(&board)).unwrap().file_name, "board.svg");
+        assert_eq!(
+            make("svg", &save(&board), &Picture::default())
+                .unwrap()
+                .file_name,
+            "board.svg"
+        );
     }
 
     #[test]
     fn a_refusal_says_why() {
         let text = save(&sample());
         assert_eq!(
-            make("pdf", &text).unwrap_err().to_string(),
+            make("pdf", &text, &Picture::default())
+                .unwrap_err()
+                .to_string(),
             "no export format is called \"pdf\""
         );
         assert!(matches!(
-            make("asyncapi-yaml", &text),
+            make("asyncapi-yaml", &text, &Picture::default()),
             Err(Refusal::NativeOnly(ExportFormat::AsyncApiYaml))
         ));
-        let broken = make("svg", "{\"format\":\"flowstorm-board\"").unwrap_err();
+        let broken = make(
+            "svg",
+            "{\"format\":\"flowstorm-board\"",
+            &Picture::default(),
+        )
+        .unwrap_err();
         assert!(
             broken
                 .to_string()
                 .starts_with("the board cannot be loaded (1 problem)"),
             "{broken}"
+        );
+    }
+
+    #[test]
+    fn a_picture_is_drawn_as_asked_of_the_board_or_of_the_selection() {
+        let board = sample();
+        let text = save(&board);
+        let frame = board.frames[0].id.0.clone();
+        let ask = Picture {
+            scale: Scale::Four,
+            theme: Theme::Dark,
+            only: Some(vec![frame.clone(), "nobody".into()]),
+            seed: None,
+        };
+        let options = SvgOptions {
+            scale: Scale::Four,
+            theme: Theme::Dark,
+            ..SvgOptions::default()
+        };
+        let part = selected_part(&board, &[frame]).unwrap();
+        assert!(!part.notes.is_empty() && part.notes.len() < board.notes.len());
+        assert_eq!(
+            make("svg", &text, &ask).unwrap().text,
+            svg(&part, &options, &[]).unwrap()
+        );
+        let nothing = Picture {
+            only: Some(Vec::new()),
+            ..Picture::default()
+        };
+        assert_eq!(
+            make("svg", &text, &nothing).unwrap_err().to_string(),
+            "nothing is selected: select notes or a frame to picture"
+        );
+        // A report pictures the whole board, whatever is selected, and adds the findings of a
+        // run with the seed asked.
+        assert!(make("html", &text, &nothing).is_ok());
+        let seeded = Picture {
+            seed: Some(7),
+            ..Picture::default()
+        };
+        let with_run = Report::with_run(&board, 7, None, MAX_RUN_WORK).unwrap();
+        assert_eq!(
+            make("markdown", &text, &seeded).unwrap().text,
+            markdown_report(&with_run)
         );
     }
 }

@@ -1,14 +1,16 @@
-//! The Export menu's files: the board as a picture (SVG, or PNG at 2×), a Mermaid diagram (or
+//! The Export menu's files: the board or the selection as a picture (SVG or PNG, at 1×, 2× or
+//! 4×, in the theme shown), a Mermaid diagram (or
 //! the diagram copied), an AsyncAPI document, its hazard report and its topic plan, downloaded
 //! under the board's name (`shop.svg`, `shop.asyncapi.json`).
 //!
 //! The exporters are not part of the app's wasm: they are a wasm module of their own
 //! (`src/bin/flowstorm-export.rs`) that runs in a Web Worker, started the first time the menu
 //! is used, and the first download stays as small as it was. The page's side is the script
-//! below: it starts the worker, hands it the board's text, and offers what comes back; a PNG is
-//! the SVG drawn on a canvas at twice its size.
+//! below: it starts the worker, hands it the board's text and what the menu asks, and offers what
+//! comes back; a PNG is the SVG drawn on a canvas.
 
 use super::state::Ctx;
+use crate::editor::Item;
 use crate::model::format::save_compact;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -35,22 +37,26 @@ async function png(svg) {
   await img.decode();
   URL.revokeObjectURL(img.src);
   const c = document.createElement('canvas');
-  c.width = img.width * 2;
-  c.height = img.height * 2;
+  c.width = img.width;
+  c.height = img.height;
   c.getContext('2d')?.drawImage(img, 0, 0, c.width, c.height);
   const blob = await new Promise(done => c.toBlob(done));
   if (!blob) throw Error(`the browser cannot draw a picture of ${c.width}×${c.height} pixels: export SVG instead`);
   return blob;
 }
-export async function export_board(ev, text) {
+export async function export_board(ev, text, selected) {
   const item = ev.target.closest('[data-action]'), action = item.dataset.action;
-  const copy = action == 'copy-mermaid', picture = action == 'export-png';
+  const copy = action == 'copy-mermaid', picture = action == 'export-png', menu = item.closest('[popover]');
+  const asked = css => menu.querySelector(css).value;
   try {
-    item.closest('[popover]').hidePopover();
+    menu.hidePopover();
     const w = await start();
     const r = await new Promise(done => {
       waiting.push(done);
-      w.postMessage({format: copy ? 'mermaid' : picture ? 'svg' : action.slice(7), board_text: text});
+      w.postMessage({format: copy ? 'mermaid' : picture ? 'svg' : action.slice(7), board_text: text,
+        scale: asked('[data-export-scale]'), theme: document.documentElement.dataset.theme,
+        only: asked('[data-export-scope]') == 'selection' ? selected : undefined,
+        seed: document.querySelector("[data-action='seed']")?.value});
     });
     if (r.error) throw Error(r.error);
     if (copy) return await navigator.clipboard.writeText(r.text).then(() => 'Copied the Mermaid diagram',
@@ -70,7 +76,7 @@ export async function export_board(ev, text) {
 extern "C" {
     /// Makes the file the Export menu's item clicked (`ev`) asks for from the board's text and
     /// downloads it, or puts it on the clipboard; what happened, for the status bar.
-    fn export_board(ev: &web_sys::Event, text: &str) -> js_sys::Promise;
+    fn export_board(ev: &web_sys::Event, text: &str, selected: &str) -> js_sys::Promise;
 }
 
 /// Whether a control's `data-action` is an item of the Export menu: `export-FORMAT` (a format's
@@ -82,7 +88,20 @@ pub fn is_export(action: &str) -> bool {
 /// Makes the file the Export menu's item clicked (`ev`) asks for, in the export worker (started
 /// the first time), and says in the status bar what happened.
 pub fn export(ctx: Ctx, ev: &web_sys::Event) {
-    let said = export_board(ev, &ctx.editor.with_untracked(|e| save_compact(e.board())));
+    let (text, selected) = ctx.editor.with_untracked(|e| {
+        let ids: Vec<&str> = e
+            .selection()
+            .items()
+            .iter()
+            .filter_map(|item| match item {
+                Item::Note(id) => Some(id.as_str()),
+                Item::Frame(id) => Some(id.as_str()),
+                Item::Link(_) => None,
+            })
+            .collect();
+        (save_compact(e.board()), ids.join("\n"))
+    });
+    let said = export_board(ev, &text, &selected);
     ctx.status.set("Exporting…".into());
     leptos::task::spawn_local(async move {
         let said = JsFuture::from(said).await.unwrap_or_else(|e| e);

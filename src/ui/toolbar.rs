@@ -40,8 +40,10 @@ const TOOLBAR_HTML: &str = "<span class=\"brand\">Flowstorm</span><span class=\"
 <button data-action=\"share\" title=\"Copy a link that opens a copy of this board in anyone's browser\">Share</button>\
 <button data-action=\"export\" popovertarget=\"export-menu\" title=\"Download the board as a picture, a diagram, an AsyncAPI document…\">Export</button>\
 <div id=\"export-menu\" class=\"menu\" popover>\
+<label class=\"menu-option\">Picture of <select data-export-scope><option value=\"board\">the whole board</option><option value=\"selection\">the selection</option></select></label>\
+<label class=\"menu-option\">Scale <select data-export-scale><option value=\"1\">1×</option><option value=\"2\" selected>2×</option><option value=\"4\">4×</option></select></label>\
 <button data-action=\"export-svg\">Picture (SVG)</button>\
-<button data-action=\"export-png\">Picture (PNG, 2×)</button>\
+<button data-action=\"export-png\">Picture (PNG)</button>\
 <button data-action=\"export-mermaid\">Mermaid diagram</button>\
 <button data-action=\"copy-mermaid\">Copy Mermaid</button>\
 <button data-action=\"export-asyncapi-json\">AsyncAPI (JSON)</button>\
@@ -175,8 +177,11 @@ pub fn Toolbar(
         else {
             return;
         };
-        if event_action(&ev).as_deref() == Some("open-file") {
-            return open_file(ctx, input);
+        match event_action(&ev).as_deref() {
+            Some("open-file") => return open_file(ctx, input),
+            Some("samples") => {}
+            // The Export menu's options are read when an export is asked for.
+            _ => return,
         }
         let picked = input.value();
         // Back to the menu's title, ready for the next pick.

@@ -1,12 +1,14 @@
 //! The Export menu: each file it downloads is what `flowstorm export` makes of the same board,
-//! named after the board; the PNG is the picture drawn at twice its size; a picture the browser
+//! named after the board; pictures at the scale asked (2× unless told), in the theme shown, of the
+//! board or of the selection; the PNG is the picture drawn pixel for pixel; a picture the browser
 //! cannot draw is refused with a message; the menu opens under its button, on screen.
 
 use super::{artifact, harness, open_app, press, webdriver::Session, ESCAPE};
 use flowstorm::{
+    exec::{RunConfig, MAX_RUN_WORK},
     export::{
-        asyncapi_json, html_report, kafka_sh, markdown_report, mermaid, strimzi, svg, Report,
-        SvgOptions,
+        asyncapi_json, html_report, kafka_sh, markdown_report, mermaid, selected_part, strimzi,
+        svg, Report, Scale, SvgOptions, Theme,
     },
     model::{load, Board},
 };
@@ -101,8 +103,15 @@ fn the_export_menu_downloads_what_the_cli_exports_named_after_the_board() {
     let s = open_app(&h);
     let dir = download_dir(&s, "files");
     let board = open_shop(&s);
-    let report = Report::static_only(&board);
-    let picture = svg(&board, &SvgOptions::default(), &[]).unwrap();
+    // The report adds the findings of a run with the seed the run bar shows.
+    let seed = RunConfig::for_board(&board).seed;
+    let report = Report::with_run(&board, seed, None, MAX_RUN_WORK).unwrap();
+    // The menu draws pictures at 2× unless told otherwise.
+    let twice = SvgOptions {
+        scale: Scale::Two,
+        ..SvgOptions::default()
+    };
+    let picture = svg(&board, &twice, &[]).unwrap();
     let expected = [
         ("export-svg", format!("{STEM}.svg"), picture.clone()),
         ("export-mermaid", format!("{STEM}.mmd"), mermaid(&board)),
@@ -119,7 +128,7 @@ fn the_export_menu_downloads_what_the_cli_exports_named_after_the_board() {
         (
             "export-html",
             format!("{STEM}.hazards.html"),
-            html_report(&report, &SvgOptions::default()).unwrap(),
+            html_report(&report, &twice).unwrap(),
         ),
         (
             "export-kafka-sh",
@@ -149,7 +158,7 @@ fn the_export_menu_downloads_what_the_cli_exports_named_after_the_board() {
     assert_eq!(&png[12..16], b"IHDR");
     let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
     let (width, height) = (size(16), size(20));
-    // The picture's size as the browser takes it (whole pixels), twice.
+    // The picture's size as the browser takes it (whole pixels).
     let natural = s.js_async(
         "const done = arguments[arguments.length - 1], img = new Image();
          img.src = URL.createObjectURL(new Blob([arguments[0]], {type: 'image/svg+xml'}));
@@ -157,13 +166,12 @@ fn the_export_menu_downloads_what_the_cli_exports_named_after_the_board() {
         vec![json!(picture)],
     );
     assert_eq!(
-        json!([width / 2, height / 2]),
+        json!([width, height]),
         natural,
-        "the PNG is {width}×{height}, twice the picture's size (the picture is {}×{})",
+        "the PNG is {width}×{height}, the picture's size (the picture is {}×{})",
         svg_attr(&picture, "width"),
         svg_attr(&picture, "height")
     );
-    assert!(width % 2 == 0 && height % 2 == 0, "{width}×{height}");
     assert_eq!(status(&s), format!("Exported {STEM}.png"));
     std::fs::remove_dir_all(&dir).ok();
 
@@ -181,6 +189,34 @@ fn the_export_menu_downloads_what_the_cli_exports_named_after_the_board() {
         vec![],
     );
     assert_eq!(copied.as_str(), Some(mermaid(&board).as_str()));
+
+    // The Billing frame and one note selected, in the dark theme, at 4×: a picture of them.
+    let dir = download_dir(&s, "selection");
+    s.click(&s.find("[data-action='theme']"));
+    s.wait_for("the dark theme", || {
+        (s.js("return document.documentElement.dataset.theme", vec![]) == json!("dark"))
+            .then_some(())
+    });
+    s.click(&s.find("[data-note-id='customer']"));
+    s.click(&s.find("[data-action='export']"));
+    s.js(
+        "const set = (css, v) => { const e = document.querySelector(css); e.value = v; e.dispatchEvent(new Event('change', {bubbles: true})); };
+         set('[data-export-scope]', 'selection'); set('[data-export-scale]', '4');",
+        vec![],
+    );
+    s.click(&s.find("#export-menu [data-action='export-svg']"));
+    let got = String::from_utf8(downloaded(&dir, &format!("{STEM}.svg"))).unwrap();
+    let part = selected_part(&board, &["customer".to_string()]).unwrap();
+    let dark = SvgOptions {
+        scale: Scale::Four,
+        theme: Theme::Dark,
+        ..SvgOptions::default()
+    };
+    assert!(
+        got == svg(&part, &dark, &[]).unwrap(),
+        "a picture of the selection, dark, at 4×:\n{got}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
