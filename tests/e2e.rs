@@ -1203,7 +1203,9 @@ fn a_token_travels_along_a_link_of_a_hand_built_board_at_1x() {
     open_teller_board(&s);
     s.click(&s.find("[data-action='play']"));
     let a = s.wait_for("a token on a link", || first_token(&s));
-    std::thread::sleep(std::time::Duration::from_millis(150));
+    // Where the first token is drawn is told with the readable numbers, every tenth frame
+    // (about 170 ms): wait for two of those.
+    std::thread::sleep(std::time::Duration::from_millis(400));
     let b = s.wait_for("a token on a link", || first_token(&s));
     assert!(
         (a.0 - b.0).abs() + (a.1 - b.1).abs() > 3.0,
