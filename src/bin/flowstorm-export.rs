@@ -3,10 +3,10 @@
 //! Web Worker started the first time its Export menu is used: the exporters add nothing to the
 //! app's first download. Trunk builds it (index.html); `src/ui/export.rs` talks to it.
 //!
-//! Each message `{format, board_text, scale, theme, only, seed}` (a format's CLI name, the
-//! board's file text; for a picture its scale `1`, `2` or `4`, its theme `light` or `dark`, and,
-//! for a picture of the selection, the ids picked one a line; for a hazard report, the seed of
-//! its run) is answered, in order, with `{ok: true, text, file_name, mime}` or `{error}`;
+//! Each message `{format, board_text, scale, theme, badges, only, seed}` (a format's CLI name,
+//! the board's file text; for a picture its scale `1`, `2` or `4`, its theme `light` or `dark`,
+//! whether the static findings' badges are on it, and, for a picture of the selection, the ids
+//! picked one a line; for a hazard report, the seed of its run) is answered, in order, with `{ok: true, text, file_name, mime}` or `{error}`;
 //! `{ready: true}` says the worker listens.
 
 /// The files, made from the board's text (pure Rust: tested natively, where only the tests
@@ -14,6 +14,7 @@
 #[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
 mod files {
     use flowstorm::{
+        analysis::check,
         exec::MAX_RUN_WORK,
         export::{
             asyncapi_json, file_stem, html_report, kafka_sh, markdown_report, mermaid,
@@ -85,6 +86,8 @@ mod files {
         pub theme: Theme,
         /// Ids of the notes and frames picked, for a picture of the selection (else the board).
         pub only: Option<Vec<String>>,
+        /// The static findings' badges on the picture.
+        pub badges: bool,
         /// The seed of the run whose findings the hazard report adds to the static ones (none:
         /// the static findings only).
         pub seed: Option<u64>,
@@ -110,10 +113,19 @@ mod files {
             ..SvgOptions::default()
         };
         let text = match format {
-            ExportFormat::Svg => match &picture.only {
-                Some(ids) => selected_part(&board, ids).and_then(|part| svg(&part, &options, &[])),
-                None => svg(&board, &options, &[]),
-            },
+            ExportFormat::Svg => {
+                let findings = if picture.badges {
+                    check(&board)
+                } else {
+                    Vec::new()
+                };
+                match &picture.only {
+                    Some(ids) => {
+                        selected_part(&board, ids).and_then(|part| svg(&part, &options, &findings))
+                    }
+                    None => svg(&board, &options, &findings),
+                }
+            }
             ExportFormat::Mermaid => Ok(mermaid(&board)),
             ExportFormat::AsyncApiJson => Ok(asyncapi_json(&board)),
             // The YAML serialiser is a native-only dependency.
@@ -189,6 +201,10 @@ mod worker {
                     .and_then(|v| v.as_string())
                     .map(|ids| ids.lines().map(str::to_string).collect()),
                 seed: text(&data, "seed").parse().ok(),
+                badges: Reflect::get(&data, &JsValue::from_str("badges"))
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
             };
             let reply = match make(&text(&data, "format"), &text(&data, "board_text"), &picture) {
                 Ok(file) => message(&[
@@ -311,6 +327,7 @@ mod tests {
             theme: Theme::Dark,
             only: Some(vec![frame.clone(), "nobody".into()]),
             seed: None,
+            badges: true,
         };
         let options = SvgOptions {
             scale: Scale::Four,
@@ -321,7 +338,7 @@ mod tests {
         assert!(!part.notes.is_empty() && part.notes.len() < board.notes.len());
         assert_eq!(
             make("svg", &text, &ask).unwrap().text,
-            svg(&part, &options, &[]).unwrap()
+            svg(&part, &options, &flowstorm::analysis::check(&board)).unwrap()
         );
         let nothing = Picture {
             only: Some(Vec::new()),

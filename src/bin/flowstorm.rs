@@ -24,7 +24,9 @@ commands:
                                        default 5000000, a few seconds); a run that needs more stops
                                        there, prints what it simulated and says so on stderr
   export FILE --to FORMAT [-o OUT]     write the board for another tool (stdout without -o):
-      svg [--frame NAME] [--scale 1|2|4] [--theme light|dark]   the board as a picture
+      svg [--frame NAME] [--scale 1|2|4] [--theme light|dark] [--badges]
+                                       the board as a picture (--badges: the static findings'
+                                       hazard badges on their notes)
       mermaid                          a flowchart LR (frames as subgraphs)
       asyncapi-json, asyncapi-yaml     an AsyncAPI 3.0.0 document (channels, messages, operations)
       markdown, html [--seed N [--duration MS] [--max-events N]]

@@ -55,6 +55,7 @@ export async function export_board(ev, text, selected) {
       waiting.push(done);
       w.postMessage({format: copy ? 'mermaid' : picture ? 'svg' : action.slice(7), board_text: text,
         scale: asked('[data-export-scale]'), theme: document.documentElement.dataset.theme,
+        badges: menu.querySelector('[data-export-badges]').checked,
         only: asked('[data-export-scope]') == 'selection' ? selected : undefined,
         seed: document.querySelector("[data-action='seed']")?.value});
     });

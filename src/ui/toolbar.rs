@@ -42,6 +42,7 @@ const TOOLBAR_HTML: &str = "<span class=\"brand\">Flowstorm</span><span class=\"
 <div id=\"export-menu\" class=\"menu\" popover>\
 <label class=\"menu-option\">Picture of <select data-export-scope><option value=\"board\">the whole board</option><option value=\"selection\">the selection</option></select></label>\
 <label class=\"menu-option\">Scale <select data-export-scale><option value=\"1\">1×</option><option value=\"2\" selected>2×</option><option value=\"4\">4×</option></select></label>\
+<label class=\"menu-option\">Hazard badges <input type=\"checkbox\" data-export-badges></label>\
 <button data-action=\"export-svg\">Picture (SVG)</button>\
 <button data-action=\"export-png\">Picture (PNG)</button>\
 <button data-action=\"export-mermaid\">Mermaid diagram</button>\

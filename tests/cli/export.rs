@@ -177,3 +177,22 @@ fn check_markdown_is_the_report_and_keeps_checks_exit_codes() {
     let wrong = flowstorm(&["validate", &sample(), "--format", "markdown"]);
     assert_eq!(wrong.status.code(), Some(2));
 }
+
+#[test]
+fn badges_put_the_static_findings_on_the_picture_when_asked() {
+    let plain = flowstorm(&["export", &sample(), "--to", "svg"]);
+    let badged = flowstorm(&["export", &sample(), "--to", "svg", "--badges"]);
+    assert_eq!(badged.status.code(), Some(0));
+    let (plain, badged) = (
+        String::from_utf8_lossy(&plain.stdout),
+        String::from_utf8_lossy(&badged.stdout),
+    );
+    assert!(!plain.contains("class=\"badges\""));
+    assert!(
+        badged.contains("class=\"badges\""),
+        "the sample has findings"
+    );
+    let wrong = flowstorm(&["export", &sample(), "--to", "mermaid", "--badges"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("--badges is for --to svg"));
+}

@@ -190,7 +190,7 @@ fn the_export_menu_downloads_what_the_cli_exports_named_after_the_board() {
     );
     assert_eq!(copied.as_str(), Some(mermaid(&board).as_str()));
 
-    // The Billing frame and one note selected, in the dark theme, at 4×: a picture of them.
+    // One note selected, in the dark theme, at 4×, with hazard badges: a picture of it.
     let dir = download_dir(&s, "selection");
     s.click(&s.find("[data-action='theme']"));
     s.wait_for("the dark theme", || {
@@ -201,7 +201,8 @@ fn the_export_menu_downloads_what_the_cli_exports_named_after_the_board() {
     s.click(&s.find("[data-action='export']"));
     s.js(
         "const set = (css, v) => { const e = document.querySelector(css); e.value = v; e.dispatchEvent(new Event('change', {bubbles: true})); };
-         set('[data-export-scope]', 'selection'); set('[data-export-scale]', '4');",
+         set('[data-export-scope]', 'selection'); set('[data-export-scale]', '4');
+         document.querySelector('[data-export-badges]').click();",
         vec![],
     );
     s.click(&s.find("#export-menu [data-action='export-svg']"));
@@ -212,9 +213,10 @@ fn the_export_menu_downloads_what_the_cli_exports_named_after_the_board() {
         theme: Theme::Dark,
         ..SvgOptions::default()
     };
+    let badges = flowstorm::analysis::check(&board);
     assert!(
-        got == svg(&part, &dark, &[]).unwrap(),
-        "a picture of the selection, dark, at 4×:\n{got}"
+        got == svg(&part, &dark, &badges).unwrap(),
+        "a picture of the selection, dark, at 4×, with its hazard badges:\n{got}"
     );
     std::fs::remove_dir_all(&dir).ok();
 }

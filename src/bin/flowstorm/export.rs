@@ -15,6 +15,8 @@ struct ExportArgs {
     to: ExportFormat,
     out: Option<String>,
     picture: SvgOptions,
+    /// The static findings' badges on the picture (`--badges`).
+    badges: bool,
     seed: Option<u64>,
     duration: Option<u64>,
     max_events: u64,
@@ -40,6 +42,7 @@ fn parse(rest: &[String]) -> Result<ExportArgs, UsageError> {
     let (mut picture_flag, mut run_flag) = (None, None);
     let (mut seed, mut duration) = (None, None);
     let mut max_events = DEFAULT_MAX_EVENTS;
+    let mut badges = false;
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -66,6 +69,7 @@ fn parse(rest: &[String]) -> Result<ExportArgs, UsageError> {
                     .ok_or_else(|| UsageError(format!("--theme is light or dark, not \"{v}\"")))?;
                 picture_flag = Some("--theme");
             }
+            "--badges" => badges = true,
             "--seed" => {
                 seed = Some(number("--seed", it.next())?);
                 run_flag = Some("--seed");
@@ -89,6 +93,11 @@ fn parse(rest: &[String]) -> Result<ExportArgs, UsageError> {
     let to = to.ok_or_else(|| UsageError(format!("export needs --to FORMAT ({})", formats())))?;
     let pictured = matches!(to, ExportFormat::Svg | ExportFormat::Html);
     let reported = matches!(to, ExportFormat::Markdown | ExportFormat::Html);
+    if badges && to != ExportFormat::Svg {
+        return Err(UsageError(format!(
+            "--badges is for --to svg (the html report shows its findings' badges), not {to}"
+        )));
+    }
     if let (Some(flag), false) = (picture_flag, pictured) {
         return Err(UsageError(format!(
             "{flag} is for --to svg or html, not {to}"
@@ -111,6 +120,7 @@ fn parse(rest: &[String]) -> Result<ExportArgs, UsageError> {
         to,
         out,
         picture,
+        badges,
         seed,
         duration,
         max_events,
@@ -149,6 +159,9 @@ pub fn run(rest: &[String]) -> ExitCode {
         Err(code) => return code,
     };
     let made: Result<String, ExportError> = match a.to {
+        ExportFormat::Svg if a.badges => {
+            svg(&board, &a.picture, &flowstorm::analysis::check(&board))
+        }
         ExportFormat::Svg => svg(&board, &a.picture, &[]),
         ExportFormat::Mermaid => Ok(mermaid(&board)),
         ExportFormat::AsyncApiJson => Ok(asyncapi_json(&board)),
