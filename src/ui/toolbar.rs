@@ -41,8 +41,8 @@ const TOOLBAR_HTML: &str = "<span class=\"brand\">Flowstorm</span><span class=\"
 <button data-action=\"export\" popovertarget=\"export-menu\" title=\"Download the board as a picture, a diagram, an AsyncAPI document…\">Export</button>\
 <div id=\"export-menu\" class=\"menu\" popover>\
 <label class=\"menu-option\">Picture of <select data-export-scope><option value=\"board\">the whole board</option><option value=\"selection\">the selection</option></select></label>\
-<label class=\"menu-option\">Scale <select data-export-scale><option value=\"1\">1×</option><option value=\"2\" selected>2×</option><option value=\"4\">4×</option></select></label>\
-<label class=\"menu-option\">Hazard badges <input type=\"checkbox\" data-export-badges></label>\
+<div class=\"menu-option\"><label>at <select data-export-scale><option value=\"1\">1×</option><option value=\"2\" selected>2×</option><option value=\"4\">4×</option></select></label>\
+<label>hazard badges <input type=\"checkbox\" data-export-badges></label></div>\
 <button data-action=\"export-svg\">Picture (SVG)</button>\
 <button data-action=\"export-png\">Picture (PNG)</button>\
 <button data-action=\"export-mermaid\">Mermaid diagram</button>\

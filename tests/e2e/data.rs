@@ -23,7 +23,10 @@ fn the_data_tab_shows_the_log_the_rows_and_an_entity_at_the_moment_shown() {
         (count(&s, "[data-plog='0'] [data-offset]") >= 12).then_some(())
     });
     s.click(&s.find("[data-action='pause']"));
-    let log = s.text(&s.find("[data-plog='0']"));
+    // (Pausing writes the log again with the moment it stopped at: read it once written.)
+    let log = s.wait_for("the partition log where it paused", || {
+        Some(s.text(&s.find("[data-plog='0']"))).filter(|l| !l.is_empty())
+    });
     assert!(log.starts_with("account / partition 0"), "{log}");
     assert!(log.contains("accountId"), "payloads shown: {log}");
     let offsets: Vec<u64> = s
