@@ -52,6 +52,18 @@ fn processed_by_fraud(timeline: &Timeline) -> Vec<u64> {
         .collect()
 }
 
+/// Starts Fraud check where the edited run stands and plays three seconds on: the publication
+/// times of what it processed.
+fn start_fraud_check(edited: &mut Timeline) -> Vec<u64> {
+    edited
+        .apply_fault(Fault::StartConsumer {
+            note: id("fraud-check"),
+        })
+        .unwrap();
+    edited.seek(EDIT_AT + 3_000);
+    processed_by_fraud(edited)
+}
+
 #[test]
 fn a_consumer_drawn_while_running_joins_and_catches_up_from_the_earliest_offset() {
     let (_, after) = boards();
@@ -64,13 +76,7 @@ fn a_consumer_drawn_while_running_joins_and_catches_up_from_the_earliest_offset(
         edited.run().counters(&id("fraud-check")).unwrap().handled,
         0
     );
-    edited
-        .apply_fault(Fault::StartConsumer {
-            note: id("fraud-check"),
-        })
-        .unwrap();
-    edited.seek(EDIT_AT + 3_000);
-    let times = processed_by_fraud(&edited);
+    let times = start_fraud_check(&mut edited);
     assert!(
         times.iter().any(|&t| t < EDIT_AT / 2),
         "it read the orders placed long before it joined"
@@ -100,13 +106,7 @@ fn a_consumer_that_starts_at_the_latest_offset_reads_only_what_comes_after() {
         .insert("start".into(), json!("latest"));
     let (shown, mut edited) = joined(&after);
     assert!(edited.agrees_with(&shown));
-    edited
-        .apply_fault(Fault::StartConsumer {
-            note: id("fraud-check"),
-        })
-        .unwrap();
-    edited.seek(EDIT_AT + 3_000);
-    let times = processed_by_fraud(&edited);
+    let times = start_fraud_check(&mut edited);
     assert!(
         !times.is_empty(),
         "it reads what is published after it joined"
