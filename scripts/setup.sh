@@ -28,9 +28,10 @@ fi
 # binaryen's wasm-opt (Debian's, version 108, cannot order functions by name; see scripts/wasm)
 # and terser (Trunk's own minifier cannot parse wasm-bindgen's JavaScript; scripts/minify-js);
 # and for the export tests, the official AsyncAPI schemas and ajv to check exported documents
-# against them (scripts/validate-asyncapi.mjs). npm ls fails when any of them is missing.
+# against them (scripts/validate-asyncapi.mjs), and Mermaid, whose own renderer draws the
+# exported diagrams in the browser tests. npm ls fails when any of them is missing.
 if ! npm ls --prefix tools/web --all >/dev/null 2>&1; then
-  echo "setup: installing tools/web (binaryen, terser, @asyncapi/specs, ajv) from npm"
+  echo "setup: installing tools/web (binaryen, terser, @asyncapi/specs, ajv, mermaid) from npm"
   npm ci --prefix tools/web --no-audit --no-fund
 fi
 

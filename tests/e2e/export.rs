@@ -287,3 +287,53 @@ fn the_export_menu_opens_under_its_button_on_screen() {
         });
     }
 }
+
+#[test]
+#[ignore = "needs the Trunk build in dist/ and chromedriver: run `make test`"]
+fn every_samples_mermaid_renders_with_mermaid_itself() {
+    // Mermaid's own renderer (the npm package the set-up installs, as GitHub renders diagrams),
+    // loaded into the page.
+    let lib = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tools/web/node_modules/mermaid/dist/mermaid.min.js"),
+    )
+    .expect("mermaid is installed by scripts/setup.sh");
+    let h = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let s = open_app(&h);
+    let loaded = s.js(
+        "const el = document.createElement('script'); el.textContent = arguments[0];
+         document.head.appendChild(el); mermaid.initialize({startOnLoad: false}); return typeof mermaid.render;",
+        vec![json!(lib)],
+    );
+    assert_eq!(loaded, json!("function"));
+    let render = |text: &str| {
+        s.js_async(
+            "const done = arguments[arguments.length - 1], text = arguments[0];
+             (async () => {
+               if (!await mermaid.parse(text, {suppressErrors: true})) return {refused: 'Mermaid cannot read it'};
+               const r = await mermaid.render('diagram' + performance.now().toFixed(0), text);
+               // (Mermaid writes its labels' line breaks as HTML does: the page reads it as HTML.)
+               const doc = new DOMParser().parseFromString(r.svg, 'text/html');
+               return {nodes: doc.querySelectorAll('svg g.node').length};
+             })().then(done, e => done({refused: String(e && e.message || e)}));",
+            vec![json!(text)],
+        )
+    };
+    // A diagram Mermaid cannot read is refused: the check can fail.
+    assert!(render("flowchart LR\n  a[one] -->")
+        .get("refused")
+        .is_some());
+    for sample in flowstorm::model::samples::SAMPLES {
+        let board = sample.board();
+        let got = render(&mermaid(&board));
+        assert_eq!(
+            got["nodes"],
+            json!(board.notes.len()),
+            "the {} sample's diagram renders with a node per note",
+            sample.id
+        );
+    }
+    let shop = load(SHOP).unwrap();
+    let got = render(&mermaid(&shop));
+    assert_eq!(got["nodes"], json!(shop.notes.len()), "{got}");
+}
