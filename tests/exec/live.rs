@@ -195,3 +195,40 @@ fn a_scenario_can_start_a_consumer_later() {
         "from the earliest offset"
     );
 }
+
+#[test]
+fn a_new_read_model_drawn_while_running_agrees_and_joins() {
+    let (before, _) = boards();
+    let mut after = before.clone();
+    after.notes.push(flowstorm::model::Note::new(
+        "orders-seen",
+        flowstorm::model::NoteKind::ReadModel,
+        "Orders seen",
+        1_200.0,
+        900.0,
+    ));
+    after.links.push(Link {
+        id: LinkId::from("order-placed-orders-seen"),
+        from: id("order-placed"),
+        to: id("orders-seen"),
+    });
+    let mut shown = Timeline::new(&before, RunConfig::for_board(&before)).unwrap();
+    shown.seek(EDIT_AT);
+    let mut config = RunConfig::for_board(&after);
+    config.late.push(id("orders-seen"));
+    let mut edited = shown.edited(&after, config).unwrap();
+    edited.seek(EDIT_AT);
+    assert!(
+        edited.agrees_with(&shown),
+        "a note added changes nothing that ran"
+    );
+    edited
+        .apply_fault(Fault::StartConsumer {
+            note: id("orders-seen"),
+        })
+        .unwrap();
+    edited.seek(EDIT_AT + 3_000);
+    let seen = edited.run().counters(&id("orders-seen")).unwrap().handled;
+    let placed = edited.run().counters(&id("order-placed")).unwrap().handled;
+    assert!(seen * 10 >= placed * 9, "caught up: {seen} of {placed}");
+}
