@@ -29,9 +29,8 @@ fn joined(after: &Board) -> (Timeline, Timeline) {
     let (before, _) = boards();
     let mut shown = Timeline::new(&before, RunConfig::for_board(&before)).unwrap();
     shown.seek(EDIT_AT);
-    let mut config = RunConfig::for_board(after);
-    config.late.push(id("fraud-check"));
-    let mut edited = shown.edited(after, config).unwrap();
+    let (mut edited, drawn) = shown.edited(after).unwrap();
+    assert_eq!(drawn, [id("fraud-check")], "the consumer the edit drew");
     edited.seek(EDIT_AT);
     (shown, edited)
 }
@@ -168,7 +167,8 @@ fn an_edit_that_changes_what_already_ran_does_not_agree_with_the_run_shown() {
     moved.notes[1].text = "Customer at the till".into();
     let mut shown = Timeline::new(&before, RunConfig::for_board(&before)).unwrap();
     shown.seek(EDIT_AT);
-    let mut edited = shown.edited(&moved, RunConfig::for_board(&moved)).unwrap();
+    let (mut edited, drawn) = shown.edited(&moved).unwrap();
+    assert!(drawn.is_empty());
     edited.seek(EDIT_AT);
     assert!(edited.agrees_with(&shown));
 }
@@ -214,9 +214,8 @@ fn a_new_read_model_drawn_while_running_agrees_and_joins() {
     });
     let mut shown = Timeline::new(&before, RunConfig::for_board(&before)).unwrap();
     shown.seek(EDIT_AT);
-    let mut config = RunConfig::for_board(&after);
-    config.late.push(id("orders-seen"));
-    let mut edited = shown.edited(&after, config).unwrap();
+    let (mut edited, drawn) = shown.edited(&after).unwrap();
+    assert_eq!(drawn, [id("orders-seen")]);
     edited.seek(EDIT_AT);
     assert!(
         edited.agrees_with(&shown),

@@ -11,7 +11,7 @@ use crate::{
     exec::{
         compile::{compile, GroupPlan},
         ix::{GroupIx, SourceIx, TopicIx},
-        Diagnostic, NoteCounters, Problem, RunConfig,
+        Diagnostic, NoteCounters, Plan, Problem, RunConfig,
     },
     model::{
         props::{Delivery, Start},
@@ -111,7 +111,15 @@ impl Run {
 
     /// Compiles the board and sets the broker up; errors are the diagnostics that stop a run.
     pub fn new(board: &Board, config: RunConfig) -> Result<Run, Vec<Diagnostic>> {
-        let mut plan = compile(board);
+        Run::with_plan(board, compile(board), config)
+    }
+
+    /// Sets the broker up for the board compiled as `plan`.
+    pub(super) fn with_plan(
+        board: &Board,
+        mut plan: Plan,
+        config: RunConfig,
+    ) -> Result<Run, Vec<Diagnostic>> {
         if !plan.runnable() {
             return Err(plan
                 .diagnostics

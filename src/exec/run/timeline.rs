@@ -20,8 +20,8 @@
 
 use super::{clock::Journal, debris::Debris, Run, Stepped};
 use crate::{
-    exec::{Diagnostic, Fault, FaultError, RunConfig},
-    model::Board,
+    exec::{compile, Diagnostic, Fault, FaultError, RunConfig},
+    model::{Board, NoteId},
 };
 
 /// Checkpoints kept at most (the run's start included).
@@ -69,26 +69,48 @@ pub struct Timeline {
 impl Timeline {
     /// A timeline of a new run of the board (the diagnostics that stop a run as errors).
     pub fn new(board: &Board, config: RunConfig) -> Result<Timeline, Vec<Diagnostic>> {
-        let run = Run::new(board, config)?;
-        Ok(Timeline {
+        Ok(Timeline::starting(Run::new(board, config)?))
+    }
+
+    /// A timeline of a run at its start.
+    fn starting(run: Run) -> Timeline {
+        Timeline {
             checkpoints: vec![run.clone()],
             current: run,
             spacing: FIRST_SPACING,
             journal: Vec::new(),
             debris: Debris::default(),
             work_limit: MAX_RUN_WORK,
-        })
+        }
     }
 
-    /// A timeline of an edited board (run with `config`) that makes the faults this one made,
-    /// at the same points: seek it to the moment shown here and, when
-    /// [`Timeline::agrees_with`] this one, the edit changed nothing that already ran and the
-    /// run can go on from there on the edited board (a consumer drawn while the run played,
-    /// late in `config`, is then started).
-    pub fn edited(&self, board: &Board, config: RunConfig) -> Result<Timeline, Vec<Diagnostic>> {
-        let mut edited = Timeline::new(board, config)?.with_work_limit(self.work_limit);
+    /// A timeline of an edited board, with this run's settings (its seed; the board's scenario
+    /// duration), that makes the faults this one made at the same points; and the consumers the
+    /// edit drew (groups of the edited board this run has not), held off the broker. Seek it to
+    /// the moment shown here: when it [`Timeline::agrees_with`] this one, the edit changed
+    /// nothing that already ran and the run can go on from there on the edited board, the
+    /// consumers drawn started there (`Fault::StartConsumer`).
+    pub fn edited(&self, board: &Board) -> Result<(Timeline, Vec<NoteId>), Vec<Diagnostic>> {
+        let plan = compile(board);
+        let shown = &self.current.plan;
+        let drawn: Vec<NoteId> = plan
+            .groups
+            .iter()
+            .map(|g| g.note.clone())
+            .filter(|n| shown.group_of(n).is_none())
+            .collect();
+        let fresh = RunConfig::for_board(board);
+        let mut config = self.current.config.clone();
+        config.duration_ms = fresh.duration_ms;
+        for n in fresh.late.into_iter().chain(drawn.iter().cloned()) {
+            if !config.late.contains(&n) {
+                config.late.push(n);
+            }
+        }
+        let mut edited = Timeline::starting(Run::with_plan(board, plan, config)?);
         edited.journal = self.journal.clone();
-        Ok(edited)
+        edited.work_limit = self.work_limit;
+        Ok((edited, drawn))
     }
 
     /// True when both runs stand at the same moment having done the same: the same units of

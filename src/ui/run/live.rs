@@ -7,8 +7,8 @@
 
 use super::{performance_now, seconds, RunCtl, FRAME_WORK_MS, WORK_CHUNK};
 use crate::{
-    exec::{compile, Fault, RunConfig, Timeline},
-    model::{props::Start, Board, NoteId},
+    exec::{Fault, Run, Timeline},
+    model::{props::Start, NoteId},
     ui::state::Ctx,
 };
 use leptos::prelude::*;
@@ -62,30 +62,14 @@ impl RunCtl {
             }
             return;
         }
-        let Some(made) = self.timeline.with_value(|t| {
-            t.as_ref().map(|shown| {
-                let before: Vec<NoteId> = shown
-                    .run()
-                    .plan()
-                    .groups
-                    .iter()
-                    .map(|g| g.note.clone())
-                    .collect();
-                let joins = drawn_consumers(&board, &before);
-                let mut config = RunConfig::for_board(&board);
-                config.seed = shown.run().config().seed;
-                for n in shown.run().config().late.iter().chain(&joins) {
-                    if !config.late.contains(n) {
-                        config.late.push(n.clone());
-                    }
-                }
-                (shown.edited(&board, config), joins)
-            })
-        }) else {
+        let Some(made) = self
+            .timeline
+            .with_value(|t| t.as_ref().map(|shown| shown.edited(&board)))
+        else {
             return;
         };
         match made {
-            (Ok(timeline), joins) => {
+            Ok((timeline, joins)) => {
                 CATCHING.set(Some(Catching {
                     timeline,
                     at,
@@ -97,7 +81,7 @@ impl RunCtl {
                     request_animation_frame(move || ctl.catch_frame(ctx));
                 }
             }
-            (Err(problems), _) => {
+            Err(problems) => {
                 drop_catching();
                 let why = problems
                     .first()
@@ -214,6 +198,7 @@ impl RunCtl {
                 Err(e) => ctx.status.set(e.to_string()),
             }
         }
+        let told = (!joined.is_empty()).then(|| joined_message(timeline.run(), &joined, at));
         let shown = self
             .timeline
             .try_update_value(|t| t.replace(timeline))
@@ -223,9 +208,8 @@ impl RunCtl {
         }
         self.stale.set(None);
         self.show(at);
-        if !joined.is_empty() {
-            let board = ctx.editor.with_untracked(|e| e.board().clone());
-            ctx.status.set(joined_message(&board, &joined, at));
+        if let Some(told) = told {
+            ctx.status.set(told);
         }
     }
 
@@ -238,26 +222,16 @@ impl RunCtl {
     }
 }
 
-/// The consumers of `board` that had no group in the run (whose groups were `before`).
-fn drawn_consumers(board: &Board, before: &[NoteId]) -> Vec<NoteId> {
-    compile(board)
-        .groups
-        .into_iter()
-        .map(|g| g.note)
-        .filter(|n| !before.contains(n))
-        .collect()
-}
-
 /// "Fraud check joined the running broker at 5.0 s as group fraud-check: it reads from the
 /// earliest offset."
-fn joined_message(board: &Board, joined: &[NoteId], at: u64) -> String {
-    let plan = compile(board);
+fn joined_message(run: &Run, joined: &[NoteId], at: u64) -> String {
     let mut out = String::new();
     for note in joined {
-        let Some(g) = plan.groups.iter().find(|g| &g.note == note) else {
+        let Some(g) = run.plan().group_of(note) else {
             continue;
         };
-        let name = board
+        let name = run
+            .board()
             .note(note)
             .map_or(note.0.as_str(), |n| n.text.as_str());
         let from = match g.props.start {
