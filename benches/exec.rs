@@ -2,7 +2,8 @@
 //! to show an arbitrary moment of a 60-second run re-run from the start, and of a one-hour run
 //! played once with checkpoints, with what the checkpoints cost in memory; and the heaviest
 //! board the limits allow played chunk by chunk as the app plays it, with what a checkpoint
-//! (a clone of the run) costs as the run grows. Prints `name value unit` lines.
+//! (a clone of the run) costs as the run grows; and a consumer drawn a minute into a run, joined
+//! where the run is. Prints `name value unit` lines.
 
 use flowstorm::{
     analysis,
@@ -228,7 +229,41 @@ fn main() {
     println!("scrub_native_ms_3600s {:.2} ms", median(times));
     println!("scrub_native_worst_ms_3600s {worst:.2} ms");
     entities();
+    live_edit();
     heaviest();
+}
+
+/// A consumer drawn on the fraud sample a minute into its run: the edited board's run replayed
+/// to that moment, compared with the run shown, and the consumer started (what the app does,
+/// a frame's share at a time, before the run goes on).
+fn live_edit() {
+    let before = sample_by_id("fraud").expect("the fraud sample").board();
+    let mut after = before.clone();
+    after.links.push(flowstorm::model::Link {
+        id: flowstorm::model::LinkId::from("order-placed-fraud-check"),
+        from: NoteId::from("order-placed"),
+        to: NoteId::from("fraud-check"),
+    });
+    let mut shown = Timeline::new(&before, RunConfig::for_board(&before)).expect("it runs");
+    shown.seek(60_000);
+    let mut times = Vec::new();
+    for _ in 0..9 {
+        let start = Instant::now();
+        let (mut edited, drawn) = shown.edited(&after).expect("the edited board runs");
+        edited.seek(60_000);
+        assert!(
+            edited.agrees_with(&shown),
+            "drawing a consumer changes nothing that ran"
+        );
+        for note in drawn {
+            edited
+                .apply_fault(flowstorm::exec::Fault::StartConsumer { note })
+                .expect("it starts");
+        }
+        black_box(&edited);
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    println!("live_edit_join_native_ms_60s {:.2} ms", median(times));
 }
 
 /// Entities: a read model rebuilt from 10,000 records by its fold rules, and one account's
