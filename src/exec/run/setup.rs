@@ -80,7 +80,7 @@ fn map_id<T: Copy>(map: &mut Vec<Option<T>>, id: u32, value: T) {
 /// Creates a plan group's consumer group on the broker; its broker id.
 fn create_group(
     cluster: &mut Cluster,
-    plan: &crate::exec::Plan,
+    plan: &Plan,
     g: GroupIx,
     config: &RunConfig,
 ) -> Result<u32, BrokerError> {
