@@ -2,10 +2,10 @@
 //! group (from the earliest or the latest offset, as its `start` says) and the run goes on;
 //! an edit that changes what already ran does not agree with the run shown.
 
-use super::id;
+use super::{id, link, set};
 use flowstorm::{
     exec::{ExecEventKind, Fault, FaultError, RunConfig, Timeline},
-    model::{samples::sample_by_id, Board, Link, LinkId},
+    model::{samples::sample_by_id, Board},
 };
 use serde_json::json;
 
@@ -16,11 +16,7 @@ const EDIT_AT: u64 = 5_000;
 fn boards() -> (Board, Board) {
     let before = sample_by_id("fraud").unwrap().board();
     let mut after = before.clone();
-    after.links.push(Link {
-        id: LinkId::from("order-placed-fraud-check"),
-        from: id("order-placed"),
-        to: id("fraud-check"),
-    });
+    link(&mut after, "order-placed", "fraud-check");
     (before, after)
 }
 
@@ -98,11 +94,7 @@ fn a_consumer_drawn_while_running_joins_and_catches_up_from_the_earliest_offset(
 #[test]
 fn a_consumer_that_starts_at_the_latest_offset_reads_only_what_comes_after() {
     let (_, mut after) = boards();
-    after
-        .note_mut(&id("fraud-check"))
-        .unwrap()
-        .props
-        .insert("start".into(), json!("latest"));
+    set(&mut after, "fraud-check", "start", json!("latest"));
     let (shown, mut edited) = joined(&after);
     assert!(edited.agrees_with(&shown));
     let times = start_fraud_check(&mut edited);
@@ -154,11 +146,7 @@ fn scrubbing_back_before_the_join_shows_the_consumer_not_running_and_forward_aga
 #[test]
 fn an_edit_that_changes_what_already_ran_does_not_agree_with_the_run_shown() {
     let (before, mut after) = boards();
-    after
-        .note_mut(&id("charge"))
-        .unwrap()
-        .props
-        .insert("processing_ms".into(), json!(40));
+    set(&mut after, "charge", "processing_ms", json!(40));
     let (shown, edited) = joined(&after);
     assert!(!edited.agrees_with(&shown));
     // Moving a note or renaming one changes nothing that ran.
@@ -207,11 +195,7 @@ fn a_new_read_model_drawn_while_running_agrees_and_joins() {
         1_200.0,
         900.0,
     ));
-    after.links.push(Link {
-        id: LinkId::from("order-placed-orders-seen"),
-        from: id("order-placed"),
-        to: id("orders-seen"),
-    });
+    link(&mut after, "order-placed", "orders-seen");
     let mut shown = Timeline::new(&before, RunConfig::for_board(&before)).unwrap();
     shown.seek(EDIT_AT);
     let (mut edited, drawn) = shown.edited(&after).unwrap();
